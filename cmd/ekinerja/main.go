@@ -1,0 +1,268 @@
+// Command ekinerja is the whole application in one binary: the web server,
+// migrations, demo data and the offline tools finance and auditors use.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/database"
+	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/web"
+	"github.com/ekinerja/ekinerja/static"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `ekinerja: e-Kinerja dan TPP Pemerintah Daerah
+
+Pemakaian:
+  ekinerja <perintah> [opsi]
+
+Perintah:
+  serve            jalankan server web (opsi --migrate)
+  migrate up       terapkan migrasi skema yang belum diterapkan
+  migrate status   tampilkan status setiap migrasi
+  seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
+  audit verify     periksa rantai hash log audit
+  audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
+  version          tampilkan versi
+
+Konfigurasi dibaca dari variabel lingkungan (lihat README): DATABASE_URL,
+EKINERJA_ADDR, EKINERJA_SECRET, EKINERJA_ENV, ...
+Bantuan per perintah: ekinerja <perintah> --help
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// app bundles what the subcommands share.
+type app struct {
+	cfg    config.Config
+	log    *slog.Logger
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	if args[0] == "version" {
+		fmt.Fprintln(stdout, "ekinerja", version)
+		return 0
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "konfigurasi tidak valid:\n ", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		return 2
+	}
+	a := &app{cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var cmdErr error
+	switch args[0] {
+	case "serve":
+		cmdErr = a.serve(ctx, args[1:])
+	case "migrate":
+		cmdErr = a.migrate(ctx, args[1:])
+	case "seed":
+		cmdErr = a.seed(ctx, args[1:])
+	case "audit":
+		cmdErr = a.audit(ctx, args[1:])
+	default:
+		fmt.Fprintf(stderr, "perintah tidak dikenal: %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if cmdErr != nil {
+		if errors.Is(cmdErr, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "gagal:", cmdErr)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func (a *app) flags(name, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "Pemakaian: ekinerja %s\n\n%s\n", name, help)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (a *app) open(ctx context.Context) (*gorm.DB, error) {
+	db, err := database.Open(ctx, a.cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := database.Ping(pctx, db); err != nil {
+		database.Close(db)
+		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
+	}
+	return db, nil
+}
+
+func (a *app) serve(ctx context.Context, args []string) error {
+	fs := a.flags("serve [--migrate]", "Menjalankan server web di EKINERJA_ADDR (bawaan :8080).")
+	migrate := fs.Bool("migrate", false, "terapkan migrasi yang belum diterapkan sebelum melayani")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	if *migrate {
+		if _, err := database.Migrate(ctx, db, a.log); err != nil {
+			return err
+		}
+	}
+	if err := database.CheckUpToDate(ctx, db); err != nil {
+		return err
+	}
+	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
+	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
+	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version})
+	if err != nil {
+		return err
+	}
+	a.log.Info("ekinerja serving", slog.String("addr", a.cfg.Addr), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
+	return srv.ListenAndServe(ctx)
+}
+
+func (a *app) migrate(ctx context.Context, args []string) error {
+	fs := a.flags("migrate up|status", "Menerapkan (up) atau menampilkan (status) migrasi skema yang tertanam di biner.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	switch fs.Arg(0) {
+	case "up":
+		n, err := database.Migrate(ctx, db, nil)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "migrasi diterapkan: %d\n", n)
+		return nil
+	case "status":
+		st, err := database.Status(ctx, db)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "VERSI\tBERKAS\tSTATUS")
+		for _, s := range st {
+			state := "belum diterapkan"
+			if s.Applied {
+				state = "diterapkan " + s.AppliedAt.Format(time.DateTime)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Version, s.Name, state)
+		}
+		return tw.Flush()
+	}
+	fs.Usage()
+	return errors.New("sebutkan 'up' atau 'status'")
+}
+
+func (a *app) seed(ctx context.Context, args []string) error {
+	fs := a.flags("seed", "Memuat kabupaten demo: 3 OPD, sekitar 60 pegawai, dan satu akun demo per peran.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	if err := database.CheckUpToDate(ctx, db); err != nil {
+		return err
+	}
+	res, err := demo.Seed(ctx, db, auth.NewHasher(auth.DefaultArgon2, 2))
+	if err != nil {
+		return err
+	}
+	if res.Created {
+		fmt.Fprintf(a.stdout, "Data demo dimuat: %d OPD, %d pegawai.\n", res.OPD, res.Pegawai)
+	} else {
+		fmt.Fprintln(a.stdout, "Data demo sudah ada; tidak ada yang diubah.")
+	}
+	printLogins(a.stdout, res.Logins)
+	return nil
+}
+
+func printLogins(w io.Writer, logins []demo.Login) {
+	fmt.Fprintln(w, "\nAkun demo (hanya untuk mode dev):")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  PERAN\tNIP\tKATA SANDI\tNAMA")
+	for _, l := range logins {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", l.Role.Label(), l.NIP, l.Password, l.Nama)
+	}
+	tw.Flush()
+}
+
+func (a *app) audit(ctx context.Context, args []string) error {
+	fs := a.flags("audit verify|head", "verify: periksa seluruh rantai hash log audit dan sebutkan baris pertama yang rusak.\nhead: tampilkan id dan hash baris terakhir.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := a.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer database.Close(db)
+	switch fs.Arg(0) {
+	case "verify", "head":
+		n, head, err := audit.Verify(ctx, db)
+		if err != nil {
+			return err
+		}
+		if fs.Arg(0) == "verify" {
+			fmt.Fprintf(a.stdout, "rantai audit utuh: %d baris diperiksa\n", n)
+		}
+		fmt.Fprintf(a.stdout, "kepala: id=%d hash=%s\n", head.ID, head.Hash)
+		return nil
+	}
+	fs.Usage()
+	return errors.New("sebutkan 'verify' atau 'head'")
+}

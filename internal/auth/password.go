@@ -1,0 +1,128 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2Params are the argon2id cost parameters.
+type Argon2Params struct {
+	MemoryKiB uint32
+	Time      uint32
+	Threads   uint8
+	KeyLen    uint32
+	SaltLen   uint32
+}
+
+// DefaultArgon2 follows OWASP's password storage guidance (m=19 MiB, t=2, p=1).
+var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// Hasher hashes and checks passwords, with a cap on concurrent hashes so a
+// login flood cannot exhaust memory (each hash takes MemoryKiB).
+type Hasher struct {
+	Params Argon2Params
+	slots  chan struct{}
+	dummy  string
+}
+
+// NewHasher returns a Hasher allowing at most concurrent hashes at once.
+func NewHasher(p Argon2Params, concurrent int) *Hasher {
+	if concurrent < 1 {
+		concurrent = 1
+	}
+	h := &Hasher{Params: p, slots: make(chan struct{}, concurrent)}
+	h.dummy = h.hashWith(p, []byte("ekinerja-dummy-password"), make([]byte, p.SaltLen))
+	return h
+}
+
+// ErrMalformedHash means a stored hash is not an argon2id PHC string.
+var ErrMalformedHash = errors.New("bukan hash argon2id")
+
+func (h *Hasher) acquire(ctx context.Context) error {
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *Hasher) release() { <-h.slots }
+
+func (h *Hasher) hashWith(p Argon2Params, password, salt []byte) string {
+	key := argon2.IDKey(password, salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// Hash returns the PHC string for password.
+func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+	salt := make([]byte, h.Params.SaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return h.hashWith(h.Params, []byte(password), salt), nil
+}
+
+type phc struct {
+	params Argon2Params
+	salt   []byte
+	key    []byte
+}
+
+func parsePHC(s string) (phc, error) {
+	parts := strings.Split(s, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return phc{}, ErrMalformedHash
+	}
+	var p Argon2Params
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
+		return phc{}, ErrMalformedHash
+	}
+	if p.MemoryKiB < 8 || p.MemoryKiB > 4*1024*1024 || p.Time < 1 || p.Time > 100 || p.Threads < 1 {
+		return phc{}, ErrMalformedHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err1 := b64.DecodeString(parts[4])
+	key, err2 := b64.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(salt) < 8 || len(key) < 16 {
+		return phc{}, ErrMalformedHash
+	}
+	p.SaltLen, p.KeyLen = uint32(len(salt)), uint32(len(key))
+	return phc{params: p, salt: salt, key: key}, nil
+}
+
+// Verify reports whether password matches encoded, and whether the hash
+// should be replaced because the parameters have changed since.
+func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, rehash bool, err error) {
+	parsed, err := parsePHC(encoded)
+	if err != nil {
+		return false, false, err
+	}
+	if err := h.acquire(ctx); err != nil {
+		return false, false, err
+	}
+	defer h.release()
+	p := parsed.params
+	key := argon2.IDKey([]byte(password), parsed.salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
+	ok = subtle.ConstantTimeCompare(key, parsed.key) == 1
+	rehash = p.MemoryKiB != h.Params.MemoryKiB || p.Time != h.Params.Time || p.Threads != h.Params.Threads || p.KeyLen != h.Params.KeyLen
+	return ok, rehash, nil
+}
+
+// Burn spends the time of one verification, so an unknown user is answered as
+// slowly as a wrong password.
+func (h *Hasher) Burn(ctx context.Context, password string) {
+	_, _, _ = h.Verify(ctx, h.dummy, password)
+}

@@ -1,0 +1,338 @@
+// Package auth holds passwords, access tokens, sessions, roles and login
+// throttling: who a request comes from and what that person holds.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/audit"
+)
+
+// Throttle limits: failures within Window lock a key for Lock.
+const (
+	accountFailures = 5
+	ipFailures      = 30
+	throttleWindow  = 15 * time.Minute
+	throttleLock    = 15 * time.Minute
+)
+
+// Errors a login can end in.
+var (
+	// ErrBadCredentials is the one answer for an unknown NIP, a wrong
+	// password and a disabled account, so none can be told apart.
+	ErrBadCredentials = apperr.New(apperr.ErrUnauthorized, "NIP atau kata sandi salah.")
+	// ErrLocked means too many recent failures for this account or address.
+	ErrLocked = apperr.New(apperr.ErrUnauthorized, "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit.")
+	// ErrSessionInvalid means the session was revoked, expired, or never existed.
+	ErrSessionInvalid = apperr.New(apperr.ErrUnauthorized, "Sesi Anda telah berakhir. Silakan masuk kembali.")
+)
+
+// Service logs people in and out and authenticates requests.
+type Service struct {
+	db     *gorm.DB
+	hasher *Hasher
+	tokens *Tokens
+	idle   time.Duration
+	max    time.Duration
+	now    func() time.Time
+}
+
+// NewService wires the auth service.
+func NewService(db *gorm.DB, hasher *Hasher, tokens *Tokens, idle, max time.Duration) *Service {
+	return &Service{db: db, hasher: hasher, tokens: tokens, idle: idle, max: max, now: time.Now}
+}
+
+// Hasher returns the password hasher.
+func (s *Service) Hasher() *Hasher { return s.hasher }
+
+// Tokens returns the token issuer.
+func (s *Service) Tokens() *Tokens { return s.tokens }
+
+type userRow struct {
+	ID                 int64  `gorm:"column:id"`
+	PegawaiID          int64  `gorm:"column:pegawai_id"`
+	NIP                string `gorm:"column:nip"`
+	Nama               string `gorm:"column:nama"`
+	OPDID              int64  `gorm:"column:opd_id"`
+	PasswordHash       string `gorm:"column:password_hash"`
+	TokenVersion       int    `gorm:"column:token_version"`
+	Disabled           bool   `gorm:"column:disabled"`
+	MustChangePassword bool   `gorm:"column:must_change_password"`
+}
+
+const userSelect = `SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.password_hash, u.token_version, u.disabled, u.must_change_password
+FROM users u JOIN pegawai p ON p.id = u.pegawai_id`
+
+func (s *Service) grants(ctx context.Context, db *gorm.DB, userID int64) ([]Grant, error) {
+	var rows []struct {
+		Role  string `gorm:"column:role"`
+		OPDID *int64 `gorm:"column:opd_id"`
+	}
+	if err := db.WithContext(ctx).Raw(`SELECT role, opd_id FROM user_roles WHERE user_id = ? ORDER BY id`, userID).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	gs := make([]Grant, 0, len(rows)+1)
+	hasPegawai := false
+	for _, r := range rows {
+		g := Grant{Role: Role(r.Role)}
+		if r.OPDID != nil {
+			g.OPDID = *r.OPDID
+		}
+		hasPegawai = hasPegawai || g.Role == RolePegawai
+		gs = append(gs, g)
+	}
+	if !hasPegawai { // every user is an employee and may see their own data
+		gs = append([]Grant{{Role: RolePegawai}}, gs...)
+	}
+	return gs, nil
+}
+
+// LoginRequest is what the login form or API sends.
+type LoginRequest struct {
+	NIP       string
+	Password  string
+	IP        string
+	UserAgent string
+}
+
+// LoginResult is a fresh session and its first access token.
+type LoginResult struct {
+	Principal *Principal
+	Token     string
+	Expires   time.Time
+}
+
+func (s *Service) locked(ctx context.Context, keys ...string) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM login_throttle WHERE key IN ? AND locked_until > now()`, keys).Scan(&n).Error
+	return n > 0, err
+}
+
+func (s *Service) fail(ctx context.Context, key string, limit int) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var failures int
+		err := tx.Raw(`INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, now())
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN login_throttle.window_start < now() - make_interval(secs => ?) THEN 1 ELSE login_throttle.failures + 1 END,
+  window_start = CASE WHEN login_throttle.window_start < now() - make_interval(secs => ?) THEN now() ELSE login_throttle.window_start END
+RETURNING failures`, key, throttleWindow.Seconds(), throttleWindow.Seconds()).Scan(&failures).Error
+		if err != nil {
+			return err
+		}
+		if failures >= limit {
+			return tx.Exec(`UPDATE login_throttle SET failures = 0, window_start = now(), locked_until = now() + make_interval(secs => ?) WHERE key = ?`, throttleLock.Seconds(), key).Error
+		}
+		return nil
+	})
+}
+
+// Login checks the credentials, opens a session and issues its token.
+func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
+	nip := strings.TrimSpace(req.NIP)
+	accKey, ipKey := "nip:"+nip, "ip:"+req.IP
+	entry := audit.Entry{ActorNIP: nip, IP: req.IP, ObjectType: "user"}
+	if locked, err := s.locked(ctx, accKey, ipKey); err != nil {
+		return nil, fmt.Errorf("throttle: %w", err)
+	} else if locked {
+		entry.Action = audit.ActionLoginLocked
+		if err := audit.RecordNow(ctx, s.db, entry); err != nil {
+			return nil, err
+		}
+		return nil, ErrLocked
+	}
+
+	var u userRow
+	err := s.db.WithContext(ctx).Raw(userSelect+` WHERE u.nip = ?`, nip).Scan(&u).Error
+	if err != nil {
+		return nil, fmt.Errorf("load user: %w", err)
+	}
+	ok := false
+	if u.ID == 0 || len(req.Password) > 1024 {
+		s.hasher.Burn(ctx, req.Password)
+	} else {
+		var rehash bool
+		ok, rehash, err = s.hasher.Verify(ctx, u.PasswordHash, req.Password)
+		if err != nil && !errors.Is(err, ErrMalformedHash) {
+			return nil, err
+		}
+		if ok && rehash {
+			if h, err := s.hasher.Hash(ctx, req.Password); err == nil {
+				s.db.WithContext(ctx).Exec(`UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?`, h, u.ID)
+			}
+		}
+	}
+	if !ok || u.Disabled {
+		reason := "kata sandi salah"
+		switch {
+		case u.ID == 0:
+			reason = "NIP tidak terdaftar"
+		case u.Disabled && ok:
+			reason = "akun dinonaktifkan"
+		}
+		if err := s.fail(ctx, accKey, accountFailures); err != nil {
+			return nil, err
+		}
+		if err := s.fail(ctx, ipKey, ipFailures); err != nil {
+			return nil, err
+		}
+		entry.Action, entry.Detail = audit.ActionLoginFailure, map[string]any{"alasan": reason}
+		if u.ID != 0 {
+			entry.ActorID, entry.ObjectID = u.ID, strconv.FormatInt(u.ID, 10)
+		}
+		if err := audit.RecordNow(ctx, s.db, entry); err != nil {
+			return nil, err
+		}
+		return nil, ErrBadCredentials
+	}
+
+	grants, err := s.grants(ctx, s.db, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	active := widest(grants)
+	sid := RandomID(32)
+	now := s.now()
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO sessions (id, user_id, active_role, active_opd_id, created_at, last_seen_at, expires_at, ip, user_agent)
+VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`, sid, u.ID, string(active.Role), active.OPDID, now, now, now.Add(s.max), req.IP, truncate(req.UserAgent, 300)).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE users SET last_login_at = now() WHERE id = ?`, u.ID).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM login_throttle WHERE key = ?`, accKey).Error; err != nil {
+			return err
+		}
+		entry.Action, entry.ActorID, entry.ObjectID = audit.ActionLoginSuccess, u.ID, strconv.FormatInt(u.ID, 10)
+		entry.Detail = map[string]any{"peran": string(active.Role)}
+		return audit.Record(ctx, tx, entry)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open session: %w", err)
+	}
+	tok, exp, err := s.tokens.Issue(u.ID, u.TokenVersion, sid)
+	if err != nil {
+		return nil, err
+	}
+	p := &Principal{UserID: u.ID, PegawaiID: u.PegawaiID, NIP: u.NIP, Nama: u.Nama, OPDID: u.OPDID, Grants: grants,
+		Active: active, SessionID: sid, TokenVersion: u.TokenVersion, MustChangePassword: u.MustChangePassword}
+	return &LoginResult{Principal: p, Token: tok, Expires: exp}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// Authenticated is a request's principal and, when the token is past half its
+// life, a renewed token to send back.
+type Authenticated struct {
+	Principal  *Principal
+	Renewed    string
+	RenewedExp time.Time
+}
+
+// Authenticate checks a token against its server-side session and user.
+func (s *Service) Authenticate(ctx context.Context, token string) (*Authenticated, error) {
+	c, err := s.tokens.Parse(token)
+	if err != nil {
+		return nil, ErrSessionInvalid
+	}
+	uid, err := strconv.ParseInt(c.Subject, 10, 64)
+	if err != nil {
+		return nil, ErrSessionInvalid
+	}
+	var row struct {
+		ID                 int64      `gorm:"column:id"`
+		PegawaiID          int64      `gorm:"column:pegawai_id"`
+		NIP                string     `gorm:"column:nip"`
+		Nama               string     `gorm:"column:nama"`
+		OPDID              int64      `gorm:"column:opd_id"`
+		TokenVersion       int        `gorm:"column:token_version"`
+		Disabled           bool       `gorm:"column:disabled"`
+		MustChangePassword bool       `gorm:"column:must_change_password"`
+		ActiveRole         string     `gorm:"column:active_role"`
+		ActiveOPDID        *int64     `gorm:"column:active_opd_id"`
+		LastSeenAt         time.Time  `gorm:"column:last_seen_at"`
+		ExpiresAt          time.Time  `gorm:"column:expires_at"`
+		RevokedAt          *time.Time `gorm:"column:revoked_at"`
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.token_version, u.disabled, u.must_change_password,
+  s.active_role, s.active_opd_id, s.last_seen_at, s.expires_at, s.revoked_at
+FROM sessions s JOIN users u ON u.id = s.user_id JOIN pegawai p ON p.id = u.pegawai_id
+WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
+	if err != nil {
+		return nil, fmt.Errorf("load session: %w", err)
+	}
+	now := s.now()
+	if row.ID == 0 || row.RevokedAt != nil || row.Disabled || row.TokenVersion != c.Ver ||
+		now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.idle {
+		return nil, ErrSessionInvalid
+	}
+	grants, err := s.grants(ctx, s.db, row.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Principal{UserID: row.ID, PegawaiID: row.PegawaiID, NIP: row.NIP, Nama: row.Nama, OPDID: row.OPDID, Grants: grants,
+		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword}
+	p.Active = Grant{Role: Role(row.ActiveRole)}
+	if row.ActiveOPDID != nil {
+		p.Active.OPDID = *row.ActiveOPDID
+	}
+	if !p.holds(p.Active) { // the active role was revoked meanwhile
+		p.Active = widest(grants)
+	}
+	out := &Authenticated{Principal: p}
+	// Renew on activity: a token past half its life is replaced, and the
+	// session's idle clock restarts.
+	if c.IssuedAt != nil && now.Sub(c.IssuedAt.Time) > s.tokens.TTL/2 {
+		if err := s.db.WithContext(ctx).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, c.Sid).Error; err != nil {
+			return nil, err
+		}
+		out.Renewed, out.RenewedExp, err = s.tokens.Issue(row.ID, row.TokenVersion, c.Sid)
+		if err != nil {
+			return nil, err
+		}
+	} else if now.Sub(row.LastSeenAt) > time.Minute {
+		s.db.WithContext(ctx).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, c.Sid)
+	}
+	return out, nil
+}
+
+// Logout revokes the session and bumps the user's token version, so every
+// token issued before (on any device) stops working at once.
+func (s *Service) Logout(ctx context.Context, p *Principal, ip string) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL`, p.UserID).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`UPDATE users SET token_version = token_version + 1 WHERE id = ?`, p.UserID).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, Action: audit.ActionLogout, ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10), IP: ip})
+	})
+}
+
+// SwitchRole makes g the session's active role, if p holds it.
+func (s *Service) SwitchRole(ctx context.Context, p *Principal, g Grant, ip string) error {
+	if !p.holds(g) {
+		return apperr.New(apperr.ErrForbidden, "Anda tidak memegang peran tersebut.")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`UPDATE sessions SET active_role = ?, active_opd_id = NULLIF(?, 0) WHERE id = ?`, string(g.Role), g.OPDID, p.SessionID).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, Action: audit.ActionRoleSwitch, ObjectType: "session", IP: ip,
+			Detail: map[string]any{"dari": string(p.Active.Role), "ke": string(g.Role), "opd_id": g.OPDID}})
+	})
+}

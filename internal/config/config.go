@@ -1,0 +1,108 @@
+// Package config reads ekinerja's settings from environment variables only.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// DevSecret is the well-known secret used in development; production refuses it.
+const DevSecret = "ekinerja-dev-secret-do-not-use-in-production"
+
+// DefaultDatabaseURL is used when DATABASE_URL is unset: the local PostgreSQL.
+const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/ekinerja?sslmode=disable"
+
+// Env is the deployment mode.
+type Env string
+
+// The deployment modes.
+const (
+	EnvDev        Env = "dev"
+	EnvProduction Env = "production"
+)
+
+// Config is everything ekinerja reads from its environment.
+type Config struct {
+	DatabaseURL    string
+	Addr           string
+	Secret         string
+	Env            Env
+	LogLevel       string
+	TrustedProxies []netip.Prefix
+	// SessionIdle and SessionMax bound a login: idle time between requests
+	// and total lifetime.
+	SessionIdle time.Duration
+	SessionMax  time.Duration
+	// BodyLimit is the largest request body accepted, e.g. "12M".
+	BodyLimit string
+	// Location is the regency's time zone (Asia/Jakarta, Asia/Makassar, Asia/Jayapura).
+	Location *time.Location
+}
+
+// Dev reports whether ekinerja runs in development mode (plain HTTP on localhost).
+func (c Config) Dev() bool { return c.Env == EnvDev }
+
+// Load reads the configuration through getenv (os.Getenv in main, a map in tests).
+func Load(getenv func(string) string) (Config, error) {
+	get := func(key, def string) string {
+		if v := strings.TrimSpace(getenv(key)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		DatabaseURL: get("DATABASE_URL", DefaultDatabaseURL),
+		Addr:        get("EKINERJA_ADDR", ":8080"),
+		Secret:      getenv("EKINERJA_SECRET"),
+		Env:         Env(get("EKINERJA_ENV", string(EnvProduction))),
+		LogLevel:    get("EKINERJA_LOG_LEVEL", "info"),
+		BodyLimit:   get("EKINERJA_BODY_LIMIT", "12M"),
+	}
+	var errs []error
+	switch c.Env {
+	case EnvDev:
+		if c.Secret == "" {
+			c.Secret = DevSecret
+		}
+	case EnvProduction:
+		if c.Secret == "" || c.Secret == DevSecret {
+			errs = append(errs, errors.New("EKINERJA_SECRET wajib diisi dengan rahasia acak minimal 32 karakter di mode production (contoh: openssl rand -base64 48)"))
+		} else if len(c.Secret) < 32 {
+			errs = append(errs, errors.New("EKINERJA_SECRET terlalu pendek: minimal 32 karakter"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("EKINERJA_ENV harus 'dev' atau 'production', bukan %q", c.Env))
+	}
+	var err error
+	if c.SessionIdle, err = time.ParseDuration(get("EKINERJA_SESSION_IDLE", "30m")); err != nil || c.SessionIdle <= 0 {
+		errs = append(errs, errors.New("EKINERJA_SESSION_IDLE bukan durasi yang valid (contoh: 30m)"))
+	}
+	if c.SessionMax, err = time.ParseDuration(get("EKINERJA_SESSION_MAX", "8h")); err != nil || c.SessionMax <= 0 {
+		errs = append(errs, errors.New("EKINERJA_SESSION_MAX bukan durasi yang valid (contoh: 8h)"))
+	}
+	if c.Location, err = time.LoadLocation(get("EKINERJA_TZ", "Asia/Jakarta")); err != nil {
+		errs = append(errs, errors.New("EKINERJA_TZ bukan zona waktu yang dikenal (contoh: Asia/Jakarta)"))
+	}
+	for _, p := range strings.Split(getenv("EKINERJA_TRUSTED_PROXIES"), ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			if a, err := netip.ParseAddr(p); err == nil {
+				c.TrustedProxies = append(c.TrustedProxies, netip.PrefixFrom(a, a.BitLen()))
+				continue
+			}
+		}
+		pre, err := netip.ParsePrefix(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("EKINERJA_TRUSTED_PROXIES: %q bukan alamat atau CIDR", p))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pre)
+	}
+	return c, errors.Join(errs...)
+}

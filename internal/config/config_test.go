@@ -1,0 +1,55 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	long := strings.Repeat("x", 40)
+	cases := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c Config)
+	}{
+		{name: "production without secret refuses", env: map[string]string{}, wantErr: "EKINERJA_SECRET wajib"},
+		{name: "production with dev secret refuses", env: map[string]string{"EKINERJA_SECRET": DevSecret}, wantErr: "EKINERJA_SECRET wajib"},
+		{name: "production with short secret refuses", env: map[string]string{"EKINERJA_SECRET": "short"}, wantErr: "terlalu pendek"},
+		{name: "production with long secret", env: map[string]string{"EKINERJA_SECRET": long}, check: func(t *testing.T, c Config) {
+			if c.Dev() || c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL {
+				t.Errorf("unexpected defaults: %+v", c)
+			}
+		}},
+		{name: "dev gets dev secret", env: map[string]string{"EKINERJA_ENV": "dev"}, check: func(t *testing.T, c Config) {
+			if !c.Dev() || c.Secret != DevSecret {
+				t.Errorf("dev config: %+v", c)
+			}
+		}},
+		{name: "unknown env", env: map[string]string{"EKINERJA_ENV": "staging", "EKINERJA_SECRET": long}, wantErr: "EKINERJA_ENV"},
+		{name: "trusted proxies", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"}, check: func(t *testing.T, c Config) {
+			if len(c.TrustedProxies) != 2 || c.TrustedProxies[0].String() != "10.0.0.1/32" {
+				t.Errorf("proxies: %v", c.TrustedProxies)
+			}
+		}},
+		{name: "bad proxy", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_TRUSTED_PROXIES": "nonsense"}, wantErr: "EKINERJA_TRUSTED_PROXIES"},
+		{name: "bad duration", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_SESSION_IDLE": "soon"}, wantErr: "EKINERJA_SESSION_IDLE"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("want error containing %q, got %v", tc.wantErr, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tc.check != nil {
+				tc.check(t, c)
+			}
+		})
+	}
+}

@@ -1,0 +1,144 @@
+// Package database opens the PostgreSQL connection and applies the embedded,
+// versioned SQL migrations with goose.
+package database
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/ekinerja/ekinerja/migrations"
+)
+
+// Open connects to PostgreSQL at url and returns a GORM handle whose pool
+// recovers by itself when the database comes back after an outage.
+func Open(ctx context.Context, url string) (*gorm.DB, error) {
+	db, err := gorm.Open(postgres.Open(url), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		TranslateError:         true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("database handle: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(20)
+	sqlDB.SetMaxIdleConns(10)
+	sqlDB.SetConnMaxLifetime(30 * time.Minute)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return db, nil
+}
+
+// Ping reports whether the database answers within ctx.
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close closes the connection pool.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+func provider(db *gorm.DB, log *slog.Logger) (*goose.Provider, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	return newProvider(sqlDB, log)
+}
+
+func newProvider(sqlDB *sql.DB, log *slog.Logger) (*goose.Provider, error) {
+	// A session lock keeps two app servers starting at once from migrating twice.
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{goose.WithSessionLocker(locker)}
+	if log != nil {
+		opts = append(opts, goose.WithSlog(log))
+	}
+	return goose.NewProvider(goose.DialectPostgres, sqlDB, migrations.FS, opts...)
+}
+
+// Migrate applies every pending migration and returns how many ran.
+func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) (int, error) {
+	p, err := provider(db, log)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("migrate up: %w", err)
+	}
+	return len(res), nil
+}
+
+// MigrationState is one migration's name and whether it has been applied.
+type MigrationState struct {
+	Version   int64
+	Name      string
+	Applied   bool
+	AppliedAt time.Time
+}
+
+// Status lists every embedded migration with its state in the database.
+func Status(ctx context.Context, db *gorm.DB) ([]MigrationState, error) {
+	p, err := provider(db, nil)
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migration status: %w", err)
+	}
+	out := make([]MigrationState, 0, len(st))
+	for _, s := range st {
+		out = append(out, MigrationState{
+			Version:   s.Source.Version,
+			Name:      s.Source.Path,
+			Applied:   s.State == goose.StateApplied,
+			AppliedAt: s.AppliedAt,
+		})
+	}
+	return out, nil
+}
+
+// ErrSchemaStale means the database lacks migrations this binary carries.
+var ErrSchemaStale = errors.New("skema basis data belum mutakhir: jalankan 'ekinerja migrate up' (atau 'ekinerja serve --migrate')")
+
+// CheckUpToDate returns ErrSchemaStale when migrations are pending.
+func CheckUpToDate(ctx context.Context, db *gorm.DB) error {
+	p, err := provider(db, nil)
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("check migrations: %w", err)
+	}
+	if pending {
+		return ErrSchemaStale
+	}
+	return nil
+}

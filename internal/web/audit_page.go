@@ -1,0 +1,24 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// auditPage lists the audit log, newest first, filtered by action and actor.
+func (s *Server) auditPage(c echo.Context) error {
+	f := audit.Filter{Action: c.QueryParam("aksi"), ActorNIP: c.QueryParam("nip"), Limit: 100}
+	if b, err := strconv.ParseInt(c.QueryParam("sebelum"), 10, 64); err == nil && b > 0 {
+		f.BeforeID = b
+	}
+	rows, err := audit.List(c.Request().Context(), s.db, f)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.AuditLog(s.chrome(c, "Log Audit"), pages.AuditView{Filter: f, Rows: rows}))
+}

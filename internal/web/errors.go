@@ -1,0 +1,141 @@
+package web
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/labstack/echo/v4"
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// isUnavailable reports whether err means the database cannot be reached.
+func isUnavailable(err error) bool {
+	var ne net.Error
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// 57P01..57P03: admin shutdown, crash shutdown, cannot connect now; 08xxx: connection exceptions.
+		return strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
+	}
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, gorm.ErrInvalidDB)
+}
+
+// problem is what a person (or API client) is told about an error.
+type problem struct {
+	Status  int               `json:"status"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// classify maps an error to a safe status and message. Internal detail never
+// reaches the response.
+func classify(err error) problem {
+	var he *echo.HTTPError
+	var ve *apperr.ValidationError
+	var msg *apperr.Message
+	switch {
+	case errors.As(err, &ve):
+		return problem{Status: http.StatusUnprocessableEntity, Message: "Data yang dikirim belum benar. Periksa isian yang ditandai.", Fields: ve.Fields}
+	case errors.As(err, &msg):
+		p := classify(msg.Kind)
+		p.Message = msg.Text
+		return p
+	case errors.Is(err, apperr.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
+		return problem{Status: http.StatusNotFound, Message: "Data yang Anda cari tidak ditemukan."}
+	case errors.Is(err, apperr.ErrForbidden):
+		return problem{Status: http.StatusForbidden, Message: "Anda tidak berwenang membuka halaman atau melakukan tindakan ini."}
+	case errors.Is(err, apperr.ErrUnauthorized):
+		return problem{Status: http.StatusUnauthorized, Message: "Silakan masuk terlebih dahulu."}
+	case errors.Is(err, apperr.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
+		return problem{Status: http.StatusConflict, Message: "Data telah berubah atau sudah ada. Muat ulang halaman lalu coba lagi."}
+	case isUnavailable(err):
+		return problem{Status: http.StatusServiceUnavailable, Message: "Sistem sedang gangguan: basis data tidak dapat dihubungi. Coba lagi beberapa saat lagi."}
+	case errors.As(err, &he):
+		switch he.Code {
+		case http.StatusNotFound:
+			return problem{Status: he.Code, Message: "Halaman tidak ditemukan."}
+		case http.StatusMethodNotAllowed:
+			return problem{Status: he.Code, Message: "Metode permintaan tidak diizinkan."}
+		case http.StatusRequestEntityTooLarge:
+			return problem{Status: he.Code, Message: "Data atau berkas yang dikirim terlalu besar."}
+		case http.StatusUnsupportedMediaType:
+			return problem{Status: he.Code, Message: "Jenis data yang dikirim tidak didukung."}
+		case http.StatusTooManyRequests:
+			return problem{Status: he.Code, Message: "Terlalu banyak permintaan. Coba lagi sebentar lagi."}
+		case http.StatusServiceUnavailable:
+			return problem{Status: he.Code, Message: "Sistem sedang gangguan. Coba lagi beberapa saat lagi."}
+		}
+		if he.Code >= 400 && he.Code < 500 {
+			return problem{Status: he.Code, Message: "Permintaan tidak dapat diproses. Periksa data yang dikirim."}
+		}
+	}
+	return problem{Status: http.StatusInternalServerError, Message: "Terjadi kesalahan pada sistem. Kejadian ini telah dicatat; coba lagi atau hubungi admin."}
+}
+
+func wantsJSON(c echo.Context) bool {
+	return strings.HasPrefix(c.Request().URL.Path, "/api/") ||
+		strings.Contains(c.Request().Header.Get(echo.HeaderAccept), echo.MIMEApplicationJSON)
+}
+
+// errorTitle is the heading of an error page.
+func errorTitle(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "Belum masuk"
+	case http.StatusForbidden:
+		return "Akses ditolak"
+	case http.StatusNotFound:
+		return "Tidak ditemukan"
+	case http.StatusServiceUnavailable:
+		return "Sedang gangguan"
+	case http.StatusConflict:
+		return "Data berubah"
+	case http.StatusUnprocessableEntity, http.StatusBadRequest:
+		return "Data belum benar"
+	}
+	if status >= 500 {
+		return "Kesalahan sistem"
+	}
+	return "Permintaan ditolak"
+}
+
+// handleError is Echo's single HTTPErrorHandler.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p := classify(err)
+	l := logger(c)
+	switch {
+	case p.Status >= 500:
+		l.Error("request failed", slog.String("error", err.Error()), slog.Int("status", p.Status))
+	case p.Status == http.StatusForbidden:
+		s.recordForbidden(c, err)
+	}
+	if p.Status == http.StatusServiceUnavailable {
+		c.Response().Header().Set("Retry-After", "30")
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(p.Status)
+		return
+	}
+	if wantsJSON(c) {
+		_ = c.JSON(p.Status, map[string]problem{"error": p})
+		return
+	}
+	if p.Status == http.StatusUnauthorized && c.Request().Method == http.MethodGet && principal(c) == nil {
+		_ = c.Redirect(http.StatusSeeOther, "/masuk?next="+safeNext(c.Request().URL.RequestURI()))
+		return
+	}
+	_ = s.render(c, p.Status, pages.Error(s.chrome(c, errorTitle(p.Status)), pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: p.Message}))
+}

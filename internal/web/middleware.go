@@ -1,0 +1,137 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+)
+
+// ContentSecurityPolicy allows nothing inline and nothing off-origin.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+// requestContext gives every request an id and a logger carrying it, and
+// writes one JSON log line when the request ends.
+func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := auth.RandomID(12)
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		l := s.log.With(slog.String("request_id", id))
+		withValue(c, requestIDKey{}, id)
+		withValue(c, loggerKey{}, l)
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err) // render the error now, so the status below is final
+		}
+		attrs := []slog.Attr{
+			slog.String("method", c.Request().Method),
+			slog.String("path", c.Request().URL.Path),
+			slog.Int("status", c.Response().Status),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("ip", c.RealIP()),
+		}
+		if p := principal(c); p != nil {
+			attrs = append(attrs, slog.Int64("user_id", p.UserID), slog.String("role", string(p.Active.Role)))
+		}
+		l.LogAttrs(c.Request().Context(), slog.LevelInfo, "request", attrs...)
+		return nil
+	}
+}
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if !s.cfg.Dev() {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		if !strings.HasPrefix(c.Request().URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
+}
+
+// refuseTrace answers TRACE and TRACK with 405 before any routing.
+func refuseTrace(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if m := c.Request().Method; m == http.MethodTrace || m == "TRACK" {
+			return echo.ErrMethodNotAllowed
+		}
+		return next(c)
+	}
+}
+
+// bearerToken returns the token of an "Authorization: Bearer" header.
+func bearerToken(c echo.Context) (string, bool) {
+	h := c.Request().Header.Get(echo.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:]), true
+	}
+	return "", false
+}
+
+// authenticate loads the principal from the bearer token (API clients) or
+// the session cookie (browsers). It never rejects: routes decide.
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		tok, bearer := bearerToken(c)
+		if !bearer {
+			ck, err := c.Cookie(s.sessionCookie())
+			if err != nil || ck.Value == "" {
+				return next(c)
+			}
+			tok = ck.Value
+		}
+		a, err := s.auth.Authenticate(c.Request().Context(), tok)
+		if err != nil {
+			if !bearer {
+				s.clearSessionCookie(c)
+			}
+			if isUnavailable(err) {
+				return err
+			}
+			return next(c)
+		}
+		withValue(c, principalKey{}, a.Principal)
+		if a.Renewed != "" {
+			if bearer {
+				c.Response().Header().Set("X-Access-Token", a.Renewed)
+			} else {
+				s.setSessionCookie(c, a.Renewed, a.RenewedExp)
+			}
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) cookieName(base string) string {
+	if s.cfg.Dev() {
+		return "ekinerja_" + base
+	}
+	return "__Host-ekinerja_" + base // Secure, Path=/, no Domain: bound to this host
+}
+
+func (s *Server) sessionCookie() string { return s.cookieName("sesi") }
+
+func (s *Server) setSessionCookie(c echo.Context, token string, exp time.Time) {
+	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: exp,
+		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+}
+
+func (s *Server) clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+}

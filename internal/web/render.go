@@ -1,0 +1,127 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/views/layout"
+)
+
+// render writes a templ component with status; the page is rendered into a
+// buffer first so a template error can still become a proper error page.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// navFor lists the navigation of a role. Each feature adds its pages here.
+func navFor(r auth.Role) []layout.NavItem {
+	items := []layout.NavItem{{Href: "/", Label: "Beranda"}}
+	switch r {
+	case auth.RoleSuperadmin:
+		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"})
+	}
+	return items
+}
+
+// grantValue encodes a grant for the role switcher ("admin_opd:3").
+func grantValue(g auth.Grant) string {
+	if g.OPDID != 0 {
+		return string(g.Role) + ":" + strconv.FormatInt(g.OPDID, 10)
+	}
+	return string(g.Role)
+}
+
+// parseGrantValue decodes a role switcher value.
+func parseGrantValue(v string) (auth.Grant, bool) {
+	role, opd, _ := strings.Cut(v, ":")
+	g := auth.Grant{Role: auth.Role(role)}
+	if !g.Role.Valid() {
+		return g, false
+	}
+	if opd != "" {
+		id, err := strconv.ParseInt(opd, 10, 64)
+		if err != nil || id <= 0 {
+			return g, false
+		}
+		g.OPDID = id
+	}
+	return g, true
+}
+
+// chrome builds the page frame for the current request.
+func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
+	ch := layout.Chrome{Title: title, CSRF: csrfToken(c), CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
+	p := principal(c)
+	if p == nil {
+		return ch
+	}
+	ch.Nama, ch.NIP, ch.ActiveRole = p.Nama, p.NIP, p.Active.Role.Label()
+	for _, g := range p.Grants {
+		label := g.Role.Label()
+		if g.OPDID != 0 {
+			label += " (" + s.opdName(c, g.OPDID) + ")"
+		}
+		ch.Roles = append(ch.Roles, layout.RoleOption{Value: grantValue(g), Label: label, Active: g == p.Active})
+	}
+	path := c.Request().URL.Path
+	for _, n := range navFor(p.Active.Role) {
+		n.Active = n.Href == path || (n.Href != "/" && strings.HasPrefix(path, n.Href+"/"))
+		ch.Nav = append(ch.Nav, n)
+	}
+	ch.Flash = flash(c)
+	return ch
+}
+
+// opdName returns an agency's short name for labels.
+func (s *Server) opdName(c echo.Context, id int64) string {
+	o, err := s.org.GetOPD(c.Request().Context(), id)
+	if err != nil {
+		return "OPD " + strconv.FormatInt(id, 10)
+	}
+	if o.Singkatan != "" {
+		return o.Singkatan
+	}
+	return o.Nama
+}
+
+// safeNext keeps a post-login redirect on this site: a local absolute path
+// only, never "//host" or a scheme.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// flash messages travel in the query string (?pesan=...) after a redirect,
+// from a fixed list, so no page can be made to show arbitrary text.
+var flashes = map[string]string{
+	"peran":  "Peran telah diganti.",
+	"keluar": "Anda telah keluar.",
+}
+
+func flash(c echo.Context) string { return flashes[c.QueryParam("pesan")] }
+
+// redirectWith redirects (303) to path with a flash key.
+func redirectWith(c echo.Context, path, key string) error {
+	if key != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "pesan=" + url.QueryEscape(key)
+	}
+	return c.Redirect(http.StatusSeeOther, path)
+}

@@ -1,0 +1,142 @@
+// Package web is the HTTP side of ekinerja: one route table with each route's
+// permission, middleware, thin handlers, and one error handler.
+package web
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/org"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	cfg     config.Config
+	db      *gorm.DB
+	log     *slog.Logger
+	auth    *auth.Service
+	org     *org.Store
+	assets  *Assets
+	csrfKey []byte
+	version string
+	echo    *echo.Echo
+}
+
+// Deps are the Server's collaborators, built in main.
+type Deps struct {
+	Config  config.Config
+	DB      *gorm.DB
+	Log     *slog.Logger
+	Auth    *auth.Service
+	Static  fs.FS
+	Version string
+}
+
+// New builds the server and its Echo instance.
+func New(d Deps) (*Server, error) {
+	assets, err := LoadAssets(d.Static)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: d.Config, db: d.DB, log: d.Log, auth: d.Auth, org: org.NewStore(d.DB), assets: assets,
+		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Debug = false // never: debug mode leaks internals
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(d.Config)
+	e.Pre(refuseTrace)
+	e.Use(s.requestContext)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			logger(c).Error("panic", slog.String("error", err.Error()), slog.String("stack", string(stack)))
+			return err
+		}}))
+	e.Use(s.securityHeaders)
+	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
+	e.Use(s.authenticate)
+	e.Use(s.csrf)
+	s.register(e)
+	s.echo = e
+	return s, nil
+}
+
+// ipExtractor trusts X-Forwarded-For only from the configured proxies.
+func ipExtractor(cfg config.Config) echo.IPExtractor {
+	if len(cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range cfg.TrustedProxies {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// Handler returns the HTTP handler (for tests and for serving).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo returns the Echo instance (the route list, for tests).
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// ListenAndServe serves until ctx is cancelled, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	srv := &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// recordForbidden writes an audit row for a refused request.
+func (s *Server) recordForbidden(c echo.Context, cause error) {
+	e := audit.Entry{Action: audit.ActionForbidden, IP: c.RealIP(), ObjectType: "route",
+		ObjectID: c.Request().Method + " " + c.Request().URL.Path, Detail: map[string]any{"alasan": cause.Error()}}
+	if p := principal(c); p != nil {
+		e.ActorID, e.ActorNIP = p.UserID, p.NIP
+		e.Detail["peran"] = string(p.Active.Role)
+	}
+	if err := audit.RecordNow(context.WithoutCancel(c.Request().Context()), s.db, e); err != nil {
+		logger(c).Error("audit forbidden", slog.String("error", err.Error()))
+	}
+}
+
+// itoa formats an id for URLs and audit rows.
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

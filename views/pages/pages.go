@@ -1,0 +1,58 @@
+// Package pages renders whole screens from plain data; it decides nothing.
+package pages
+
+import (
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/org"
+)
+
+// LoginForm is the login page's state.
+type LoginForm struct {
+	NIP   string
+	Error string
+	Next  string
+}
+
+// Waiting is one thing that waits for the person on their home page.
+type Waiting struct {
+	Label string
+	Count int64
+	Href  string
+	Hint  string
+}
+
+// Home is a role's landing page: what waits for that role.
+type Home struct {
+	Heading string
+	Intro   string
+	Profile *org.Profile
+	Waiting []Waiting
+	Facts   []Fact
+}
+
+// Fact is a labelled number or text on the home page.
+type Fact struct {
+	Label string
+	Value string
+}
+
+// ErrorPage is a status page with a safe message.
+type ErrorPage struct {
+	Status  int
+	Title   string
+	Message string
+}
+
+// AuditView is the audit log page.
+type AuditView struct {
+	Filter audit.Filter
+	Rows   []audit.Row
+}
+
+// NextBefore is the id to page further back from, or 0.
+func (v AuditView) NextBefore() int64 {
+	if len(v.Rows) < v.Filter.Limit || len(v.Rows) == 0 {
+		return 0
+	}
+	return v.Rows[len(v.Rows)-1].ID
+}
