@@ -65,5 +65,11 @@ func (s *Server) home(c echo.Context) error {
 			pages.Fact{Label: "Pegawai aktif", Value: strconv.FormatInt(counts.Pegawai, 10)},
 			pages.Fact{Label: "Pengguna aktif", Value: strconv.FormatInt(counts.Users, 10)})
 	}
+	// Each area adds what waits for this role.
+	for _, add := range []func(echo.Context, *auth.Principal, *pages.Home) error{s.orgHome, s.kinerjaHome, s.attendanceHome, s.tppHome} {
+		if err := add(c, p, &h); err != nil {
+			return err
+		}
+	}
 	return s.render(c, http.StatusOK, pages.HomePage(s.chrome(c, h.Heading), h))
 }

@@ -24,11 +24,15 @@ func (s *Server) render(c echo.Context, status int, comp templ.Component) error 
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
-// navFor lists the navigation of a role. Each feature adds its pages here.
+// navFor lists the navigation of a role; each area adds its own pages
+// (nav_<area> functions in routes_<area>.go).
 func navFor(r auth.Role) []layout.NavItem {
 	items := []layout.NavItem{{Href: "/", Label: "Beranda"}}
-	switch r {
-	case auth.RoleSuperadmin:
+	items = append(items, orgNav(r)...)
+	items = append(items, kinerjaNav(r)...)
+	items = append(items, attendanceNav(r)...)
+	items = append(items, tppNav(r)...)
+	if r == auth.RoleSuperadmin {
 		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"})
 	}
 	return items
@@ -112,7 +116,15 @@ var flashes = map[string]string{
 	"keluar": "Anda telah keluar.",
 }
 
-func flash(c echo.Context) string { return flashes[c.QueryParam("pesan")] }
+func flash(c echo.Context) string {
+	k := c.QueryParam("pesan")
+	for _, m := range []map[string]string{flashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
+		if v, ok := m[k]; ok {
+			return v
+		}
+	}
+	return ""
+}
 
 // redirectWith redirects (303) to path with a flash key.
 func redirectWith(c echo.Context, path, key string) error {

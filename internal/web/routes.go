@@ -61,6 +61,12 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/api/v1/auth/token", Public, s.apiToken},
 		{http.MethodGet, "/api/v1/me", AnyRole, s.apiMe},
 	}
+	// Each area keeps its routes in its own file (routes_<area>.go).
+	rs = append(rs, s.orgRoutes()...)
+	rs = append(rs, s.kinerjaRoutes()...)
+	rs = append(rs, s.attendanceRoutes()...)
+	rs = append(rs, s.tppRoutes()...)
+	rs = append(rs, s.securityRoutes()...)
 	return rs
 }
 

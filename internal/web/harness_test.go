@@ -1,0 +1,159 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/testdb"
+	"github.com/ekinerja/ekinerja/static"
+)
+
+// fastArgon2 keeps tests quick; production parameters are tested in auth.
+var fastArgon2 = auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
+
+// harness is a real server on loopback over a fresh, seeded database.
+type harness struct {
+	t   *testing.T
+	db  *gorm.DB
+	srv *Server
+	ts  *httptest.Server
+	cfg config.Config
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	db := testdb.New(t)
+	hasher := auth.NewHasher(fastArgon2, 4)
+	if _, err := demo.Seed(context.Background(), db, hasher); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"EKINERJA_ENV": "dev"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	srv, err := New(Deps{Config: cfg, DB: db, Log: log, Auth: svc, Static: static.FS, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return &harness{t: t, db: db, srv: srv, ts: ts, cfg: cfg}
+}
+
+// login returns the demo account of role.
+func login(t *testing.T, role auth.Role) demo.Login {
+	for _, l := range demo.Logins() {
+		if l.Role == role {
+			return l
+		}
+	}
+	t.Fatalf("no demo login for %s", role)
+	return demo.Login{}
+}
+
+// client is a browser-like HTTP client: cookie jar, no redirect following.
+type client struct {
+	h    *harness
+	http *http.Client
+}
+
+func (h *harness) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{h: h, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// as returns a client signed in as the demo account of role, with that role active.
+func (h *harness) as(role auth.Role) *client {
+	h.t.Helper()
+	c := h.client()
+	l := login(h.t, role)
+	res := c.postForm("/masuk", url.Values{"nip": {l.NIP}, "password": {l.Password}})
+	if res.status != http.StatusSeeOther {
+		h.t.Fatalf("login as %s: status %d: %s", role, res.status, res.body)
+	}
+	return c
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (c *client) do(req *http.Request) response {
+	c.h.t.Helper()
+	r, err := c.http.Do(req)
+	if err != nil {
+		c.h.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	return response{status: r.StatusCode, header: r.Header, body: string(b)}
+}
+
+func (c *client) get(path string) response {
+	req, _ := http.NewRequest(http.MethodGet, c.h.ts.URL+path, nil)
+	return c.do(req)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf fetches a page and returns the CSRF token its forms carry.
+func (c *client) csrf() string {
+	c.h.t.Helper()
+	res := c.get("/masuk")
+	if res.status == http.StatusSeeOther { // signed in: the home page has forms
+		res = c.get("/")
+	}
+	m := csrfInput.FindStringSubmatch(res.body)
+	if m == nil {
+		c.h.t.Fatalf("no csrf token in page (status %d)", res.status)
+	}
+	return m[1]
+}
+
+// postForm posts a form with a valid CSRF token.
+func (c *client) postForm(path string, form url.Values) response {
+	c.h.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("csrf_token", c.csrf())
+	return c.postRaw(path, form)
+}
+
+// postRaw posts a form exactly as given.
+func (c *client) postRaw(path string, form url.Values) response {
+	req, _ := http.NewRequest(http.MethodPost, c.h.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// count returns the number of rows a query finds.
+func (h *harness) count(query string, args ...any) int64 {
+	h.t.Helper()
+	var n int64
+	if err := h.db.Raw(query, args...).Scan(&n).Error; err != nil {
+		h.t.Fatal(err)
+	}
+	return n
+}
