@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+)
+
+// chromiumPath finds Debian's chromium (or $EKINERJA_CHROMIUM). The browser
+// tests are part of `make test`: without a browser they fail, unless
+// EKINERJA_SKIP_BROWSER=1 says so on purpose.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("EKINERJA_SKIP_BROWSER") == "1" {
+		t.Skip("EKINERJA_SKIP_BROWSER=1")
+	}
+	for _, p := range []string{os.Getenv("EKINERJA_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	t.Fatal("chromium tidak ditemukan: apt-get install chromium (atau set EKINERJA_SKIP_BROWSER=1)")
+	return ""
+}
+
+// newBrowser starts a headless chromium for t; it stops when t ends.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(390, 844), // a phone
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelC(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// step runs browser steps with a deadline.
+func step(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// text reads an element's text with a deadline.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Text(sel))
+	if err != nil {
+		t.Fatalf("browser text %s: %v", sel, err)
+	}
+	return v
+}
+
+// browserLogin signs in through the real login form.
+func browserLogin(t *testing.T, ctx context.Context, base string, role auth.Role) {
+	t.Helper()
+	l := login(t, role)
+	step(t, ctx,
+		chromedp.Navigate(base+"/masuk"),
+		chromedp.WaitVisible("#nip"),
+		chromedp.SendKeys("#nip", l.NIP),
+		chromedp.SendKeys("#password", l.Password),
+		chromedp.Click("#masuk"),
+		chromedp.WaitVisible("#home-heading"),
+	)
+}
+
+func TestBrowserPegawaiLogsIn(t *testing.T) {
+	h := newHarness(t)
+	ctx := newBrowser(t)
+
+	// A wrong password shows the generic message and stays on the login page.
+	step(t, ctx,
+		chromedp.Navigate(h.ts.URL+"/"),
+		chromedp.WaitVisible("#nip"),
+		chromedp.SendKeys("#nip", login(t, auth.RolePegawai).NIP),
+		chromedp.SendKeys("#password", "bukan-sandinya"),
+		chromedp.Click("#masuk"),
+		chromedp.WaitVisible("#login-error"),
+	)
+	if got := text(t, ctx, "#login-error"); !strings.Contains(got, "NIP atau kata sandi salah") {
+		t.Fatalf("login error = %q", got)
+	}
+
+	browserLogin(t, ctx, h.ts.URL, auth.RolePegawai)
+	if got := text(t, ctx, "#home-heading"); got != "Beranda Pegawai" {
+		t.Fatalf("heading = %q", got)
+	}
+	if got := text(t, ctx, "#profil-nama"); got != login(t, auth.RolePegawai).Nama {
+		t.Fatalf("profile name = %q", got)
+	}
+	// The page's script and stylesheet loaded under the strict CSP.
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	bg, err := chromedp.Run(sctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('.topbar')).display`))
+	if err != nil || bg != "flex" {
+		t.Fatalf("stylesheet not applied: %q %v", bg, err)
+	}
+}
