@@ -77,7 +77,7 @@ func TestParseCSVRowErrors(t *testing.T) {
 		{"NIP as scientific number", "1.99001E+17,2026-04-06,07:30,16:00,", CSVOptions{},
 			[]cell{{ColNIP, "NIP terbaca sebagai angka (mis. 1,99E+17); jadikan kolom NIP teks di spreadsheet"}}},
 		{"NIP bad birth date", "199002302015031001,2026-04-06,07:30,16:00,", CSVOptions{},
-			[]cell{{ColNIP, "NIP: tanggal lahir (digit 1-8) tidak valid"}}},
+			[]cell{{ColNIP, "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)"}}},
 		{"empty NIP", ",2026-04-06,07:30,16:00,", CSVOptions{}, []cell{{ColNIP, "NIP wajib diisi"}}},
 		{"bad date", nipA + ",2026-02-30,07:30,16:00,", CSVOptions{},
 			[]cell{{ColTanggal, "tanggal tidak valid (format YYYY-MM-DD atau DD/MM/YYYY)"}}},

@@ -2,7 +2,8 @@ package attendance
 
 import (
 	"errors"
-	"time"
+
+	"github.com/ekinerja/ekinerja/internal/org"
 )
 
 // ErrInvalidNIP is matched (errors.Is) by every error ValidNIP returns; the
@@ -28,33 +29,8 @@ func (e nipError) Is(target error) bool { return target == ErrInvalidNIP }
 // It checks form only, not that the number was ever issued; spaces are not
 // allowed (a caller may strip the "19900101 201503 1 001" display spacing).
 func ValidNIP(s string) error {
-	if len(s) != 18 {
-		return nipError("NIP harus 18 digit angka")
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return nipError("NIP harus 18 digit angka")
-		}
-	}
-	b := s
-	by, _ := atoi(b[0:4])
-	bm, _ := atoi(b[4:6])
-	bd, _ := atoi(b[6:8])
-	if by < 1900 || !(Date{by, time.Month(bm), bd}).Valid() {
-		return nipError("NIP: tanggal lahir (digit 1-8) tidak valid")
-	}
-	ay, _ := atoi(b[8:12])
-	if ay <= by {
-		return nipError("NIP: tahun pengangkatan (digit 9-12) harus setelah tahun lahir")
-	}
-	am, _ := atoi(b[12:14])
-	pns := am >= 1 && am <= 12
-	pppk := b[12] == '2' && b[13] >= '1' && b[13] <= '9'
-	if !pns && !pppk {
-		return nipError("NIP: bulan pengangkatan (digit 13-14) tidak valid")
-	}
-	if b[14] != '1' && b[14] != '2' {
-		return nipError("NIP: digit ke-15 (jenis kelamin) harus 1 atau 2")
+	if _, err := org.ParseNIP(s); err != nil {
+		return nipError(err.Error())
 	}
 	return nil
 }

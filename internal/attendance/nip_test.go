@@ -23,17 +23,17 @@ func TestValidNIP(t *testing.T) {
 		{"19900101201503100a", "NIP harus 18 digit angka"},
 		{"１99001012015031001", "NIP harus 18 digit angka"},
 		{"", "NIP harus 18 digit angka"},
-		{"199002302015031001", "NIP: tanggal lahir (digit 1-8) tidak valid"},
-		{"199013012015031001", "NIP: tanggal lahir (digit 1-8) tidak valid"},
-		{"190002292015031001", "NIP: tanggal lahir (digit 1-8) tidak valid"}, // 1900 not leap
-		{"189912312015031001", "NIP: tanggal lahir (digit 1-8) tidak valid"},
-		{"199001011990031001", "NIP: tahun pengangkatan (digit 9-12) harus setelah tahun lahir"},
-		{"199001012015001001", "NIP: bulan pengangkatan (digit 13-14) tidak valid"},
-		{"199001012015131001", "NIP: bulan pengangkatan (digit 13-14) tidak valid"},
-		{"199001012015201001", "NIP: bulan pengangkatan (digit 13-14) tidak valid"},
-		{"199001012015301001", "NIP: bulan pengangkatan (digit 13-14) tidak valid"},
-		{"199001012015030001", "NIP: digit ke-15 (jenis kelamin) harus 1 atau 2"},
-		{"199001012015033001", "NIP: digit ke-15 (jenis kelamin) harus 1 atau 2"},
+		{"199002302015031001", "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)"},
+		{"199013012015031001", "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)"},
+		{"190002292015031001", "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)"}, // 1900 not leap
+		{"189912312015031001", "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)"},
+		{"199001011990031001", "digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB), setelah tahun lahir"},
+		{"199001012015001001", "digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB), setelah tahun lahir"},
+		{"199001012015131001", "digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB), setelah tahun lahir"},
+		{"199001012015201001", "digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB), setelah tahun lahir"},
+		{"199001012015301001", "digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB), setelah tahun lahir"},
+		{"199001012015030001", "digit ke-15 NIP (jenis kelamin) harus 1 atau 2"},
+		{"199001012015033001", "digit ke-15 NIP (jenis kelamin) harus 1 atau 2"},
 	}
 	for _, tt := range tests {
 		err := ValidNIP(tt.nip)

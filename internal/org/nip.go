@@ -10,8 +10,11 @@ import (
 type NIP struct {
 	Lahir      time.Time
 	Pengangkat time.Time
-	JenisKel   int
-	Urut       string
+	// PPPK is set for an NI PPPK, whose digits 13-14 are the PPPK code 2 and
+	// a sequence digit (e.g. 198501012023211001) instead of a month.
+	PPPK     bool
+	JenisKel int
+	Urut     string
 }
 
 // ParseNIP validates s as an 18-digit NIP (or NI PPPK, same layout) and
@@ -29,12 +32,17 @@ func ParseNIP(s string) (NIP, error) {
 	if err != nil || lahir.Year() < 1900 {
 		return NIP{}, errors.New("8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)")
 	}
-	angkat, err := time.Parse("200601", s[8:14])
-	if err != nil || angkat.Year() < 1950 || !angkat.After(lahir) {
-		return NIP{}, errors.New("digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB)")
+	pppk := s[12] == '2' && s[13] >= '1' && s[13] <= '9'
+	angkatText := s[8:14]
+	if pppk {
+		angkatText = s[8:12] + "01"
+	}
+	angkat, err := time.Parse("200601", angkatText)
+	if err != nil || angkat.Year() < 1950 || angkat.Year() <= lahir.Year() {
+		return NIP{}, errors.New("digit 9-14 NIP harus tahun dan bulan pengangkatan yang valid (TTTTBB), setelah tahun lahir")
 	}
 	if s[14] != '1' && s[14] != '2' {
 		return NIP{}, errors.New("digit ke-15 NIP (jenis kelamin) harus 1 atau 2")
 	}
-	return NIP{Lahir: lahir, Pengangkat: angkat, JenisKel: int(s[14] - '0'), Urut: s[15:]}, nil
+	return NIP{Lahir: lahir, Pengangkat: angkat, PPPK: pppk, JenisKel: int(s[14] - '0'), Urut: s[15:]}, nil
 }

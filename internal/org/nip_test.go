@@ -17,6 +17,8 @@ func TestParseNIP(t *testing.T) {
 		{"198503152010131001", false}, // appointment month 13
 		{"198503152010013001", false}, // sex digit 3
 		{"198503151980011001", false}, // appointed before birth
+		{"198501012023211001", true},  // NI PPPK: code 2, sequence 1
+		{"198501012023201001", false}, // "20" is neither a month nor a PPPK code
 		{"", false},
 		{"١٩٨٥٠٣١٥٢٠١٠٠١١٠٠١", false}, // Arabic-Indic digits are not ASCII digits
 	}
