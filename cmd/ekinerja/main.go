@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+	_ "time/tzdata" // the regency's zone works on hosts without a zone database
 
 	"gorm.io/gorm"
 
