@@ -5,6 +5,7 @@
 # Order: $DATABASE_URL if set; else the local server at 127.0.0.1:5432; else a
 # private cluster under .data/postgres on port 54329 (initdb/pg_ctl from the
 # machine's PostgreSQL, run as an unprivileged user when we are root).
+# DEV_DB_PRIVATE=1 skips the local server and always uses the private cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-app}
@@ -44,7 +45,7 @@ emit() { # host port
   fi
 }
 
-if answers 127.0.0.1 5432; then
+if [ -z "${DEV_DB_PRIVATE:-}" ] && answers 127.0.0.1 5432; then
   emit 127.0.0.1 5432; exit 0
 fi
 
