@@ -128,7 +128,7 @@ func (a *app) flags(name, help string) *flag.FlagSet {
 func (a *app) open(ctx context.Context) (*gorm.DB, error) {
 	db, err := database.Open(ctx, a.cfg.DatabaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -26,8 +27,11 @@ func isUnavailable(err error) bool {
 		// 57P01..57P03: admin shutdown, crash shutdown, cannot connect now; 08xxx: connection exceptions.
 		return strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
 	}
+	// A connection cut mid-query surfaces as EOF or "conn closed" from pgx.
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, gorm.ErrInvalidDB)
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, gorm.ErrInvalidDB) ||
+		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to connect")
 }
 
 // problem is what a person (or API client) is told about an error.

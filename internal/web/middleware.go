@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -87,6 +88,9 @@ func bearerToken(c echo.Context) (string, bool) {
 // the session cookie (browsers). It never rejects: routes decide.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if p := c.Request().URL.Path; p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") {
+			return next(c) // probes and assets must answer even when the database cannot
+		}
 		tok, bearer := bearerToken(c)
 		if !bearer {
 			ck, err := c.Cookie(s.sessionCookie())
@@ -97,11 +101,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		a, err := s.auth.Authenticate(c.Request().Context(), tok)
 		if err != nil {
+			if !errors.Is(err, auth.ErrSessionInvalid) {
+				return err // e.g. the database is down: keep the cookie, say so
+			}
 			if !bearer {
 				s.clearSessionCookie(c)
-			}
-			if isUnavailable(err) {
-				return err
 			}
 			return next(c)
 		}

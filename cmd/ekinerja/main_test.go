@@ -1,0 +1,51 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/ekinerja/ekinerja/internal/testdb"
+)
+
+func TestRun(t *testing.T) {
+	dbURL := testdb.NewURL(t)
+	dev := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL}
+	cases := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		code    int
+		out     string
+		errText string
+	}{
+		{name: "no command", args: nil, code: 2, out: "Perintah:"},
+		{name: "help", args: []string{"--help"}, code: 0, out: "serve"},
+		{name: "version", args: []string{"version"}, code: 0, out: "ekinerja dev"},
+		{name: "unknown", args: []string{"hapus-semua"}, env: dev, code: 2, errText: "perintah tidak dikenal"},
+		{name: "production without secret", args: []string{"serve"}, env: map[string]string{}, code: 2, errText: "EKINERJA_SECRET wajib"},
+		{name: "production with dev secret", args: []string{"serve"}, env: map[string]string{"EKINERJA_SECRET": "ekinerja-dev-secret-do-not-use-in-production"}, code: 2, errText: "EKINERJA_SECRET wajib"},
+		{name: "serve help", args: []string{"serve", "--help"}, env: dev, code: 0, errText: "--migrate"},
+		{name: "migrate status", args: []string{"migrate", "status"}, env: dev, code: 0, out: "diterapkan"},
+		{name: "migrate without verb", args: []string{"migrate"}, env: dev, code: 1, errText: "sebutkan 'up' atau 'status'"},
+		{name: "seed", args: []string{"seed"}, env: dev, code: 0, out: "Pegawai!Demo2026"},
+		{name: "seed again", args: []string{"seed"}, env: dev, code: 0, out: "tidak ada yang diubah"},
+		{name: "audit verify", args: []string{"audit", "verify"}, env: dev, code: 0, out: "rantai audit utuh"},
+		{name: "unreachable database", args: []string{"migrate", "status"}, env: map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, code: 1, errText: "tidak dapat dihubungi"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(tc.args, func(k string) string { return tc.env[k] }, &out, &errb)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out.String(), errb.String())
+			}
+			if tc.out != "" && !strings.Contains(out.String(), tc.out) {
+				t.Errorf("stdout lacks %q:\n%s", tc.out, out.String())
+			}
+			if tc.errText != "" && !strings.Contains(errb.String(), tc.errText) {
+				t.Errorf("stderr lacks %q:\n%s", tc.errText, errb.String())
+			}
+		})
+	}
+}
