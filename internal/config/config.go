@@ -26,8 +26,10 @@ const (
 
 // Config is everything ekinerja reads from its environment.
 type Config struct {
-	DatabaseURL    string
-	Addr           string
+	DatabaseURL string
+	Addr        string
+	// MetricsAddr is the internal listener for Prometheus metrics; empty disables it.
+	MetricsAddr    string
 	Secret         string
 	Env            Env
 	LogLevel       string
@@ -56,6 +58,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL: get("DATABASE_URL", DefaultDatabaseURL),
 		Addr:        get("EKINERJA_ADDR", ":8080"),
+		MetricsAddr: get("EKINERJA_METRICS_ADDR", "127.0.0.1:9090"),
 		Secret:      getenv("EKINERJA_SECRET"),
 		Env:         Env(get("EKINERJA_ENV", string(EnvProduction))),
 		LogLevel:    get("EKINERJA_LOG_LEVEL", "info"),

@@ -148,3 +148,25 @@ func TestDatabaseOutageShowsGangguanAndRecovers(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+func TestMetricsCountRoutesNotPaths(t *testing.T) {
+	h := newHarness(t)
+	c := h.as(auth.RolePegawai)
+	c.get("/")
+	c.get("/tidak-ada/123")
+	rec := httptest.NewRecorder()
+	h.srv.Metrics().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{`ekinerja_http_requests_total{method="GET",route="/",status="200"}`, `route="unmatched",status="404"`, `go_sql_max_open_connections{db_name="ekinerja"}`, "go_goroutines"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(body, "/tidak-ada/123") {
+		t.Error("raw paths leak into metric labels")
+	}
+	// The public port does not serve metrics.
+	if res := c.get("/metrics"); res.status != http.StatusNotFound {
+		t.Errorf("/metrics on the public port: %d", res.status)
+	}
+}

@@ -33,6 +33,7 @@ type Server struct {
 	csrfKey []byte
 	version string
 	echo    *echo.Echo
+	metrics *Metrics
 }
 
 // Deps are the Server's collaborators, built in main.
@@ -52,7 +53,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, db: d.DB, log: d.Log, auth: d.Auth, org: org.NewStore(d.DB), assets: assets,
-		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version}
+		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(d.DB)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Debug = false // never: debug mode leaks internals
@@ -65,6 +66,7 @@ func New(d Deps) (*Server, error) {
 			logger(c).Error("panic", slog.String("error", err.Error()), slog.String("stack", string(stack)))
 			return err
 		}}))
+	e.Use(s.metrics.middleware)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
 	e.Use(s.authenticate)
@@ -92,6 +94,9 @@ func ipExtractor(cfg config.Config) echo.IPExtractor {
 // Handler returns the HTTP handler (for tests and for serving).
 func (s *Server) Handler() http.Handler { return s.echo }
 
+// Metrics returns the Prometheus handler, for the internal metrics listener.
+func (s *Server) Metrics() http.Handler { return s.metrics.Handler() }
+
 // Echo returns the Echo instance (the route list, for tests).
 func (s *Server) Echo() *echo.Echo { return s.echo }
 
@@ -106,8 +111,18 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.ListenAndServe() }()
+	if s.cfg.MetricsAddr != "" {
+		ms := &http.Server{Addr: s.cfg.MetricsAddr, Handler: s.Metrics(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() {
+			if err := ms.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+		defer ms.Close()
+		s.log.Info("metrics serving", slog.String("addr", s.cfg.MetricsAddr))
+	}
 	select {
 	case err := <-errc:
 		return err
