@@ -111,13 +111,14 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	errc := make(chan error, 2)
+	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	if s.cfg.MetricsAddr != "" {
 		ms := &http.Server{Addr: s.cfg.MetricsAddr, Handler: s.Metrics(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 		go func() {
+			// Metrics are not worth stopping payroll for: log and go on.
 			if err := ms.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				errc <- err
+				s.log.Error("metrics listener", slog.String("error", err.Error()))
 			}
 		}()
 		defer ms.Close()
