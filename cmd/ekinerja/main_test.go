@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 func TestRun(t *testing.T) {
 	dbURL := testdb.NewURL(t)
 	dev := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL}
+	backupFile := filepath.Join(t.TempDir(), "cadangan.tar.gz")
 	cases := []struct {
 		name    string
 		args    []string
@@ -31,6 +33,10 @@ func TestRun(t *testing.T) {
 		{name: "seed", args: []string{"seed"}, env: dev, code: 0, out: "Pegawai!Demo2026"},
 		{name: "seed again", args: []string{"seed"}, env: dev, code: 0, out: "tidak ada yang diubah"},
 		{name: "audit verify", args: []string{"audit", "verify"}, env: dev, code: 0, out: "rantai audit utuh"},
+		{name: "backup to file", args: []string{"backup", "--out", backupFile}, env: dev, code: 0, errText: "cadangan selesai"},
+		{name: "backup refuses to overwrite", args: []string{"backup", "--out", backupFile}, env: dev, code: 1, errText: "exists"},
+		{name: "restore into a database with data", args: []string{"restore", backupFile}, env: dev, code: 1, errText: "tidak kosong"},
+		{name: "restore without file", args: []string{"restore"}, env: dev, code: 1, errText: "sebutkan berkas"},
 		{name: "unreachable database", args: []string{"migrate", "status"}, env: map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, code: 1, errText: "tidak dapat dihubungi"},
 	}
 	for _, tc := range cases {

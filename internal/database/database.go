@@ -142,3 +142,16 @@ func CheckUpToDate(ctx context.Context, db *gorm.DB) error {
 	}
 	return nil
 }
+
+// MigrateTo applies the migrations up to and including version (used by
+// restore, to load a backup into the schema it was taken from).
+func MigrateTo(ctx context.Context, sqlDB *sql.DB, version int64) error {
+	p, err := newProvider(sqlDB, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := p.UpTo(ctx, version); err != nil {
+		return fmt.Errorf("migrate to %d: %w", version, err)
+	}
+	return nil
+}
