@@ -41,6 +41,8 @@ Perintah:
   migrate status   tampilkan status setiap migrasi
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
   audit verify     periksa rantai hash log audit
+  attendance demo-csv --month 2026-10 [--opd KODE]
+                   tulis presensi demo sebulan (CSV, lihat docs/attendance-csv.md) ke stdout
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   version          tampilkan versi
 
@@ -92,6 +94,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		cmdErr = a.seed(ctx, args[1:])
 	case "audit":
 		cmdErr = a.audit(ctx, args[1:])
+	case "attendance":
+		cmdErr = a.attendance(ctx, args[1:])
 	default:
 		fmt.Fprintf(stderr, "perintah tidak dikenal: %q\n\n%s", args[0], usage)
 		return 2

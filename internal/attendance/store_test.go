@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -369,6 +370,14 @@ func TestDemoMonthImports(t *testing.T) {
 		var b strings.Builder
 		if err := f.s.DemoCSV(f.ctx, &b, id, 2026, time.October); err != nil {
 			t.Fatal(err)
+		}
+		if kode == "DINKES" {
+			// The committed sample is what the generator writes (regenerate with
+			// ekinerja attendance demo-csv --month 2026-10 --opd DINKES).
+			want, err := os.ReadFile("testdata/demo-dinkes-2026-10.csv")
+			if err != nil || string(want) != b.String() {
+				t.Errorf("testdata/demo-dinkes-2026-10.csv differs from the generator (err %v)", err)
+			}
 		}
 		rep := f.importCSV(id, b.String(), false)
 		if !rep.Applied || rep.BadRows != 0 || rep.Inserted < 300 {
