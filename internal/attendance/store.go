@@ -164,3 +164,11 @@ func ParseMonth(s string) (int, time.Month, error) {
 	}
 	return t.Year(), t.Month(), nil
 }
+
+// OPDPegawai lists an OPD's active employees by name (for pickers).
+func (s *Store) OPDPegawai(ctx context.Context, opdID int64) ([]PegawaiRef, error) {
+	var out []PegawaiRef
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.nip, p.nama, p.opd_id FROM pegawai p
+WHERE p.opd_id = ? AND p.keadaan = 'aktif' ORDER BY p.nama, p.id`, opdID).Scan(&out).Error
+	return out, err
+}
