@@ -434,3 +434,46 @@ func TestScope(t *testing.T) {
 		t.Errorf("cross-OPD correction: %v", err)
 	}
 }
+
+// TestScheduleAssignment: an employee's own schedule beats the OPD's, which
+// beats the default five-day week.
+func TestScheduleAssignment(t *testing.T) {
+	f := newFixture(t)
+	dinkes := f.opdID["DINKES"]
+	peg := f.pr[auth.RolePegawai]
+	scheds, err := f.s.Schedules(f.ctx)
+	if err != nil || len(scheds) != 2 || !scheds[0].Bawaan {
+		t.Fatalf("schedules: %+v %v", scheds, err)
+	}
+	six := scheds[1].ID
+	workDays := func() (me, other int) {
+		r, err := f.s.MonthlyRecaps(f.ctx, dinkes, 2026, time.October, DemoBands())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for id, rc := range r {
+			if id == peg.PegawaiID {
+				me = rc.WorkDays
+			} else {
+				other = rc.WorkDays
+			}
+		}
+		return me, other
+	}
+	if me, other := workDays(); me != 22 || other != 22 {
+		t.Fatalf("default: %d, %d", me, other)
+	}
+	a := ActorOf(f.pr[auth.RoleSuperadmin], "")
+	if err := f.s.AssignSchedule(f.ctx, a, six, 0, peg.PegawaiID, Date{2026, 1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if me, other := workDays(); me != 27 || other != 22 { // October 2026 has 5 Saturdays
+		t.Fatalf("own six-day week: %d, %d", me, other)
+	}
+	if err := f.s.AssignSchedule(f.ctx, a, scheds[0].ID, dinkes, 0, Date{2026, 1, 1}); err != nil {
+		t.Fatal(err)
+	}
+	if me, _ := workDays(); me != 27 {
+		t.Fatalf("OPD assignment overrode the employee's own: %d", me)
+	}
+}
