@@ -10,6 +10,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
 type holidayRow struct {
@@ -155,4 +156,100 @@ func (s *Store) AssignSchedule(ctx context.Context, a Actor, jadwalID, opdID, pe
 			ObjectType: "jadwal_kerja_penugasan", ObjectID: fmt.Sprint(id),
 			Detail: map[string]any{"jadwal_id": jadwalID, "opd_id": opdID, "pegawai_id": pegawaiID, "mulai": sqlDate(mulai)}})
 	})
+}
+
+// ScheduleInput is the schedule assignment form: a schedule, and either an
+// OPD (Target "opd") or an employee's NIP (Target "pegawai"), from a date.
+type ScheduleInput struct {
+	JadwalID string
+	Target   string
+	OPDID    string
+	NIP      string
+	Mulai    string
+}
+
+// AssignScheduleFor validates the form and assigns: superadmin anywhere, an
+// admin_opd only to its own OPD or its own employees.
+func (s *Store) AssignScheduleFor(ctx context.Context, p *auth.Principal, ip string, in ScheduleInput) error {
+	if p.Active.Role != auth.RoleSuperadmin && p.Active.Role != auth.RoleAdminOPD {
+		return apperr.ErrForbidden
+	}
+	var ve apperr.ValidationError
+	var jadwalID, opdID, pegawaiID int64
+	if _, err := fmt.Sscan(in.JadwalID, &jadwalID); err != nil || jadwalID <= 0 {
+		ve.Add("jadwal_id", "Pilih jadwal kerja.")
+	} else {
+		var n int64
+		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM jadwal_kerja WHERE id = ?`, jadwalID).Scan(&n).Error; err != nil {
+			return err
+		} else if n == 0 {
+			ve.Add("jadwal_id", "Jadwal kerja tidak ditemukan.")
+		}
+	}
+	switch in.Target {
+	case "opd":
+		if p.Active.Role == auth.RoleAdminOPD {
+			opdID = p.Active.OPDID
+		} else if _, err := fmt.Sscan(in.OPDID, &opdID); err != nil || opdID <= 0 {
+			ve.Add("opd_id", "Pilih OPD.")
+		}
+	case "pegawai":
+		nip := strings.ReplaceAll(strings.TrimSpace(in.NIP), " ", "")
+		if err := ValidNIP(nip); err != nil {
+			ve.Add("nip", err.Error())
+			break
+		}
+		if err := s.db.WithContext(ctx).Raw(`SELECT id FROM pegawai WHERE nip = ?`, nip).Scan(&pegawaiID).Error; err != nil {
+			return err
+		}
+		if pegawaiID != 0 {
+			if _, err := s.Pegawai(ctx, p, pegawaiID); err != nil {
+				pegawaiID = 0
+			}
+		}
+		if pegawaiID == 0 {
+			ve.Add("nip", "Pegawai dengan NIP ini tidak ditemukan di wilayah kewenangan Anda.")
+		}
+	default:
+		ve.Add("target", "Pilih OPD atau pegawai.")
+	}
+	mulai, err := ParseDate(strings.TrimSpace(in.Mulai))
+	if err != nil || mulai.Year < 2000 || mulai.Year > 2099 {
+		ve.Add("mulai", "Tanggal mulai wajib diisi (format YYYY-MM-DD).")
+	}
+	if err := ve.OrNil(); err != nil {
+		return err
+	}
+	if opdID != 0 {
+		if _, err := s.OPDOf(ctx, p, opdID); err != nil {
+			return apperr.Invalid("opd_id", "OPD tidak ditemukan.")
+		}
+	}
+	return s.AssignSchedule(ctx, Actor{UserID: p.UserID, NIP: p.NIP, IP: ip}, jadwalID, opdID, pegawaiID, mulai)
+}
+
+// ScheduleAssignment is one stored assignment for the schedule page.
+type ScheduleAssignment struct {
+	ID      int64     `gorm:"column:id"`
+	Jadwal  string    `gorm:"column:jadwal"`
+	OPD     string    `gorm:"column:opd"`
+	Pegawai string    `gorm:"column:pegawai"`
+	NIP     string    `gorm:"column:nip"`
+	Mulai   time.Time `gorm:"column:mulai"`
+}
+
+// Assignments lists the assignments a person may see: all for a
+// superadmin, its own OPD's (and its employees') for an admin_opd.
+func (s *Store) Assignments(ctx context.Context, p *auth.Principal) ([]ScheduleAssignment, error) {
+	q := `SELECT a.id, j.nama AS jadwal, coalesce(o.nama, po.nama, '') AS opd, coalesce(pg.nama, '') AS pegawai, coalesce(pg.nip, '') AS nip, a.mulai
+FROM jadwal_kerja_penugasan a JOIN jadwal_kerja j ON j.id = a.jadwal_id
+LEFT JOIN opd o ON o.id = a.opd_id LEFT JOIN pegawai pg ON pg.id = a.pegawai_id LEFT JOIN opd po ON po.id = pg.opd_id `
+	var out []ScheduleAssignment
+	var err error
+	if p.Active.Role == auth.RoleAdminOPD {
+		err = s.db.WithContext(ctx).Raw(q+`WHERE a.opd_id = ? OR pg.opd_id = ? ORDER BY a.mulai DESC, a.id DESC LIMIT 200`, p.Active.OPDID, p.Active.OPDID).Scan(&out).Error
+	} else {
+		err = s.db.WithContext(ctx).Raw(q + `ORDER BY a.mulai DESC, a.id DESC LIMIT 200`).Scan(&out).Error
+	}
+	return out, err
 }

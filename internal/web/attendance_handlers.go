@@ -353,3 +353,41 @@ func (s *Server) attendanceHolidayDelete(c echo.Context) error {
 	}
 	return redirectWith(c, "/presensi/libur", "libur-dihapus")
 }
+
+func (s *Server) renderSchedules(c echo.Context, status int, form attendance.ScheduleInput, errs map[string]string) error {
+	ctx, p := c.Request().Context(), principal(c)
+	st := s.attendance()
+	v := pages.AttendanceScheduleView{Form: form, Errors: errs}
+	var err error
+	if v.Schedules, err = st.Schedules(ctx); err != nil {
+		return err
+	}
+	if v.Assignments, err = st.Assignments(ctx, p); err != nil {
+		return err
+	}
+	if p.Active.Role == auth.RoleSuperadmin {
+		if v.OPDs, err = st.OPDs(ctx); err != nil {
+			return err
+		}
+	}
+	return s.render(c, status, pages.AttendanceSchedules(s.chrome(c, "Jadwal Kerja"), v))
+}
+
+// attendanceSchedulesPage lists schedules and their assignments.
+func (s *Server) attendanceSchedulesPage(c echo.Context) error {
+	return s.renderSchedules(c, http.StatusOK, attendance.ScheduleInput{}, nil)
+}
+
+// attendanceScheduleAssign assigns a schedule to an OPD or an employee.
+func (s *Server) attendanceScheduleAssign(c echo.Context) error {
+	in := attendance.ScheduleInput{JadwalID: c.FormValue("jadwal_id"), Target: c.FormValue("target"), OPDID: c.FormValue("opd_id"),
+		NIP: c.FormValue("nip"), Mulai: c.FormValue("mulai")}
+	err := s.attendance().AssignScheduleFor(c.Request().Context(), principal(c), c.RealIP(), in)
+	if errs, ok := fieldErrors(err); ok {
+		return s.renderSchedules(c, http.StatusUnprocessableEntity, in, errs)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/jadwal", "jadwal-ditetapkan")
+}

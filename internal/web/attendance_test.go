@@ -167,6 +167,13 @@ func TestAttendanceIDOR(t *testing.T) {
 			}
 		})
 	}
+	// An admin_opd cannot put another OPD's employee on a schedule.
+	otherNIP := ""
+	h.db.Raw(`SELECT nip FROM pegawai WHERE id = ?`, other).Scan(&otherNIP)
+	res0 := h.as(auth.RoleAdminOPD).postForm("/presensi/jadwal", url.Values{"jadwal_id": {"2"}, "target": {"pegawai"}, "nip": {otherNIP}, "mulai": {"2026-10-01"}})
+	if res0.status != http.StatusUnprocessableEntity || h.count(`SELECT count(*) FROM jadwal_kerja_penugasan`) != 0 {
+		t.Errorf("cross-OPD schedule: %d", res0.status)
+	}
 	// An admin_opd leave request for another OPD's employee is refused.
 	res := h.as(auth.RoleAdminOPD).postForm("/presensi/cuti", url.Values{"pegawai_id": {fmt.Sprint(other)}, "jenis": {"tahunan"}, "mulai": {"2026-10-01"}, "selesai": {"2026-10-01"}})
 	if res.status != http.StatusUnprocessableEntity {
@@ -248,7 +255,18 @@ func TestAttendanceSanctionsAndHolidays(t *testing.T) {
 	if res := sa.postForm("/presensi/libur/hapus", url.Values{"tanggal": {"2026-09-10"}}); res.status != http.StatusSeeOther {
 		t.Errorf("delete holiday: %d", res.status)
 	}
-	if n := h.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'presensi.%'`); n != 3 {
-		t.Errorf("audit rows: %d, want 3", n)
+	// Schedules: the admin_opd assigns the six-day week to its own OPD.
+	admin := h.as(auth.RoleAdminOPD)
+	if res := admin.postForm("/presensi/jadwal", url.Values{"jadwal_id": {"2"}, "target": {"opd"}, "mulai": {""}}); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("schedule without date: %d", res.status)
+	}
+	if res := admin.postForm("/presensi/jadwal", url.Values{"jadwal_id": {"2"}, "target": {"opd"}, "opd_id": {"1"}, "mulai": {"2026-10-01"}}); res.status != http.StatusSeeOther {
+		t.Errorf("schedule: %d %s", res.status, res.body)
+	}
+	if n := h.count(`SELECT count(*) FROM jadwal_kerja_penugasan a JOIN opd o ON o.id = a.opd_id WHERE o.kode = 'DINKES'`); n != 1 {
+		t.Errorf("admin_opd's schedule went elsewhere (opd_id in the form must be ignored): %d", n)
+	}
+	if n := h.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'presensi.%'`); n != 4 {
+		t.Errorf("audit rows: %d, want 4", n)
 	}
 }

@@ -51,6 +51,8 @@ var policy = map[string][]auth.Role{
 	"GET /presensi/libur":                superOnly,
 	"POST /presensi/libur":               superOnly,
 	"POST /presensi/libur/hapus":         superOnly,
+	"GET /presensi/jadwal":               {auth.RoleAdminOPD, auth.RoleSuperadmin},
+	"POST /presensi/jadwal":              {auth.RoleAdminOPD, auth.RoleSuperadmin},
 	"GET /api/v1/presensi/rekap":         {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
 	// --- end attendance ---
 }

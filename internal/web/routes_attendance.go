@@ -31,6 +31,8 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodGet, "/presensi/libur", Only(auth.RoleSuperadmin), s.attendanceHolidaysPage},
 		{http.MethodPost, "/presensi/libur", Only(auth.RoleSuperadmin), s.attendanceHolidaySave},
 		{http.MethodPost, "/presensi/libur/hapus", Only(auth.RoleSuperadmin), s.attendanceHolidayDelete},
+		{http.MethodGet, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceSchedulesPage},
+		{http.MethodPost, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceScheduleAssign},
 		{http.MethodGet, "/api/v1/presensi/rekap", opdWide, s.apiAttendanceRecap},
 	}
 }
@@ -42,25 +44,26 @@ func attendanceNav(r auth.Role) []layout.NavItem {
 		return []layout.NavItem{{Href: "/presensi/saya", Label: "Presensi"}, {Href: "/presensi/cuti", Label: "Cuti/DL"}}
 	case auth.RoleAdminOPD:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Presensi"}, {Href: "/presensi/impor", Label: "Impor Presensi"},
-			{Href: "/presensi/cuti", Label: "Cuti/DL"}}
+			{Href: "/presensi/cuti", Label: "Cuti/DL"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
 	case auth.RoleVerifikator:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"}}
 	case auth.RoleSuperadmin:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
-			{Href: "/presensi/libur", Label: "Hari Libur"}}
+			{Href: "/presensi/libur", Label: "Hari Libur"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
 	}
 	return nil
 }
 
 // attendanceFlashes are the attendance area's flash messages.
 var attendanceFlashes = map[string]string{
-	"presensi-koreksi": "Koreksi presensi disimpan dan dicatat di log audit.",
-	"cuti-diajukan":    "Pengajuan cuti/DL dikirim ke atasan langsung.",
-	"cuti-disetujui":   "Pengajuan disetujui.",
-	"cuti-ditolak":     "Pengajuan ditolak.",
-	"hukdis-dicatat":   "Hukuman disiplin dicatat.",
-	"libur-disimpan":   "Hari libur disimpan.",
-	"libur-dihapus":    "Hari libur dihapus.",
+	"presensi-koreksi":  "Koreksi presensi disimpan dan dicatat di log audit.",
+	"cuti-diajukan":     "Pengajuan cuti/DL dikirim ke atasan langsung.",
+	"cuti-disetujui":    "Pengajuan disetujui.",
+	"cuti-ditolak":      "Pengajuan ditolak.",
+	"hukdis-dicatat":    "Hukuman disiplin dicatat.",
+	"libur-disimpan":    "Hari libur disimpan.",
+	"libur-dihapus":     "Hari libur dihapus.",
+	"jadwal-ditetapkan": "Jadwal kerja ditetapkan.",
 }
 
 // attendanceHome adds what waits in the attendance area to a home page.

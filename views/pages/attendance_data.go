@@ -182,3 +182,12 @@ func opdParam(id int64) string { return strconv.FormatInt(id, 10) }
 
 // monthOf formats a month, "Juni 2026".
 func monthOf(t time.Time) string { return components.Month(t) }
+
+// AttendanceScheduleView is the work schedule page.
+type AttendanceScheduleView struct {
+	Schedules   []attendance.JadwalKerja
+	Assignments []attendance.ScheduleAssignment
+	OPDs        []org.OPD // superadmin's picker; empty for admin_opd (own OPD)
+	Form        attendance.ScheduleInput
+	Errors      map[string]string
+}
