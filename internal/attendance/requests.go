@@ -87,7 +87,25 @@ func (s *Store) Correct(ctx context.Context, p *auth.Principal, ip string, pegaw
 		c32 := int32(c)
 		*f.dst = &c32
 	}
-	if masuk != nil && pulang != nil && *pulang < *masuk {
+	// The judged day combines the correction with the imported record, so
+	// check the pair that will be judged, not only the fields filled in.
+	effIn, effOut := masuk, pulang
+	if derr == nil && (effIn == nil || effOut == nil) {
+		var orig []monthRow
+		if err := s.db.WithContext(ctx).Raw(`SELECT pegawai_id, tanggal, jam_masuk, jam_pulang FROM kehadiran WHERE pegawai_id = ? AND tanggal = ?::date`,
+			ref.ID, sqlDate(d)).Scan(&orig).Error; err != nil {
+			return err
+		}
+		if len(orig) == 1 {
+			if effIn == nil {
+				effIn = orig[0].JamMasuk
+			}
+			if effOut == nil {
+				effOut = orig[0].JamPulang
+			}
+		}
+	}
+	if effIn != nil && effOut != nil && *effOut < *effIn {
 		ve.Add("jam_pulang", "Jam pulang lebih awal dari jam masuk.")
 	}
 	if masuk == nil && pulang == nil && !in.Hadir {

@@ -428,6 +428,14 @@ func TestScope(t *testing.T) {
 	if _, err := f.s.OPDOf(f.ctx, f.pr[auth.RoleAdminOPD], f.opdID["BKPSDM"]); !errors.Is(err, apperr.ErrNotFound) {
 		t.Errorf("admin_opd opened another OPD: %v", err)
 	}
+	// A correction whose time out falls before the imported time in is refused
+	// (it would make the day unjudgeable).
+	peg2 := f.pr[auth.RolePegawai]
+	f.importCSV(f.opdID["DINKES"], "nip,tanggal,jam_masuk,jam_pulang\n"+peg2.NIP+",2026-10-01,09:00,\n", false)
+	err0 := f.s.Correct(f.ctx, f.pr[auth.RoleAdminOPD], "", peg2.PegawaiID, CorrectionInput{Tanggal: "2026-10-01", JamPulang: "08:00", Alasan: "lupa absen pulang"})
+	if fe, ok := err0.(*apperr.ValidationError); !ok || fe.Fields["jam_pulang"] == "" {
+		t.Errorf("out before imported in accepted: %v", err0)
+	}
 	// A correction for another OPD's employee is refused.
 	err := f.s.Correct(f.ctx, f.pr[auth.RoleAdminOPD], "", bkpsdmPeg, CorrectionInput{Tanggal: "2026-10-01", Hadir: true, Alasan: "coba coba"})
 	if !errors.Is(err, apperr.ErrNotFound) {
