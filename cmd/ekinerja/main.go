@@ -45,6 +45,8 @@ Perintah:
   backup           tulis cadangan seluruh basis data (--out BERKAS, atau ke stdout)
   restore BERKAS   pulihkan cadangan ke basis data kosong (host baru)
   audit verify     periksa rantai hash log audit
+  attendance demo-csv --month 2026-10 [--opd KODE]
+                   tulis presensi demo sebulan (CSV, lihat docs/attendance-csv.md) ke stdout
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   version          tampilkan versi
 
@@ -100,6 +102,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		cmdErr = a.backup(ctx, args[1:])
 	case "restore":
 		cmdErr = a.restore(ctx, args[1:])
+	case "attendance":
+		cmdErr = a.attendance(ctx, args[1:])
 	default:
 		fmt.Fprintf(stderr, "perintah tidak dikenal: %q\n\n%s", args[0], usage)
 		return 2

@@ -236,6 +236,10 @@ func Verify(r io.Reader) (Manifest, error) {
 	return m, err
 }
 
+// ownerTables hold the people and the history; a restore target must have
+// none of their rows.
+var ownerTables = []string{"audit_log", "users", "pegawai", "opd"}
+
 // ErrNotEmpty means the restore target already holds data.
 var ErrNotEmpty = errors.New("basis data tujuan tidak kosong: pulihkan hanya ke basis data baru")
 
@@ -259,7 +263,10 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader) (Manifest, error) {
 		if err != nil {
 			return err
 		}
-		for _, t := range tables {
+		// "Empty" means no people and no history. Reference rows that
+		// migrations insert (holidays, schedules, rule sets) are replaced by
+		// the backup's own.
+		for _, t := range ownerTables {
 			var any bool
 			if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+quoteIdent(t)+")").Scan(&any); err != nil {
 				return err
@@ -273,6 +280,14 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader) (Manifest, error) {
 			return err
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx))
+		for i := len(tables) - 1; i >= 0; i-- { // children first
+			if _, ok := data[tables[i]]; !ok {
+				continue
+			}
+			if _, err := tx.Exec(ctx, "DELETE FROM "+quoteIdent(tables[i])); err != nil {
+				return fmt.Errorf("kosongkan tabel %s: %w", tables[i], err)
+			}
+		}
 		for _, t := range tables {
 			b, ok := data[t]
 			if !ok {

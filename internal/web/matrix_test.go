@@ -35,6 +35,26 @@ var policy = map[string][]auth.Role{
 	"GET /audit":              superOnly,
 	"POST /api/v1/auth/token": everyone,
 	"GET /api/v1/me":          signedIn,
+
+	// --- attendance (issue 5) ---
+	"GET /presensi/saya":                 signedIn,
+	"GET /presensi/rekap":                {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
+	"GET /presensi/pegawai/:id":          signedIn,
+	"POST /presensi/pegawai/:id/koreksi": {auth.RoleAdminOPD},
+	"GET /presensi/impor":                {auth.RoleAdminOPD},
+	"POST /presensi/impor":               {auth.RoleAdminOPD},
+	"GET /presensi/cuti":                 {auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD},
+	"POST /presensi/cuti":                {auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD},
+	"POST /presensi/cuti/:id/putus":      {auth.RoleAtasan},
+	"GET /presensi/hukdis":               {auth.RoleVerifikator, auth.RoleSuperadmin},
+	"POST /presensi/hukdis":              {auth.RoleVerifikator, auth.RoleSuperadmin},
+	"GET /presensi/libur":                superOnly,
+	"POST /presensi/libur":               superOnly,
+	"POST /presensi/libur/hapus":         superOnly,
+	"GET /presensi/jadwal":               {auth.RoleAdminOPD, auth.RoleSuperadmin},
+	"POST /presensi/jadwal":              {auth.RoleAdminOPD, auth.RoleSuperadmin},
+	"GET /api/v1/presensi/rekap":         {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
+	// --- end attendance ---
 }
 
 // paramSamples fills path parameters; an area adds its own.

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
@@ -8,14 +10,71 @@ import (
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
-// attendanceRoutes are the routes of the attendance area.
-func (s *Server) attendanceRoutes() []Route { return nil }
+// attendanceRoutes are the routes of the attendance area. Scope (own OPD,
+// own subordinates, self) is checked in the attendance store on every
+// request; an ID out of scope answers 404, exactly like a missing one.
+func (s *Server) attendanceRoutes() []Route {
+	all := Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin)
+	opdWide := Only(auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin)
+	return []Route{
+		{http.MethodGet, "/presensi/saya", all, s.attendanceMine},
+		{http.MethodGet, "/presensi/rekap", opdWide, s.attendanceRecap},
+		{http.MethodGet, "/presensi/pegawai/:id", all, s.attendanceEmployee},
+		{http.MethodPost, "/presensi/pegawai/:id/koreksi", Only(auth.RoleAdminOPD), s.attendanceCorrect},
+		{http.MethodGet, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImportPage},
+		{http.MethodPost, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImport},
+		{http.MethodGet, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeavePage},
+		{http.MethodPost, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeaveRequest},
+		{http.MethodPost, "/presensi/cuti/:id/putus", Only(auth.RoleAtasan), s.attendanceLeaveDecide},
+		{http.MethodGet, "/presensi/hukdis", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.attendanceSanctionsPage},
+		{http.MethodPost, "/presensi/hukdis", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.attendanceSanctionRecord},
+		{http.MethodGet, "/presensi/libur", Only(auth.RoleSuperadmin), s.attendanceHolidaysPage},
+		{http.MethodPost, "/presensi/libur", Only(auth.RoleSuperadmin), s.attendanceHolidaySave},
+		{http.MethodPost, "/presensi/libur/hapus", Only(auth.RoleSuperadmin), s.attendanceHolidayDelete},
+		{http.MethodGet, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceSchedulesPage},
+		{http.MethodPost, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceScheduleAssign},
+		{http.MethodGet, "/api/v1/presensi/rekap", opdWide, s.apiAttendanceRecap},
+	}
+}
 
 // attendanceNav is the attendance area's navigation for role r.
-func attendanceNav(r auth.Role) []layout.NavItem { return nil }
+func attendanceNav(r auth.Role) []layout.NavItem {
+	switch r {
+	case auth.RolePegawai, auth.RoleAtasan:
+		return []layout.NavItem{{Href: "/presensi/saya", Label: "Presensi"}, {Href: "/presensi/cuti", Label: "Cuti/DL"}}
+	case auth.RoleAdminOPD:
+		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Presensi"}, {Href: "/presensi/impor", Label: "Impor Presensi"},
+			{Href: "/presensi/cuti", Label: "Cuti/DL"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
+	case auth.RoleVerifikator:
+		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"}}
+	case auth.RoleSuperadmin:
+		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
+			{Href: "/presensi/libur", Label: "Hari Libur"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
+	}
+	return nil
+}
 
 // attendanceFlashes are the attendance area's flash messages.
-var attendanceFlashes = map[string]string{}
+var attendanceFlashes = map[string]string{
+	"presensi-koreksi":  "Koreksi presensi disimpan dan dicatat di log audit.",
+	"cuti-diajukan":     "Pengajuan cuti/DL dikirim ke atasan langsung.",
+	"cuti-disetujui":    "Pengajuan disetujui.",
+	"cuti-ditolak":      "Pengajuan ditolak.",
+	"hukdis-dicatat":    "Hukuman disiplin dicatat.",
+	"libur-disimpan":    "Hari libur disimpan.",
+	"libur-dihapus":     "Hari libur dihapus.",
+	"jadwal-ditetapkan": "Jadwal kerja ditetapkan.",
+}
 
 // attendanceHome adds what waits in the attendance area to a home page.
-func (s *Server) attendanceHome(c echo.Context, p *auth.Principal, h *pages.Home) error { return nil }
+func (s *Server) attendanceHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+	if p.Active.Role != auth.RoleAtasan {
+		return nil
+	}
+	n, err := s.attendance().PendingLeaveCount(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	h.Waiting = append(h.Waiting, pages.Waiting{Label: "Pengajuan cuti/DL bawahan menunggu keputusan", Count: n, Href: "/presensi/cuti"})
+	return nil
+}
