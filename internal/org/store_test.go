@@ -17,7 +17,7 @@ import (
 
 var fastArgon2 = auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
-func seeded(t *testing.T) (*gorm.DB, *org.Store) {
+func seeded(t testing.TB) (*gorm.DB, *org.Store) {
 	t.Helper()
 	db := testdb.New(t)
 	if _, err := demo.Seed(context.Background(), db, auth.NewHasher(fastArgon2, 2)); err != nil {
@@ -26,7 +26,7 @@ func seeded(t *testing.T) (*gorm.DB, *org.Store) {
 	return db, org.NewStore(db)
 }
 
-func idOf(t *testing.T, db *gorm.DB, q string, args ...any) int64 {
+func idOf(t testing.TB, db *gorm.DB, q string, args ...any) int64 {
 	t.Helper()
 	var id int64
 	if err := db.Raw(q, args...).Scan(&id).Error; err != nil || id == 0 {
