@@ -180,14 +180,18 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, h Hasher, userID int
 // SetDisabled disables (or enables) a user. Disabling bumps the token version
 // and revokes every session, so the person is signed out at once; audited.
 func (s *Store) SetDisabled(ctx context.Context, a Actor, userID int64, disabled bool) error {
-	if _, err := s.GetAkun(ctx, userID); err != nil {
+	cur, err := s.GetAkun(ctx, userID)
+	if err != nil {
 		return err
+	}
+	if cur.Disabled == disabled {
+		return nil // already so: nothing to change or audit
 	}
 	if userID == a.UserID && disabled {
 		return apperr.Invalid("konfirmasi", "Anda tidak dapat menonaktifkan akun Anda sendiri.")
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`UPDATE users SET disabled = ?, token_version = token_version + 1, updated_at = now() WHERE id = ?`, disabled, userID).Error; err != nil {
+		if err := tx.Exec(`UPDATE users SET disabled = ?, token_version = token_version + CASE WHEN ? THEN 1 ELSE 0 END, updated_at = now() WHERE id = ?`, disabled, disabled, userID).Error; err != nil {
 			return err
 		}
 		if disabled {

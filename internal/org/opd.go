@@ -198,3 +198,12 @@ WHERE j.opd_id = ? AND `+heldAt+` ORDER BY (rj.jenis = 'definitif') DESC, p.nama
 	sortRec(roots, 0)
 	return roots, nil
 }
+
+// CountVacant counts the positions in scope nobody holds on day (not even a Plt/Plh).
+func (s *Store) CountVacant(ctx context.Context, sc Scope, day time.Time) (int64, error) {
+	var n int64
+	d := day.Format(time.DateOnly)
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM jabatan j WHERE (? = 0 OR j.opd_id = ?)
+AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan rj WHERE rj.jabatan_id = j.id AND `+heldAt+`)`, sc.OPDID, sc.OPDID, d, d).Scan(&n).Error
+	return n, err
+}
