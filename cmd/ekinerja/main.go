@@ -218,7 +218,9 @@ func (a *app) migrate(ctx context.Context, args []string) error {
 }
 
 func (a *app) seed(ctx context.Context, args []string) error {
-	fs := a.flags("seed", "Memuat kabupaten demo: 3 OPD, sekitar 60 pegawai, dan satu akun demo per peran.")
+	fs := a.flags("seed [--employees N] [--seed S]", "Memuat kabupaten demo: 3 OPD, 63 pegawai, dan satu akun demo per peran.\nDengan --employees N > 63 ditambahkan OPD (sampai 40) dengan struktur yang wajar; hasilnya sama untuk --seed yang sama.")
+	employees := fs.Int("employees", demo.DefaultEmployees, "jumlah pegawai seluruhnya (mis. 5000 untuk 40 OPD)")
+	seedValue := fs.Int64("seed", 1, "nilai acak awal; nilai yang sama menghasilkan data yang sama")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -230,10 +232,15 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	if err := database.CheckUpToDate(ctx, db); err != nil {
 		return err
 	}
-	res, err := demo.Seed(ctx, db, auth.NewHasher(auth.DefaultArgon2, 2))
+	if *employees < 1 || *employees > 100000 {
+		return errors.New("--employees harus 1 sampai 100000")
+	}
+	start := time.Now()
+	res, err := demo.Generate(ctx, db, auth.NewHasher(auth.DefaultArgon2, 2), demo.GenerateOptions{Employees: *employees, Seed: *seedValue})
 	if err != nil {
 		return err
 	}
+	a.log.Info("seed", slog.Int("opd", res.OPD), slog.Int("pegawai", res.Pegawai), slog.Duration("durasi", time.Since(start)))
 	if res.Created {
 		fmt.Fprintf(a.stdout, "Data demo dimuat: %d OPD, %d pegawai.\n", res.OPD, res.Pegawai)
 	} else {

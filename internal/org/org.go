@@ -43,7 +43,8 @@ type Jabatan struct {
 	Nama            string
 	Jenis           JenisJabatan
 	Kelas           int
-	AtasanJabatanID *int64
+	AtasanJabatanID *int64 `gorm:"column:atasan_jabatan_id"`
+	UnitKerjaID     *int64 `gorm:"column:unit_kerja_id"`
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -94,14 +95,30 @@ const (
 
 // RiwayatJabatan is one assignment of an employee to a position.
 type RiwayatJabatan struct {
-	ID        int64
-	PegawaiID int64
-	JabatanID int64
-	Jenis     JenisPenugasan
-	Mulai     time.Time
-	Selesai   *time.Time
+	ID        int64          `gorm:"column:id"`
+	PegawaiID int64          `gorm:"column:pegawai_id"`
+	JabatanID int64          `gorm:"column:jabatan_id"`
+	Jenis     JenisPenugasan `gorm:"column:jenis"`
+	Mulai     time.Time      `gorm:"column:mulai"`
+	Selesai   *time.Time     `gorm:"column:selesai"`
+	NomorSK   string         `gorm:"column:nomor_sk"`
 	CreatedAt time.Time
 }
+
+// UnitKerja is a sub-unit of an agency (bidang, bagian, UPT, ...); units form
+// a tree under their OPD.
+type UnitKerja struct {
+	ID        int64
+	OPDID     int64 `gorm:"column:opd_id"`
+	ParentID  *int64
+	Kode      string
+	Nama      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TableName maps UnitKerja onto its table.
+func (UnitKerja) TableName() string { return "unit_kerja" }
 
 // TableName maps RiwayatJabatan onto its table.
 func (RiwayatJabatan) TableName() string { return "riwayat_jabatan" }
@@ -114,39 +131,61 @@ func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
 
 // Profile is an employee with their current position and supervisor.
 type Profile struct {
-	PegawaiID    int64  `gorm:"column:pegawai_id"`
-	NIP          string `gorm:"column:nip"`
-	Nama         string `gorm:"column:nama"`
-	OPDNama      string `gorm:"column:opd_nama"`
-	JabatanNama  string `gorm:"column:jabatan_nama"`
-	Kelas        int    `gorm:"column:kelas"`
-	AtasanNama   string `gorm:"column:atasan_nama"`
-	AtasanNIP    string `gorm:"column:atasan_nip"`
-	StatusASN    string `gorm:"column:status_asn"`
-	Golongan     string `gorm:"column:golongan"`
-	BankRekening string `gorm:"column:bank_rekening"`
+	PegawaiID       int64  `gorm:"column:pegawai_id"`
+	NIP             string `gorm:"column:nip"`
+	Nama            string `gorm:"column:nama"`
+	OPDID           int64  `gorm:"column:opd_id"`
+	OPDNama         string `gorm:"column:opd_nama"`
+	JabatanID       int64  `gorm:"column:jabatan_id"`
+	JabatanNama     string `gorm:"column:jabatan_nama"`
+	Kelas           int    `gorm:"column:kelas"`
+	AtasanPegawaiID int64  `gorm:"column:atasan_pegawai_id"`
+	AtasanNama      string `gorm:"column:atasan_nama"`
+	AtasanNIP       string `gorm:"column:atasan_nip"`
+	StatusASN       string `gorm:"column:status_asn"`
+	Golongan        string `gorm:"column:golongan"`
+	BankRekening    string `gorm:"column:bank_rekening"`
 }
 
 // heldAt selects the assignments in force on a date (bind the date twice).
 const heldAt = `rj.mulai <= ?::date AND (rj.selesai IS NULL OR rj.selesai >= ?::date)`
 
+// maxChain bounds walks up and down the position tree, so a cycle typed in by
+// mistake can never loop forever.
+const maxChain = 20
+
 // Profile returns the employee's current position and supervisor on day.
+// The supervisor is derived from positions: the holder (definitive first,
+// then Plt/Plh) of the supervising position; when that post is vacant, the
+// holder of the next filled post up the chain.
 func (s *Store) Profile(ctx context.Context, pegawaiID int64, day time.Time) (Profile, error) {
 	var p Profile
 	d := day.Format(time.DateOnly)
 	err := s.db.WithContext(ctx).Raw(`
-SELECT p.id AS pegawai_id, p.nip, p.nama, o.nama AS opd_nama, coalesce(j.nama, '') AS jabatan_nama, coalesce(j.kelas, 0) AS kelas,
-       coalesce(a.nama, '') AS atasan_nama, coalesce(a.nip, '') AS atasan_nip, p.status_asn, p.golongan, p.bank_rekening
+SELECT p.id AS pegawai_id, p.nip, p.nama, p.opd_id, o.nama AS opd_nama, coalesce(j.id, 0) AS jabatan_id,
+       coalesce(j.nama, '') AS jabatan_nama, coalesce(j.kelas, 0) AS kelas,
+       coalesce(a.id, 0) AS atasan_pegawai_id, coalesce(a.nama, '') AS atasan_nama, coalesce(a.nip, '') AS atasan_nip,
+       p.status_asn, p.golongan, p.bank_rekening
 FROM pegawai p
 JOIN opd o ON o.id = p.opd_id
 LEFT JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id AND rj.jenis = 'definitif' AND `+heldAt+`
 LEFT JOIN jabatan j ON j.id = rj.jabatan_id
 LEFT JOIN LATERAL (
-    SELECT ap.nama, ap.nip FROM riwayat_jabatan ar JOIN pegawai ap ON ap.id = ar.pegawai_id
-    WHERE ar.jabatan_id = j.atasan_jabatan_id AND ar.mulai <= ?::date AND (ar.selesai IS NULL OR ar.selesai >= ?::date)
-    ORDER BY (ar.jenis = 'definitif') DESC, ar.mulai DESC LIMIT 1
+    WITH RECURSIVE up AS (
+        SELECT j.atasan_jabatan_id AS id, 1 AS depth
+        UNION ALL
+        SELECT pj.atasan_jabatan_id, up.depth + 1 FROM up JOIN jabatan pj ON pj.id = up.id
+        WHERE up.depth < ? AND pj.atasan_jabatan_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan hr WHERE hr.jabatan_id = up.id AND hr.pegawai_id <> p.id
+                          AND hr.mulai <= ?::date AND (hr.selesai IS NULL OR hr.selesai >= ?::date))
+    )
+    SELECT ap.id, ap.nama, ap.nip FROM up
+    JOIN riwayat_jabatan ar ON ar.jabatan_id = up.id AND ar.mulai <= ?::date AND (ar.selesai IS NULL OR ar.selesai >= ?::date)
+    JOIN pegawai ap ON ap.id = ar.pegawai_id
+    WHERE ap.id <> p.id
+    ORDER BY up.depth, (ar.jenis = 'definitif') DESC, ar.mulai DESC, ap.id LIMIT 1
 ) a ON true
-WHERE p.id = ?`, d, d, d, d, pegawaiID).Scan(&p).Error
+WHERE p.id = ?`, d, d, maxChain, d, d, d, d, pegawaiID).Scan(&p).Error
 	if err != nil {
 		return p, fmt.Errorf("profile: %w", err)
 	}
@@ -154,18 +193,24 @@ WHERE p.id = ?`, d, d, d, d, pegawaiID).Scan(&p).Error
 }
 
 // SubordinateIDs returns the employees whose definitive position, on day, is
-// supervised by a position that supervisorID holds (definitively or as Plt/Plh).
+// supervised by a position that supervisorID holds (definitively or as
+// Plt/Plh), directly or through supervising posts that are vacant that day.
 func (s *Store) SubordinateIDs(ctx context.Context, supervisorID int64, day time.Time) ([]int64, error) {
 	d := day.Format(time.DateOnly)
 	var ids []int64
 	err := s.db.WithContext(ctx).Raw(`
-SELECT DISTINCT rj.pegawai_id
-FROM riwayat_jabatan rj
-JOIN jabatan j ON j.id = rj.jabatan_id
-JOIN riwayat_jabatan mine ON mine.jabatan_id = j.atasan_jabatan_id AND mine.pegawai_id = ?
-     AND mine.mulai <= ?::date AND (mine.selesai IS NULL OR mine.selesai >= ?::date)
-WHERE rj.jenis = 'definitif' AND `+heldAt+` AND rj.pegawai_id <> ?
-ORDER BY rj.pegawai_id`, supervisorID, d, d, d, d, supervisorID).Scan(&ids).Error
+WITH RECURSIVE held AS (
+    SELECT rj.pegawai_id, rj.jabatan_id, rj.jenis FROM riwayat_jabatan rj WHERE `+heldAt+`
+), down AS (
+    SELECT j.id, 1 AS depth FROM jabatan j
+    WHERE j.atasan_jabatan_id IN (SELECT jabatan_id FROM held WHERE pegawai_id = ?)
+    UNION ALL
+    SELECT j.id, down.depth + 1 FROM down JOIN jabatan j ON j.atasan_jabatan_id = down.id
+    WHERE down.depth < ? AND NOT EXISTS (SELECT 1 FROM held h WHERE h.jabatan_id = down.id)
+)
+SELECT DISTINCT h.pegawai_id FROM held h JOIN down ON down.id = h.jabatan_id
+WHERE h.jenis = 'definitif' AND h.pegawai_id <> ?
+ORDER BY h.pegawai_id`, d, d, supervisorID, maxChain, supervisorID).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("subordinates: %w", err)
 	}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,24 +33,6 @@ func (s *Server) monthParam(c echo.Context) (pages.AttendanceMonth, error) {
 	}
 	now := time.Now().In(s.cfg.Location)
 	return pages.AttendanceMonth{Year: now.Year(), Month: now.Month()}, nil
-}
-
-// idParam reads a positive numeric path parameter; anything else is 404.
-func idParam(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.ErrNotFound
-	}
-	return id, nil
-}
-
-// fieldErrors extracts a ValidationError's messages for re-rendering a form.
-func fieldErrors(err error) (map[string]string, bool) {
-	var ve *apperr.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields, true
-	}
-	return nil, false
 }
 
 // attendanceMine sends a person to their own daily status page.
@@ -138,7 +119,7 @@ func (s *Server) attendanceEmployee(c echo.Context) error {
 
 func (s *Server) renderEmployee(c echo.Context, status int, form attendance.CorrectionInput, errs map[string]string) error {
 	ctx, p := c.Request().Context(), principal(c)
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -160,7 +141,7 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 
 // attendanceCorrect stores admin_opd's correction of one day.
 func (s *Server) attendanceCorrect(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -260,7 +241,7 @@ func (s *Server) attendanceLeaveRequest(c echo.Context) error {
 
 // attendanceLeaveDecide approves or rejects a subordinate's request.
 func (s *Server) attendanceLeaveDecide(c echo.Context) error {
-	id, err := idParam(c, "id")
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ var (
 	everyone  = []auth.Role{anonymous, auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}
 	signedIn  = []auth.Role{auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}
 	superOnly = []auth.Role{auth.RoleSuperadmin}
+
+	orgReadRoles = []auth.Role{auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}
+	orgEditRoles = []auth.Role{auth.RoleAdminOPD, auth.RoleSuperadmin}
 )
 
 // policy is the expected access of every route, written independently of
@@ -55,12 +58,50 @@ var policy = map[string][]auth.Role{
 	"POST /presensi/jadwal":              {auth.RoleAdminOPD, auth.RoleSuperadmin},
 	"GET /api/v1/presensi/rekap":         {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
 	// --- end attendance ---
+	// org area (issue 3): readers = admin_opd, verifikator, superadmin;
+	// editors = admin_opd, superadmin. The OPD scope is tested in org_test.go.
+	"GET /pegawai":                   orgReadRoles,
+	"GET /pegawai/baru":              orgEditRoles,
+	"POST /pegawai":                  orgEditRoles,
+	"GET /pegawai/:id":               orgReadRoles,
+	"GET /pegawai/:id/ubah":          orgEditRoles,
+	"POST /pegawai/:id":              orgEditRoles,
+	"POST /pegawai/:id/penugasan":    orgEditRoles,
+	"POST /pegawai/:id/akun":         superOnly,
+	"GET /jabatan":                   orgReadRoles,
+	"GET /jabatan/baru":              orgEditRoles,
+	"POST /jabatan":                  orgEditRoles,
+	"GET /jabatan/:id/ubah":          orgEditRoles,
+	"POST /jabatan/:id":              orgEditRoles,
+	"GET /opd":                       orgReadRoles,
+	"GET /opd/baru":                  superOnly,
+	"POST /opd":                      superOnly,
+	"GET /opd/:id":                   orgReadRoles,
+	"GET /opd/:id/ubah":              superOnly,
+	"POST /opd/:id":                  superOnly,
+	"POST /opd/:id/unit":             orgEditRoles,
+	"GET /impor":                     orgEditRoles,
+	"GET /impor/templat/:jenis":      orgEditRoles,
+	"POST /impor/:jenis":             orgEditRoles,
+	"GET /pengguna":                  superOnly,
+	"GET /pengguna/:id":              superOnly,
+	"POST /pengguna/:id/peran":       superOnly,
+	"POST /pengguna/:id/cabut":       superOnly,
+	"POST /pengguna/:id/reset-sandi": superOnly,
+	"POST /pengguna/:id/nonaktif":    superOnly,
+	"POST /pengguna/:id/aktif":       superOnly,
+	"GET /api/v1/opd":                orgReadRoles,
+	"GET /api/v1/jabatan":            orgReadRoles,
+	"GET /api/v1/pegawai":            orgReadRoles,
+	"GET /api/v1/pegawai/:id":        orgReadRoles,
 }
 
 // paramSamples fills path parameters; an area adds its own.
 var paramSamples = map[string]string{
 	"file": "app.css",
 	"id":   "1",
+	// org area
+	"jenis": "pegawai",
 }
 
 var paramRe = regexp.MustCompile(`:([a-zA-Z_]+)`)

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
@@ -8,14 +11,108 @@ import (
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
+// Who may do what in the org area: admin_opd keeps its own OPD, verifikator
+// reads everything, superadmin keeps everything and the accounts. The OPD
+// scope itself is enforced in internal/org (orgScope below), per request.
+var (
+	orgReaders = Only(auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin)
+	orgEditors = Only(auth.RoleAdminOPD, auth.RoleSuperadmin)
+	orgSuper   = Only(auth.RoleSuperadmin)
+)
+
 // orgRoutes are the routes of the org area.
-func (s *Server) orgRoutes() []Route { return nil }
+func (s *Server) orgRoutes() []Route {
+	return []Route{
+		{http.MethodGet, "/pegawai", orgReaders, s.pegawaiList},
+		{http.MethodGet, "/pegawai/baru", orgEditors, s.pegawaiNew},
+		{http.MethodPost, "/pegawai", orgEditors, s.pegawaiCreate},
+		{http.MethodGet, "/pegawai/:id", orgReaders, s.pegawaiDetail},
+		{http.MethodGet, "/pegawai/:id/ubah", orgEditors, s.pegawaiEdit},
+		{http.MethodPost, "/pegawai/:id", orgEditors, s.pegawaiUpdate},
+		{http.MethodPost, "/pegawai/:id/penugasan", orgEditors, s.pegawaiAssign},
+		{http.MethodPost, "/pegawai/:id/akun", orgSuper, s.pegawaiCreateAkun},
+
+		{http.MethodGet, "/jabatan", orgReaders, s.jabatanList},
+		{http.MethodGet, "/jabatan/baru", orgEditors, s.jabatanNew},
+		{http.MethodPost, "/jabatan", orgEditors, s.jabatanCreate},
+		{http.MethodGet, "/jabatan/:id/ubah", orgEditors, s.jabatanEdit},
+		{http.MethodPost, "/jabatan/:id", orgEditors, s.jabatanUpdate},
+
+		{http.MethodGet, "/opd", orgReaders, s.opdList},
+		{http.MethodGet, "/opd/baru", orgSuper, s.opdNew},
+		{http.MethodPost, "/opd", orgSuper, s.opdCreate},
+		{http.MethodGet, "/opd/:id", orgReaders, s.opdTree},
+		{http.MethodGet, "/opd/:id/ubah", orgSuper, s.opdEdit},
+		{http.MethodPost, "/opd/:id", orgSuper, s.opdUpdate},
+		{http.MethodPost, "/opd/:id/unit", orgEditors, s.unitCreate},
+
+		{http.MethodGet, "/impor", orgEditors, s.imporPage},
+		{http.MethodGet, "/impor/templat/:jenis", orgEditors, s.imporTemplate},
+		{http.MethodPost, "/impor/:jenis", orgEditors, s.imporSubmit},
+
+		{http.MethodGet, "/pengguna", orgSuper, s.akunList},
+		{http.MethodGet, "/pengguna/:id", orgSuper, s.akunPage},
+		{http.MethodPost, "/pengguna/:id/peran", orgSuper, s.akunGrant},
+		{http.MethodPost, "/pengguna/:id/cabut", orgSuper, s.akunRevoke},
+		{http.MethodPost, "/pengguna/:id/reset-sandi", orgSuper, s.akunReset},
+		{http.MethodPost, "/pengguna/:id/nonaktif", orgSuper, s.akunDisable},
+		{http.MethodPost, "/pengguna/:id/aktif", orgSuper, s.akunEnable},
+
+		{http.MethodGet, "/api/v1/opd", orgReaders, s.apiOPD},
+		{http.MethodGet, "/api/v1/jabatan", orgReaders, s.apiJabatan},
+		{http.MethodGet, "/api/v1/pegawai", orgReaders, s.apiPegawai},
+		{http.MethodGet, "/api/v1/pegawai/:id", orgReaders, s.apiPegawaiDetail},
+	}
+}
 
 // orgNav is the org area's navigation for role r.
-func orgNav(r auth.Role) []layout.NavItem { return nil }
+func orgNav(r auth.Role) []layout.NavItem {
+	switch r {
+	case auth.RoleAdminOPD, auth.RoleVerifikator:
+		return []layout.NavItem{{Href: "/pegawai", Label: "Pegawai"}, {Href: "/jabatan", Label: "Jabatan"}, {Href: "/opd", Label: "OPD"}}
+	case auth.RoleSuperadmin:
+		return []layout.NavItem{{Href: "/opd", Label: "OPD"}, {Href: "/jabatan", Label: "Jabatan"}, {Href: "/pegawai", Label: "Pegawai"},
+			{Href: "/pengguna", Label: "Pengguna"}}
+	}
+	return nil
+}
 
 // orgFlashes are the org area's flash messages.
-var orgFlashes = map[string]string{}
+var orgFlashes = map[string]string{
+	"pegawai_disimpan": "Data pegawai telah disimpan.",
+	"penugasan":        "Penugasan telah disimpan dan dicatat di riwayat jabatan.",
+	"jabatan_disimpan": "Jabatan telah disimpan.",
+	"opd_disimpan":     "OPD telah disimpan.",
+	"unit_disimpan":    "Unit kerja telah ditambahkan.",
+	"peran_diberi":     "Peran telah diberikan.",
+	"peran_dicabut":    "Peran telah dicabut.",
+	"akun_nonaktif":    "Akun dinonaktifkan; semua sesinya telah berakhir.",
+	"akun_aktif":       "Akun diaktifkan kembali.",
+}
 
 // orgHome adds what waits in the org area to a home page.
-func (s *Server) orgHome(c echo.Context, p *auth.Principal, h *pages.Home) error { return nil }
+func (s *Server) orgHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+	switch p.Active.Role {
+	case auth.RoleAdminOPD:
+		for i := range h.Waiting {
+			if h.Waiting[i].Label == "Pegawai tanpa nomor rekening bank" && h.Waiting[i].Href == "" {
+				h.Waiting[i].Href = "/pegawai"
+			}
+		}
+		vacant, err := s.org.CountVacant(c.Request().Context(), orgScope(p), s.today())
+		if err != nil {
+			return err
+		}
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Jabatan tanpa pemangku", Count: vacant, Href: "/jabatan",
+			Hint: "Atasan langsung bawahannya dialihkan ke jabatan di atasnya sampai terisi (atau tunjuk Plt)."})
+		h.Facts = append(h.Facts, pages.Fact{Label: "Kelola", Value: "Pegawai, jabatan, impor CSV"})
+	case auth.RoleSuperadmin:
+		vacant, err := s.org.CountVacant(c.Request().Context(), orgScope(p), s.today())
+		if err != nil {
+			return err
+		}
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Jabatan tanpa pemangku (seluruh OPD)", Count: vacant, Href: "/jabatan"})
+		h.Facts = append(h.Facts, pages.Fact{Label: "Jabatan kosong", Value: strconv.FormatInt(vacant, 10)})
+	}
+	return nil
+}

@@ -1,0 +1,139 @@
+package pages
+
+import (
+	"net/url"
+	"strconv"
+
+	"github.com/ekinerja/ekinerja/internal/org"
+)
+
+// Option is one choice of a select.
+type Option struct {
+	Value string
+	Label string
+}
+
+// OrgForm is a form's typed values and the message next to each bad field.
+type OrgForm struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// V returns a field's value.
+func (f OrgForm) V(k string) string { return f.Values[k] }
+
+// E returns a field's error message.
+func (f OrgForm) E(k string) string { return f.Errors[k] }
+
+// HasErrors reports whether any field is bad.
+func (f OrgForm) HasErrors() bool { return len(f.Errors) > 0 }
+
+// PegawaiList is the employee list page.
+type PegawaiList struct {
+	Filter  org.PegawaiFilter
+	Page    org.PegawaiPage
+	OPDs    []Option // empty for an admin_opd (one OPD)
+	CanEdit bool
+}
+
+// PageURL is the list URL for page n with the same filter.
+func (v PegawaiList) PageURL(n int) string {
+	q := url.Values{}
+	if v.Filter.Q != "" {
+		q.Set("q", v.Filter.Q)
+	}
+	if v.Filter.OPDID != 0 {
+		q.Set("opd", strconv.FormatInt(v.Filter.OPDID, 10))
+	}
+	if v.Filter.Status != "" {
+		q.Set("status", v.Filter.Status)
+	}
+	if v.Filter.Keadaan != "" {
+		q.Set("keadaan", v.Filter.Keadaan)
+	}
+	q.Set("hal", strconv.Itoa(n))
+	return "/pegawai?" + q.Encode()
+}
+
+// PegawaiFormView is the create/edit employee page.
+type PegawaiFormView struct {
+	ID       int64 // 0: new
+	Form     OrgForm
+	OPDs     []Option
+	Jabatan  []Option
+	Golongan []string
+}
+
+// PegawaiDetailView is the employee page.
+type PegawaiDetailView struct {
+	D          org.PegawaiDetail
+	CanEdit    bool
+	CanAccount bool
+	Jabatan    []Option
+	Assign     OrgForm
+	TempPass   string // shown once after creating an account
+}
+
+// JabatanList is the position list page.
+type JabatanList struct {
+	Filter  org.JabatanFilter
+	Rows    []org.JabatanRow
+	OPDs    []Option
+	CanEdit bool
+}
+
+// JabatanFormView is the create/edit position page.
+type JabatanFormView struct {
+	ID     int64
+	Form   OrgForm
+	OPDs   []Option
+	Units  []Option
+	Atasan []Option
+}
+
+// OPDList is the agency list page.
+type OPDList struct {
+	Rows     []org.OPDRow
+	CanAdmin bool
+}
+
+// OPDTreeView is an agency's page: its units and the tree of positions.
+type OPDTreeView struct {
+	OPD      org.OPD
+	Units    []org.UnitKerja
+	Roots    []*org.TreeNode
+	CanEdit  bool
+	CanAdmin bool
+	UnitForm OrgForm
+	Units2   []Option
+}
+
+// OPDFormView is the create/edit agency page.
+type OPDFormView struct {
+	ID   int64
+	Form OrgForm
+}
+
+// ImporView is the import page, with the last report if any.
+type ImporView struct {
+	Kinds   []org.ImportKind
+	Columns map[org.ImportKind][]string
+	Report  *org.ImportReport
+	Error   string
+}
+
+// AkunList is the user list page.
+type AkunList struct {
+	Q    string
+	Rows []org.Akun
+}
+
+// AkunView is one user's page.
+type AkunView struct {
+	A        org.Akun
+	Self     bool
+	OPDs     []Option
+	Roles    []Option
+	Form     OrgForm
+	TempPass string
+}
