@@ -152,7 +152,11 @@ func TestAktivitasRules(t *testing.T) {
 		errs := make(chan error, 4)
 		for range 4 {
 			wg.Add(1)
-			go func() { defer wg.Done(); _, err := s.CreateAktivitas(ctx, f.pegawai, SaveAktivitas{Input: f.input(day, 500)}); errs <- err }()
+			go func() {
+				defer wg.Done()
+				_, err := s.CreateAktivitas(ctx, f.pegawai, SaveAktivitas{Input: f.input(day, 500)})
+				errs <- err
+			}()
 		}
 		wg.Wait()
 		close(errs)
