@@ -41,7 +41,7 @@ SELECT nip FROM u`, hash).Scan(&nip).Error; err != nil || nip == "" {
 // demoIDs are the demo pegawai's kinerja rows.
 type demoIDs struct {
 	pegawai, skp, rhk, approved, submitted, returned, penilaian int64
-	versi                                                      int
+	versi                                                       int
 }
 
 func (h *harness) demoKinerja() demoIDs {
