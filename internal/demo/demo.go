@@ -230,6 +230,9 @@ func Seed(ctx context.Context, db *gorm.DB, hasher *auth.Hasher) (Result, error)
 				idx++
 			}
 		}
+		if err := seedKinerja(ctx, tx, time.Now()); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, audit.Entry{Action: audit.ActionSeed, ObjectType: "demo", Detail: map[string]any{"opd": res.OPD, "pegawai": res.Pegawai}})
 	})
 	if err != nil {

@@ -1,13 +1,11 @@
 package web
 
 import (
-	"errors"
 	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -42,15 +40,6 @@ func (s *Server) today() time.Time {
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// pathID reads a positive numeric path parameter; anything else is not found.
-func pathID(c echo.Context, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, apperr.ErrNotFound
-	}
-	return id, nil
-}
-
 // formID reads an optional numeric form field (0 when empty or bad).
 func formID(c echo.Context, name string) int64 {
 	id, err := strconv.ParseInt(c.FormValue(name), 10, 64)
@@ -71,16 +60,6 @@ func formValues(c echo.Context, names ...string) pages.OrgForm {
 		f.Values[n] = v
 	}
 	return f
-}
-
-// fieldErrors returns the field messages of a validation error, or nil
-// (with ok false) for any other error, which the caller returns as is.
-func fieldErrors(err error) (map[string]string, bool) {
-	var ve *apperr.ValidationError
-	if errors.As(err, &ve) {
-		return ve.Fields, true
-	}
-	return nil, false
 }
 
 // opdOptions lists the agencies in scope for a select; nil for an admin_opd,

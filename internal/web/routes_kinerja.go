@@ -1,21 +1,153 @@
 package web
 
 import (
+	"net/http"
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/views/components"
 	"github.com/ekinerja/ekinerja/views/layout"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
-// kinerjaRoutes are the routes of the kinerja area.
-func (s *Server) kinerjaRoutes() []Route { return nil }
+// logging is what a person does for themself: pegawai, and an atasan
+// without switching roles (SPEC 2: an atasan may do everything a pegawai may).
+var logging = Only(auth.RolePegawai, auth.RoleAtasan)
+
+// kinerjaRoutes are the routes of the kinerja area. Scope (own data, direct
+// subordinates) is checked in the kinerja package on every call.
+func (s *Server) kinerjaRoutes() []Route {
+	atasan := Only(auth.RoleAtasan)
+	return []Route{
+		{http.MethodGet, "/kinerja/aktivitas", logging, s.kinerjaAktivitasList},
+		{http.MethodGet, "/kinerja/aktivitas/baru", logging, s.kinerjaAktivitasNew},
+		{http.MethodPost, "/kinerja/aktivitas", logging, s.kinerjaAktivitasCreate},
+		{http.MethodPost, "/kinerja/aktivitas/ajukan", logging, s.kinerjaAktivitasSubmit},
+		{http.MethodPost, "/kinerja/aktivitas/hapus", logging, s.kinerjaAktivitasDelete},
+		{http.MethodGet, "/kinerja/aktivitas/:id", logging, s.kinerjaAktivitasShow},
+		{http.MethodPost, "/kinerja/aktivitas/:id", logging, s.kinerjaAktivitasUpdate},
+		{http.MethodGet, "/kinerja/aktivitas/:id/bukti", logging, s.kinerjaBukti},
+
+		{http.MethodGet, "/kinerja/tinjau", atasan, s.kinerjaQueue},
+		{http.MethodPost, "/kinerja/tinjau/setujui", atasan, s.kinerjaApprove},
+		{http.MethodPost, "/kinerja/tinjau/kembalikan", atasan, s.kinerjaReturn},
+
+		{http.MethodGet, "/kinerja/skp", logging, s.kinerjaSKPList},
+		{http.MethodPost, "/kinerja/skp", logging, s.kinerjaSKPCreate},
+		{http.MethodPost, "/kinerja/skp/ajukan", logging, s.kinerjaSKPSubmit},
+		{http.MethodGet, "/kinerja/skp/:id", logging, s.kinerjaSKPShow},
+		{http.MethodPost, "/kinerja/skp/:id/rhk", logging, s.kinerjaRHKAdd},
+		{http.MethodPost, "/kinerja/skp/:id/indikator", logging, s.kinerjaIndikatorAdd},
+		{http.MethodPost, "/kinerja/skp/:id/setujui", atasan, s.kinerjaSKPAgree},
+		{http.MethodPost, "/kinerja/skp/:id/kembalikan", atasan, s.kinerjaSKPReturn},
+
+		{http.MethodGet, "/kinerja/penilaian", logging, s.kinerjaMonth},
+		{http.MethodPost, "/kinerja/penilaian", logging, s.kinerjaMonthSubmit},
+		{http.MethodGet, "/kinerja/penilaian/:id", logging, s.kinerjaPenilaianShow},
+		{http.MethodPost, "/kinerja/penilaian/:id/nilai", atasan, s.kinerjaRate},
+		{http.MethodGet, "/kinerja/bawahan", atasan, s.kinerjaBawahan},
+
+		{http.MethodGet, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopenPage},
+		{http.MethodPost, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopen},
+
+		{http.MethodGet, "/api/v1/aktivitas", logging, s.apiAktivitasList},
+		{http.MethodPost, "/api/v1/aktivitas", logging, s.apiAktivitasCreate},
+		{http.MethodGet, "/api/v1/penilaian", logging, s.apiPenilaianList},
+		{http.MethodGet, "/api/v1/penilaian/:id", logging, s.apiPenilaianShow},
+	}
+}
 
 // kinerjaNav is the kinerja area's navigation for role r.
-func kinerjaNav(r auth.Role) []layout.NavItem { return nil }
+func kinerjaNav(r auth.Role) []layout.NavItem {
+	switch r {
+	case auth.RolePegawai:
+		return []layout.NavItem{{Href: "/kinerja/aktivitas", Label: "Aktivitas"}, {Href: "/kinerja/skp", Label: "SKP"},
+			{Href: "/kinerja/penilaian", Label: "Penilaian"}}
+	case auth.RoleAtasan:
+		return []layout.NavItem{{Href: "/kinerja/tinjau", Label: "Tinjau Aktivitas"}, {Href: "/kinerja/bawahan", Label: "Bawahan"},
+			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}}
+	case auth.RoleVerifikator:
+		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}}
+	}
+	return nil
+}
 
 // kinerjaFlashes are the kinerja area's flash messages.
-var kinerjaFlashes = map[string]string{}
+var kinerjaFlashes = map[string]string{
+	"aktivitas_simpan":  "Aktivitas disimpan sebagai draf.",
+	"aktivitas_ajukan":  "Aktivitas diajukan ke atasan.",
+	"aktivitas_hapus":   "Aktivitas dihapus.",
+	"tinjau_setujui":    "Aktivitas yang dipilih telah disetujui.",
+	"tinjau_kembalikan": "Aktivitas yang dipilih telah dikembalikan dengan catatan.",
+	"tinjau_sebagian":   "Sebagian aktivitas dilewati karena sudah ditinjau atau baru diubah pegawai; periksa kembali.",
+	"skp_buat":          "SKP dibuat. Tambahkan RHK dan indikatornya.",
+	"skp_ubah":          "SKP diperbarui.",
+	"skp_ajukan":        "SKP diajukan ke atasan.",
+	"skp_setujui":       "SKP disetujui.",
+	"skp_kembalikan":    "SKP dikembalikan dengan catatan.",
+	"penilaian_ajukan":  "Penilaian bulan ini diajukan ke atasan.",
+	"penilaian_nilai":   "Penilaian disimpan.",
+	"bulan_dibuka":      "Bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
+}
 
 // kinerjaHome adds what waits in the kinerja area to a home page.
-func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) error { return nil }
+func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+	ctx := c.Request().Context()
+	k, a := s.kinerja(), actor(c)
+	switch p.Active.Role {
+	case auth.RolePegawai:
+		today := k.Today()
+		m, err := k.MonthMinutes(ctx, a, today)
+		if err != nil {
+			return err
+		}
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Aktivitas dikembalikan atasan, perlu diperbaiki", Count: m.ReturnedCount,
+			Href: "/kinerja/aktivitas", Hint: "Perbaiki lalu ajukan kembali."})
+		h.Facts = append(h.Facts,
+			pages.Fact{Label: "Menit disetujui " + components.Month(today), Value: pages.Menit(m.Approved) + " dari " + pages.Menit(m.Target) + " (" + pages.Persen(m.ApprovedPctBP) + ")"},
+			pages.Fact{Label: "Menit diajukan (menunggu)", Value: pages.Menit(m.Submitted)},
+			pages.Fact{Label: "Menit draf", Value: pages.Menit(m.Draft)})
+	case auth.RoleAtasan:
+		pend, err := k.PendingBySubordinate(ctx, a)
+		if err != nil {
+			return err
+		}
+		for _, x := range pend {
+			if x.Aktivitas > 0 {
+				h.Waiting = append(h.Waiting, pages.Waiting{Label: "Aktivitas " + x.Nama + " menunggu tinjauan", Count: x.Aktivitas, Href: "/kinerja/tinjau"})
+			}
+			if x.Bulan > 0 {
+				h.Waiting = append(h.Waiting, pages.Waiting{Label: "Penilaian bulanan " + x.Nama + " menunggu dinilai", Count: x.Bulan, Href: "/kinerja/bawahan"})
+			}
+		}
+	}
+	return nil
+}
+
+// kinerja returns the kinerja store on the pool.
+func (s *Server) kinerja() *kinerja.Store { return kinerja.NewStore(s.db, s.cfg.Location) }
+
+// actor is the signed-in person as the kinerja package sees them.
+func actor(c echo.Context) kinerja.Actor {
+	p := principal(c)
+	return kinerja.Actor{UserID: p.UserID, PegawaiID: p.PegawaiID, NIP: p.NIP, Role: p.Active.Role, OPDID: p.Active.OPDID, IP: c.RealIP()}
+}
+
+// monthParam reads ?bulan=TTTT-BB, defaulting to this month; it also gives
+// the neighbouring months for the pager ("" for a future month).
+func monthParam(c echo.Context, today time.Time) (month time.Time, prev, next string, err error) {
+	month = time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if v := c.QueryParam("bulan"); v != "" {
+		if month, err = kinerja.ParseMonth(v); err != nil {
+			return
+		}
+	}
+	prev = month.AddDate(0, -1, 0).Format("2006-01")
+	if n := month.AddDate(0, 1, 0); !n.After(today) {
+		next = n.Format("2006-01")
+	}
+	return
+}

@@ -1,0 +1,456 @@
+package kinerja
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
+)
+
+const aktivitasCols = `a.id, a.pegawai_id, a.rhk_id, a.tanggal, a.uraian, a.output_jumlah, a.output_satuan, a.menit, a.bukti_link,
+       a.status, a.catatan, a.versi, a.submitted_at, a.reviewed_at, r.uraian AS rhk_uraian, coalesce(b.nama_berkas, '') AS bukti_nama,
+       p.nip AS pegawai_nip, p.nama AS pegawai_nama`
+
+const aktivitasFrom = `FROM aktivitas a JOIN rhk r ON r.id = a.rhk_id JOIN pegawai p ON p.id = a.pegawai_id
+LEFT JOIN aktivitas_bukti b ON b.aktivitas_id = a.id`
+
+// SaveAktivitas is a create or an edit: the fields, optional evidence, and
+// whether to submit right away.
+type SaveAktivitas struct {
+	Input  AktivitasInput
+	Bukti  *Bukti
+	Ajukan bool
+}
+
+// CreateAktivitas logs an aktivitas for the actor.
+func (s *Store) CreateAktivitas(ctx context.Context, a Actor, req SaveAktivitas) (int64, error) {
+	return s.saveAktivitas(ctx, a, 0, req)
+}
+
+// UpdateAktivitas changes the actor's own aktivitas while it is not approved.
+func (s *Store) UpdateAktivitas(ctx context.Context, a Actor, id int64, req SaveAktivitas) error {
+	_, err := s.saveAktivitas(ctx, a, id, req)
+	return err
+}
+
+func (s *Store) saveAktivitas(ctx context.Context, a Actor, id int64, req SaveAktivitas) (int64, error) {
+	v, err := req.Input.Parse(s.Today())
+	if err != nil {
+		return 0, err
+	}
+	var ct string
+	if req.Bukti != nil {
+		if ct, err = CheckBukti(*req.Bukti); err != nil {
+			return 0, err
+		}
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPegawai(ctx, tx, a.PegawaiID); err != nil {
+			return err
+		}
+		if id != 0 {
+			old, err := s.ownAktivitas(ctx, tx, a, id)
+			if err != nil {
+				return err
+			}
+			if !old.Status.Editable() {
+				return errFrozen
+			}
+			if err := s.monthOpen(ctx, tx, a.PegawaiID, old.Tanggal); err != nil {
+				return err
+			}
+		}
+		if err := s.monthOpen(ctx, tx, a.PegawaiID, v.tanggal); err != nil {
+			return err
+		}
+		if err := s.ownRHK(ctx, tx, a.PegawaiID, v.rhkID, v.tanggal.Year()); err != nil {
+			return err
+		}
+		var total int64
+		if err := tx.Raw(`SELECT coalesce(sum(menit), 0) FROM aktivitas WHERE pegawai_id = ? AND tanggal = ? AND id <> ?`,
+			a.PegawaiID, v.tanggal, id).Scan(&total).Error; err != nil {
+			return err
+		}
+		if total+int64(v.menit) > MaxMenitHarian {
+			return apperr.Invalid("menit", fmt.Sprintf("Total aktivitas tanggal %d %s menjadi %d menit, melebihi batas 1.440 menit (24 jam) sehari. Sudah tercatat %d menit.",
+				v.tanggal.Day(), monthName(v.tanggal), total+int64(v.menit), total))
+		}
+		action := "kinerja.aktivitas_ubah"
+		if id == 0 {
+			action = "kinerja.aktivitas_catat"
+			if err := tx.Raw(`INSERT INTO aktivitas (pegawai_id, rhk_id, tanggal, uraian, output_jumlah, output_satuan, menit, bukti_link)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, a.PegawaiID, v.rhkID, v.tanggal, v.uraian, v.outputJumlah, v.outputSatuan, v.menit, v.buktiLink).
+				Scan(&id).Error; err != nil {
+				return err
+			}
+		} else {
+			// Conditional: an approval that committed meanwhile wins, and this edit fails.
+			res := tx.Exec(`UPDATE aktivitas SET rhk_id = ?, tanggal = ?, uraian = ?, output_jumlah = ?, output_satuan = ?, menit = ?, bukti_link = ?,
+       versi = versi + 1, updated_at = now()
+WHERE id = ? AND pegawai_id = ? AND status IN ('draft', 'submitted', 'returned')`,
+				v.rhkID, v.tanggal, v.uraian, v.outputJumlah, v.outputSatuan, v.menit, v.buktiLink, id, a.PegawaiID)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected != 1 {
+				return errFrozen
+			}
+		}
+		if req.Bukti != nil {
+			sum := sha256.Sum256(req.Bukti.Isi)
+			if err := tx.Exec(`INSERT INTO aktivitas_bukti (aktivitas_id, nama_berkas, content_type, ukuran, sha256, isi) VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (aktivitas_id) DO UPDATE SET nama_berkas = EXCLUDED.nama_berkas, content_type = EXCLUDED.content_type, ukuran = EXCLUDED.ukuran,
+    sha256 = EXCLUDED.sha256, isi = EXCLUDED.isi, created_at = now()`,
+				id, safeFileName(req.Bukti.Nama, ct), ct, len(req.Bukti.Isi), hex.EncodeToString(sum[:]), req.Bukti.Isi).Error; err != nil {
+				return err
+			}
+		}
+		detail := map[string]any{"tanggal": v.tanggal.Format(time.DateOnly), "menit": v.menit, "rhk_id": v.rhkID}
+		if req.Bukti != nil {
+			detail["bukti"] = ct
+		}
+		if req.Ajukan {
+			if _, err := submit(ctx, tx, a, []int64{id}); err != nil {
+				return err
+			}
+			detail["ajukan"] = true
+		}
+		return record(ctx, tx, a, action, "aktivitas", id, detail)
+	})
+	return id, err
+}
+
+// errFrozen refuses a change to an approved aktivitas.
+var errFrozen = apperr.New(apperr.ErrConflict, "Aktivitas ini sudah disetujui sehingga tidak dapat diubah lagi.")
+
+// ownRHK checks the RHK belongs to the employee's SKP of year.
+func (s *Store) ownRHK(ctx context.Context, tx *gorm.DB, pegawaiID, rhkID int64, year int) error {
+	var row struct {
+		PegawaiID int64 `gorm:"column:pegawai_id"`
+		Tahun     int   `gorm:"column:tahun"`
+	}
+	if err := tx.WithContext(ctx).Raw(`SELECT k.pegawai_id, k.tahun FROM rhk r JOIN skp k ON k.id = r.skp_id WHERE r.id = ?`, rhkID).Scan(&row).Error; err != nil {
+		return err
+	}
+	switch {
+	case row.PegawaiID == 0:
+		return apperr.Invalid("rhk_id", "RHK tidak ditemukan. Pilih RHK dari SKP Anda.")
+	case row.PegawaiID != pegawaiID:
+		return apperr.New(apperr.ErrForbidden, "RHK ini bukan milik Anda.")
+	case row.Tahun != year:
+		return apperr.Invalid("rhk_id", fmt.Sprintf("RHK ini dari SKP tahun %d; pilih RHK dari SKP tahun %d.", row.Tahun, year))
+	}
+	return nil
+}
+
+// ownAktivitas reads an aktivitas the actor owns (403 for another's, 404 for none).
+func (s *Store) ownAktivitas(ctx context.Context, db *gorm.DB, a Actor, id int64) (Aktivitas, error) {
+	var ak Aktivitas
+	if err := db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+` WHERE a.id = ?`, id).Scan(&ak).Error; err != nil {
+		return ak, err
+	}
+	if ak.ID == 0 {
+		return ak, apperr.ErrNotFound
+	}
+	if ak.PegawaiID != a.PegawaiID {
+		return ak, apperr.New(apperr.ErrForbidden, "Aktivitas ini bukan milik Anda.")
+	}
+	return ak, nil
+}
+
+// GetAktivitas reads one aktivitas the actor may see.
+func (s *Store) GetAktivitas(ctx context.Context, a Actor, id int64) (Aktivitas, error) {
+	var ak Aktivitas
+	if err := s.db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+` WHERE a.id = ?`, id).Scan(&ak).Error; err != nil {
+		return ak, err
+	}
+	if ak.ID == 0 {
+		return ak, apperr.ErrNotFound
+	}
+	return ak, s.canSee(ctx, s.db, a, ak.PegawaiID)
+}
+
+// ListAktivitas lists the actor's own aktivitas in a month, newest day first.
+func (s *Store) ListAktivitas(ctx context.Context, a Actor, month time.Time) ([]Aktivitas, error) {
+	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var out []Aktivitas
+	err := s.db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+`
+WHERE a.pegawai_id = ? AND a.tanggal >= ? AND a.tanggal < ? ORDER BY a.tanggal DESC, a.id DESC`,
+		a.PegawaiID, from, from.AddDate(0, 1, 0)).Scan(&out).Error
+	return out, err
+}
+
+// SubmitAktivitas submits the actor's draft or returned aktivitas; it
+// returns how many moved.
+func (s *Store) SubmitAktivitas(ctx context.Context, a Actor, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, apperr.Invalid("pilih", "Pilih aktivitas yang akan diajukan.")
+	}
+	var n int
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := lockPegawai(ctx, tx, a.PegawaiID); err != nil {
+			return err
+		}
+		var rows []Aktivitas
+		if err := tx.Raw(`SELECT id, pegawai_id, tanggal, status FROM aktivitas WHERE id IN ?`, ids).Scan(&rows).Error; err != nil {
+			return err
+		}
+		if len(rows) == 0 {
+			return apperr.ErrNotFound
+		}
+		for _, r := range rows {
+			if r.PegawaiID != a.PegawaiID {
+				return apperr.New(apperr.ErrForbidden, "Aktivitas ini bukan milik Anda.")
+			}
+			if err := s.monthOpen(ctx, tx, a.PegawaiID, r.Tanggal); err != nil {
+				return err
+			}
+		}
+		var err error
+		if n, err = submit(ctx, tx, a, ids); err != nil {
+			return err
+		}
+		if n == 0 {
+			return apperr.New(apperr.ErrConflict, "Aktivitas yang dipilih sudah diajukan atau disetujui.")
+		}
+		return record(ctx, tx, a, "kinerja.aktivitas_ajukan", "aktivitas", ids[0], map[string]any{"ids": ids, "jumlah": n})
+	})
+	return n, err
+}
+
+func submit(ctx context.Context, tx *gorm.DB, a Actor, ids []int64) (int, error) {
+	res := tx.WithContext(ctx).Exec(`UPDATE aktivitas SET status = 'submitted', submitted_at = now(), updated_at = now()
+WHERE id IN ? AND pegawai_id = ? AND status IN ('draft', 'returned')`, ids, a.PegawaiID)
+	return int(res.RowsAffected), res.Error
+}
+
+// DeleteAktivitas removes the actor's own draft or returned aktivitas.
+func (s *Store) DeleteAktivitas(ctx context.Context, a Actor, id int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := s.ownAktivitas(ctx, tx, a, id)
+		if err != nil {
+			return err
+		}
+		if err := s.monthOpen(ctx, tx, a.PegawaiID, old.Tanggal); err != nil {
+			return err
+		}
+		res := tx.Exec(`DELETE FROM aktivitas WHERE id = ? AND pegawai_id = ? AND status IN ('draft', 'returned')`, id, a.PegawaiID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return apperr.New(apperr.ErrConflict, "Hanya aktivitas draf atau yang dikembalikan yang dapat dihapus.")
+		}
+		return record(ctx, tx, a, "kinerja.aktivitas_hapus", "aktivitas", id, map[string]any{"tanggal": old.Tanggal.Format(time.DateOnly), "menit": old.Menit})
+	})
+}
+
+// BuktiFile is stored evidence, ready to download.
+type BuktiFile struct {
+	Nama        string `gorm:"column:nama_berkas"`
+	ContentType string `gorm:"column:content_type"`
+	Isi         []byte `gorm:"column:isi"`
+}
+
+// GetBukti returns an aktivitas's uploaded evidence, for those who may see it.
+func (s *Store) GetBukti(ctx context.Context, a Actor, aktivitasID int64) (BuktiFile, error) {
+	var f BuktiFile
+	if _, err := s.GetAktivitas(ctx, a, aktivitasID); err != nil {
+		return f, err
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT nama_berkas, content_type, isi FROM aktivitas_bukti WHERE aktivitas_id = ?`, aktivitasID).Scan(&f).Error; err != nil {
+		return f, err
+	}
+	if f.ContentType == "" {
+		return f, apperr.New(apperr.ErrNotFound, "Aktivitas ini tidak memiliki berkas bukti.")
+	}
+	return f, nil
+}
+
+// ReviewResult says what a review did.
+type ReviewResult struct {
+	Done    int // moved to approved or returned
+	Skipped int // changed meanwhile (reviewed by someone else, edited, or withdrawn)
+}
+
+// Review approves (or returns, with a note) submitted aktivitas of the
+// actor's direct subordinates. Each item names the version the atasan saw;
+// an item reviewed or edited meanwhile is skipped, never approved unseen.
+// One set-based conditional UPDATE: concurrent reviews cannot both win.
+func (s *Store) Review(ctx context.Context, a Actor, items []ReviewItem, approve bool, catatan string) (ReviewResult, error) {
+	var res ReviewResult
+	if len(items) == 0 {
+		return res, apperr.Invalid("pilih", "Pilih paling sedikit satu aktivitas.")
+	}
+	if a.Role != auth.RoleAtasan {
+		return res, errScope
+	}
+	catatan = strings.TrimSpace(catatan)
+	if !approve {
+		if msg := checkText(catatan, 1000); msg != "" {
+			return res, apperr.Invalid("catatan", "Catatan pengembalian "+msg)
+		}
+	}
+	if approve {
+		catatan = ""
+	}
+	ids := make([]int64, len(items))
+	versi := make(pgInts, len(items))
+	for i, it := range items {
+		ids[i], versi[i] = it.ID, int64(it.Versi)
+	}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		subs, err := s.subordinates(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		var owners []int64
+		if err := tx.Raw(`SELECT DISTINCT pegawai_id FROM aktivitas WHERE id IN ?`, ids).Scan(&owners).Error; err != nil {
+			return err
+		}
+		if len(owners) == 0 {
+			return apperr.ErrNotFound
+		}
+		for _, o := range owners {
+			if !containsID(subs, o) {
+				return apperr.New(apperr.ErrForbidden, "Hanya atasan langsung yang dapat meninjau aktivitas ini.")
+			}
+		}
+		status := Returned
+		if approve {
+			status = Approved
+		}
+		var done []int64
+		if err := tx.Raw(`UPDATE aktivitas a SET status = ?, catatan = ?, reviewer_id = ?, reviewed_at = now(), updated_at = now()
+FROM unnest(?::bigint[], ?::int[]) AS v(id, versi)
+WHERE a.id = v.id AND a.versi = v.versi AND a.status = 'submitted' AND a.pegawai_id = ANY(?::bigint[])
+RETURNING a.id`, string(status), catatan, a.PegawaiID, pgInts(ids), versi, pgInts(subs)).Scan(&done).Error; err != nil {
+			return err
+		}
+		res.Done, res.Skipped = len(done), len(items)-len(done)
+		if len(done) == 0 {
+			return apperr.New(apperr.ErrConflict, "Aktivitas ini sudah ditinjau atau baru saja diubah pegawai. Muat ulang halaman lalu periksa kembali.")
+		}
+		action := "kinerja.aktivitas_kembalikan"
+		if approve {
+			action = "kinerja.aktivitas_setujui"
+		}
+		return record(ctx, tx, a, action, "aktivitas", done[0], map[string]any{"ids": done, "dilewati": res.Skipped, "catatan": catatan})
+	})
+	return res, err
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// QueueDay is one subordinate's submitted aktivitas on one day.
+type QueueDay struct {
+	Tanggal time.Time
+	Menit   int
+	Items   []Aktivitas
+}
+
+// QueuePerson is one subordinate's part of the review queue.
+type QueuePerson struct {
+	PegawaiID int64
+	NIP       string
+	Nama      string
+	Jumlah    int
+	Days      []QueueDay
+}
+
+// ReviewQueue is the atasan's queue: submitted aktivitas of direct
+// subordinates, grouped by person and day. One query.
+func (s *Store) ReviewQueue(ctx context.Context, a Actor) ([]QueuePerson, error) {
+	subs, err := s.subordinates(ctx, s.db, a)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	var rows []Aktivitas
+	if err := s.db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+`
+WHERE a.pegawai_id = ANY(?::bigint[]) AND a.status = 'submitted'
+ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(subs)).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	var out []QueuePerson
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].PegawaiID != r.PegawaiID {
+			out = append(out, QueuePerson{PegawaiID: r.PegawaiID, NIP: r.PegawaiNIP, Nama: r.Nama})
+		}
+		p := &out[len(out)-1]
+		p.Jumlah++
+		if len(p.Days) == 0 || !p.Days[len(p.Days)-1].Tanggal.Equal(r.Tanggal) {
+			p.Days = append(p.Days, QueueDay{Tanggal: r.Tanggal})
+		}
+		d := &p.Days[len(p.Days)-1]
+		d.Menit += r.Menit
+		d.Items = append(d.Items, r)
+	}
+	return out, nil
+}
+
+// PendingCount is how many aktivitas and months wait for review from one subordinate.
+type PendingCount struct {
+	PegawaiID int64  `gorm:"column:pegawai_id"`
+	Nama      string `gorm:"column:nama"`
+	NIP       string `gorm:"column:nip"`
+	Aktivitas int64  `gorm:"column:aktivitas"`
+	Bulan     int64  `gorm:"column:bulan"`
+}
+
+// PendingBySubordinate counts, per direct subordinate, the submitted
+// aktivitas and the submitted months waiting for the atasan. One query.
+func (s *Store) PendingBySubordinate(ctx context.Context, a Actor) ([]PendingCount, error) {
+	subs, err := s.subordinates(ctx, s.db, a)
+	if err != nil || len(subs) == 0 {
+		return nil, err
+	}
+	var out []PendingCount
+	err = s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, p.nama, p.nip,
+  (SELECT count(*) FROM aktivitas a WHERE a.pegawai_id = p.id AND a.status = 'submitted') AS aktivitas,
+  (SELECT count(*) FROM penilaian_bulanan b WHERE b.pegawai_id = p.id AND b.status = 'submitted') AS bulan
+FROM pegawai p WHERE p.id = ANY(?::bigint[]) ORDER BY p.nama`, pgInts(subs)).Scan(&out).Error
+	return out, err
+}
+
+// MinutesSummary is one employee's month in minutes by state.
+type MinutesSummary struct {
+	Draft          int64 `gorm:"column:draft"`
+	Submitted      int64 `gorm:"column:submitted"`
+	Approved       int64 `gorm:"column:approved"`
+	Returned       int64 `gorm:"column:returned"`
+	ReturnedCount  int64 `gorm:"column:returned_count"`
+	Target         int64 `gorm:"-"`
+	ApprovedPctBP  int64 `gorm:"-"` // approved / target in basis points, capped at 10000
+	SubmittedTotal int64 `gorm:"-"` // submitted + approved
+}
+
+// MonthMinutes sums the actor's own minutes in a month by state.
+func (s *Store) MonthMinutes(ctx context.Context, a Actor, month time.Time) (MinutesSummary, error) {
+	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var m MinutesSummary
+	err := s.db.WithContext(ctx).Raw(`SELECT
+  coalesce(sum(menit) FILTER (WHERE status = 'draft'), 0) AS draft,
+  coalesce(sum(menit) FILTER (WHERE status = 'submitted'), 0) AS submitted,
+  coalesce(sum(menit) FILTER (WHERE status = 'approved'), 0) AS approved,
+  coalesce(sum(menit) FILTER (WHERE status = 'returned'), 0) AS returned,
+  count(*) FILTER (WHERE status = 'returned') AS returned_count
+FROM aktivitas WHERE pegawai_id = ? AND tanggal >= ? AND tanggal < ?`, a.PegawaiID, from, from.AddDate(0, 1, 0)).Scan(&m).Error
+	m.Target = TargetMenitBulanan
+	m.ApprovedPctBP = min(m.Approved*10000/m.Target, 10000)
+	m.SubmittedTotal = m.Submitted + m.Approved
+	return m, err
+}

@@ -1,0 +1,165 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// kinerjaMonth shows the person's own month: the form to submit it, or its rating.
+func (s *Server) kinerjaMonth(c echo.Context) error {
+	month, prev, next, err := monthParam(c, s.kinerja().Today())
+	if err != nil {
+		return err
+	}
+	return s.renderMonth(c, http.StatusOK, month, prev, next, kinerja.SubmitMonth{}, nil)
+}
+
+func (s *Server) renderMonth(c echo.Context, status int, month time.Time, prev, next string, in kinerja.SubmitMonth, errs map[string]string) error {
+	ctx := c.Request().Context()
+	k, a := s.kinerja(), actor(c)
+	p, err := k.MyPenilaian(ctx, a, month)
+	if err != nil {
+		return err
+	}
+	rhk, err := k.RHKChoices(ctx, a, month.Year())
+	if err != nil {
+		return err
+	}
+	v := pages.KinerjaPenilaianView{P: p, RHK: rhk, Own: true, Prev: prev, Next: next, Errors: errs,
+		CanSubmit: p.Status != kinerja.PenilaianRated && !month.After(k.Today()), Realisasi: in.Realisasi, Ringkasan: in.Ringkasan}
+	if v.Realisasi == nil { // prefill from what was submitted before
+		v.Realisasi = map[int64]string{}
+		for _, r := range p.Realisasi {
+			v.Realisasi[r.RHKID] = r.Realisasi
+		}
+		v.Ringkasan = p.Ringkasan
+	}
+	if p.PegawaiNama == "" {
+		pr := principal(c)
+		v.P.PegawaiNama, v.P.PegawaiNIP = pr.Nama, pr.NIP
+	}
+	return s.render(c, status, pages.KinerjaPenilaianPage(s.chrome(c, "Penilaian Bulanan"), v))
+}
+
+// kinerjaMonthSubmit submits the person's month.
+func (s *Server) kinerjaMonthSubmit(c echo.Context) error {
+	month, err := kinerja.ParseMonth(c.FormValue("bulan"))
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	in := kinerja.SubmitMonth{Month: month, Ringkasan: form.Get("ringkasan"), Realisasi: map[int64]string{}}
+	for key, vals := range form {
+		if rest, ok := strings.CutPrefix(key, "realisasi_"); ok && len(vals) > 0 {
+			if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
+				in.Realisasi[id] = vals[0]
+			}
+		}
+	}
+	_, err = s.kinerja().SubmitPenilaian(c.Request().Context(), actor(c), in)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderMonth(c, http.StatusUnprocessableEntity, month, month.AddDate(0, -1, 0).Format("2006-01"), "", in, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/penilaian?bulan="+month.Format("2006-01"), "penilaian_ajukan")
+}
+
+// kinerjaPenilaianShow shows one rating; the direct atasan may rate it.
+func (s *Server) kinerjaPenilaianShow(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.renderPenilaian(c, id, http.StatusOK, kinerja.Rating{}, nil)
+}
+
+func (s *Server) renderPenilaian(c echo.Context, id int64, status int, r kinerja.Rating, errs map[string]string) error {
+	a := actor(c)
+	p, err := s.kinerja().GetPenilaian(c.Request().Context(), a, id)
+	if err != nil {
+		return err
+	}
+	v := pages.KinerjaPenilaianView{P: p, Own: p.PegawaiID == a.PegawaiID, Rating: r, Errors: errs}
+	v.CanRate = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianSubmitted
+	return s.render(c, status, pages.KinerjaPenilaianPage(s.chrome(c, "Penilaian Bulanan"), v))
+}
+
+// kinerjaRate rates a subordinate's month.
+func (s *Server) kinerjaRate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	r := kinerja.Rating{HasilKerja: kinerja.Ekspektasi(c.FormValue("hasil_kerja")), PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")),
+		UmpanBalik: c.FormValue("umpan_balik")}
+	_, err = s.kinerja().RatePenilaian(c.Request().Context(), actor(c), id, r)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderPenilaian(c, id, http.StatusUnprocessableEntity, r, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/penilaian/"+itoa(id), "penilaian_nilai")
+}
+
+// kinerjaBawahan lists the atasan's subordinates with their month.
+func (s *Server) kinerjaBawahan(c echo.Context) error {
+	k := s.kinerja()
+	month, prev, next, err := monthParam(c, k.Today())
+	if err != nil {
+		return err
+	}
+	rows, err := k.SubordinateMonths(c.Request().Context(), actor(c), month)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.KinerjaBawahanPage(s.chrome(c, "Kinerja Bawahan"), pages.KinerjaBawahan{Month: month, Prev: prev, Next: next, Rows: rows}))
+}
+
+// kinerjaReopenPage shows the reopening form and the latest reopenings.
+func (s *Server) kinerjaReopenPage(c echo.Context) error {
+	return s.renderReopen(c, http.StatusOK, pages.KinerjaBukaBulan{})
+}
+
+func (s *Server) renderReopen(c echo.Context, status int, v pages.KinerjaBukaBulan) error {
+	ctx := c.Request().Context()
+	k := s.kinerja()
+	var err error
+	if v.ClosingDay, err = k.ClosingDay(ctx); err != nil {
+		return err
+	}
+	if v.Rows, err = k.Reopenings(ctx, 50); err != nil {
+		return err
+	}
+	return s.render(c, status, pages.KinerjaBukaBulanPage(s.chrome(c, "Buka Kembali Bulan"), v))
+}
+
+// kinerjaReopen reopens one employee's closed month.
+func (s *Server) kinerjaReopen(c echo.Context) error {
+	v := pages.KinerjaBukaBulan{NIP: c.FormValue("nip"), Bulan: c.FormValue("bulan"), Alasan: c.FormValue("alasan")}
+	month, err := kinerja.ParseMonth(v.Bulan)
+	if err == nil {
+		err = s.kinerja().ReopenMonth(c.Request().Context(), actor(c), v.NIP, month, v.Alasan)
+	}
+	if fe, ok := fieldErrors(err); ok {
+		v.Errors = fe
+		return s.renderReopen(c, http.StatusUnprocessableEntity, v)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/buka-bulan", "bulan_dibuka")
+}

@@ -1,0 +1,87 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// kinerjaQueue shows the atasan's review queue.
+func (s *Server) kinerjaQueue(c echo.Context) error {
+	return s.renderQueue(c, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderQueue(c echo.Context, status int, msg string, errs map[string]string) error {
+	people, err := s.kinerja().ReviewQueue(c.Request().Context(), actor(c))
+	if err != nil {
+		return err
+	}
+	v := pages.KinerjaQueue{People: people, Error: msg, Errors: errs}
+	for _, p := range people {
+		v.Total += p.Jumlah
+	}
+	return s.render(c, status, pages.KinerjaTinjauPage(s.chrome(c, "Tinjau Aktivitas"), v))
+}
+
+// kinerjaApprove approves one aktivitas (button "satu") or all selected.
+func (s *Server) kinerjaApprove(c echo.Context) error { return s.kinerjaReview(c, true) }
+
+// kinerjaReturn returns one aktivitas or all selected, with a note.
+func (s *Server) kinerjaReturn(c echo.Context) error { return s.kinerjaReview(c, false) }
+
+func (s *Server) kinerjaReview(c echo.Context, approve bool) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var items []kinerja.ReviewItem
+	catatan := form.Get("catatan")
+	if one := form.Get("satu"); one != "" {
+		it, err := kinerja.ParseReviewItem(one)
+		if err != nil {
+			return err
+		}
+		items = append(items, it)
+		catatan = form.Get("catatan_" + strconv.FormatInt(it.ID, 10))
+	} else {
+		if len(form["pilih"]) > 1000 {
+			return apperr.Invalid("pilih", "Paling banyak 1.000 aktivitas sekaligus.")
+		}
+		for _, v := range form["pilih"] {
+			it, err := kinerja.ParseReviewItem(v)
+			if err != nil {
+				return err
+			}
+			items = append(items, it)
+		}
+	}
+	res, err := s.kinerja().Review(c.Request().Context(), actor(c), items, approve, catatan)
+	if fe, ok := fieldErrors(err); ok {
+		msg := fe["catatan"]
+		if msg == "" {
+			msg = fe["pilih"]
+		}
+		return s.renderQueue(c, http.StatusUnprocessableEntity, msg, fe)
+	}
+	var m *apperr.Message
+	if errors.Is(err, apperr.ErrConflict) && errors.As(err, &m) {
+		return s.renderQueue(c, http.StatusConflict, m.Text, nil)
+	}
+	if err != nil {
+		return err
+	}
+	key := "tinjau_kembalikan"
+	switch {
+	case res.Skipped > 0:
+		key = "tinjau_sebagian"
+	case approve:
+		key = "tinjau_setujui"
+	}
+	return redirectWith(c, "/kinerja/tinjau", key)
+}

@@ -1,0 +1,159 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// kinerjaSKPList shows the person's plans and, for an atasan, those to agree.
+func (s *Server) kinerjaSKPList(c echo.Context) error {
+	return s.renderSKPList(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderSKPList(c echo.Context, status int, errs map[string]string) error {
+	ctx := c.Request().Context()
+	k, a := s.kinerja(), actor(c)
+	own, err := k.ListSKP(ctx, a)
+	if err != nil {
+		return err
+	}
+	review, err := k.SKPToReview(ctx, a)
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, pages.KinerjaSKPListPage(s.chrome(c, "SKP"), pages.KinerjaSKPList{Own: own, ToReview: review, Year: k.Today().Year(), Errors: errs}))
+}
+
+// kinerjaSKPCreate starts a plan for a year.
+func (s *Server) kinerjaSKPCreate(c echo.Context) error {
+	tahun, err := strconv.Atoi(strings.TrimSpace(c.FormValue("tahun")))
+	if err != nil {
+		return s.renderSKPList(c, http.StatusUnprocessableEntity, map[string]string{"tahun": "Isi tahun SKP, misalnya 2026."})
+	}
+	id, err := s.kinerja().CreateSKP(c.Request().Context(), actor(c), tahun)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKPList(c, http.StatusUnprocessableEntity, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "skp_buat")
+}
+
+// kinerjaSKPShow shows a plan.
+func (s *Server) kinerjaSKPShow(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	return s.renderSKP(c, id, http.StatusOK, kinerja.RHKInput{}, nil)
+}
+
+func (s *Server) renderSKP(c echo.Context, id int64, status int, in kinerja.RHKInput, errs map[string]string) error {
+	ctx := c.Request().Context()
+	k, a := s.kinerja(), actor(c)
+	skp, err := k.GetSKP(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	v := pages.KinerjaSKPView{SKP: skp, Own: skp.PegawaiID == a.PegawaiID, RHKInput: in, Errors: errs}
+	v.CanDecide = !v.Own && a.Role == auth.RoleAtasan && skp.Status == kinerja.SKPSubmitted
+	if v.Own && skp.Status.Editable() {
+		if v.AtasanRHK, err = k.SupervisorRHK(ctx, skp); err != nil {
+			return err
+		}
+	}
+	return s.render(c, status, pages.KinerjaSKPPage(s.chrome(c, "SKP"), v))
+}
+
+func indikatorInput(c echo.Context) kinerja.IndikatorInput {
+	return kinerja.IndikatorInput{Aspek: c.FormValue("aspek"), Uraian: c.FormValue("indikator"), Target: c.FormValue("target"), Satuan: c.FormValue("satuan")}
+}
+
+// kinerjaRHKAdd adds an RHK with its first indicator.
+func (s *Server) kinerjaRHKAdd(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	in := kinerja.RHKInput{Uraian: c.FormValue("uraian"), RHKAtasanID: c.FormValue("rhk_atasan_id"), Indikator: indikatorInput(c)}
+	_, err = s.kinerja().AddRHK(c.Request().Context(), actor(c), id, in)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKP(c, id, http.StatusUnprocessableEntity, in, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "skp_ubah")
+}
+
+// kinerjaIndikatorAdd adds an indicator to an RHK.
+func (s *Server) kinerjaIndikatorAdd(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	rhk, err := strconv.ParseInt(c.FormValue("rhk_id"), 10, 64)
+	if err != nil {
+		return apperr.Invalid("rhk_id", "Pilih RHK dari SKP ini.")
+	}
+	err = s.kinerja().AddIndikator(c.Request().Context(), actor(c), id, rhk, indikatorInput(c))
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKP(c, id, http.StatusUnprocessableEntity, kinerja.RHKInput{}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "skp_ubah")
+}
+
+// kinerjaSKPSubmit sends the person's plan to their atasan.
+func (s *Server) kinerjaSKPSubmit(c echo.Context) error {
+	ids, err := formIDs(c, "id")
+	if err == nil && len(ids) != 1 {
+		err = apperr.Invalid("id", "Pilih SKP yang akan diajukan.")
+	}
+	if err != nil {
+		return err
+	}
+	err = s.kinerja().SubmitSKP(c.Request().Context(), actor(c), ids[0])
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKP(c, ids[0], http.StatusUnprocessableEntity, kinerja.RHKInput{}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(ids[0]), "skp_ajukan")
+}
+
+// kinerjaSKPAgree agrees a subordinate's plan.
+func (s *Server) kinerjaSKPAgree(c echo.Context) error { return s.kinerjaSKPDecide(c, true) }
+
+// kinerjaSKPReturn returns a subordinate's plan with a note.
+func (s *Server) kinerjaSKPReturn(c echo.Context) error { return s.kinerjaSKPDecide(c, false) }
+
+func (s *Server) kinerjaSKPDecide(c echo.Context, agree bool) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	err = s.kinerja().DecideSKP(c.Request().Context(), actor(c), id, agree, c.FormValue("catatan"))
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKP(c, id, http.StatusUnprocessableEntity, kinerja.RHKInput{}, fe)
+	}
+	if err != nil {
+		return err
+	}
+	if agree {
+		return redirectWith(c, "/kinerja/skp", "skp_setujui")
+	}
+	return redirectWith(c, "/kinerja/skp", "skp_kembalikan")
+}

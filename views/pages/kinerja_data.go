@@ -1,0 +1,142 @@
+package pages
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+)
+
+// KinerjaAktivitasList is a person's aktivitas of one month.
+type KinerjaAktivitasList struct {
+	Month   time.Time
+	Prev    string // "2026-02"
+	Next    string // "" when the next month is in the future
+	Rows    []kinerja.Aktivitas
+	Minutes kinerja.MinutesSummary
+	Error   string
+}
+
+// KinerjaAktivitasForm is the form to log or edit an aktivitas.
+type KinerjaAktivitasForm struct {
+	ID       int64 // 0 for a new one
+	Input    kinerja.AktivitasInput
+	Current  *kinerja.Aktivitas // the stored aktivitas when editing or viewing
+	ReadOnly bool               // not the owner, or approved
+	RHK      []kinerja.RHKChoice
+	Errors   map[string]string
+}
+
+// KinerjaQueue is the atasan's review queue.
+type KinerjaQueue struct {
+	People []kinerja.QueuePerson
+	Total  int
+	Error  string
+	Errors map[string]string
+}
+
+// KinerjaSKPList is a person's plans (and, for an atasan, plans to agree).
+type KinerjaSKPList struct {
+	Own      []kinerja.SKP
+	ToReview []kinerja.SKP
+	Year     int
+	Errors   map[string]string
+}
+
+// KinerjaSKPView is one plan.
+type KinerjaSKPView struct {
+	SKP       kinerja.SKP
+	Own       bool
+	CanDecide bool
+	AtasanRHK []kinerja.RHK
+	RHKInput  kinerja.RHKInput
+	Errors    map[string]string
+}
+
+// KinerjaPenilaianView is one monthly rating, as the employee submits it or
+// the atasan rates it.
+type KinerjaPenilaianView struct {
+	P         kinerja.Penilaian
+	RHK       []kinerja.RHKChoice
+	Realisasi map[int64]string
+	Ringkasan string
+	Own       bool
+	CanSubmit bool
+	CanRate   bool
+	Rating    kinerja.Rating
+	Prev      string
+	Next      string
+	Errors    map[string]string
+}
+
+// KinerjaBawahan is the atasan's overview of their subordinates' month.
+type KinerjaBawahan struct {
+	Month time.Time
+	Prev  string
+	Next  string
+	Rows  []kinerja.SubordinateMonth
+}
+
+// KinerjaBukaBulan is the verifikator's reopening page.
+type KinerjaBukaBulan struct {
+	NIP, Bulan, Alasan string
+	ClosingDay         int
+	Rows               []kinerja.Reopening
+	Errors             map[string]string
+}
+
+// Ekspektasi lists the rating choices in display order.
+var Ekspektasi = []kinerja.Ekspektasi{kinerja.DiAtas, kinerja.Sesuai, kinerja.DiBawah}
+
+// Menit formats minutes as "6.750 menit".
+func Menit(m int64) string { return thousands(m) + " menit" }
+
+// Jam formats minutes as hours and minutes ("2 j 30 m").
+func Jam(m int) string {
+	if m < 60 {
+		return strconv.Itoa(m) + " m"
+	}
+	if m%60 == 0 {
+		return strconv.Itoa(m/60) + " j"
+	}
+	return strconv.Itoa(m/60) + " j " + strconv.Itoa(m%60) + " m"
+}
+
+// Persen formats basis points as "45,3%".
+func Persen(bp int64) string {
+	return strconv.FormatInt(bp/100, 10) + "," + strconv.FormatInt(bp%100/10, 10) + "%"
+}
+
+func thousands(v int64) string {
+	s := strconv.FormatInt(v, 10)
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 && r != '-' {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// StatusClass is the badge class of an aktivitas state.
+func StatusClass(s kinerja.Status) string {
+	switch s {
+	case kinerja.Approved:
+		return "badge ok"
+	case kinerja.Returned:
+		return "badge err"
+	case kinerja.Submitted:
+		return "badge warn"
+	}
+	return "badge"
+}
+
+// ItemValue is a review checkbox value: "id:versi".
+func ItemValue(a kinerja.Aktivitas) string {
+	return strconv.FormatInt(a.ID, 10) + ":" + strconv.Itoa(a.Versi)
+}
+
+// ID formats an id for URLs and element ids.
+func ID(id int64) string { return strconv.FormatInt(id, 10) }
