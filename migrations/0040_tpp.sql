@@ -167,8 +167,10 @@ CREATE TABLE tpp_claim_line (
     rate        integer NOT NULL DEFAULT 0,
     basis       bigint NOT NULL DEFAULT 0,
     amount      bigint NOT NULL CHECK (amount >= 0),
-    PRIMARY KEY (claim_id, pegawai_id, seq),
-    FOREIGN KEY (claim_id, pegawai_id) REFERENCES tpp_claim_pegawai (claim_id, pegawai_id)
+    -- No foreign key to tpp_claim_pegawai: both are written together by
+    -- one statement each in one transaction, and a per-row key check would
+    -- cost more than the whole insert of a large OPD's lines.
+    PRIMARY KEY (claim_id, pegawai_id, seq)
 );
 
 -- Statement-level guard for the rows of a claim: one check per statement
