@@ -23,6 +23,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/internal/web"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -42,6 +43,10 @@ Perintah:
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
   audit verify     periksa rantai hash log audit
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
+  tpp compute      hitung klaim TPP satu OPD dan bulan (--opd KODE --month 2026-10)
+  tpp export       tulis daftar nominatif .xlsx dan berkas bank .csv klaim yang disetujui
+                   (--opd KODE --month 2026-10 --out DIR [--bundle] [--key BERKAS])
+  tpp verify       periksa bundel kontinuitas secara offline (tanda tangan dan jumlah)
   version          tampilkan versi
 
 Konfigurasi dibaca dari variabel lingkungan (lihat README): DATABASE_URL,
@@ -53,8 +58,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
+// options are the seams tests use; main passes none.
+type options struct {
+	// tppSources gives the kinerja and attendance data for TPP; nil means none yet.
+	tppSources func(db *gorm.DB) (claim.KinerjaSource, claim.AttendanceSource)
+}
+
 // app bundles what the subcommands share.
 type app struct {
+	opts   options
 	cfg    config.Config
 	log    *slog.Logger
 	stdout io.Writer
@@ -62,6 +74,10 @@ type app struct {
 }
 
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runWith(args, getenv, stdout, stderr, options{})
+}
+
+func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer, opts options) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
@@ -78,7 +94,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "konfigurasi tidak valid:\n ", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return 2
 	}
-	a := &app{cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
+	a := &app{opts: opts, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -92,6 +108,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		cmdErr = a.seed(ctx, args[1:])
 	case "audit":
 		cmdErr = a.audit(ctx, args[1:])
+	case "tpp":
+		cmdErr = a.tpp(ctx, args[1:])
 	default:
 		fmt.Fprintf(stderr, "perintah tidak dikenal: %q\n\n%s", args[0], usage)
 		return 2
