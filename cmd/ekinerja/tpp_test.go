@@ -102,7 +102,9 @@ func TestTPPCommandLine(t *testing.T) {
 	var adminOPD int64
 	db.Raw(`SELECT opd_id FROM pegawai WHERE id = ?`, worked).Scan(&adminOPD)
 	steps := []func() (claim.Claim, error){
-		func() (claim.Claim, error) { return s.Submit(ctx, claim.Actor{Role: auth.RoleAdminOPD, OPDID: adminOPD}, c.ID) },
+		func() (claim.Claim, error) {
+			return s.Submit(ctx, claim.Actor{Role: auth.RoleAdminOPD, OPDID: adminOPD}, c.ID)
+		},
 		func() (claim.Claim, error) { return s.Verify(ctx, cliActor, c.ID) },
 		func() (claim.Claim, error) { return s.Approve(ctx, cliActor, c.ID) },
 	}
