@@ -25,6 +25,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/internal/web"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -48,6 +49,10 @@ Perintah:
   attendance demo-csv --month 2026-10 [--opd KODE]
                    tulis presensi demo sebulan (CSV, lihat docs/attendance-csv.md) ke stdout
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
+  tpp compute      hitung klaim TPP satu OPD dan bulan (--opd KODE --month 2026-10)
+  tpp export       tulis daftar nominatif .xlsx dan berkas bank .csv klaim yang disetujui
+                   (--opd KODE --month 2026-10 --out DIR [--bundle] [--key BERKAS])
+  tpp verify       periksa bundel kontinuitas secara offline (tanda tangan dan jumlah)
   version          tampilkan versi
 
 Konfigurasi dibaca dari variabel lingkungan (lihat README): DATABASE_URL,
@@ -59,8 +64,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
+// options are the seams tests use; main passes none.
+type options struct {
+	// tppSources replaces the kinerja and attendance stores TPP reads (tests).
+	tppSources func(db *gorm.DB) (claim.KinerjaSource, claim.AttendanceSource)
+}
+
 // app bundles what the subcommands share.
 type app struct {
+	opts   options
 	cfg    config.Config
 	log    *slog.Logger
 	stdout io.Writer
@@ -68,6 +80,10 @@ type app struct {
 }
 
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return runWith(args, getenv, stdout, stderr, options{})
+}
+
+func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer, opts options) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
@@ -84,7 +100,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "konfigurasi tidak valid:\n ", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return 2
 	}
-	a := &app{cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
+	a := &app{opts: opts, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -104,6 +120,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		cmdErr = a.restore(ctx, args[1:])
 	case "attendance":
 		cmdErr = a.attendance(ctx, args[1:])
+	case "tpp":
+		cmdErr = a.tpp(ctx, args[1:])
 	default:
 		fmt.Fprintf(stderr, "perintah tidak dikenal: %q\n\n%s", args[0], usage)
 		return 2
@@ -171,7 +189,9 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
 	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
-	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version})
+	kin, att := claim.StoreSources(db, a.cfg.Location)
+	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version,
+		TPPKinerja: kin, TPPAttendance: att})
 	if err != nil {
 		return err
 	}

@@ -126,7 +126,32 @@ var policy = map[string][]auth.Role{
 	"GET /api/v1/penilaian":             {auth.RolePegawai, auth.RoleAtasan},
 	"GET /api/v1/penilaian/:id":         {auth.RolePegawai, auth.RoleAtasan},
 	// end kinerja
+	// tpp (issue 6)
+	"GET /tpp/klaim":                      tppReaders,
+	"POST /tpp/klaim/hitung":              {auth.RoleAdminOPD, auth.RoleVerifikator},
+	"GET /tpp/klaim/:id":                  tppReaders,
+	"POST /tpp/klaim/:id/hitung-ulang":    {auth.RoleAdminOPD, auth.RoleVerifikator},
+	"POST /tpp/klaim/:id/ajukan":          {auth.RoleAdminOPD},
+	"POST /tpp/klaim/:id/verifikasi":      {auth.RoleVerifikator},
+	"POST /tpp/klaim/:id/kembalikan":      {auth.RoleVerifikator},
+	"POST /tpp/klaim/:id/setujui":         {auth.RoleVerifikator},
+	"POST /tpp/klaim/:id/bayar":           {auth.RoleVerifikator},
+	"POST /tpp/klaim/:id/buka":            {auth.RoleVerifikator},
+	"GET /tpp/klaim/:id/pegawai/:pegawai": tppReaders,
+	"GET /tpp/klaim/:id/nominatif":        tppReaders,
+	"GET /tpp/klaim/:id/nominatif.xlsx":   tppReaders,
+	"GET /tpp/klaim/:id/bank.csv":         {auth.RoleVerifikator},
+	"GET /tpp/slip":                       signedIn,
+	"GET /tpp/slip/:id":                   signedIn,
+	"GET /tpp/aturan":                     superOnly,
+	"GET /tpp/aturan/:id":                 superOnly,
+	"POST /tpp/aturan/:id":                superOnly,
+	"GET /api/v1/tpp/klaim/:id":           tppReaders,
+	"GET /api/v1/tpp/slip/:id":            signedIn,
 }
+
+// tppReaders may read OPD claims (admin_opd only its own OPD's).
+var tppReaders = []auth.Role{auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}
 
 // paramSamples fills path parameters; an area adds its own.
 var paramSamples = map[string]string{
@@ -134,6 +159,8 @@ var paramSamples = map[string]string{
 	"id":   "1",
 	// org area
 	"jenis": "pegawai",
+	// tpp (issue 6)
+	"pegawai": "1",
 }
 
 var paramRe = regexp.MustCompile(`:([a-zA-Z_]+)`)

@@ -1,21 +1,108 @@
 package web
 
 import (
+	"fmt"
+	"net/http"
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/views/layout"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
 // tppRoutes are the routes of the tpp area.
-func (s *Server) tppRoutes() []Route { return nil }
+func (s *Server) tppRoutes() []Route {
+	claimReaders := Only(auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin)
+	verif := Only(auth.RoleVerifikator)
+	return []Route{
+		{http.MethodGet, "/tpp/klaim", claimReaders, s.tppMonth},
+		{http.MethodPost, "/tpp/klaim/hitung", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppCompute},
+		{http.MethodGet, "/tpp/klaim/:id", claimReaders, s.tppClaim},
+		{http.MethodPost, "/tpp/klaim/:id/hitung-ulang", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppRecompute},
+		{http.MethodPost, "/tpp/klaim/:id/ajukan", Only(auth.RoleAdminOPD), s.tppSubmit},
+		{http.MethodPost, "/tpp/klaim/:id/verifikasi", verif, s.tppVerify},
+		{http.MethodPost, "/tpp/klaim/:id/kembalikan", verif, s.tppReturn},
+		{http.MethodPost, "/tpp/klaim/:id/setujui", verif, s.tppApprove},
+		{http.MethodPost, "/tpp/klaim/:id/bayar", verif, s.tppPay},
+		{http.MethodPost, "/tpp/klaim/:id/buka", verif, s.tppReopen},
+		{http.MethodGet, "/tpp/klaim/:id/pegawai/:pegawai", claimReaders, s.tppClaimSlip},
+		{http.MethodGet, "/tpp/klaim/:id/nominatif", claimReaders, s.tppNominatif},
+		{http.MethodGet, "/tpp/klaim/:id/nominatif.xlsx", claimReaders, s.tppNominatifXLSX},
+		{http.MethodGet, "/tpp/klaim/:id/bank.csv", verif, s.tppBankCSV},
+		{http.MethodGet, "/tpp/slip", AnyRole, s.tppHistory},
+		{http.MethodGet, "/tpp/slip/:id", AnyRole, s.tppOwnSlip},
+		{http.MethodGet, "/tpp/aturan", Only(auth.RoleSuperadmin), s.tppRuleSets},
+		{http.MethodGet, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetForm},
+		{http.MethodPost, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetSave},
+		{http.MethodGet, "/api/v1/tpp/klaim/:id", claimReaders, s.apiTPPClaim},
+		{http.MethodGet, "/api/v1/tpp/slip/:id", AnyRole, s.apiTPPSlip},
+	}
+}
 
 // tppNav is the tpp area's navigation for role r.
-func tppNav(r auth.Role) []layout.NavItem { return nil }
+func tppNav(r auth.Role) []layout.NavItem {
+	var items []layout.NavItem
+	switch r {
+	case auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin:
+		items = append(items, layout.NavItem{Href: "/tpp/klaim", Label: "Klaim TPP"})
+	}
+	items = append(items, layout.NavItem{Href: "/tpp/slip", Label: "TPP Saya"})
+	if r == auth.RoleSuperadmin {
+		items = append(items, layout.NavItem{Href: "/tpp/aturan", Label: "Aturan TPP"})
+	}
+	return items
+}
 
 // tppFlashes are the tpp area's flash messages.
-var tppFlashes = map[string]string{}
+var tppFlashes = map[string]string{
+	"tpp-dihitung":     "Klaim TPP telah dihitung.",
+	"tpp-diajukan":     "Klaim TPP telah diajukan ke verifikator.",
+	"tpp-diverifikasi": "Klaim TPP telah diverifikasi.",
+	"tpp-dikembalikan": "Klaim TPP telah dikembalikan ke admin OPD.",
+	"tpp-disetujui":    "Klaim TPP telah disetujui dan dikunci.",
+	"tpp-dibayar":      "Klaim TPP telah ditandai dibayar.",
+	"tpp-dibuka":       "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
+	"tpp-aturan":       "Aturan TPP telah disimpan.",
+	"tpp-aturan-versi": "Aturan ini sudah dipakai klaim yang disetujui; perubahan disimpan sebagai versi baru.",
+}
 
 // tppHome adds what waits in the tpp area to a home page.
-func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error { return nil }
+func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+	ctx := c.Request().Context()
+	month := defaultMonth(time.Now().In(s.cfg.Location))
+	switch p.Active.Role {
+	case auth.RoleAdminOPD, auth.RoleVerifikator:
+		entries, err := s.tpp.Month(ctx, tppActor(c), month)
+		if err != nil {
+			return err
+		}
+		var todo int64
+		for _, e := range entries {
+			switch {
+			case p.Active.Role == auth.RoleAdminOPD && (e.Status == nil || *e.Status == claim.StatusDraft || *e.Status == claim.StatusReturned):
+				todo++
+			case p.Active.Role == auth.RoleVerifikator && e.Status != nil &&
+				(*e.Status == claim.StatusSubmitted || *e.Status == claim.StatusVerified || *e.Status == claim.StatusApproved):
+				todo++
+			}
+		}
+		label := "Klaim TPP " + month.String() + " untuk dihitung dan diajukan"
+		if p.Active.Role == auth.RoleVerifikator {
+			label = "Klaim TPP " + month.String() + " untuk diverifikasi, disetujui atau dibayar"
+		}
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: todo, Href: "/tpp/klaim?bulan=" + monthText(month)})
+	}
+	return nil
+}
+
+// defaultMonth is the month TPP is usually being claimed for: the previous one.
+func defaultMonth(now time.Time) tpp.Period {
+	m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	return tpp.Period{Year: m.Year(), Month: int(m.Month())}
+}
+
+func monthText(p tpp.Period) string { return fmt.Sprintf("%04d-%02d", p.Year, p.Month) }

@@ -20,6 +20,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
 // Server holds what the handlers need.
@@ -34,6 +35,7 @@ type Server struct {
 	version string
 	echo    *echo.Echo
 	metrics *Metrics
+	tpp     *claim.Service
 }
 
 // Deps are the Server's collaborators, built in main.
@@ -44,6 +46,10 @@ type Deps struct {
 	Auth    *auth.Service
 	Static  fs.FS
 	Version string
+	// TPPKinerja and TPPAttendance feed the TPP computation; nil means "no
+	// data yet" and every claim then says so.
+	TPPKinerja    claim.KinerjaSource
+	TPPAttendance claim.AttendanceSource
 }
 
 // New builds the server and its Echo instance.
@@ -53,7 +59,8 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: d.Config, db: d.DB, log: d.Log, auth: d.Auth, org: org.NewStore(d.DB), assets: assets,
-		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(d.DB)}
+		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(d.DB),
+		tpp: claim.NewService(d.DB, d.TPPKinerja, d.TPPAttendance)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Debug = false // never: debug mode leaks internals

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/database"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+)
+
+const tppHelp = `compute --opd KODE --month TTTT-BB
+      Hitung (ulang) klaim TPP satu OPD; hanya klaim draf/dikembalikan yang dapat dihitung.
+  export --opd KODE --month TTTT-BB --out DIR [--bundle] [--key BERKAS]
+      Tulis daftar nominatif (.xlsx) dan berkas bank (.csv) klaim yang disetujui ke DIR.
+      --bundle menulis bundel kontinuitas bertanda tangan (daftar, berkas bank, aturan,
+      masukan, manifest SHA-256, tanda tangan Ed25519) ke DIR/tpp-KODE-TTTT-BB.
+      Kunci tanda tangan diturunkan dari EKINERJA_SECRET, atau dibaca dari --key
+      (seed Ed25519 32 byte sebagai 64 digit heksadesimal).
+  verify BUNDEL [--pubkey HEX | --key BERKAS]
+      Periksa tanda tangan, digest setiap berkas, jumlah daftar dan berkas bank, dan
+      hitung ulang setiap pegawai dari aturan dan masukan di bundel. Tanpa basis data.
+      Tanpa --pubkey/--key kunci publik diturunkan dari EKINERJA_SECRET.`
+
+// cliActor is the command line acting as the verifikator (it runs with
+// database access, which is already full power); the audit log names it.
+var cliActor = claim.Actor{NIP: "cli", IP: "cli", Role: auth.RoleVerifikator}
+
+func (a *app) tpp(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
+		return errors.New("sebutkan compute, export atau verify")
+	}
+	switch args[0] {
+	case "compute":
+		return a.tppCompute(ctx, args[1:])
+	case "export":
+		return a.tppExport(ctx, args[1:])
+	case "verify":
+		return a.tppVerify(args[1:])
+	}
+	fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
+	return fmt.Errorf("perintah tpp tidak dikenal: %q", args[0])
+}
+
+func (a *app) tppService(ctx context.Context) (*claim.Service, func(), error) {
+	db, err := a.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := database.CheckUpToDate(ctx, db); err != nil {
+		database.Close(db)
+		return nil, nil, err
+	}
+	k, at := claim.StoreSources(db, a.cfg.Location)
+	if a.opts.tppSources != nil {
+		k, at = a.opts.tppSources(db)
+	}
+	return claim.NewService(db, k, at), func() { database.Close(db) }, nil
+}
+
+func opdMonthFlags(fs *flag.FlagSet) (*string, *string) {
+	return fs.String("opd", "", "kode OPD, misalnya DINKES"), fs.String("month", "", "bulan TTTT-BB, misalnya 2026-10")
+}
+
+func parseOPDMonth(opd, month string) (tpp.Period, error) {
+	if opd == "" {
+		return tpp.Period{}, errors.New("--opd wajib diisi")
+	}
+	return tpp.ParsePeriod(month)
+}
+
+func (a *app) tppCompute(ctx context.Context, args []string) error {
+	fs := a.flags("tpp compute --opd KODE --month TTTT-BB", "Menghitung (ulang) klaim TPP satu OPD dan bulan.")
+	opd, month := opdMonthFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := parseOPDMonth(*opd, *month)
+	if err != nil {
+		return err
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	opdID, err := s.OPDIDByKode(ctx, *opd)
+	if err != nil {
+		return err
+	}
+	c, err := s.Compute(ctx, cliActor, opdID, p)
+	if err != nil {
+		return err
+	}
+	rows, err := s.Rows(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Klaim TPP %s %s (id %d, status %s, aturan versi %d, digest %s)\n",
+		c.OPDKode, p, c.ID, c.Status.Label(), c.RuleSetVersion, c.InputsDigest)
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "NIP\tNAMA\tKOTOR\tPPH 21\tBPJS\tBERSIH\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.NIP, r.Nama, tpp.FormatRupiah(r.Gross), tpp.FormatRupiah(r.PPh21), tpp.FormatRupiah(r.BPJS), tpp.FormatRupiah(r.Net))
+	}
+	fmt.Fprintf(tw, "JUMLAH\t%d pegawai\t%s\t%s\t%s\t%s\t\n", c.Employees, tpp.FormatRupiah(c.TotalGross), tpp.FormatRupiah(c.TotalPPh21), tpp.FormatRupiah(c.TotalBPJS), tpp.FormatRupiah(c.TotalNet))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, w := range c.Warnings() {
+		fmt.Fprintln(a.stdout, "PERINGATAN:", w)
+	}
+	return nil
+}
+
+// signingKey is the bundle key from --key, else derived from EKINERJA_SECRET.
+func (a *app) signingKey(keyFile string) (ed25519.PrivateKey, error) {
+	if keyFile != "" {
+		return claim.ReadKeyFile(keyFile)
+	}
+	return claim.SigningKey(a.cfg.Secret, auth.DeriveKey), nil
+}
+
+func (a *app) tppExport(ctx context.Context, args []string) error {
+	fs := a.flags("tpp export --opd KODE --month TTTT-BB --out DIR [--bundle] [--key BERKAS]", "Menulis ekspor klaim TPP yang disetujui.")
+	opd, month := opdMonthFlags(fs)
+	out := fs.String("out", "", "direktori tujuan")
+	bundle := fs.Bool("bundle", false, "tulis juga bundel kontinuitas bertanda tangan")
+	keyFile := fs.String("key", "", "berkas kunci tanda tangan (64 digit heksadesimal); bawaan: diturunkan dari EKINERJA_SECRET")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := parseOPDMonth(*opd, *month)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New("--out wajib diisi")
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	c, err := s.FindByKode(ctx, *opd, p)
+	if err != nil {
+		return err
+	}
+	e, err := s.ExportFor(ctx, cliActor, c.ID)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o750); err != nil {
+		return err
+	}
+	var xb, bb bytes.Buffer
+	if err := claim.WriteXLSX(&xb, e); err != nil {
+		return err
+	}
+	if err := claim.WriteBankCSV(&bb, e); err != nil {
+		return err
+	}
+	xp := filepath.Join(*out, e.FileBase()+"-nominatif.xlsx")
+	bp := filepath.Join(*out, e.FileBase()+"-bank.csv")
+	if err := os.WriteFile(xp, xb.Bytes(), 0o640); err != nil {
+		return err
+	}
+	if err := os.WriteFile(bp, bb.Bytes(), 0o640); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, bp, tpp.FormatRupiah(e.Totals().Net), len(e.Rows))
+	if *bundle {
+		key, err := a.signingKey(*keyFile)
+		if err != nil {
+			return err
+		}
+		dir := filepath.Join(*out, e.FileBase())
+		m, err := s.WriteBundle(ctx, c.ID, dir, key)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Bundel kontinuitas: %s\nKunci publik (simpan untuk verifikasi): %s\n", dir, m.PublicKey)
+	}
+	return nil
+}
+
+func (a *app) tppVerify(args []string) error {
+	fs := a.flags("tpp verify BUNDEL [--pubkey HEX | --key BERKAS]", "Memeriksa bundel kontinuitas TPP secara offline.")
+	pubHex := fs.String("pubkey", "", "kunci publik Ed25519 (64 digit heksadesimal)")
+	keyFile := fs.String("key", "", "berkas kunci tanda tangan")
+	// Accept the bundle before or after the flags.
+	var dir string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		dir, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if dir == "" {
+		dir = fs.Arg(0)
+	}
+	if dir == "" {
+		fs.Usage()
+		return errors.New("sebutkan direktori bundel")
+	}
+	var pub ed25519.PublicKey
+	if *pubHex != "" {
+		b, err := hex.DecodeString(*pubHex)
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return errors.New("--pubkey harus 64 digit heksadesimal")
+		}
+		pub = b
+	} else {
+		key, err := a.signingKey(*keyFile)
+		if err != nil {
+			return err
+		}
+		pub = key.Public().(ed25519.PublicKey)
+	}
+	rep, err := claim.VerifyBundle(dir, pub)
+	if err != nil {
+		return fmt.Errorf("bundel TIDAK LOLOS pemeriksaan: %w", err)
+	}
+	m := rep.Manifest
+	fmt.Fprintf(a.stdout, "Bundel SAH: %s %s, aturan versi %d, status %s\n", m.OPDKode, m.Period, m.RuleSetVersion, m.Status.Label())
+	fmt.Fprintf(a.stdout, "Tanda tangan cocok; %d berkas utuh; %d pegawai dihitung ulang dan cocok.\n", len(m.Files), rep.Employees)
+	fmt.Fprintf(a.stdout, "Jumlah bersih %s; berkas bank %d rekening %s.\n", tpp.FormatRupiah(rep.TotalNet), rep.BankLines, tpp.FormatRupiah(rep.BankTotal))
+	return nil
+}

@@ -1,0 +1,205 @@
+// Package claim stores TPP rule sets and the monthly claim of each OPD: it
+// gathers the inputs of a whole OPD set-based (a fixed number of queries,
+// whatever the number of employees), computes every employee with the pure
+// tpp.Calculate, stores the itemised lines, and runs the claim's workflow
+// draft -> submitted -> verified | returned -> approved -> paid. It also
+// writes the exports finance pays from (daftar nominatif, bank file, signed
+// continuity bundle).
+//
+// The database guards what matters most (see migrations/0040_tpp.sql): the
+// rows of a submitted, approved or paid claim cannot be changed by any
+// statement, the workflow cannot skip a step, and a claim is paid at most once.
+package claim
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+// Status is where a claim is in its workflow.
+type Status string
+
+// The claim statuses of SPEC section 3.
+const (
+	// StatusDraft is computed and may be recomputed.
+	StatusDraft Status = "draft"
+	// StatusSubmitted is sent by the admin OPD to the verifikator.
+	StatusSubmitted Status = "submitted"
+	// StatusVerified is checked by the verifikator, waiting for approval.
+	StatusVerified Status = "verified"
+	// StatusReturned is sent back to the admin OPD with a note; it may be recomputed.
+	StatusReturned Status = "returned"
+	// StatusApproved is frozen: lines, totals and the rule set used.
+	StatusApproved Status = "approved"
+	// StatusPaid is paid with an SP2D; nothing changes any more.
+	StatusPaid Status = "paid"
+)
+
+// Label is the status as people read it.
+func (s Status) Label() string {
+	switch s {
+	case StatusDraft:
+		return "Draf"
+	case StatusSubmitted:
+		return "Diajukan"
+	case StatusVerified:
+		return "Diverifikasi"
+	case StatusReturned:
+		return "Dikembalikan"
+	case StatusApproved:
+		return "Disetujui"
+	case StatusPaid:
+		return "Dibayar"
+	}
+	return string(s)
+}
+
+// Recomputable reports whether the claim's figures may still be recomputed.
+func (s Status) Recomputable() bool { return s == StatusDraft || s == StatusReturned }
+
+// Final reports whether the figures are frozen for good (approved or paid).
+func (s Status) Final() bool { return s == StatusApproved || s == StatusPaid }
+
+// Actor is who asks for a change, with the role they act in.
+type Actor struct {
+	UserID    int64
+	NIP       string
+	PegawaiID int64
+	IP        string
+	Role      auth.Role
+	// OPDID is the agency of an admin_opd.
+	OPDID int64
+}
+
+// KinerjaMonth is one employee's month as the kinerja area reports it.
+type KinerjaMonth struct {
+	// Predikat is a tpp.Predikat code ("baik"), or "" when not submitted or not rated.
+	Predikat string
+	// ApprovedMinutes is the sum of approved aktivitas minutes.
+	ApprovedMinutes int64
+}
+
+// KinerjaSource gives the month of every employee of an OPD (keyed by pegawai id).
+type KinerjaSource interface {
+	MonthlySummaries(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]KinerjaMonth, error)
+}
+
+// Bands are the TL/PSW band edges in minutes that the attendance area judges by.
+type Bands struct {
+	Late  [3]int
+	Early [3]int
+}
+
+// AttendanceRecap is one employee's judged attendance month.
+type AttendanceRecap struct {
+	TK          int
+	TL          [4]int
+	PSW         [4]int
+	MissingBoth int
+}
+
+// Sanction is the disciplinary sanction (hukdis) in force in the month.
+type Sanction struct {
+	// Kind is "ringan", "sedang" or "berat".
+	Kind         string
+	MonthIndex   int
+	DecreeNumber string
+}
+
+// Leave is leave of one kind in the month.
+type Leave struct {
+	// Kind is an attendance excuse code, the same words as tpp.LeaveKind ("sakit").
+	Kind       string
+	Days       int
+	MonthIndex int
+}
+
+// AttendanceSource gives attendance, sanctions and leave of every employee of
+// an OPD in a month, each keyed by pegawai id.
+type AttendanceSource interface {
+	MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]AttendanceRecap, error)
+	SanctionsInForce(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]Sanction, error)
+	LeaveInMonth(ctx context.Context, opdID int64, year int, month time.Month) (map[int64][]Leave, error)
+}
+
+// Service is the TPP claim store and workflow.
+type Service struct {
+	db         *gorm.DB
+	kinerja    KinerjaSource
+	attendance AttendanceSource
+	now        func() time.Time
+}
+
+// NewService returns a Service on db. A nil source means "no data": every
+// employee then gets a warning and the claim page says the data is missing.
+func NewService(db *gorm.DB, k KinerjaSource, a AttendanceSource) *Service {
+	return &Service{db: db, kinerja: k, attendance: a, now: time.Now}
+}
+
+// Claim is one OPD's TPP for one month.
+type Claim struct {
+	ID             int64      `gorm:"column:id"`
+	OPDID          int64      `gorm:"column:opd_id"`
+	OPDKode        string     `gorm:"column:opd_kode"`
+	OPDNama        string     `gorm:"column:opd_nama"`
+	PeriodDate     time.Time  `gorm:"column:period"`
+	Status         Status     `gorm:"column:status"`
+	RuleSetID      int64      `gorm:"column:rule_set_id"`
+	RuleSetVersion int        `gorm:"column:rule_set_version"`
+	RuleSetName    string     `gorm:"column:rule_set_name"`
+	InputsDigest   string     `gorm:"column:inputs_digest"`
+	Employees      int        `gorm:"column:employees"`
+	TotalBase      int64      `gorm:"column:total_base"`
+	TotalGross     int64      `gorm:"column:total_gross"`
+	TotalPPh21     int64      `gorm:"column:total_pph21"`
+	TotalBPJS      int64      `gorm:"column:total_bpjs"`
+	TotalNet       int64      `gorm:"column:total_net"`
+	WarningsJSON   string     `gorm:"column:warnings"`
+	ComputedAt     time.Time  `gorm:"column:computed_at"`
+	SubmittedAt    *time.Time `gorm:"column:submitted_at"`
+	VerifiedAt     *time.Time `gorm:"column:verified_at"`
+	ReturnNote     string     `gorm:"column:return_note"`
+	ApprovedAt     *time.Time `gorm:"column:approved_at"`
+	ReopenReason   string     `gorm:"column:reopen_reason"`
+	PaidDate       *time.Time `gorm:"column:paid_date"`
+	SP2DNumber     string     `gorm:"column:sp2d_number"`
+	PaidAt         *time.Time `gorm:"column:paid_at"`
+}
+
+// Period returns the claim's month.
+func (c Claim) Period() tpp.Period {
+	return tpp.Period{Year: c.PeriodDate.Year(), Month: int(c.PeriodDate.Month())}
+}
+
+// Row is one employee's result in a claim (without the lines).
+type Row struct {
+	ClaimID       int64  `gorm:"column:claim_id"`
+	PegawaiID     int64  `gorm:"column:pegawai_id"`
+	NIP           string `gorm:"column:nip"`
+	Nama          string `gorm:"column:nama"`
+	Jabatan       string `gorm:"column:jabatan"`
+	Kelas         int    `gorm:"column:kelas"`
+	StatusASN     string `gorm:"column:status_asn"`
+	Golongan      string `gorm:"column:golongan"`
+	BankNama      string `gorm:"column:bank_nama"`
+	BankRekening  string `gorm:"column:bank_rekening"`
+	BankAtasNama  string `gorm:"column:bank_atas_nama"`
+	Base          int64  `gorm:"column:base"`
+	Produktivitas int64  `gorm:"column:produktivitas"`
+	Disiplin      int64  `gorm:"column:disiplin"`
+	Hukdis        int64  `gorm:"column:hukdis"`
+	Gross         int64  `gorm:"column:gross"`
+	PPh21         int64  `gorm:"column:pph21"`
+	PPh21Withheld bool   `gorm:"column:pph21_withheld"`
+	BPJS          int64  `gorm:"column:bpjs"`
+	BPJSPemda     int64  `gorm:"column:bpjs_pemda"`
+	Net           int64  `gorm:"column:net"`
+	// Warnings are separated by newlines.
+	Warnings string `gorm:"column:warnings"`
+	Error    string `gorm:"column:error"`
+}

@@ -1,0 +1,304 @@
+package claim
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+// Computed is one employee's inputs with their result (or the reason there is none).
+type Computed struct {
+	Employee
+	Result tpp.Result
+	// Err says why the employee could not be computed (bad data); the row is then 0.
+	Err string
+}
+
+// canAct reports whether a may act on the claims of opdID.
+func (a Actor) canAct(opdID int64) bool {
+	switch a.Role {
+	case auth.RoleVerifikator, auth.RoleSuperadmin:
+		return true
+	case auth.RoleAdminOPD:
+		return a.OPDID == opdID
+	}
+	return false
+}
+
+// Compute (re)computes the claim of opdID for month p: it gathers the inputs
+// set-based, computes every employee, and in one transaction replaces the
+// claim's rows and lines and records the rule-set version and the SHA-256
+// digest of the inputs. Only a draft or returned claim can be recomputed.
+func (s *Service) Compute(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Claim, error) {
+	if !a.canAct(opdID) || a.Role == auth.RoleSuperadmin {
+		return Claim{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
+	}
+	if !p.Valid() {
+		return Claim{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-11")
+	}
+	var opdCount int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&opdCount).Error; err != nil {
+		return Claim{}, err
+	}
+	if opdCount == 0 {
+		return Claim{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrNotFound)
+	}
+	rs, err := ruleSetFor(ctx, s.db, p)
+	if err != nil {
+		return Claim{}, err
+	}
+	g, err := s.gather(ctx, s.db, opdID, p, rs.Rules)
+	if err != nil {
+		return Claim{}, err
+	}
+	comp := computeAll(rs.Rules, g.Employees)
+	digest, err := Digest(rs.Rules, g.Employees)
+	if err != nil {
+		return Claim{}, err
+	}
+
+	var id int64
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO tpp_claim (opd_id, period, rule_set_id, rule_set_version, computed_by)
+VALUES (?, ?::date, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period) DO NOTHING`,
+			opdID, periodDate(p), rs.ID, rs.Version, a.UserID).Error; err != nil {
+			return fmt.Errorf("create claim: %w", err)
+		}
+		var cur []struct {
+			ID     int64  `gorm:"column:id"`
+			Status Status `gorm:"column:status"`
+		}
+		if err := tx.Raw(`SELECT id, status FROM tpp_claim WHERE opd_id = ? AND period = ?::date FOR UPDATE`, opdID, periodDate(p)).Scan(&cur).Error; err != nil {
+			return err
+		}
+		if len(cur) == 0 {
+			return errors.New("claim vanished")
+		}
+		id = cur[0].ID
+		if !cur[0].Status.Recomputable() {
+			return apperr.New(apperr.ErrConflict, "Klaim berstatus "+cur[0].Status.Label()+" tidak dapat dihitung ulang.")
+		}
+		if err := tx.Exec(`DELETE FROM tpp_claim_line WHERE claim_id = ?`, id).Error; err != nil {
+			return fmt.Errorf("delete lines: %w", err)
+		}
+		if err := tx.Exec(`DELETE FROM tpp_claim_pegawai WHERE claim_id = ?`, id).Error; err != nil {
+			return fmt.Errorf("delete rows: %w", err)
+		}
+		t, err := insertRows(tx, id, comp)
+		if err != nil {
+			return err
+		}
+		warnings, _ := json.Marshal(claimWarnings(g.Notes, comp))
+		if err := tx.Exec(`UPDATE tpp_claim SET rule_set_id = ?, rule_set_version = ?, inputs_digest = ?, employees = ?,
+    total_base = ?, total_gross = ?, total_pph21 = ?, total_bpjs = ?, total_net = ?, warnings = ?::jsonb,
+    computed_at = now(), computed_by = NULLIF(?, 0), updated_at = now()
+WHERE id = ?`, rs.ID, rs.Version, digest, len(comp), t.base, t.gross, t.pph21, t.bpjs, t.net, string(warnings), a.UserID, id).Error; err != nil {
+			return fmt.Errorf("update claim: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.hitung",
+			ObjectType: "tpp_claim", ObjectID: fmt.Sprint(id),
+			Detail: map[string]any{"opd_id": opdID, "bulan": periodText(p), "pegawai": len(comp), "bersih": t.net,
+				"aturan_versi": rs.Version, "digest": digest}})
+	})
+	if err != nil {
+		return Claim{}, err
+	}
+	return s.get(ctx, s.db, id)
+}
+
+// computeAll runs tpp.Calculate for every employee, spread over the CPUs; it
+// is pure, so the order of work does not matter and results keep input order.
+func computeAll(rules tpp.RuleSet, emps []Employee) []Computed {
+	out := make([]Computed, len(emps))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(emps)/256))
+	var wg sync.WaitGroup
+	chunk := (len(emps) + workers - 1) / max(workers, 1)
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(emps))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = computeOne(rules, emps[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func computeOne(rules tpp.RuleSet, e Employee) Computed {
+	c := Computed{Employee: e}
+	r, err := tpp.Calculate(rules, e.Input)
+	if err != nil {
+		var ve *tpp.ValidationError
+		if errors.As(err, &ve) && !errors.Is(err, tpp.ErrRuleSet) {
+			c.Err = "Data pegawai belum lengkap atau salah: " + describeFields(ve.Fields)
+		} else {
+			c.Err = "Tidak dapat dihitung: " + err.Error()
+		}
+		return c
+	}
+	c.Result = r
+	return c
+}
+
+func describeFields(f map[string]string) string {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+": "+f[k])
+	}
+	return strings.Join(parts, "; ")
+}
+
+// claimWarnings summarises the employees' warnings for the claim's header.
+func claimWarnings(notes []string, comp []Computed) []string {
+	out := append([]string(nil), notes...)
+	counts := map[string]int{}
+	var kinds []string
+	for _, c := range comp {
+		if c.Err != "" {
+			if counts["__err"] == 0 {
+				kinds = append(kinds, "__err")
+			}
+			counts["__err"]++
+		}
+		for _, w := range c.Warnings {
+			if counts[w] == 0 {
+				kinds = append(kinds, w)
+			}
+			counts[w]++
+		}
+	}
+	for _, k := range kinds {
+		if k == "__err" {
+			out = append(out, fmt.Sprintf("%d pegawai tidak dapat dihitung karena datanya salah; klaim belum dapat diajukan.", counts[k]))
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d pegawai: %s.", counts[k], k))
+	}
+	return out
+}
+
+type totals struct{ base, gross, pph21, bpjs, net int64 }
+
+// insertRows stores every employee row and every line with two statements.
+func insertRows(tx *gorm.DB, claimID int64, comp []Computed) (totals, error) {
+	var t totals
+	var pid, kelas, base, prod, disc, huk, gross, pph, bpjs, bpjsG, net intArray
+	var nip, nama, jab, status, gol, bankN, bankR, bankA, withheld, warns, errs, inputs textArray
+	var lp, lseq, lcount, lrate, lbasis, lamount intArray
+	var lcode, lkind, llabel, lreason textArray
+	for _, c := range comp {
+		r := c.Result
+		in, err := json.Marshal(c.Input)
+		if err != nil {
+			return t, err
+		}
+		pid.add(c.PegawaiID)
+		kelas.add(int64(c.Kelas))
+		base.add(r.Base)
+		prod.add(r.Produktivitas)
+		disc.add(r.Disiplin)
+		huk.add(r.Hukdis)
+		gross.add(r.Gross)
+		pph.add(r.PPh21)
+		bpjs.add(r.BPJS)
+		bpjsG.add(r.BPJSGovernment)
+		net.add(r.Net)
+		nip.add(c.Input.NIP)
+		nama.add(c.Input.Name)
+		jab.add(c.Jabatan)
+		status.add(c.StatusASN)
+		gol.add(c.Input.Golongan)
+		bankN.add(c.BankNama)
+		bankR.add(c.BankRekening)
+		bankA.add(c.BankAtasNama)
+		withheld.add(boolText(r.PPh21Withheld || c.Err != ""))
+		warns.add(strings.Join(c.Warnings, "\n"))
+		errs.add(c.Err)
+		inputs.add(string(in))
+		t.base += r.Base
+		t.gross += r.Gross
+		t.pph21 += r.PPh21
+		t.bpjs += r.BPJS
+		t.net += r.Net
+		for i, l := range r.Lines {
+			lp.add(c.PegawaiID)
+			lseq.add(int64(i + 1))
+			lcode.add(l.Code)
+			lkind.add(string(l.Kind))
+			llabel.add(l.Label)
+			lreason.add(l.Reason)
+			lcount.add(l.Count)
+			lrate.add(int64(l.Rate))
+			lbasis.add(l.Basis)
+			lamount.add(l.Amount)
+		}
+	}
+	err := tx.Exec(`INSERT INTO tpp_claim_pegawai (claim_id, pegawai_id, nip, nama, jabatan, kelas, status_asn, golongan,
+    bank_nama, bank_rekening, bank_atas_nama, base, produktivitas, disiplin, hukdis, gross, pph21, pph21_withheld,
+    bpjs, bpjs_pemda, net, warnings, error, input)
+SELECT ?, u.* FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::smallint[], ?::text[], ?::text[],
+    ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::boolean[],
+    ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::jsonb[]) AS u`,
+		claimID, pid.String(), nip.String(), nama.String(), jab.String(), kelas.String(), status.String(), gol.String(),
+		bankN.String(), bankR.String(), bankA.String(), base.String(), prod.String(), disc.String(), huk.String(), gross.String(), pph.String(), withheld.String(),
+		bpjs.String(), bpjsG.String(), net.String(), warns.String(), errs.String(), inputs.String()).Error
+	if err != nil {
+		return t, fmt.Errorf("insert rows: %w", err)
+	}
+	err = tx.Exec(`INSERT INTO tpp_claim_line (claim_id, pegawai_id, seq, code, kind, label, reason, count, rate, basis, amount)
+SELECT ?, u.* FROM unnest(?::bigint[], ?::smallint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::bigint[]) AS u`,
+		claimID, lp.String(), lseq.String(), lcode.String(), lkind.String(), llabel.String(), lreason.String(),
+		lcount.String(), lrate.String(), lbasis.String(), lamount.String()).Error
+	if err != nil {
+		return t, fmt.Errorf("insert lines: %w", err)
+	}
+	return t, nil
+}
+
+// digestDoc is what a claim's input digest covers: the rules and every
+// employee's input, ordered by NIP.
+type digestDoc struct {
+	Rules  tpp.RuleSet `json:"rules"`
+	Inputs []tpp.Input `json:"inputs"`
+}
+
+// Digest returns the hex SHA-256 of the rules and the inputs (sorted by NIP),
+// so the same data always gives the same digest whatever order it came in.
+func Digest(rules tpp.RuleSet, emps []Employee) (string, error) {
+	doc := digestDoc{Rules: rules, Inputs: make([]tpp.Input, len(emps))}
+	for i, e := range emps {
+		doc.Inputs[i] = e.Input
+	}
+	sort.Slice(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].NIP < doc.Inputs[j].NIP })
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}

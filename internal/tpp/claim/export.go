@@ -1,0 +1,270 @@
+package claim
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+// Signatory is a person who signs the daftar nominatif.
+type Signatory struct {
+	Jabatan string `gorm:"column:jabatan" json:"jabatan"`
+	Nama    string `gorm:"column:nama" json:"nama"`
+	NIP     string `gorm:"column:nip" json:"nip"`
+}
+
+// Export is everything the exports of one claim are made from.
+type Export struct {
+	Claim     Claim
+	Rows      []Row
+	Kepala    Signatory
+	Bendahara Signatory
+}
+
+// ExportFor loads an approved or paid claim for export; the figures of any
+// other status are not final and are never exported.
+func (s *Service) ExportFor(ctx context.Context, a Actor, claimID int64) (Export, error) {
+	c, err := s.Get(ctx, a, claimID)
+	if err != nil {
+		return Export{}, err
+	}
+	return s.export(ctx, c)
+}
+
+func (s *Service) export(ctx context.Context, c Claim) (Export, error) {
+	if !c.Status.Final() {
+		return Export{}, apperr.New(apperr.ErrConflict, "Daftar nominatif dan berkas bank hanya tersedia untuk klaim yang sudah disetujui.")
+	}
+	rows, err := s.Rows(ctx, c.ID)
+	if err != nil {
+		return Export{}, err
+	}
+	e := Export{Claim: c, Rows: rows}
+	// The signatories hold their posts on the last day of the month: the
+	// head is the OPD's top position (no supervising position), the
+	// treasurer the "Bendahara Pengeluaran" position.
+	last := c.PeriodDate.AddDate(0, 1, -1).Format("2006-01-02")
+	var sig []struct {
+		Role    string `gorm:"column:role"`
+		Jabatan string `gorm:"column:jabatan"`
+		Nama    string `gorm:"column:nama"`
+		NIP     string `gorm:"column:nip"`
+	}
+	err = s.db.WithContext(ctx).Raw(`
+SELECT DISTINCT ON (role) role, jabatan, nama, nip FROM (
+    SELECT CASE WHEN j.atasan_jabatan_id IS NULL THEN 'kepala' ELSE 'bendahara' END AS role,
+           j.nama AS jabatan, p.nama, p.nip, j.kelas, (rj.jenis = 'definitif') AS definitif
+    FROM jabatan j
+    JOIN riwayat_jabatan rj ON rj.jabatan_id = j.id AND rj.mulai <= ?::date AND (rj.selesai IS NULL OR rj.selesai >= ?::date)
+    JOIN pegawai p ON p.id = rj.pegawai_id
+    WHERE j.opd_id = ? AND (j.atasan_jabatan_id IS NULL OR j.nama ILIKE 'Bendahara Pengeluaran%')
+) x ORDER BY role, definitif DESC, kelas DESC`, last, last, c.OPDID).Scan(&sig).Error
+	if err != nil {
+		return Export{}, fmt.Errorf("signatories: %w", err)
+	}
+	for _, s := range sig {
+		if s.Role == "kepala" {
+			e.Kepala = Signatory{Jabatan: s.Jabatan, Nama: s.Nama, NIP: s.NIP}
+		} else {
+			e.Bendahara = Signatory{Jabatan: s.Jabatan, Nama: s.Nama, NIP: s.NIP}
+		}
+	}
+	return e, nil
+}
+
+// Totals sums the rows of an export.
+type Totals struct {
+	Base, Produktivitas, Disiplin, Hukdis, Gross, PPh21, BPJS, Net int64
+}
+
+// Totals adds up every row.
+func (e Export) Totals() Totals {
+	var t Totals
+	for _, r := range e.Rows {
+		t.Base += r.Base
+		t.Produktivitas += r.Produktivitas
+		t.Disiplin += r.Disiplin
+		t.Hukdis += r.Hukdis
+		t.Gross += r.Gross
+		t.PPh21 += r.PPh21
+		t.BPJS += r.BPJS
+		t.Net += r.Net
+	}
+	return t
+}
+
+// FileBase is the stem of the export files, e.g. "tpp-DINKES-2026-11".
+func (e Export) FileBase() string {
+	return "tpp-" + e.Claim.OPDKode + "-" + periodText(e.Claim.Period())
+}
+
+// NominatifColumns are the money columns of the daftar nominatif, in order.
+var NominatifColumns = []string{"TPP Dasar", "Produktivitas", "Disiplin", "Hukuman Disiplin", "TPP Kotor", "PPh 21", "BPJS Kesehatan", "TPP Bersih"}
+
+func (r Row) money() []int64 {
+	return []int64{r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross, r.PPh21, r.BPJS, r.Net}
+}
+
+func (t Totals) money() []int64 {
+	return []int64{t.Base, t.Produktivitas, t.Disiplin, t.Hukdis, t.Gross, t.PPh21, t.BPJS, t.Net}
+}
+
+// NominatifHeaderRow is the spreadsheet row of the column headings; data starts below it.
+const NominatifHeaderRow = 6
+
+// WriteXLSX writes the daftar nominatif as an Excel workbook: one sheet with
+// a title, one row per employee, a totals row, and the signature block of the
+// Kepala OPD and the Bendahara Pengeluaran. NIP and account numbers are text
+// cells, so leading zeros survive.
+func WriteXLSX(w io.Writer, e Export) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Daftar Nominatif"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	money, _ := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	boldMoney, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 3})
+	text, _ := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
+
+	c := e.Claim
+	set := func(col, row int, v any) {
+		cell, _ := excelize.CoordinatesToCellName(col, row)
+		switch x := v.(type) {
+		case string:
+			_ = f.SetCellStr(sheet, cell, x)
+		default:
+			_ = f.SetCellValue(sheet, cell, x)
+		}
+	}
+	style := func(col1, row1, col2, row2, st int) {
+		a, _ := excelize.CoordinatesToCellName(col1, row1)
+		b, _ := excelize.CoordinatesToCellName(col2, row2)
+		_ = f.SetCellStyle(sheet, a, b, st)
+	}
+	set(1, 1, "DAFTAR NOMINATIF PEMBAYARAN TAMBAHAN PENGHASILAN PEGAWAI (TPP)")
+	set(1, 2, c.OPDNama)
+	set(1, 3, "Bulan "+c.Period().String())
+	set(1, 4, fmt.Sprintf("%s versi %d; status %s; digest masukan %s", c.RuleSetName, c.RuleSetVersion, c.Status.Label(), c.InputsDigest))
+	style(1, 1, 1, 2, bold)
+	head := append([]string{"No", "NIP", "Nama", "Jabatan", "Kelas", "Status", "Golongan"}, NominatifColumns...)
+	head = append(head, "Bank", "Nomor Rekening")
+	for i, h := range head {
+		set(i+1, NominatifHeaderRow, h)
+	}
+	style(1, NominatifHeaderRow, len(head), NominatifHeaderRow, bold)
+	row := NominatifHeaderRow
+	for i, r := range e.Rows {
+		row++
+		set(1, row, i+1)
+		set(2, row, r.NIP)
+		set(3, row, r.Nama)
+		set(4, row, r.Jabatan)
+		set(5, row, r.Kelas)
+		set(6, row, r.StatusASN)
+		set(7, row, r.Golongan)
+		for j, v := range r.money() {
+			set(8+j, row, v)
+		}
+		set(16, row, r.BankNama)
+		set(17, row, r.BankRekening)
+	}
+	if row > NominatifHeaderRow {
+		style(8, NominatifHeaderRow+1, 15, row, money)
+		style(2, NominatifHeaderRow+1, 2, row, text)
+		style(17, NominatifHeaderRow+1, 17, row, text)
+	}
+	row++
+	set(3, row, "JUMLAH")
+	for j, v := range e.Totals().money() {
+		set(8+j, row, v)
+	}
+	style(1, row, 15, row, boldMoney)
+
+	row += 3
+	set(3, row, "Mengetahui,")
+	set(12, row, c.OPDNama)
+	row++
+	set(3, row, firstNonEmpty(e.Kepala.Jabatan, "Kepala OPD"))
+	set(12, row, "Bendahara Pengeluaran")
+	row += 4
+	set(3, row, firstNonEmpty(e.Kepala.Nama, "(....................................)"))
+	set(12, row, firstNonEmpty(e.Bendahara.Nama, "(....................................)"))
+	style(3, row, 12, row, bold)
+	row++
+	set(3, row, "NIP "+e.Kepala.NIP)
+	set(12, row, "NIP "+e.Bendahara.NIP)
+
+	_ = f.SetColWidth(sheet, "B", "B", 21)
+	_ = f.SetColWidth(sheet, "C", "D", 32)
+	_ = f.SetColWidth(sheet, "H", "O", 15)
+	_ = f.SetColWidth(sheet, "Q", "Q", 20)
+	return f.Write(w)
+}
+
+func firstNonEmpty(a, b string) string {
+	if strings.TrimSpace(a) != "" {
+		return a
+	}
+	return b
+}
+
+// BankDescription is the transfer description of one employee.
+func BankDescription(c Claim, nip string) string {
+	return "TPP " + c.Period().String() + " " + c.OPDKode + " " + nip
+}
+
+// WriteBankCSV writes the bank transfer file: a header, one line per employee
+// with an account and a positive net (account number, name on the account,
+// net amount, description), then a totals line. Every field is quoted, so the
+// account number stays text with its leading zeros.
+func WriteBankCSV(w io.Writer, e Export) error {
+	var b bytes.Buffer
+	line := func(fields ...string) {
+		for i, f := range fields {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('"')
+			b.WriteString(strings.ReplaceAll(f, `"`, `""`))
+			b.WriteByte('"')
+		}
+		b.WriteString("\r\n")
+	}
+	line("nomor_rekening", "nama_rekening", "jumlah", "keterangan")
+	var n, sum int64
+	for _, r := range e.Rows {
+		if r.BankRekening == "" || r.Net <= 0 {
+			continue
+		}
+		name := firstNonEmpty(r.BankAtasNama, r.Nama)
+		line(r.BankRekening, name, strconv.FormatInt(r.Net, 10), BankDescription(e.Claim, r.NIP))
+		n++
+		sum += r.Net
+	}
+	line("TOTAL", strconv.FormatInt(n, 10)+" rekening", strconv.FormatInt(sum, 10), "TPP "+e.Claim.Period().String()+" "+e.Claim.OPDKode)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// SlipTotals is the slip's summary for printing, from its lines.
+func SlipTotals(lines []tpp.Line) (gross, net int64) {
+	for _, l := range lines {
+		switch l.Code {
+		case tpp.CodeGross:
+			gross = l.Amount
+		case tpp.CodeNet:
+			net = l.Amount
+		}
+	}
+	return gross, net
+}

@@ -1,0 +1,232 @@
+package claim
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+// Employee is everything the claim needs about one employee and month: the
+// engine's input plus identity, bank account and the warnings found while
+// gathering.
+type Employee struct {
+	PegawaiID    int64     `json:"pegawai_id"`
+	Jabatan      string    `json:"jabatan"`
+	Kelas        int       `json:"kelas"`
+	StatusASN    string    `json:"status_asn"`
+	BankNama     string    `json:"bank_nama"`
+	BankRekening string    `json:"bank_rekening"`
+	BankAtasNama string    `json:"bank_atas_nama"`
+	Input        tpp.Input `json:"input"`
+	Warnings     []string  `json:"warnings,omitempty"`
+}
+
+// Gathered is the inputs of one OPD and month.
+type Gathered struct {
+	Employees []Employee
+	// Notes are claim-wide warnings (a data source missing altogether).
+	Notes []string
+}
+
+// Warning texts, shared by the pages and the counts on a claim.
+const (
+	WarnNoBank       = "Rekening bank belum diisi: TPP tidak dapat ditransfer"
+	WarnNoPredikat   = "Predikat bulan ini belum ada (belum disampaikan atau belum dinilai): produktivitas 0%"
+	WarnNoAttendance = "Data kehadiran bulan ini tidak ada: potongan disiplin tidak dihitung"
+	NoteNoKinerja    = "Data kinerja (predikat dan menit aktivitas) belum tersambung: semua pegawai dihitung tanpa predikat."
+	NoteNoAttendance = "Data kehadiran, cuti dan hukuman disiplin belum tersambung: potongan disiplin tidak dihitung."
+)
+
+// segmentRow is one assignment overlapping the month.
+type segmentRow struct {
+	PegawaiID    int64     `gorm:"column:pegawai_id"`
+	NIP          string    `gorm:"column:nip"`
+	Nama         string    `gorm:"column:nama"`
+	StatusASN    string    `gorm:"column:status_asn"`
+	Golongan     string    `gorm:"column:golongan"`
+	TugasBelajar bool      `gorm:"column:tugas_belajar"`
+	BankNama     string    `gorm:"column:bank_nama"`
+	BankRekening string    `gorm:"column:bank_rekening"`
+	BankAtasNama string    `gorm:"column:bank_atas_nama"`
+	Jenis        string    `gorm:"column:jenis"`
+	Jabatan      string    `gorm:"column:jabatan"`
+	Kelas        int       `gorm:"column:kelas"`
+	FromDate     time.Time `gorm:"column:from_date"`
+	ToDate       time.Time `gorm:"column:to_date"`
+}
+
+// gather loads the inputs of every employee of opdID for month p in a fixed
+// number of queries: one for the definitive and acting assignments (with the
+// employees' data) overlapping the month, and one per data source.
+//
+// The claim of an OPD pays the days its employees held a definitive position
+// of that OPD, so a transfer mid-month is paid by each OPD for its own days.
+func (s *Service) gather(ctx context.Context, db *gorm.DB, opdID int64, p tpp.Period, rules tpp.RuleSet) (Gathered, error) {
+	first := time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, time.UTC)
+	last := first.AddDate(0, 1, -1)
+	var rows []segmentRow
+	// Acting posts (Plt/Plh) may be in any OPD; they belong to the employees
+	// who hold a definitive post here during the month.
+	err := db.WithContext(ctx).Raw(`
+WITH here AS (
+    SELECT DISTINCT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id
+    WHERE j.opd_id = @opd AND rj.jenis = 'definitif' AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)
+)
+SELECT p.id AS pegawai_id, p.nip, p.nama, p.status_asn, p.golongan, p.tugas_belajar,
+       p.bank_nama, p.bank_rekening, p.bank_atas_nama,
+       rj.jenis, j.nama AS jabatan, j.kelas,
+       greatest(rj.mulai, CAST(@first AS date)) AS from_date, least(coalesce(rj.selesai, CAST(@last AS date)), CAST(@last AS date)) AS to_date
+FROM here h
+JOIN pegawai p ON p.id = h.pegawai_id
+JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)
+JOIN jabatan j ON j.id = rj.jabatan_id
+WHERE rj.jenis <> 'definitif' OR j.opd_id = @opd
+ORDER BY p.id, rj.mulai, rj.id`,
+		map[string]any{"opd": opdID, "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly)}).Scan(&rows).Error
+	if err != nil {
+		return Gathered{}, fmt.Errorf("gather assignments: %w", err)
+	}
+
+	var g Gathered
+	byID := map[int64]*Employee{}
+	var order []int64
+	for _, r := range rows {
+		e := byID[r.PegawaiID]
+		if e == nil {
+			e = &Employee{PegawaiID: r.PegawaiID, StatusASN: r.StatusASN,
+				BankNama: r.BankNama, BankRekening: r.BankRekening, BankAtasNama: r.BankAtasNama,
+				Input: tpp.Input{NIP: r.NIP, Name: r.Nama, Period: p, Status: tpp.Status(strings.ToLower(r.StatusASN)),
+					Golongan: r.Golongan, TugasBelajar: r.TugasBelajar, Predikat: tpp.PredikatTidakAda}}
+			byID[r.PegawaiID] = e
+			order = append(order, r.PegawaiID)
+		}
+		if r.Jenis == "definitif" {
+			e.Input.Segments = append(e.Input.Segments, tpp.Segment{Jabatan: r.Jabatan, Kelas: r.Kelas, FromDay: r.FromDate.Day(), ToDay: r.ToDate.Day()})
+			e.Jabatan, e.Kelas = r.Jabatan, r.Kelas // the last position of the month names the row
+			continue
+		}
+		wd := workingDays(r.FromDate, r.ToDate)
+		if e.Input.Plt == nil || wd > e.Input.Plt.WorkingDays {
+			e.Input.Plt = &tpp.Plt{Jabatan: r.Jabatan, Kelas: r.Kelas, WorkingDays: wd}
+		}
+	}
+	for _, id := range order {
+		e := byID[id]
+		if pl := e.Input.Plt; pl != nil {
+			// A post of a higher kelas than any own post is "lebih tinggi".
+			pl.Level = tpp.PltSetingkat
+			own := 0
+			for _, sg := range e.Input.Segments {
+				own = max(own, sg.Kelas)
+			}
+			if pl.Kelas > own {
+				pl.Level = tpp.PltLebihTinggi
+			}
+		}
+		if e.BankRekening == "" {
+			e.Warnings = append(e.Warnings, WarnNoBank)
+		}
+	}
+
+	if err := s.addKinerja(ctx, &g, byID, opdID, p, rules); err != nil {
+		return Gathered{}, err
+	}
+	if err := s.addAttendance(ctx, &g, byID, opdID, p, rules); err != nil {
+		return Gathered{}, err
+	}
+	g.Employees = make([]Employee, 0, len(order))
+	for _, id := range order {
+		g.Employees = append(g.Employees, *byID[id])
+	}
+	return g, nil
+}
+
+func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*Employee, opdID int64, p tpp.Period, rules tpp.RuleSet) error {
+	if s.kinerja == nil {
+		g.Notes = append(g.Notes, NoteNoKinerja)
+		for _, e := range byID {
+			e.Warnings = append(e.Warnings, WarnNoPredikat)
+		}
+		return nil
+	}
+	km, err := s.kinerja.MonthlySummaries(ctx, opdID, p.Year, time.Month(p.Month))
+	if err != nil {
+		return fmt.Errorf("kinerja summaries: %w", err)
+	}
+	for id, e := range byID {
+		k, ok := km[id]
+		e.Input.ApprovedMinutes = k.ApprovedMinutes
+		pk := tpp.Predikat(k.Predikat)
+		if _, known := rules.Produktivitas.Predikat.Factor(pk); !ok || k.Predikat == "" || !known {
+			pk = tpp.PredikatTidakAda
+		}
+		e.Input.Predikat = pk
+		if pk == tpp.PredikatTidakAda && rules.Produktivitas.Mode == tpp.ProduktivitasPredikat {
+			e.Warnings = append(e.Warnings, WarnNoPredikat)
+		}
+	}
+	return nil
+}
+
+func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64]*Employee, opdID int64, p tpp.Period, rules tpp.RuleSet) error {
+	if s.attendance == nil {
+		g.Notes = append(g.Notes, NoteNoAttendance)
+		for _, e := range byID {
+			e.Warnings = append(e.Warnings, WarnNoAttendance)
+		}
+		return nil
+	}
+	m := time.Month(p.Month)
+	bands := Bands{Late: rules.Disiplin.BandMinutes, Early: rules.Disiplin.BandMinutes}
+	recaps, err := s.attendance.MonthlyRecaps(ctx, opdID, p.Year, m, bands)
+	if err != nil {
+		return fmt.Errorf("attendance recaps: %w", err)
+	}
+	sanctions, err := s.attendance.SanctionsInForce(ctx, opdID, p.Year, m)
+	if err != nil {
+		return fmt.Errorf("sanctions: %w", err)
+	}
+	leave, err := s.attendance.LeaveInMonth(ctx, opdID, p.Year, m)
+	if err != nil {
+		return fmt.Errorf("leave: %w", err)
+	}
+	for id, e := range byID {
+		if r, ok := recaps[id]; ok {
+			e.Input.Attendance = tpp.Attendance{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth}
+		} else {
+			e.Warnings = append(e.Warnings, WarnNoAttendance)
+		}
+		if sc, ok := sanctions[id]; ok {
+			e.Input.Hukdis = &tpp.HukdisInForce{Kind: tpp.HukdisKind(sc.Kind), MonthIndex: sc.MonthIndex}
+		}
+		for _, l := range leave[id] {
+			if l.Kind == "luar_tanggungan_negara" {
+				e.Warnings = append(e.Warnings, "Cuti di luar tanggungan negara bulan ini: periksa apakah pegawai masih berhak TPP")
+				continue
+			}
+			e.Input.Leave = append(e.Input.Leave, tpp.Leave{Kind: tpp.LeaveKind(l.Kind), Days: l.Days, MonthIndex: l.MonthIndex})
+		}
+		// Sorted so the digest does not depend on the source's order.
+		sort.Slice(e.Input.Leave, func(i, j int) bool { return e.Input.Leave[i].Kind < e.Input.Leave[j].Kind })
+	}
+	return nil
+}
+
+// workingDays counts Monday to Friday between from and to inclusive. The
+// holiday calendar belongs to the attendance area; an acting assignment's
+// threshold (demo 20 working days) is judged on the plain working week.
+func workingDays(from, to time.Time) int {
+	n := 0
+	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,226 @@
+package claim
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+const claimSelect = `SELECT c.id, c.opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.period, c.status, c.rule_set_id,
+    c.rule_set_version, r.name AS rule_set_name, c.inputs_digest, c.employees, c.total_base, c.total_gross, c.total_pph21,
+    c.total_bpjs, c.total_net, c.warnings::text AS warnings, c.computed_at, c.submitted_at, c.verified_at, c.return_note,
+    c.approved_at, c.reopen_reason, c.paid_date, c.sp2d_number, c.paid_at
+FROM tpp_claim c JOIN opd o ON o.id = c.opd_id JOIN tpp_rule_set r ON r.id = c.rule_set_id`
+
+func (s *Service) get(ctx context.Context, db *gorm.DB, id int64) (Claim, error) {
+	var cs []Claim
+	if err := db.WithContext(ctx).Raw(claimSelect+` WHERE c.id = ?`, id).Scan(&cs).Error; err != nil {
+		return Claim{}, fmt.Errorf("claim %d: %w", id, err)
+	}
+	if len(cs) == 0 {
+		return Claim{}, fmt.Errorf("klaim %d: %w", id, apperr.ErrNotFound)
+	}
+	return cs[0], nil
+}
+
+// Warnings returns the claim-wide warnings.
+func (c Claim) Warnings() []string {
+	var w []string
+	_ = json.Unmarshal([]byte(c.WarningsJSON), &w)
+	return w
+}
+
+// Get returns claim id if a may see it: verifikator and superadmin all,
+// admin_opd its own OPD's. Others get ErrNotFound, so ids reveal nothing.
+func (s *Service) Get(ctx context.Context, a Actor, id int64) (Claim, error) {
+	c, err := s.get(ctx, s.db, id)
+	if err != nil {
+		return Claim{}, err
+	}
+	if !a.canAct(c.OPDID) {
+		return Claim{}, fmt.Errorf("klaim %d: %w", id, apperr.ErrNotFound)
+	}
+	return c, nil
+}
+
+// Find returns the claim of opdID for month p, or ErrNotFound.
+func (s *Service) Find(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Claim, error) {
+	if !a.canAct(opdID) {
+		return Claim{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrForbidden)
+	}
+	var cs []Claim
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date`, opdID, periodDate(p)).Scan(&cs).Error; err != nil {
+		return Claim{}, err
+	}
+	if len(cs) == 0 {
+		return Claim{}, fmt.Errorf("klaim: %w", apperr.ErrNotFound)
+	}
+	return cs[0], nil
+}
+
+// FindByKode returns the claim of the OPD with kode for month p (for the
+// command line, which acts as the verifikator).
+func (s *Service) FindByKode(ctx context.Context, kode string, p tpp.Period) (Claim, error) {
+	var cs []Claim
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date`, kode, periodDate(p)).Scan(&cs).Error; err != nil {
+		return Claim{}, err
+	}
+	if len(cs) == 0 {
+		return Claim{}, apperr.New(apperr.ErrNotFound, "Belum ada klaim TPP "+kode+" untuk "+p.String()+".")
+	}
+	return cs[0], nil
+}
+
+// OPDIDByKode returns the id of the OPD with kode.
+func (s *Service) OPDIDByKode(ctx context.Context, kode string) (int64, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT id FROM opd WHERE kode = ?`, kode).Scan(&ids).Error; err != nil {
+		return 0, err
+	}
+	if len(ids) == 0 {
+		return 0, apperr.New(apperr.ErrNotFound, "OPD dengan kode "+kode+" tidak ditemukan.")
+	}
+	return ids[0], nil
+}
+
+// Rows returns the employees of a claim the actor may see, highest kelas first.
+func (s *Service) Rows(ctx context.Context, claimID int64) ([]Row, error) {
+	var rows []Row
+	err := s.db.WithContext(ctx).Raw(`SELECT claim_id, pegawai_id, nip, nama, jabatan, kelas, status_asn, golongan, bank_nama,
+    bank_rekening, bank_atas_nama, base, produktivitas, disiplin, hukdis, gross, pph21, pph21_withheld, bpjs, bpjs_pemda, net,
+    warnings, error
+FROM tpp_claim_pegawai WHERE claim_id = ? ORDER BY kelas DESC, nama, nip`, claimID).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("claim rows: %w", err)
+	}
+	return rows, nil
+}
+
+// WarningList splits the row's warnings.
+func (r Row) WarningList() []string {
+	if r.Warnings == "" {
+		return nil
+	}
+	return strings.Split(r.Warnings, "\n")
+}
+
+// Slip is one employee's result in one claim with every line.
+type Slip struct {
+	Claim Claim
+	Row   Row
+	Lines []tpp.Line
+	Input tpp.Input
+}
+
+// Slip returns employee pegawaiID's result in claim id. A pegawai (or anyone
+// acting for themselves) sees only their own slip; admin_opd the slips of
+// its OPD; verifikator and superadmin every slip.
+func (s *Service) Slip(ctx context.Context, a Actor, claimID, pegawaiID int64) (Slip, error) {
+	c, err := s.get(ctx, s.db, claimID)
+	if err != nil {
+		return Slip{}, err
+	}
+	if pegawaiID != a.PegawaiID && !a.canAct(c.OPDID) {
+		return Slip{}, fmt.Errorf("slip: %w", apperr.ErrNotFound)
+	}
+	var rows []Row
+	if err := s.db.WithContext(ctx).Raw(`SELECT claim_id, pegawai_id, nip, nama, jabatan, kelas, status_asn, golongan, bank_nama,
+    bank_rekening, bank_atas_nama, base, produktivitas, disiplin, hukdis, gross, pph21, pph21_withheld, bpjs, bpjs_pemda, net, warnings, error
+FROM tpp_claim_pegawai WHERE claim_id = ? AND pegawai_id = ?`, claimID, pegawaiID).Scan(&rows).Error; err != nil {
+		return Slip{}, err
+	}
+	if len(rows) == 0 {
+		return Slip{}, fmt.Errorf("slip: %w", apperr.ErrNotFound)
+	}
+	var lines []struct {
+		Code   string `gorm:"column:code"`
+		Kind   string `gorm:"column:kind"`
+		Label  string `gorm:"column:label"`
+		Reason string `gorm:"column:reason"`
+		Count  int64  `gorm:"column:count"`
+		Rate   int64  `gorm:"column:rate"`
+		Basis  int64  `gorm:"column:basis"`
+		Amount int64  `gorm:"column:amount"`
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT code, kind, label, reason, count, rate, basis, amount FROM tpp_claim_line
+WHERE claim_id = ? AND pegawai_id = ? ORDER BY seq`, claimID, pegawaiID).Scan(&lines).Error; err != nil {
+		return Slip{}, err
+	}
+	var input string
+	if err := s.db.WithContext(ctx).Raw(`SELECT input::text FROM tpp_claim_pegawai WHERE claim_id = ? AND pegawai_id = ?`, claimID, pegawaiID).Scan(&input).Error; err != nil {
+		return Slip{}, err
+	}
+	sl := Slip{Claim: c, Row: rows[0]}
+	_ = json.Unmarshal([]byte(input), &sl.Input)
+	for _, l := range lines {
+		sl.Lines = append(sl.Lines, tpp.Line{Code: l.Code, Kind: tpp.LineKind(l.Kind), Label: l.Label, Reason: l.Reason,
+			Count: l.Count, Rate: tpp.BasisPoints(l.Rate), Basis: l.Basis, Amount: l.Amount})
+	}
+	return sl, nil
+}
+
+// HistoryItem is one month of an employee's TPP.
+type HistoryItem struct {
+	ClaimID    int64     `gorm:"column:claim_id"`
+	PeriodDate time.Time `gorm:"column:period"`
+	OPDNama    string    `gorm:"column:opd_nama"`
+	Status     Status    `gorm:"column:status"`
+	Gross      int64     `gorm:"column:gross"`
+	Net        int64     `gorm:"column:net"`
+}
+
+// Period returns the item's month.
+func (h HistoryItem) Period() tpp.Period {
+	return tpp.Period{Year: h.PeriodDate.Year(), Month: int(h.PeriodDate.Month())}
+}
+
+// History returns every claim row of pegawaiID, newest month first.
+func (s *Service) History(ctx context.Context, pegawaiID int64) ([]HistoryItem, error) {
+	var hs []HistoryItem
+	err := s.db.WithContext(ctx).Raw(`SELECT c.id AS claim_id, c.period, o.nama AS opd_nama, c.status, r.gross, r.net
+FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id JOIN opd o ON o.id = c.opd_id
+WHERE r.pegawai_id = ? ORDER BY c.period DESC, c.id DESC`, pegawaiID).Scan(&hs).Error
+	return hs, err
+}
+
+// MonthEntry is one OPD in the month overview, with its claim if any.
+type MonthEntry struct {
+	OPDID     int64   `gorm:"column:opd_id"`
+	OPDKode   string  `gorm:"column:opd_kode"`
+	OPDNama   string  `gorm:"column:opd_nama"`
+	ClaimID   *int64  `gorm:"column:claim_id"`
+	Status    *Status `gorm:"column:status"`
+	Employees int     `gorm:"column:employees"`
+	TotalNet  int64   `gorm:"column:total_net"`
+	Gross     int64   `gorm:"column:total_gross"`
+	Warnings  int     `gorm:"column:warnings"`
+}
+
+// Month lists the OPDs the actor may see with their claim for month p.
+func (s *Service) Month(ctx context.Context, a Actor, p tpp.Period) ([]MonthEntry, error) {
+	q := `SELECT o.id AS opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.id AS claim_id, c.status,
+    coalesce(c.employees, 0) AS employees, coalesce(c.total_net, 0) AS total_net, coalesce(c.total_gross, 0) AS total_gross,
+    coalesce(jsonb_array_length(c.warnings), 0) AS warnings
+FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.period = ?::date
+WHERE o.aktif`
+	args := []any{periodDate(p)}
+	switch a.Role {
+	case auth.RoleVerifikator, auth.RoleSuperadmin:
+	case auth.RoleAdminOPD:
+		q += ` AND o.id = ?`
+		args = append(args, a.OPDID)
+	default:
+		return nil, apperr.ErrForbidden
+	}
+	var out []MonthEntry
+	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode`, args...).Scan(&out).Error
+	return out, err
+}

@@ -1,0 +1,155 @@
+package claim
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+// StoredRuleSet is one version of the rules as stored.
+type StoredRuleSet struct {
+	ID            int64     `gorm:"column:id"`
+	Name          string    `gorm:"column:name"`
+	Version       int       `gorm:"column:version"`
+	EffectiveFrom time.Time `gorm:"column:effective_from"`
+	Params        string    `gorm:"column:params"`
+	CreatedAt     time.Time `gorm:"column:created_at"`
+	Used          bool      `gorm:"column:used"`
+	// Rules is Params decoded.
+	Rules tpp.RuleSet `gorm:"-"`
+}
+
+func (r *StoredRuleSet) decode() error {
+	if err := json.Unmarshal([]byte(r.Params), &r.Rules); err != nil {
+		return fmt.Errorf("aturan TPP versi %d rusak: %w", r.Version, err)
+	}
+	// The row is the authority for the identity of the version.
+	r.Rules.Name, r.Rules.Version = r.Name, r.Version
+	r.Rules.EffectiveFrom = tpp.Period{Year: r.EffectiveFrom.Year(), Month: int(r.EffectiveFrom.Month())}
+	return nil
+}
+
+const ruleSetCols = `id, name, version, effective_from, params::text AS params, created_at, used`
+
+// RuleSets lists every version, newest first.
+func (s *Service) RuleSets(ctx context.Context) ([]StoredRuleSet, error) {
+	var rs []StoredRuleSet
+	if err := s.db.WithContext(ctx).Raw(`SELECT ` + ruleSetCols + ` FROM tpp_rule_set ORDER BY version DESC`).Scan(&rs).Error; err != nil {
+		return nil, fmt.Errorf("rule sets: %w", err)
+	}
+	for i := range rs {
+		if err := rs[i].decode(); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
+// RuleSet returns one version by id.
+func (s *Service) RuleSet(ctx context.Context, id int64) (StoredRuleSet, error) {
+	return ruleSetByID(ctx, s.db, id)
+}
+
+func ruleSetByID(ctx context.Context, db *gorm.DB, id int64) (StoredRuleSet, error) {
+	var rs []StoredRuleSet
+	if err := db.WithContext(ctx).Raw(`SELECT `+ruleSetCols+` FROM tpp_rule_set WHERE id = ?`, id).Scan(&rs).Error; err != nil {
+		return StoredRuleSet{}, fmt.Errorf("rule set: %w", err)
+	}
+	if len(rs) == 0 {
+		return StoredRuleSet{}, fmt.Errorf("aturan TPP %d: %w", id, apperr.ErrNotFound)
+	}
+	return rs[0], rs[0].decode()
+}
+
+// RuleSetFor returns the rules in force for month p: the version with the
+// latest effective-from month on or before p (the highest version among
+// equals) whose effective-until, if any, has not passed.
+func (s *Service) RuleSetFor(ctx context.Context, p tpp.Period) (StoredRuleSet, error) {
+	return ruleSetFor(ctx, s.db, p)
+}
+
+func ruleSetFor(ctx context.Context, db *gorm.DB, p tpp.Period) (StoredRuleSet, error) {
+	var rs []StoredRuleSet
+	err := db.WithContext(ctx).Raw(`SELECT `+ruleSetCols+` FROM tpp_rule_set
+WHERE effective_from <= ?::date
+  AND coalesce(nullif(params->>'effective_until', ''), '9999-12') >= ?
+ORDER BY effective_from DESC, version DESC LIMIT 1`, periodDate(p), periodText(p)).Scan(&rs).Error
+	if err != nil {
+		return StoredRuleSet{}, fmt.Errorf("rule set for %s: %w", p, err)
+	}
+	if len(rs) == 0 {
+		return StoredRuleSet{}, apperr.New(apperr.ErrNotFound, "Belum ada aturan TPP yang berlaku untuk "+p.String()+".")
+	}
+	return rs[0], rs[0].decode()
+}
+
+// SaveRuleSet stores edited rules for version id. A version not yet used by
+// an approved claim is changed in place; a used one is never touched and the
+// edit becomes a new version (returned). Validation errors come back as an
+// *apperr.ValidationError keyed by the rule set's JSON field paths.
+func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.RuleSet) (StoredRuleSet, error) {
+	var out StoredRuleSet
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var cur []StoredRuleSet
+		if err := tx.Raw(`SELECT `+ruleSetCols+` FROM tpp_rule_set WHERE id = ? FOR UPDATE`, id).Scan(&cur).Error; err != nil {
+			return err
+		}
+		if len(cur) == 0 {
+			return fmt.Errorf("aturan TPP %d: %w", id, apperr.ErrNotFound)
+		}
+		old := cur[0]
+		newVersion := old.Used
+		if newVersion {
+			if err := tx.Raw(`SELECT coalesce(max(version), 0) + 1 FROM tpp_rule_set`).Scan(&rules.Version).Error; err != nil {
+				return err
+			}
+		} else {
+			rules.Version = old.Version
+		}
+		if err := rules.Validate(); err != nil {
+			var ve *tpp.ValidationError
+			if errors.As(err, &ve) {
+				return &apperr.ValidationError{Fields: ve.Fields}
+			}
+			return err
+		}
+		params, err := json.Marshal(rules)
+		if err != nil {
+			return err
+		}
+		action := "tpp.aturan_ubah"
+		if newVersion {
+			action = "tpp.aturan_versi_baru"
+			err = tx.Raw(`INSERT INTO tpp_rule_set (name, version, effective_from, params, created_by)
+VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0)) RETURNING id`, rules.Name, rules.Version, periodDate(rules.EffectiveFrom), string(params), a.UserID).Scan(&out.ID).Error
+		} else {
+			out.ID = id
+			err = tx.Exec(`UPDATE tpp_rule_set SET name = ?, effective_from = ?::date, params = ?::jsonb WHERE id = ?`,
+				rules.Name, periodDate(rules.EffectiveFrom), string(params), id).Error
+		}
+		if err != nil {
+			return fmt.Errorf("save rule set: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: action,
+			ObjectType: "tpp_rule_set", ObjectID: fmt.Sprint(out.ID),
+			Detail: map[string]any{"versi": rules.Version, "dari_versi": old.Version, "nama": rules.Name, "berlaku_mulai": periodText(rules.EffectiveFrom)}})
+	})
+	if err != nil {
+		return StoredRuleSet{}, err
+	}
+	return ruleSetByID(ctx, s.db, out.ID)
+}
+
+// periodDate is the first day of p, as the database stores months.
+func periodDate(p tpp.Period) string { return fmt.Sprintf("%04d-%02d-01", p.Year, p.Month) }
+
+// periodText is p as "2026-11".
+func periodText(p tpp.Period) string { return fmt.Sprintf("%04d-%02d", p.Year, p.Month) }

@@ -1,0 +1,71 @@
+package claim
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/attendance"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+)
+
+// StoreSources returns the kinerja and attendance stores as the computation's
+// sources: the same functions their own recap pages use.
+func StoreSources(db *gorm.DB, loc *time.Location) (KinerjaSource, AttendanceSource) {
+	return kinerjaStore{kinerja.NewStore(db, loc)}, attendanceStore{attendance.NewStore(db, loc)}
+}
+
+type kinerjaStore struct{ s *kinerja.Store }
+
+func (k kinerjaStore) MonthlySummaries(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]KinerjaMonth, error) {
+	in, err := k.s.MonthlySummaries(ctx, opdID, year, month)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]KinerjaMonth, len(in))
+	for id, m := range in {
+		out[id] = KinerjaMonth{Predikat: m.Predikat, ApprovedMinutes: m.ApprovedMinutes}
+	}
+	return out, nil
+}
+
+type attendanceStore struct{ s *attendance.Store }
+
+func (a attendanceStore) MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, b Bands) (map[int64]AttendanceRecap, error) {
+	in, err := a.s.MonthlyRecaps(ctx, opdID, year, month, attendance.Bands{Late: b.Late, Early: b.Early})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]AttendanceRecap, len(in))
+	for id, r := range in {
+		out[id] = AttendanceRecap{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth}
+	}
+	return out, nil
+}
+
+func (a attendanceStore) SanctionsInForce(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]Sanction, error) {
+	in, err := a.s.SanctionsInForce(ctx, opdID, year, month)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]Sanction, len(in))
+	for id, s := range in {
+		out[id] = Sanction{Kind: s.Kind, MonthIndex: s.MonthIndex, DecreeNumber: s.DecreeNumber}
+	}
+	return out, nil
+}
+
+func (a attendanceStore) LeaveInMonth(ctx context.Context, opdID int64, year int, month time.Month) (map[int64][]Leave, error) {
+	in, err := a.s.LeaveInMonth(ctx, opdID, year, month)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]Leave, len(in))
+	for id, ls := range in {
+		for _, l := range ls {
+			out[id] = append(out[id], Leave{Kind: l.Kind, Days: l.Days, MonthIndex: l.MonthIndex})
+		}
+	}
+	return out, nil
+}

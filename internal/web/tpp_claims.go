@@ -1,0 +1,292 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// tppActor is the signed-in person as the claim package sees them.
+func tppActor(c echo.Context) claim.Actor {
+	p := principal(c)
+	return claim.Actor{UserID: p.UserID, NIP: p.NIP, PegawaiID: p.PegawaiID, IP: c.RealIP(), Role: p.Active.Role, OPDID: p.Active.OPDID}
+}
+
+// tppMonthParam reads ?bulan=2026-10 (or the form field); empty means the default month.
+func (s *Server) tppMonthParam(v string) (tpp.Period, error) {
+	if v == "" {
+		return defaultMonth(time.Now().In(s.cfg.Location)), nil
+	}
+	p, err := tpp.ParsePeriod(v)
+	if err != nil {
+		return tpp.Period{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-10")
+	}
+	return p, nil
+}
+
+func (s *Server) tppMonth(c echo.Context) error {
+	p, err := s.tppMonthParam(c.QueryParam("bulan"))
+	if err != nil {
+		return err
+	}
+	a := tppActor(c)
+	entries, err := s.tpp.Month(c.Request().Context(), a, p)
+	if err != nil {
+		return err
+	}
+	v := pages.TPPMonthView{Period: p, Month: monthText(p), Entries: entries,
+		CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}
+	prev := time.Date(p.Year, time.Month(p.Month)-1, 1, 0, 0, 0, 0, time.UTC)
+	next := time.Date(p.Year, time.Month(p.Month)+1, 1, 0, 0, 0, 0, time.UTC)
+	v.Prev, v.Next = prev.Format("2006-01"), next.Format("2006-01")
+	for _, e := range entries {
+		v.Total += e.TotalNet
+	}
+	return s.render(c, http.StatusOK, pages.TPPMonth(s.chrome(c, "Klaim TPP"), v))
+}
+
+func (s *Server) tppCompute(c echo.Context) error {
+	p, err := s.tppMonthParam(c.FormValue("bulan"))
+	if err != nil {
+		return err
+	}
+	if c.FormValue("bulan") == "" {
+		return apperr.Invalid("bulan", "bulan wajib diisi")
+	}
+	opd, err := strconv.ParseInt(c.FormValue("opd_id"), 10, 64)
+	if err != nil || opd <= 0 {
+		return apperr.Invalid("opd_id", "OPD wajib dipilih")
+	}
+	cl, err := s.tpp.Compute(c.Request().Context(), tppActor(c), opd, p)
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", cl.ID), "tpp-dihitung")
+}
+
+func (s *Server) tppRecompute(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	a := tppActor(c)
+	cl, err := s.tpp.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.tpp.Compute(ctx, a, cl.OPDID, cl.Period()); err != nil {
+		return err
+	}
+	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", id), "tpp-dihitung")
+}
+
+// claimView builds the claim page for the viewer.
+func (s *Server) claimView(c echo.Context, id int64) (pages.TPPClaimView, error) {
+	ctx := c.Request().Context()
+	a := tppActor(c)
+	cl, err := s.tpp.Get(ctx, a, id)
+	if err != nil {
+		return pages.TPPClaimView{}, err
+	}
+	rows, err := s.tpp.Rows(ctx, id)
+	if err != nil {
+		return pages.TPPClaimView{}, err
+	}
+	st, r := cl.Status, a.Role
+	admin, verif := r == auth.RoleAdminOPD, r == auth.RoleVerifikator
+	return pages.TPPClaimView{
+		Claim: cl, Month: monthText(cl.Period()), Rows: rows, Warnings: cl.Warnings(),
+		CanCompute: (admin || verif) && st.Recomputable(),
+		CanSubmit:  admin && st.Recomputable(),
+		CanVerify:  verif && st == claim.StatusSubmitted,
+		CanReturn:  verif && (st == claim.StatusSubmitted || st == claim.StatusVerified),
+		CanApprove: verif && st == claim.StatusVerified,
+		CanPay:     verif && st == claim.StatusApproved,
+		CanReopen:  verif && st == claim.StatusApproved,
+		CanExport:  st.Final(),
+		CanBank:    verif && st.Final(),
+		Errors:     map[string]string{},
+		Form:       map[string]string{"tanggal": time.Now().In(s.cfg.Location).Format(time.DateOnly)},
+	}, nil
+}
+
+func (s *Server) tppClaim(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.claimView(c, id)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPClaim(s.chrome(c, "Klaim TPP"), v))
+}
+
+// tppStep runs one workflow step; a refused form is shown again with its
+// messages (422), anything else goes to the one error handler.
+func (s *Server) tppStep(c echo.Context, flashKey string, do func(id int64) error) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := do(id); err != nil {
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		v, verr := s.claimView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Errors = ve.Fields
+		for _, k := range []string{"catatan", "alasan", "tanggal", "sp2d"} {
+			if x := c.FormValue(k); x != "" || k != "tanggal" {
+				v.Form[k] = x
+			}
+		}
+		return s.render(c, http.StatusUnprocessableEntity, pages.TPPClaim(s.chrome(c, "Klaim TPP"), v))
+	}
+	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", id), flashKey)
+}
+
+func (s *Server) tppSubmit(c echo.Context) error {
+	return s.tppStep(c, "tpp-diajukan", func(id int64) error {
+		_, err := s.tpp.Submit(c.Request().Context(), tppActor(c), id)
+		return err
+	})
+}
+
+func (s *Server) tppVerify(c echo.Context) error {
+	return s.tppStep(c, "tpp-diverifikasi", func(id int64) error {
+		_, err := s.tpp.Verify(c.Request().Context(), tppActor(c), id)
+		return err
+	})
+}
+
+func (s *Server) tppReturn(c echo.Context) error {
+	return s.tppStep(c, "tpp-dikembalikan", func(id int64) error {
+		_, err := s.tpp.Return(c.Request().Context(), tppActor(c), id, c.FormValue("catatan"))
+		return err
+	})
+}
+
+func (s *Server) tppApprove(c echo.Context) error {
+	return s.tppStep(c, "tpp-disetujui", func(id int64) error {
+		_, err := s.tpp.Approve(c.Request().Context(), tppActor(c), id)
+		return err
+	})
+}
+
+func (s *Server) tppReopen(c echo.Context) error {
+	return s.tppStep(c, "tpp-dibuka", func(id int64) error {
+		_, err := s.tpp.Reopen(c.Request().Context(), tppActor(c), id, c.FormValue("alasan"))
+		return err
+	})
+}
+
+func (s *Server) tppPay(c echo.Context) error {
+	return s.tppStep(c, "tpp-dibayar", func(id int64) error {
+		p := claim.Payment{SP2D: c.FormValue("sp2d")}
+		if v := c.FormValue("tanggal"); v != "" {
+			d, err := time.ParseInLocation(time.DateOnly, v, s.cfg.Location)
+			if err != nil {
+				return apperr.Invalid("tanggal", "tanggal pembayaran tidak valid")
+			}
+			p.Date = d
+		}
+		_, err := s.tpp.Pay(c.Request().Context(), tppActor(c), id, p)
+		return err
+	})
+}
+
+func (s *Server) tppClaimSlip(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	peg, err := pathID(c, "pegawai")
+	if err != nil {
+		return err
+	}
+	a := tppActor(c)
+	// The claim page's readers (admin OPD of this OPD, verifikator, superadmin) only.
+	if _, err := s.tpp.Get(c.Request().Context(), a, id); err != nil {
+		return err
+	}
+	sl, err := s.tpp.Slip(c.Request().Context(), a, id, peg)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: fmt.Sprintf("/tpp/klaim/%d", id)}))
+}
+
+// ownSlip is the signed-in person's own slip in claim id, whatever their role.
+func (s *Server) ownSlip(c echo.Context) (claim.Slip, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return claim.Slip{}, err
+	}
+	p := principal(c)
+	// Acting as themselves: the role's wider scope is not used here.
+	a := claim.Actor{UserID: p.UserID, NIP: p.NIP, PegawaiID: p.PegawaiID, Role: auth.RolePegawai}
+	return s.tpp.Slip(c.Request().Context(), a, id, p.PegawaiID)
+}
+
+func (s *Server) tppOwnSlip(c echo.Context) error {
+	sl, err := s.ownSlip(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: "/tpp/slip"}))
+}
+
+func (s *Server) tppHistory(c echo.Context) error {
+	items, err := s.tpp.History(c.Request().Context(), principal(c).PegawaiID)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPHistory(s.chrome(c, "TPP Saya"), pages.TPPHistoryView{Items: items}))
+}
+
+// apiClaim is the JSON of a claim for other government systems.
+type apiClaim struct {
+	Claim    claim.Claim `json:"klaim"`
+	Warnings []string    `json:"peringatan"`
+	Rows     []claim.Row `json:"pegawai"`
+}
+
+func (s *Server) apiTPPClaim(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cl, err := s.tpp.Get(ctx, tppActor(c), id)
+	if err != nil {
+		return err
+	}
+	rows, err := s.tpp.Rows(ctx, id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, apiClaim{Claim: cl, Warnings: cl.Warnings(), Rows: rows})
+}
+
+func (s *Server) apiTPPSlip(c echo.Context) error {
+	sl, err := s.ownSlip(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, sl)
+}

@@ -1,0 +1,62 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+func (s *Server) tppExport(c echo.Context) (claim.Export, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return claim.Export{}, err
+	}
+	return s.tpp.ExportFor(c.Request().Context(), tppActor(c), id)
+}
+
+// download serves b as an attachment, never inline.
+func download(c echo.Context, name, contentType string, b []byte) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	return c.Blob(http.StatusOK, contentType, b)
+}
+
+func (s *Server) tppNominatif(c echo.Context) error {
+	e, err := s.tppExport(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPNominatif(s.chrome(c, "Daftar Nominatif TPP"), pages.TPPNominatifView{Export: e, Totals: e.Totals()}))
+}
+
+func (s *Server) tppNominatifXLSX(c echo.Context) error {
+	e, err := s.tppExport(c)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := claim.WriteXLSX(&b, e); err != nil {
+		return err
+	}
+	return download(c, e.FileBase()+"-nominatif.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
+}
+
+func (s *Server) tppBankCSV(c echo.Context) error {
+	e, err := s.tppExport(c)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := claim.WriteBankCSV(&b, e); err != nil {
+		return err
+	}
+	return download(c, e.FileBase()+"-bank.csv", "text/csv; charset=utf-8", b.Bytes())
+}

@@ -1,0 +1,356 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// The rule set form shows every parameter of tpp.RuleSet as one input named
+// by its JSON path ("disiplin.tl[1]"), which is also the key of
+// tpp.ValidationError, so a message lands next to its own field. The form is
+// built by walking the rule set's JSON in order, so a parameter added to
+// tpp.RuleSet appears on the form without a change here. Lists keep their
+// current length.
+
+var (
+	reIndex      = regexp.MustCompile(`\[(\d+)\]`)
+	moneyPaths   = regexp.MustCompile(`^(base\.table|base\.reference)\[\d+\]$|^bpjs\.cap$`)
+	countPaths   = regexp.MustCompile(`^(plt\.min_working_days|produktivitas\.monthly_minutes_target|disiplin\.band_minutes\[\d+\]|leave\.sick\[\d+\]\.(min_days|max_days)|hukdis\.\w+\.months|pph21\.pppk\[\d+\]\.(from|to|group)|version)$`)
+	textPaths    = regexp.MustCompile(`^(name|base\.mode|produktivitas\.mode|effective_from|effective_until|base\.indeks_tpp)$`)
+	hiddenPaths  = regexp.MustCompile(`^version$`)
+	groupByPrefx = []struct{ prefix, group string }{
+		{"base.", "TPP dasar per kelas jabatan"}, {"status.", "Faktor status"}, {"plt.", "Plt/Plh"},
+		{"split.", "Pembagian produktivitas dan disiplin"}, {"produktivitas.", "Produktivitas"},
+		{"disiplin.", "Potongan disiplin"}, {"leave.", "Cuti"}, {"hukdis.", "Hukuman disiplin"},
+		{"pph21.", "PPh 21"}, {"bpjs.", "BPJS Kesehatan"},
+	}
+)
+
+var ruleLabels = map[string]string{
+	"name": "Nama aturan", "effective_from": "Berlaku mulai (TTTT-BB)", "effective_until": "Berlaku sampai (TTTT-BB, kosong = seterusnya)",
+	"base.mode": "Cara penetapan (tabel atau indeks)", "base.indeks_tpp": "Indeks TPP", "base.max_extra_criteria": "Kriteria tambahan paling tinggi (%)",
+	"status.pns": "PNS (%)", "status.cpns": "CPNS (%)", "status.pppk": "PPPK (%)", "status.tugas_belajar": "Tugas belajar (%)",
+	"plt.equal_level_share": "Tambahan Plt setingkat (%)", "plt.min_working_days": "Paling sedikit hari kerja Plt",
+	"split.produktivitas": "Bagian produktivitas (%)", "split.disiplin": "Bagian disiplin (%)",
+	"produktivitas.mode": "Cara penilaian (predikat atau menit)", "produktivitas.monthly_minutes_target": "Target menit aktivitas sebulan",
+	"disiplin.tk_per_day": "TK per hari (%)", "disiplin.missing_both_per_day": "Tidak rekam masuk dan pulang per hari (%)",
+	"disiplin.cap": "Batas jumlah potongan (%)", "pph21.borne_by_budget": "PPh 21 ditanggung anggaran daerah",
+	"bpjs.employee_rate": "Iuran pegawai (%)", "bpjs.government_rate": "Iuran pemerintah daerah (%)", "bpjs.cap": "Batas dasar iuran (Rp)",
+}
+
+func ruleLabel(path string) string {
+	if l, ok := ruleLabels[path]; ok {
+		return l
+	}
+	// Readable fallback from the path: "disiplin.tl[1]" -> "disiplin tl 2".
+	l := reIndex.ReplaceAllStringFunc(path, func(m string) string {
+		n, _ := strconv.Atoi(m[1 : len(m)-1])
+		return " " + strconv.Itoa(n+1)
+	})
+	l = strings.NewReplacer(".", " ", "_", " ").Replace(l)
+	switch {
+	case strings.HasPrefix(path, "base.table"):
+		l = "TPP kelas" + strings.TrimPrefix(l, "base table") + " (Rp)"
+	case strings.HasPrefix(path, "base.reference"):
+		l = "Tukin acuan kelas" + strings.TrimPrefix(l, "base reference") + " (Rp)"
+	case ruleKind(path) == "persen":
+		l += " (%)"
+	}
+	return l
+}
+
+func ruleKind(path string) string {
+	switch {
+	case moneyPaths.MatchString(path):
+		return "rupiah"
+	case countPaths.MatchString(path):
+		return "angka"
+	case textPaths.MatchString(path):
+		return "text"
+	case path == "pph21.borne_by_budget":
+		return "ya"
+	}
+	return "persen"
+}
+
+func ruleGroup(path string) string {
+	for _, g := range groupByPrefx {
+		if strings.HasPrefix(path, g.prefix) {
+			return g.group
+		}
+	}
+	return "Umum"
+}
+
+// leaf is one scalar of the rule set's JSON.
+type leaf struct {
+	path string
+	val  any // json.Number, string, bool
+}
+
+// walkJSON lists the scalars of a JSON document in document order.
+func walkJSON(b []byte) ([]leaf, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out []leaf
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				for dec.More() {
+					k, err := dec.Token()
+					if err != nil {
+						return err
+					}
+					p := k.(string)
+					if path != "" {
+						p = path + "." + p
+					}
+					if err := walk(p); err != nil {
+						return err
+					}
+				}
+				_, err = dec.Token()
+				return err
+			case '[':
+				for i := 0; dec.More(); i++ {
+					if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
+						return err
+					}
+				}
+				_, err = dec.Token()
+				return err
+			}
+		default:
+			out = append(out, leaf{path: path, val: t})
+		}
+		return nil
+	}
+	return out, walk("")
+}
+
+// ruleFields turns a rule set into the form's fields.
+func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
+	b, err := json.Marshal(rs)
+	if err != nil {
+		return nil, err
+	}
+	leaves, err := walkJSON(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []pages.TPPRuleField
+	for _, l := range leaves {
+		if hiddenPaths.MatchString(l.path) {
+			continue
+		}
+		f := pages.TPPRuleField{Name: l.path, Label: ruleLabel(l.path), Kind: ruleKind(l.path), Group: ruleGroup(l.path)}
+		switch v := l.val.(type) {
+		case json.Number:
+			n, _ := v.Int64()
+			switch f.Kind {
+			case "persen":
+				f.Value = formatPercentInput(n)
+			case "rupiah":
+				f.Value = tpp.FormatRupiah(n)[3:]
+			default:
+				f.Value = v.String()
+			}
+		case bool:
+			f.Value = map[bool]string{true: "ya", false: "tidak"}[v]
+		case string:
+			f.Value = v
+			if l.path == "base.indeks_tpp" { // written with a decimal comma
+				f.Value = strings.Replace(v, ".", ",", 1)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// parseRuleForm reads the form back into a rule set shaped like base: every
+// field of base's JSON is read from the form (a missing one is an error).
+func parseRuleForm(base tpp.RuleSet, form func(string) string) (tpp.RuleSet, []pages.TPPRuleField, map[string]string) {
+	fields, _ := ruleFields(base)
+	errs := map[string]string{}
+	vals := map[string]any{}
+	for i, f := range fields {
+		raw := strings.TrimSpace(form(f.Name))
+		fields[i].Value = raw
+		switch f.Kind {
+		case "persen":
+			v, err := parsePercent(raw)
+			if err != nil {
+				errs[f.Name] = "tulis persen seperti 3 atau 0,5"
+				continue
+			}
+			vals[f.Name] = v
+		case "rupiah":
+			v, err := parseRupiah(raw)
+			if err != nil {
+				errs[f.Name] = "tulis rupiah utuh seperti 5.000.000"
+				continue
+			}
+			vals[f.Name] = v
+		case "angka":
+			v, err := parseCount(raw)
+			if err != nil {
+				errs[f.Name] = "tulis bilangan bulat"
+				continue
+			}
+			vals[f.Name] = v
+		case "ya":
+			vals[f.Name] = raw == "ya"
+		default:
+			if f.Name == "base.indeks_tpp" {
+				if _, err := tpp.ParseRatio(raw); err != nil {
+					errs[f.Name] = "tulis indeks seperti 0,59112978"
+					continue
+				}
+				raw = strings.Replace(raw, ",", ".", 1)
+			}
+			if f.Name == "effective_from" || (f.Name == "effective_until" && raw != "") {
+				if _, err := tpp.ParsePeriod(raw); err != nil {
+					errs[f.Name] = "tulis bulan seperti 2027-01"
+					continue
+				}
+			}
+			vals[f.Name] = raw
+		}
+	}
+	if len(errs) > 0 {
+		return base, fields, errs
+	}
+	// Rebuild the JSON with the form's values in place of the old ones.
+	b, _ := json.Marshal(base)
+	var tree any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	_ = dec.Decode(&tree)
+	tree = replaceLeaves(tree, "", vals)
+	nb, _ := json.Marshal(tree)
+	var out tpp.RuleSet
+	if err := json.Unmarshal(nb, &out); err != nil {
+		errs["_lain"] = "aturan tidak dapat dibaca: " + err.Error()
+	}
+	return out, fields, errs
+}
+
+func replaceLeaves(n any, path string, vals map[string]any) any {
+	switch t := n.(type) {
+	case map[string]any:
+		for k, v := range t {
+			p := k
+			if path != "" {
+				p = path + "." + k
+			}
+			t[k] = replaceLeaves(v, p, vals)
+		}
+		return t
+	case []any:
+		for i, v := range t {
+			t[i] = replaceLeaves(v, fmt.Sprintf("%s[%d]", path, i), vals)
+		}
+		return t
+	}
+	if v, ok := vals[path]; ok {
+		return v
+	}
+	return n
+}
+
+func (s *Server) tppRuleSets(c echo.Context) error {
+	items, err := s.tpp.RuleSets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPRuleSets(s.chrome(c, "Aturan TPP"), pages.TPPRuleSetsView{Items: items}))
+}
+
+func (s *Server) tppRuleSetForm(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	rs, err := s.tpp.RuleSet(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	fields, err := ruleFields(rs.Rules)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"), pages.TPPRuleSetForm{Stored: rs, Fields: fields}))
+}
+
+func (s *Server) tppRuleSetSave(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cur, err := s.tpp.RuleSet(ctx, id)
+	if err != nil {
+		return err
+	}
+	rules, fields, errs := parseRuleForm(cur.Rules, c.FormValue)
+	if len(errs) == 0 {
+		saved, err := s.tpp.SaveRuleSet(ctx, tppActor(c), id, rules)
+		if err == nil {
+			key := "tpp-aturan"
+			if saved.ID != id {
+				key = "tpp-aturan-versi"
+			}
+			return redirectWith(c, fmt.Sprintf("/tpp/aturan/%d", saved.ID), key)
+		}
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		errs = placeErrors(ve.Fields, fields)
+	}
+	return s.render(c, http.StatusUnprocessableEntity, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"), pages.TPPRuleSetForm{Stored: cur, Fields: fields, Errors: errs}))
+}
+
+// placeErrors keeps messages of fields on the form and gathers the others
+// (whole groups, like "split" or "pph21.pppk") into one message at the end.
+func placeErrors(in map[string]string, fields []pages.TPPRuleField) map[string]string {
+	on := map[string]bool{}
+	for _, f := range fields {
+		on[f.Name] = true
+	}
+	out := map[string]string{}
+	var other []string
+	for k, v := range in {
+		if on[k] {
+			out[k] = v
+		} else {
+			other = append(other, ruleLabel(k)+": "+v)
+		}
+	}
+	if len(other) > 0 {
+		sort.Strings(other)
+		out["_lain"] = strings.Join(other, "; ")
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package pages
+
+import (
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+)
+
+// TPPMonthView is the list of OPD claims for one month.
+type TPPMonthView struct {
+	Period     tpp.Period
+	Month      string // "2026-10"
+	Prev, Next string
+	Entries    []claim.MonthEntry
+	CanCompute bool
+	Total      int64
+}
+
+// TPPClaimView is one OPD's claim with its employees and the actions the
+// viewer may take.
+type TPPClaimView struct {
+	Claim      claim.Claim
+	Month      string
+	Rows       []claim.Row
+	Warnings   []string
+	CanCompute bool
+	CanSubmit  bool
+	CanVerify  bool
+	CanReturn  bool
+	CanApprove bool
+	CanPay     bool
+	CanReopen  bool
+	CanExport  bool
+	CanBank    bool
+	// Errors and Form re-show a refused form next to its fields.
+	Errors map[string]string
+	Form   map[string]string
+}
+
+// TPPSlipView is one employee's slip.
+type TPPSlipView struct {
+	Slip     claim.Slip
+	BackHref string
+}
+
+// TPPHistoryView is an employee's TPP months.
+type TPPHistoryView struct {
+	Items []claim.HistoryItem
+}
+
+// TPPNominatifView is the printable daftar nominatif.
+type TPPNominatifView struct {
+	Export claim.Export
+	Totals claim.Totals
+}
+
+// TPPRuleSetsView lists the rule set versions.
+type TPPRuleSetsView struct {
+	Items []claim.StoredRuleSet
+}
+
+// TPPRuleField is one parameter on the rule set form.
+type TPPRuleField struct {
+	Name  string // the JSON path, also the error key
+	Label string
+	Kind  string // "text", "rupiah", "persen", "angka", "ya"
+	Value string
+	Group string
+}
+
+// TPPRuleSetForm is the rule set edit form.
+type TPPRuleSetForm struct {
+	Stored claim.StoredRuleSet
+	Fields []TPPRuleField
+	Errors map[string]string
+}
+
+// Groups returns the field groups in order of first appearance.
+func (f TPPRuleSetForm) Groups() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, x := range f.Fields {
+		if !seen[x.Group] {
+			seen[x.Group] = true
+			out = append(out, x.Group)
+		}
+	}
+	return out
+}
