@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,16 +13,27 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
 // attendance returns the attendance store (cheap: it holds only the pool).
 func (s *Server) attendance() *attendance.Store { return attendance.NewStore(s.db, s.cfg.Location) }
 
-// attendanceBands are the TL/PSW band edges the pages judge with.
-// TODO(tpp): read them from the rule set in force for the month once the TPP
-// area exposes it; the demo rule set's bands are the same numbers.
-func attendanceBands() attendance.Bands { return attendance.DemoBands() }
+// attendanceBands are the TL/PSW band edges of the TPP rule set in force for
+// the month, so the recap page judges exactly as the computation will. A month
+// with no rule set yet falls back to the demo (SPEC) bands.
+func (s *Server) attendanceBands(ctx context.Context, month pages.AttendanceMonth) (attendance.Bands, error) {
+	rs, err := s.tpp.RuleSetFor(ctx, tpp.Period{Year: month.Year, Month: int(month.Month)})
+	if errors.Is(err, apperr.ErrNotFound) {
+		return attendance.DemoBands(), nil
+	}
+	if err != nil {
+		return attendance.Bands{}, err
+	}
+	b := rs.Rules.Disiplin.BandMinutes
+	return attendance.Bands{Late: b, Early: b}, nil
+}
 
 // monthParam reads ?bulan=YYYY-MM, defaulting to the current month.
 func (s *Server) monthParam(c echo.Context) (pages.AttendanceMonth, error) {
@@ -66,7 +79,11 @@ func (s *Server) attendanceRecap(c echo.Context) error {
 	if v.OPD, err = st.OPDOf(ctx, p, asked); err != nil {
 		return err
 	}
-	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, month.Month, attendanceBands()); err != nil {
+	bands, err := s.attendanceBands(ctx, month)
+	if err != nil {
+		return err
+	}
+	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, month.Month, bands); err != nil {
 		return err
 	}
 	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, month.Month); err != nil {
@@ -91,7 +108,11 @@ func (s *Server) apiAttendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := st.OPDRecap(ctx, o.ID, month.Year, month.Month, attendanceBands())
+	bands, err := s.attendanceBands(ctx, month)
+	if err != nil {
+		return err
+	}
+	rows, err := st.OPDRecap(ctx, o.ID, month.Year, month.Month, bands)
 	if err != nil {
 		return err
 	}
@@ -131,7 +152,11 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 	if _, err := st.Pegawai(ctx, p, id); err != nil {
 		return err
 	}
-	m, err := st.EmployeeMonth(ctx, id, month.Year, month.Month, attendanceBands())
+	bands, err := s.attendanceBands(ctx, month)
+	if err != nil {
+		return err
+	}
+	m, err := st.EmployeeMonth(ctx, id, month.Year, month.Month, bands)
 	if err != nil {
 		return err
 	}
