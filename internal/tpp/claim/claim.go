@@ -101,6 +101,9 @@ type AttendanceRecap struct {
 	TL          [4]int
 	PSW         [4]int
 	MissingBoth int
+	// NoPresence is set when the month has TK days but not one day present:
+	// most likely the fingerprint file was never imported.
+	NoPresence bool
 }
 
 // Sanction is the disciplinary sanction (hukdis) in force in the month.

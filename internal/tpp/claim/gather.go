@@ -39,6 +39,7 @@ const (
 	WarnNoBank       = "Rekening bank belum diisi: TPP tidak dapat ditransfer"
 	WarnNoPredikat   = "Predikat bulan ini belum ada (belum disampaikan atau belum dinilai): produktivitas 0%"
 	WarnNoAttendance = "Data kehadiran bulan ini tidak ada: potongan disiplin tidak dihitung"
+	WarnNoPresence   = "Tidak satu hari pun tercatat hadir bulan ini: setiap hari kerja tanpa keterangan dihitung TK. Periksa apakah data sidik jari sudah diimpor"
 	NoteNoKinerja    = "Data kinerja (predikat dan menit aktivitas) belum tersambung: semua pegawai dihitung tanpa predikat."
 	NoteNoAttendance = "Data kehadiran, cuti dan hukuman disiplin belum tersambung: potongan disiplin tidak dihitung."
 )
@@ -199,6 +200,9 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 	for id, e := range byID {
 		if r, ok := recaps[id]; ok {
 			e.Input.Attendance = tpp.Attendance{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth}
+			if r.NoPresence {
+				e.Warnings = append(e.Warnings, WarnNoPresence)
+			}
 		} else {
 			e.Warnings = append(e.Warnings, WarnNoAttendance)
 		}

@@ -39,7 +39,7 @@ func (a attendanceStore) MonthlyRecaps(ctx context.Context, opdID int64, year in
 	}
 	out := make(map[int64]AttendanceRecap, len(in))
 	for id, r := range in {
-		out[id] = AttendanceRecap{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth}
+		out[id] = AttendanceRecap{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth, NoPresence: r.Hadir == 0 && r.TK > 0}
 	}
 	return out, nil
 }
