@@ -43,12 +43,13 @@ Perintah:
   migrate up       terapkan migrasi skema yang belum diterapkan
   migrate status   tampilkan status setiap migrasi
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
+                   (--employees N --seed S: kabupaten buatan, mis. 5000 pegawai di 40 OPD)
   backup           tulis cadangan seluruh basis data (--out BERKAS, atau ke stdout)
   restore BERKAS   pulihkan cadangan ke basis data kosong (host baru)
   audit verify     periksa rantai hash log audit
+  audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   attendance demo-csv --month 2026-10 [--opd KODE]
                    tulis presensi demo sebulan (CSV, lihat docs/attendance-csv.md) ke stdout
-  audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   tpp compute      hitung klaim TPP satu OPD dan bulan (--opd KODE --month 2026-10)
   tpp export       tulis daftar nominatif .xlsx dan berkas bank .csv klaim yang disetujui
                    (--opd KODE --month 2026-10 --out DIR [--bundle] [--key BERKAS])
