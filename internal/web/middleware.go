@@ -126,12 +126,19 @@ func (s *Server) cookieName(base string) string {
 
 func (s *Server) sessionCookie() string { return s.cookieName("sesi") }
 
+// newCookie is the one place cookies are made: HttpOnly, SameSite=Strict,
+// Path=/, and Secure with the __Host- prefix outside dev mode. maxAge < 0
+// deletes the cookie; exp zero makes a browser-session cookie.
+func (s *Server) newCookie(base, value string, exp time.Time, maxAge int) *http.Cookie {
+	// #nosec G124 -- Secure is off only in dev mode (plain HTTP on localhost); TestProductionCookiesAreHostSecure asserts it outside dev.
+	return &http.Cookie{Name: s.cookieName(base), Value: value, Path: "/", Expires: exp, MaxAge: maxAge,
+		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode}
+}
+
 func (s *Server) setSessionCookie(c echo.Context, token string, exp time.Time) {
-	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: exp,
-		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+	c.SetCookie(s.newCookie("sesi", token, exp, 0))
 }
 
 func (s *Server) clearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+	c.SetCookie(s.newCookie("sesi", "", time.Time{}, -1))
 }
