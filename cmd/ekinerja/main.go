@@ -159,12 +159,23 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
 	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
+	svc.Configure(authOptions(a.cfg))
 	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version})
 	if err != nil {
 		return err
 	}
 	a.log.Info("ekinerja serving", slog.String("addr", a.cfg.Addr), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
 	return srv.ListenAndServe(ctx)
+}
+
+// authOptions are the auth service's deployment settings: the demo
+// passwords are refused outside dev mode.
+func authOptions(cfg config.Config) auth.Options {
+	var banned []string
+	for _, l := range demo.Logins() {
+		banned = append(banned, l.Password)
+	}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {

@@ -36,18 +36,33 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "dev"})
+}
+
+// newHarnessEnv is newHarness with a chosen environment (production mode,
+// trusted proxies, a small body limit...).
+func newHarnessEnv(t *testing.T, env map[string]string) *harness {
+	t.Helper()
 	db := testdb.New(t)
 	hasher := auth.NewHasher(fastArgon2, 4)
 	if _, err := demo.Seed(context.Background(), db, hasher); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"EKINERJA_ENV": "dev"}[k]
+		return env[k]
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
+	var banned []string
+	for _, l := range demo.Logins() {
+		banned = append(banned, l.Password)
+	}
+	svc.Configure(auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret})
+	// The progressive delay is tested in package auth with a recording
+	// clock; here it would only slow the suite down.
+	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	srv, err := New(Deps{Config: cfg, DB: db, Log: log, Auth: svc, Static: static.FS, Version: "test"})
 	if err != nil {

@@ -35,6 +35,16 @@ var policy = map[string][]auth.Role{
 	"GET /audit":              superOnly,
 	"POST /api/v1/auth/token": everyone,
 	"GET /api/v1/me":          signedIn,
+
+	// security (issue 7)
+	"GET /masuk/kode":           everyone,
+	"POST /masuk/kode":          everyone,
+	"GET /akun/sandi":           signedIn,
+	"POST /akun/sandi":          signedIn,
+	"GET /akun/2fa":             signedIn,
+	"GET /akun/2fa/qr.png":      signedIn,
+	"POST /akun/2fa":            signedIn,
+	"POST /api/v1/auth/refresh": everyone,
 }
 
 // paramSamples fills path parameters; an area adds its own.

@@ -84,18 +84,24 @@ func bearerToken(c echo.Context) (string, bool) {
 }
 
 // authenticate loads the principal from the bearer token (API clients) or
-// the session cookie (browsers). It never rejects: routes decide.
+// the session cookie (browsers). A browser whose short access token has
+// expired is renewed with its refresh cookie (rotated on every use). It
+// never rejects: routes decide.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		tok, bearer := bearerToken(c)
 		if !bearer {
-			ck, err := c.Cookie(s.sessionCookie())
-			if err != nil || ck.Value == "" {
-				return next(c)
+			if ck, err := c.Cookie(s.sessionCookie()); err == nil {
+				tok = ck.Value
 			}
-			tok = ck.Value
+		}
+		if tok == "" && !bearer && !s.tryRefresh(c, &tok) {
+			return next(c)
 		}
 		a, err := s.auth.Authenticate(c.Request().Context(), tok)
+		if err != nil && !bearer && !isUnavailable(err) && s.tryRefresh(c, &tok) {
+			a, err = s.auth.Authenticate(c.Request().Context(), tok)
+		}
 		if err != nil {
 			if !bearer {
 				s.clearSessionCookie(c)
@@ -115,6 +121,28 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
+}
+
+// tryRefresh trades the refresh cookie for new tokens and sets both
+// cookies; *tok becomes the new access token. Static assets never refresh,
+// so parallel asset loads cannot race a rotation into a false reuse alarm.
+func (s *Server) tryRefresh(c echo.Context, tok *string) bool {
+	if strings.HasPrefix(c.Request().URL.Path, "/static/") {
+		return false
+	}
+	ck, err := c.Cookie(s.cookieName("refresh"))
+	if err != nil || ck.Value == "" {
+		return false
+	}
+	res, err := s.auth.Refresh(c.Request().Context(), ck.Value, c.RealIP())
+	if err != nil {
+		logger(c).Info("refresh refused", slog.String("error", err.Error()))
+		return false
+	}
+	s.setSessionCookie(c, res.Token, res.Expires)
+	s.setRefreshCookie(c, res.Refresh, res.RefreshExpires)
+	*tok = res.Token
+	return true
 }
 
 func (s *Server) cookieName(base string) string {
@@ -139,6 +167,12 @@ func (s *Server) setSessionCookie(c echo.Context, token string, exp time.Time) {
 	c.SetCookie(s.newCookie("sesi", token, exp, 0))
 }
 
+func (s *Server) setRefreshCookie(c echo.Context, token string, exp time.Time) {
+	c.SetCookie(s.newCookie("refresh", token, exp, 0))
+}
+
+// clearSessionCookie ends the browser's login: access and refresh cookie.
 func (s *Server) clearSessionCookie(c echo.Context) {
 	c.SetCookie(s.newCookie("sesi", "", time.Time{}, -1))
+	c.SetCookie(s.newCookie("refresh", "", time.Time{}, -1))
 }
