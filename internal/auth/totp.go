@@ -49,9 +49,9 @@ const (
 	ActionTOTPEnabled     = "auth.2fa_aktif"
 	ActionTOTPFailure     = "auth.2fa_gagal"
 	ActionRecoveryUsed    = "auth.kode_pemulihan"
-	ActionPasswordChanged = "auth.ganti_sandi"
-	ActionPasswordReset   = "auth.reset_sandi"
-	ActionRefreshReuse    = "auth.refresh_dipakai_ulang"
+	ActionPasswordChanged = "auth.ganti_sandi"           // #nosec G101 -- an audit action name, not a credential
+	ActionPasswordReset   = "auth.reset_sandi"           // #nosec G101 -- an audit action name, not a credential
+	ActionRefreshReuse    = "auth.refresh_dipakai_ulang" // #nosec G101 -- an audit action name, not a credential
 )
 
 // sealer encrypts TOTP secrets at rest with AES-256-GCM; the user id is the
