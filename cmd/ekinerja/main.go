@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/selfcheck"
 	"github.com/ekinerja/ekinerja/internal/web"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -42,6 +44,8 @@ Perintah:
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
   audit verify     periksa rantai hash log audit
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
+  selfcheck URL    periksa halaman publik dari luar (peramban vs Googlebot, kata judi,
+                   tautan keluar); keluar dengan kode 1 bila ada temuan (untuk cron)
   version          tampilkan versi
 
 Konfigurasi dibaca dari variabel lingkungan (lihat README): DATABASE_URL,
@@ -72,6 +76,9 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	if args[0] == "version" {
 		fmt.Fprintln(stdout, "ekinerja", version)
 		return 0
+	}
+	if args[0] == "selfcheck" { // runs on another host: needs no configuration
+		return selfCheck(args[1:], stdout, stderr)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -276,4 +283,57 @@ func (a *app) audit(ctx context.Context, args []string) error {
 	}
 	fs.Usage()
 	return errors.New("sebutkan 'verify' atau 'head'")
+}
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func selfCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("selfcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var paths, allow multiFlag
+	fs.Var(&paths, "path", "halaman yang diperiksa (boleh berulang; bawaan: / dan /masuk)")
+	fs.Var(&allow, "allow", "host lain yang boleh ditaut (boleh berulang)")
+	timeout := fs.Duration("timeout", 30*time.Second, "batas waktu seluruh pemeriksaan")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Pemakaian: ekinerja selfcheck [--path /p]... [--allow host]... URL")
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the URL.
+	var base string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		base, args = fs.Arg(0), fs.Args()[1:]
+	}
+	if base == "" {
+		fs.Usage()
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	findings, err := selfcheck.Run(ctx, base, selfcheck.Options{Paths: paths, AllowHosts: allow, Client: &http.Client{Timeout: *timeout}})
+	if err != nil {
+		fmt.Fprintln(stderr, "gagal:", err)
+		return 2
+	}
+	for _, f := range findings {
+		fmt.Fprintln(stdout, f)
+	}
+	if len(findings) > 0 {
+		fmt.Fprintf(stdout, "%d temuan\n", len(findings))
+		return 1
+	}
+	fmt.Fprintln(stdout, "bersih: tidak ada temuan")
+	return 0
 }
