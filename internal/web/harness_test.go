@@ -68,7 +68,14 @@ func newHarnessEnv(t *testing.T, env map[string]string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	// Production mode sets Secure, __Host- cookies, which a client only
+	// sends back over HTTPS.
+	var ts *httptest.Server
+	if cfg.Dev() {
+		ts = httptest.NewServer(srv.Handler())
+	} else {
+		ts = httptest.NewTLSServer(srv.Handler())
+	}
 	t.Cleanup(ts.Close)
 	return &harness{t: t, db: db, srv: srv, ts: ts, cfg: cfg}
 }
@@ -92,7 +99,7 @@ type client struct {
 
 func (h *harness) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{h: h, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &client{h: h, http: &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: h.ts.Client().Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -136,8 +143,10 @@ var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 func (c *client) csrf() string {
 	c.h.t.Helper()
 	res := c.get("/masuk")
-	if res.status == http.StatusSeeOther { // signed in: the home page has forms
-		res = c.get("/")
+	// Signed in: /masuk sends to the home page (or to a pending forced
+	// step); every page carries the token in its logout form.
+	for i := 0; res.status == http.StatusSeeOther && i < 3; i++ {
+		res = c.get(res.header.Get("Location"))
 	}
 	m := csrfInput.FindStringSubmatch(res.body)
 	if m == nil {

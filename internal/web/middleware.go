@@ -1,10 +1,15 @@
 package web
 
 import (
+	"bytes"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -175,4 +180,48 @@ func (s *Server) setRefreshCookie(c echo.Context, token string, exp time.Time) {
 func (s *Server) clearSessionCookie(c echo.Context) {
 	c.SetCookie(s.newCookie("sesi", "", time.Time{}, -1))
 	c.SetCookie(s.newCookie("refresh", "", time.Time{}, -1))
+}
+
+// validText reports whether s may reach the database as text: valid UTF-8
+// and no NUL (PostgreSQL refuses both, which would surface as a 500).
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// rejectBadText answers 400 to a request whose query, form or JSON body
+// carries text no column can hold, before any handler sees it.
+func rejectBadText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		vals := []url.Values{c.QueryParams()}
+		if !isSafeMethod(r.Method) {
+			ct, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+			switch ct {
+			case echo.MIMEApplicationForm, echo.MIMEMultipartForm:
+				if _, err := c.FormParams(); err == nil {
+					vals = append(vals, r.PostForm)
+				}
+			case echo.MIMEApplicationJSON:
+				body, err := io.ReadAll(r.Body)
+				if err != nil {
+					return err // the body limit's 413, among others
+				}
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if !utf8.Valid(body) || bytes.Contains(body, []byte(`\u0000`)) {
+					return echo.NewHTTPError(http.StatusBadRequest)
+				}
+			}
+		}
+		for _, v := range vals {
+			for k, vs := range v {
+				if !validText(k) {
+					return echo.NewHTTPError(http.StatusBadRequest)
+				}
+				for _, x := range vs {
+					if !validText(x) {
+						return echo.NewHTTPError(http.StatusBadRequest)
+					}
+				}
+			}
+		}
+		return next(c)
+	}
 }

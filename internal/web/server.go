@@ -67,6 +67,7 @@ func New(d Deps) (*Server, error) {
 		}}))
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
+	e.Use(rejectBadText)
 	e.Use(s.authenticate)
 	e.Use(s.csrf)
 	s.register(e)
