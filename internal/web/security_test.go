@@ -301,7 +301,12 @@ var sqlLeak = regexp.MustCompile(`(?i)SQLSTATE|syntax error|pq: |pgx|gorm|unterm
 func TestSQLInjectionInQueryParameters(t *testing.T) {
 	h := newHarness(t)
 	common := []string{"q", "cari", "nip", "opd", "opd_id", "bulan", "tahun", "periode", "status", "sort", "urut", "order", "halaman", "page", "sebelum", "aksi", "id", "next", "pesan"}
-	for role, c := range clientsByRole(h) {
+	// Each path and parameter is probed once, by the first role (widest
+	// first) that reaches the page: the same handler parses it for all.
+	done := map[string]bool{}
+	clients := clientsByRole(h)
+	for _, role := range []auth.Role{auth.RoleSuperadmin, auth.RoleVerifikator, auth.RoleAdminOPD, auth.RoleAtasan, auth.RolePegawai, anonymous} {
+		c := clients[role]
 		pages := crawl(t, h, c, role, 200)
 		targets := map[string]map[string]bool{} // path -> parameter names
 		add := func(path string, names ...string) {
@@ -331,6 +336,10 @@ func TestSQLInjectionInQueryParameters(t *testing.T) {
 				continue
 			}
 			for name := range names {
+				if done[path+"?"+name] {
+					continue
+				}
+				done[path+"?"+name] = true
 				for _, payload := range sqlPayloads {
 					start := time.Now()
 					res := c.get(path + "?" + url.Values{name: {payload}}.Encode())
@@ -618,9 +627,9 @@ func TestTOTPRequiredForPrivilegedRolesInProduction(t *testing.T) {
 	if res := c2.postForm("/masuk/kode", url.Values{"kode": {"000000"}}); res.status != http.StatusUnauthorized {
 		t.Fatalf("wrong code: %d", res.status)
 	}
-	// The enrolment's own code (same step) is refused; wait for the next step.
-	time.Sleep(time.Until(time.Unix((time.Now().Unix()/30+1)*30, 0)))
-	if res := c2.postForm("/masuk/kode", url.Values{"kode": {auth.CodeAt(m[1], time.Now())}}); res.status != http.StatusSeeOther {
+	// The enrolment used the current step; the next step's code (within the
+	// one-step drift window) is new, so it is accepted without waiting.
+	if res := c2.postForm("/masuk/kode", url.Values{"kode": {auth.CodeAt(m[1], time.Now().Add(30*time.Second))}}); res.status != http.StatusSeeOther {
 		t.Fatalf("right code: %d", res.status)
 	}
 	if res := c2.get("/"); res.status != http.StatusOK {
