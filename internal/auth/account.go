@@ -94,3 +94,14 @@ func (s *Service) ResetPassword(ctx context.Context, actor *Principal, userID in
 		return audit.Record(ctx, tx, audit.Entry{ActorID: actor.UserID, ActorNIP: actor.NIP, Action: ActionPasswordReset, ObjectType: "user", ObjectID: strconv.FormatInt(userID, 10), IP: ip})
 	})
 }
+
+// RevokeUser ends every session of userID and bumps its token_version, so
+// every token issued before stops working at once. Whoever changes a
+// person's roles or disables the account calls it inside the same
+// transaction as that change (ASVS 7.4.3).
+func RevokeUser(ctx context.Context, tx *gorm.DB, userID int64) error {
+	if err := tx.WithContext(ctx).Exec(`UPDATE users SET token_version = token_version + 1, updated_at = now() WHERE id = ?`, userID).Error; err != nil {
+		return err
+	}
+	return tx.WithContext(ctx).Exec(`UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL`, userID).Error
+}

@@ -399,3 +399,33 @@ func TestRefreshRotationAndReuseDetection(t *testing.T) {
 		t.Fatal("refresh after the absolute limit")
 	}
 }
+
+func TestRoleChangeOrDisableRevokesTokens(t *testing.T) {
+	f := newFixture(t, true)
+	ctx := context.Background()
+	for _, change := range []string{
+		`INSERT INTO user_roles (user_id, role) VALUES (?, 'verifikator')`,
+		`UPDATE users SET disabled = true WHERE id = ?`,
+	} {
+		f.db.Exec(`UPDATE users SET disabled = false`)
+		res, err := f.svc.Login(ctx, req(demoLogin(t, auth.RolePegawai)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = f.db.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(change, res.Principal.UserID).Error; err != nil {
+				return err
+			}
+			return auth.RevokeUser(ctx, tx, res.Principal.UserID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Authenticate(ctx, res.Token); err == nil {
+			t.Errorf("%s: token still valid", change)
+		}
+		if _, err := f.svc.Refresh(ctx, res.Refresh, "203.0.113.7"); err == nil {
+			t.Errorf("%s: refresh token still valid", change)
+		}
+	}
+}
