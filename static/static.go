@@ -4,7 +4,8 @@ package static
 
 import "embed"
 
-// FS holds every asset, embedded in the binary.
+// FS holds every asset, embedded in the binary, and MANIFEST.sha256: the
+// reviewed SHA-256 of each asset, which the server checks at start-up.
 //
-//go:embed *.css *.js
+//go:embed *.css *.js MANIFEST.sha256
 var FS embed.FS

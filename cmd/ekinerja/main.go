@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/selfcheck"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/internal/web"
 	"github.com/ekinerja/ekinerja/static"
@@ -54,6 +56,8 @@ Perintah:
   tpp export       tulis daftar nominatif .xlsx dan berkas bank .csv klaim yang disetujui
                    (--opd KODE --month 2026-10 --out DIR [--bundle] [--key BERKAS])
   tpp verify       periksa bundel kontinuitas secara offline (tanda tangan dan jumlah)
+  selfcheck URL    periksa halaman publik dari luar (peramban vs Googlebot, kata judi,
+                   tautan keluar); keluar dengan kode 1 bila ada temuan (untuk cron)
   version          tampilkan versi
 
 Konfigurasi dibaca dari variabel lingkungan (lihat README): DATABASE_URL,
@@ -95,6 +99,9 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if args[0] == "version" {
 		fmt.Fprintln(stdout, "ekinerja", version)
 		return 0
+	}
+	if args[0] == "selfcheck" { // runs on another host: needs no configuration
+		return selfCheck(args[1:], stdout, stderr)
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -190,6 +197,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
 	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
+	svc.Configure(authOptions(a.cfg))
 	kin, att := claim.StoreSources(db, a.cfg.Location)
 	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version,
 		TPPKinerja: kin, TPPAttendance: att})
@@ -198,6 +206,16 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	}
 	a.log.Info("ekinerja serving", slog.String("addr", a.cfg.Addr), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
 	return srv.ListenAndServe(ctx)
+}
+
+// authOptions are the auth service's deployment settings: the demo
+// passwords are refused outside dev mode.
+func authOptions(cfg config.Config) auth.Options {
+	var banned []string
+	for _, l := range demo.Logins() {
+		banned = append(banned, l.Password)
+	}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {
@@ -373,4 +391,57 @@ func (a *app) restore(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "dipulihkan: cadangan %s, skema versi %d, %d tabel\n", m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables))
 	return nil
+}
+
+// multiFlag collects a repeated flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+func selfCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("selfcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var paths, allow multiFlag
+	fs.Var(&paths, "path", "halaman yang diperiksa (boleh berulang; bawaan: / dan /masuk)")
+	fs.Var(&allow, "allow", "host lain yang boleh ditaut (boleh berulang)")
+	timeout := fs.Duration("timeout", 30*time.Second, "batas waktu seluruh pemeriksaan")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Pemakaian: ekinerja selfcheck [--path /p]... [--allow host]... URL")
+		fs.PrintDefaults()
+	}
+	// Flags may come before or after the URL.
+	var base string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		base, args = fs.Arg(0), fs.Args()[1:]
+	}
+	if base == "" {
+		fs.Usage()
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	findings, err := selfcheck.Run(ctx, base, selfcheck.Options{Paths: paths, AllowHosts: allow, Client: &http.Client{Timeout: *timeout}})
+	if err != nil {
+		fmt.Fprintln(stderr, "gagal:", err)
+		return 2
+	}
+	for _, f := range findings {
+		fmt.Fprintln(stdout, f)
+	}
+	if len(findings) > 0 {
+		fmt.Fprintf(stdout, "%d temuan\n", len(findings))
+		return 1
+	}
+	fmt.Fprintln(stdout, "bersih: tidak ada temuan")
+	return 0
 }

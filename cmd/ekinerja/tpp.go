@@ -173,10 +173,10 @@ func (a *app) tppExport(ctx context.Context, args []string) error {
 	}
 	xp := filepath.Join(*out, e.FileBase()+"-nominatif.xlsx")
 	bp := filepath.Join(*out, e.FileBase()+"-bank.csv")
-	if err := os.WriteFile(xp, xb.Bytes(), 0o640); err != nil {
+	if err := os.WriteFile(xp, xb.Bytes(), 0o600); err != nil {
 		return err
 	}
-	if err := os.WriteFile(bp, bb.Bytes(), 0o640); err != nil {
+	if err := os.WriteFile(bp, bb.Bytes(), 0o600); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, bp, tpp.FormatRupiah(e.Totals().Net), len(e.Rows))

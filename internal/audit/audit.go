@@ -186,6 +186,9 @@ func Verify(ctx context.Context, db *gorm.DB) (int64, Head, error) {
 type Filter struct {
 	Action   string
 	ActorNIP string
+	// Object matches object_type, or "type:id" for one object.
+	Object   string
+	From, To time.Time // inclusive days in the caller's zone; zero: open
 	Limit    int
 	BeforeID int64
 }
@@ -198,6 +201,17 @@ func List(ctx context.Context, db *gorm.DB, f Filter) ([]Row, error) {
 	}
 	if f.ActorNIP != "" {
 		q = q.Where("actor_nip = ?", f.ActorNIP)
+	}
+	if typ, id, ok := strings.Cut(f.Object, ":"); ok {
+		q = q.Where("object_type = ? AND object_id = ?", typ, id)
+	} else if f.Object != "" {
+		q = q.Where("object_type = ?", f.Object)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("at >= ?", f.From)
+	}
+	if !f.To.IsZero() {
+		q = q.Where("at < ?", f.To.AddDate(0, 0, 1))
 	}
 	if f.BeforeID > 0 {
 		q = q.Where("id < ?", f.BeforeID)

@@ -79,6 +79,11 @@ type Principal struct {
 	SessionID          string
 	TokenVersion       int
 	MustChangePassword bool
+	// TOTPEnabled: the person has two-factor on.
+	TOTPEnabled bool
+	// NeedsTOTPEnrolment: the person's roles require two-factor and it is
+	// not on yet; until it is, only the enrolment page is open to them.
+	NeedsTOTPEnrolment bool
 }
 
 // Has reports whether p holds role r (in any OPD).

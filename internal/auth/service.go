@@ -37,17 +37,103 @@ var (
 
 // Service logs people in and out and authenticates requests.
 type Service struct {
-	db     *gorm.DB
-	hasher *Hasher
-	tokens *Tokens
-	idle   time.Duration
-	max    time.Duration
-	now    func() time.Time
+	db          *gorm.DB
+	hasher      *Hasher
+	tokens      *Tokens
+	idle        time.Duration
+	max         time.Duration
+	now         func() time.Time
+	sleep       func(context.Context, time.Duration) error
+	opts        Options
+	sealer      sealer
+	recoveryKey []byte
 }
 
-// NewService wires the auth service.
+// Options are the deployment-dependent settings of the service.
+type Options struct {
+	// Dev relaxes what would lock demo logins out: the common-password list
+	// and mandatory two-factor. Never set in production.
+	Dev bool
+	// BannedPasswords are refused outside dev mode (the demo accounts').
+	BannedPasswords []string
+	// Secret is EKINERJA_SECRET; keys for TOTP encryption and recovery-code
+	// hashing are derived from it.
+	Secret string
+}
+
+// NewService wires the auth service (strict options: production unless
+// Configure says otherwise).
 func NewService(db *gorm.DB, hasher *Hasher, tokens *Tokens, idle, max time.Duration) *Service {
-	return &Service{db: db, hasher: hasher, tokens: tokens, idle: idle, max: max, now: time.Now}
+	s := &Service{db: db, hasher: hasher, tokens: tokens, idle: idle, max: max, now: time.Now, sleep: sleepCtx}
+	s.Configure(Options{})
+	return s
+}
+
+// Configure sets the deployment options.
+func (s *Service) Configure(o Options) {
+	s.opts = o
+	s.sealer = newSealer(DeriveKey(o.Secret, "totp"))
+	s.recoveryKey = DeriveKey(o.Secret, "recovery")
+}
+
+// SetSleep replaces how the progressive delay waits (tests record it).
+func (s *Service) SetSleep(f func(context.Context, time.Duration) error) { s.sleep = f }
+
+// SetClock replaces the service's clock (tests).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Policy is the password policy in force.
+func (s *Service) Policy() PasswordPolicy {
+	return PasswordPolicy{Dev: s.opts.Dev, Banned: s.opts.BannedPasswords}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// ProgressiveDelay is how long a login or code attempt waits after failures
+// recent failures: 0, then 250 ms doubling to a 4 s cap. It makes online
+// guessing slow well before the temporary lock.
+func ProgressiveDelay(failures int) time.Duration {
+	if failures <= 0 {
+		return 0
+	}
+	if failures > 5 {
+		return 4 * time.Second
+	}
+	return min(250*time.Millisecond<<(failures-1), 4*time.Second)
+}
+
+// slowDown waits according to the recent failures of key (and of ipKey,
+// which tolerates more before slowing: many people share an office NAT).
+func (s *Service) slowDown(ctx context.Context, key string, ipFailuresFree int, ipKey ...string) error {
+	var rows []struct {
+		Key      string `gorm:"column:key"`
+		Failures int    `gorm:"column:failures"`
+	}
+	keys := append([]string{key}, ipKey...)
+	if err := s.db.WithContext(ctx).Raw(`SELECT key, failures FROM login_throttle WHERE key IN ? AND window_start > now() - make_interval(secs => ?)`, keys, throttleWindow.Seconds()).Scan(&rows).Error; err != nil {
+		return err
+	}
+	var d time.Duration
+	for _, r := range rows {
+		f := r.Failures
+		if r.Key != key {
+			f -= ipFailuresFree
+		}
+		d = max(d, ProgressiveDelay(f))
+	}
+	if d == 0 {
+		return nil
+	}
+	return s.sleep(ctx, d)
 }
 
 // Hasher returns the password hasher.
@@ -66,9 +152,11 @@ type userRow struct {
 	TokenVersion       int    `gorm:"column:token_version"`
 	Disabled           bool   `gorm:"column:disabled"`
 	MustChangePassword bool   `gorm:"column:must_change_password"`
+	TOTPEnabled        bool   `gorm:"column:totp_enabled"`
 }
 
-const userSelect = `SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.password_hash, u.token_version, u.disabled, u.must_change_password
+const userSelect = `SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.password_hash, u.token_version, u.disabled, u.must_change_password,
+  u.totp_enabled_at IS NOT NULL AS totp_enabled
 FROM users u JOIN pegawai p ON p.id = u.pegawai_id`
 
 func (s *Service) grants(ctx context.Context, db *gorm.DB, userID int64) ([]Grant, error) {
@@ -101,13 +189,23 @@ type LoginRequest struct {
 	Password  string
 	IP        string
 	UserAgent string
+	// OTP is the second factor sent along (API clients); browsers send it
+	// in a second step instead.
+	OTP string
 }
 
-// LoginResult is a fresh session and its first access token.
+// LoginResult is a fresh session with its first access and refresh tokens,
+// or, when Challenge is set, a login waiting for its TOTP code.
 type LoginResult struct {
-	Principal *Principal
-	Token     string
-	Expires   time.Time
+	Principal      *Principal
+	Token          string
+	Expires        time.Time
+	Refresh        string
+	RefreshExpires time.Time
+	// Challenge is set when the password was right and a TOTP code is
+	// needed: pass it to CompleteLogin with the code.
+	Challenge        string
+	ChallengeExpires time.Time
 }
 
 func (s *Service) locked(ctx context.Context, keys ...string) (bool, error) {
@@ -149,10 +247,12 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		return nil, ErrLocked
 	}
 
-	var u userRow
-	err := s.db.WithContext(ctx).Raw(userSelect+` WHERE u.nip = ?`, nip).Scan(&u).Error
+	if err := s.slowDown(ctx, accKey, 10, ipKey); err != nil {
+		return nil, err
+	}
+	u, err := s.loadUser(ctx, `u.nip = ?`, nip)
 	if err != nil {
-		return nil, fmt.Errorf("load user: %w", err)
+		return nil, err
 	}
 	ok := false
 	if u.ID == 0 || len(req.Password) > 1024 {
@@ -192,7 +292,46 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		}
 		return nil, ErrBadCredentials
 	}
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, accKey).Error; err != nil {
+		return nil, err
+	}
+	// A password that the policy refuses (a demo or common one, set before
+	// the policy or by a seed) must be changed before anything else.
+	if !u.MustChangePassword && s.Policy().Check("sandi", req.Password, u.NIP) != nil {
+		if err := s.db.WithContext(ctx).Exec(`UPDATE users SET must_change_password = true WHERE id = ?`, u.ID).Error; err != nil {
+			return nil, err
+		}
+		u.MustChangePassword = true
+	}
+	if u.TOTPEnabled {
+		if req.OTP != "" { // API clients send the code with the password
+			if err := s.checkSecondFactor(ctx, u.ID, u.NIP, req.OTP, req.IP); err != nil {
+				return nil, err
+			}
+			return s.openSession(ctx, u, req.IP, req.UserAgent, "totp")
+		}
+		raw := RandomID(32)
+		exp := s.now().Add(challengeTTL)
+		if err := s.db.WithContext(ctx).Exec(`INSERT INTO login_challenges (id_hash, user_id, ip, user_agent, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			hashToken(raw), u.ID, req.IP, truncate(req.UserAgent, 300), exp).Error; err != nil {
+			return nil, err
+		}
+		return &LoginResult{Challenge: raw, ChallengeExpires: exp}, nil
+	}
+	return s.openSession(ctx, u, req.IP, req.UserAgent, "sandi")
+}
 
+// loadUser loads one user by a condition on u (users) with its args.
+func (s *Service) loadUser(ctx context.Context, where string, args ...any) (userRow, error) {
+	var u userRow
+	if err := s.db.WithContext(ctx).Raw(userSelect+` WHERE `+where, args...).Scan(&u).Error; err != nil {
+		return u, fmt.Errorf("load user: %w", err)
+	}
+	return u, nil
+}
+
+// openSession opens a server-side session for u and issues its tokens.
+func (s *Service) openSession(ctx context.Context, u userRow, ip, userAgent, factor string) (*LoginResult, error) {
 	grants, err := s.grants(ctx, s.db, u.ID)
 	if err != nil {
 		return nil, err
@@ -200,20 +339,21 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	active := widest(grants)
 	sid := RandomID(32)
 	now := s.now()
+	var refresh string
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(`INSERT INTO sessions (id, user_id, active_role, active_opd_id, created_at, last_seen_at, expires_at, ip, user_agent)
-VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`, sid, u.ID, string(active.Role), active.OPDID, now, now, now.Add(s.max), req.IP, truncate(req.UserAgent, 300)).Error; err != nil {
+VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`, sid, u.ID, string(active.Role), active.OPDID, now, now, now.Add(s.max), ip, truncate(userAgent, 300)).Error; err != nil {
 			return err
 		}
 		if err := tx.Exec(`UPDATE users SET last_login_at = now() WHERE id = ?`, u.ID).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(`DELETE FROM login_throttle WHERE key = ?`, accKey).Error; err != nil {
+		var err error
+		if refresh, err = s.issueRefresh(tx, sid, u.ID, now.Add(s.max)); err != nil {
 			return err
 		}
-		entry.Action, entry.ActorID, entry.ObjectID = audit.ActionLoginSuccess, u.ID, strconv.FormatInt(u.ID, 10)
-		entry.Detail = map[string]any{"peran": string(active.Role)}
-		return audit.Record(ctx, tx, entry)
+		return audit.Record(ctx, tx, audit.Entry{ActorID: u.ID, ActorNIP: u.NIP, Action: audit.ActionLoginSuccess, ObjectType: "user",
+			ObjectID: strconv.FormatInt(u.ID, 10), IP: ip, Detail: map[string]any{"peran": string(active.Role), "faktor": factor}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
@@ -223,8 +363,9 @@ VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`, sid, u.ID, string(active.Role), 
 		return nil, err
 	}
 	p := &Principal{UserID: u.ID, PegawaiID: u.PegawaiID, NIP: u.NIP, Nama: u.Nama, OPDID: u.OPDID, Grants: grants,
-		Active: active, SessionID: sid, TokenVersion: u.TokenVersion, MustChangePassword: u.MustChangePassword}
-	return &LoginResult{Principal: p, Token: tok, Expires: exp}, nil
+		Active: active, SessionID: sid, TokenVersion: u.TokenVersion, MustChangePassword: u.MustChangePassword, TOTPEnabled: u.TOTPEnabled}
+	p.NeedsTOTPEnrolment = !u.TOTPEnabled && s.TOTPRequired(grants)
+	return &LoginResult{Principal: p, Token: tok, Expires: exp, Refresh: refresh, RefreshExpires: now.Add(s.max)}, nil
 }
 
 func truncate(s string, n int) string {
@@ -261,6 +402,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Authenticate
 		TokenVersion       int        `gorm:"column:token_version"`
 		Disabled           bool       `gorm:"column:disabled"`
 		MustChangePassword bool       `gorm:"column:must_change_password"`
+		TOTPEnabled        bool       `gorm:"column:totp_enabled"`
 		ActiveRole         string     `gorm:"column:active_role"`
 		ActiveOPDID        *int64     `gorm:"column:active_opd_id"`
 		LastSeenAt         time.Time  `gorm:"column:last_seen_at"`
@@ -268,7 +410,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Authenticate
 		RevokedAt          *time.Time `gorm:"column:revoked_at"`
 	}
 	err = s.db.WithContext(ctx).Raw(`SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.token_version, u.disabled, u.must_change_password,
-  s.active_role, s.active_opd_id, s.last_seen_at, s.expires_at, s.revoked_at
+  u.totp_enabled_at IS NOT NULL AS totp_enabled, s.active_role, s.active_opd_id, s.last_seen_at, s.expires_at, s.revoked_at
 FROM sessions s JOIN users u ON u.id = s.user_id JOIN pegawai p ON p.id = u.pegawai_id
 WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 	if err != nil {
@@ -284,7 +426,8 @@ WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 		return nil, err
 	}
 	p := &Principal{UserID: row.ID, PegawaiID: row.PegawaiID, NIP: row.NIP, Nama: row.Nama, OPDID: row.OPDID, Grants: grants,
-		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword}
+		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword, TOTPEnabled: row.TOTPEnabled}
+	p.NeedsTOTPEnrolment = !row.TOTPEnabled && s.TOTPRequired(grants)
 	p.Active = Grant{Role: Role(row.ActiveRole)}
 	if row.ActiveOPDID != nil {
 		p.Active.OPDID = *row.ActiveOPDID

@@ -13,8 +13,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// TokenTTL is the lifetime of an access token; activity renews it.
-const TokenTTL = 15 * time.Minute
+// TokenTTL is the lifetime of an access token: short, because a refresh
+// token (rotated, reuse-detected) or activity renews it.
+const TokenTTL = 5 * time.Minute
 
 // AccessClaims are the claims of an access token. The token is only a pointer
 // to a server-side session: Sid and Ver are checked against the database on

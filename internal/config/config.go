@@ -10,7 +10,7 @@ import (
 )
 
 // DevSecret is the well-known secret used in development; production refuses it.
-const DevSecret = "ekinerja-dev-secret-do-not-use-in-production"
+const DevSecret = "ekinerja-dev-secret-do-not-use-in-production" // #nosec G101 -- a public dev-only value; Load refuses it in production
 
 // DefaultDatabaseURL is used when DATABASE_URL is unset: the local PostgreSQL.
 const DefaultDatabaseURL = "postgres://postgres@127.0.0.1:5432/ekinerja?sslmode=disable"

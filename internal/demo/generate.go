@@ -70,7 +70,7 @@ func Generate(ctx context.Context, db *gorm.DB, hasher *auth.Hasher, opt Generat
 	}
 	extra := opt.Employees - DefaultEmployees
 	nOPD := min(len(extraOPD), max(1, extra/100))
-	rng := rand.New(rand.NewPCG(uint64(opt.Seed), 0x656b696e65726a61))
+	rng := rand.New(rand.NewPCG(uint64(opt.Seed), 0x656b696e65726a61)) // #nosec G404 -- demo data must be reproducible from --seed; nothing secret
 	usedNIP := map[string]bool{}
 	for _, l := range Logins() {
 		usedNIP[l.NIP] = true

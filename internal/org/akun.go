@@ -184,8 +184,11 @@ func (s *Store) SetDisabled(ctx context.Context, a Actor, userID int64, disabled
 	if err != nil {
 		return err
 	}
-	if cur.Disabled == disabled {
-		return nil // already so: nothing to change or audit
+	if cur.Disabled == disabled { // a second click, or a stale page: say so, change nothing
+		if disabled {
+			return apperr.New(apperr.ErrConflict, "Akun ini sudah nonaktif.")
+		}
+		return apperr.New(apperr.ErrConflict, "Akun ini sudah aktif.")
 	}
 	if userID == a.UserID && disabled {
 		return apperr.Invalid("konfirmasi", "Anda tidak dapat menonaktifkan akun Anda sendiri.")

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -29,11 +30,18 @@ type Assets struct {
 	byHashed map[string]*asset
 }
 
-// LoadAssets reads every file of fsys and names it by its SHA-256.
+// ManifestName is the file listing the reviewed SHA-256 of every asset.
+const ManifestName = "MANIFEST.sha256"
+
+// LoadAssets reads every file of fsys, names it by its SHA-256, and checks
+// the set against fsys's MANIFEST.sha256 (written by `make manifest` and
+// committed). A mismatch refuses start-up: the assets in the binary must be
+// exactly the reviewed ones, so a build from a tampered tree (a defaced
+// stylesheet, an injected script) never serves.
 func LoadAssets(fsys fs.FS) (*Assets, error) {
 	a := &Assets{byName: map[string]*asset{}, byHashed: map[string]*asset{}}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || p == ManifestName {
 			return err
 		}
 		body, err := fs.ReadFile(fsys, p)
@@ -54,7 +62,46 @@ func LoadAssets(fsys fs.FS) (*Assets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load assets: %w", err)
 	}
+	manifest, err := fs.ReadFile(fsys, ManifestName)
+	if err != nil {
+		return nil, fmt.Errorf("load assets: %s tidak ada: %w", ManifestName, err)
+	}
+	if err := a.CheckManifest(manifest); err != nil {
+		return nil, err
+	}
 	return a, nil
+}
+
+// CheckManifest compares the loaded assets with a sha256sum-format manifest:
+// every asset listed with its hash, nothing missing, nothing extra.
+func (a *Assets) CheckManifest(manifest []byte) error {
+	want := map[string]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(manifest)), "\n") {
+		sum, name, ok := strings.Cut(strings.TrimSpace(line), "  ")
+		if !ok || len(sum) != 64 {
+			return fmt.Errorf("%s: baris tidak sah: %q", ManifestName, line)
+		}
+		want[strings.TrimPrefix(name, "*")] = sum
+	}
+	var problems []string
+	for name, as := range a.byName {
+		switch sum, ok := want[name]; {
+		case !ok:
+			problems = append(problems, name+" tidak tercantum di manifest")
+		case sum != as.sha256:
+			problems = append(problems, name+" berbeda dari manifest")
+		}
+	}
+	for name := range want {
+		if _, ok := a.byName[name]; !ok {
+			problems = append(problems, name+" tercantum di manifest tetapi tidak ada")
+		}
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return fmt.Errorf("aset tertanam tidak cocok dengan %s (jalankan 'make manifest' bila perubahan ini disengaja): %s", ManifestName, strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // URL returns the cache-busting URL of an embedded file.

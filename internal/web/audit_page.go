@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,7 +13,13 @@ import (
 
 // auditPage lists the audit log, newest first, filtered by action and actor.
 func (s *Server) auditPage(c echo.Context) error {
-	f := audit.Filter{Action: c.QueryParam("aksi"), ActorNIP: c.QueryParam("nip"), Limit: 100}
+	f := audit.Filter{Action: c.QueryParam("aksi"), ActorNIP: c.QueryParam("nip"), Object: c.QueryParam("objek"), Limit: 100}
+	if d, err := time.ParseInLocation(time.DateOnly, c.QueryParam("dari"), s.cfg.Location); err == nil {
+		f.From = d
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, c.QueryParam("sampai"), s.cfg.Location); err == nil {
+		f.To = d
+	}
 	if b, err := strconv.ParseInt(c.QueryParam("sebelum"), 10, 64); err == nil && b > 0 {
 		f.BeforeID = b
 	}

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,7 +49,7 @@ func (s *Server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 				binding = "anon:" + ck.Value
 			} else if isSafeMethod(c.Request().Method) {
 				v := auth.RandomID(32)
-				c.SetCookie(&http.Cookie{Name: name, Value: v, Path: "/", HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+				c.SetCookie(s.newCookie("csrf", v, time.Time{}, 0))
 				binding = "anon:" + v
 			}
 		}

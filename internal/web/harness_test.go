@@ -36,24 +36,46 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	return newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "dev"})
+}
+
+// newHarnessEnv is newHarness with a chosen environment (production mode,
+// trusted proxies, a small body limit...).
+func newHarnessEnv(t *testing.T, env map[string]string) *harness {
+	t.Helper()
 	db := testdb.New(t)
 	hasher := auth.NewHasher(fastArgon2, 4)
 	if _, err := demo.Seed(context.Background(), db, hasher); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"EKINERJA_ENV": "dev"}[k]
+		return env[k]
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc := auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
+	var banned []string
+	for _, l := range demo.Logins() {
+		banned = append(banned, l.Password)
+	}
+	svc.Configure(auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret})
+	// The progressive delay is tested in package auth with a recording
+	// clock; here it would only slow the suite down.
+	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	srv, err := New(Deps{Config: cfg, DB: db, Log: log, Auth: svc, Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv.Handler())
+	// Production mode sets Secure, __Host- cookies, which a client only
+	// sends back over HTTPS.
+	var ts *httptest.Server
+	if cfg.Dev() {
+		ts = httptest.NewServer(srv.Handler())
+	} else {
+		ts = httptest.NewTLSServer(srv.Handler())
+	}
 	t.Cleanup(ts.Close)
 	return &harness{t: t, db: db, srv: srv, ts: ts, cfg: cfg}
 }
@@ -77,7 +99,7 @@ type client struct {
 
 func (h *harness) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &client{h: h, http: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &client{h: h, http: &http.Client{Jar: jar, Timeout: 30 * time.Second, Transport: h.ts.Client().Transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -121,8 +143,10 @@ var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 func (c *client) csrf() string {
 	c.h.t.Helper()
 	res := c.get("/masuk")
-	if res.status == http.StatusSeeOther { // signed in: the home page has forms
-		res = c.get("/")
+	// Signed in: /masuk sends to the home page (or to a pending forced
+	// step); every page carries the token in its logout form.
+	for i := 0; res.status == http.StatusSeeOther && i < 3; i++ {
+		res = c.get(res.header.Get("Location"))
 	}
 	m := csrfInput.FindStringSubmatch(res.body)
 	if m == nil {

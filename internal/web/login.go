@@ -38,7 +38,12 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		form.Error = m.Text
 		return s.render(c, status, pages.Login(s.chrome(c, "Masuk"), form))
 	}
+	if res.Challenge != "" { // password right; the TOTP code comes next
+		c.SetCookie(s.newCookie("tantangan", res.Challenge, res.ChallengeExpires, 0))
+		return c.Redirect(http.StatusSeeOther, "/masuk/kode")
+	}
 	s.setSessionCookie(c, res.Token, res.Expires)
+	s.setRefreshCookie(c, res.Refresh, res.RefreshExpires)
 	return c.Redirect(http.StatusSeeOther, form.Next)
 }
 
@@ -66,22 +71,22 @@ func (s *Server) apiToken(c echo.Context) error {
 	var req struct {
 		NIP      string `json:"nip"`
 		Password string `json:"password"`
+		OTP      string `json:"otp"`
 	}
 	if err := (&echo.DefaultBinder{}).BindBody(c, &req); err != nil {
 		return apperr.Invalid("body", "Body harus JSON berisi nip dan password.")
 	}
-	res, err := s.auth.Login(c.Request().Context(), auth.LoginRequest{NIP: req.NIP, Password: req.Password, IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
+	res, err := s.auth.Login(c.Request().Context(), auth.LoginRequest{NIP: req.NIP, Password: req.Password, OTP: req.OTP, IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
 	if err != nil {
 		if errors.Is(err, auth.ErrLocked) {
 			return c.JSON(http.StatusTooManyRequests, map[string]problem{"error": {Status: http.StatusTooManyRequests, Message: auth.ErrLocked.Error()}})
 		}
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{
-		"access_token": res.Token,
-		"token_type":   "Bearer",
-		"expires_at":   res.Expires.UTC(),
-	})
+	if res.Challenge != "" {
+		return apperr.Invalid("otp", "Akun ini memakai verifikasi dua langkah: kirim kode di kolom otp.")
+	}
+	return c.JSON(http.StatusOK, tokenResponse(res))
 }
 
 // apiMe returns who the token belongs to.

@@ -148,6 +148,15 @@ var policy = map[string][]auth.Role{
 	"POST /tpp/aturan/:id":                superOnly,
 	"GET /api/v1/tpp/klaim/:id":           tppReaders,
 	"GET /api/v1/tpp/slip/:id":            signedIn,
+	// security (issue 7)
+	"GET /masuk/kode":           everyone,
+	"POST /masuk/kode":          everyone,
+	"GET /akun/sandi":           signedIn,
+	"POST /akun/sandi":          signedIn,
+	"GET /akun/2fa":             signedIn,
+	"GET /akun/2fa/qr.png":      signedIn,
+	"POST /akun/2fa":            signedIn,
+	"POST /api/v1/auth/refresh": everyone,
 }
 
 // tppReaders may read OPD claims (admin_opd only its own OPD's).

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -85,7 +90,9 @@ func bearerToken(c echo.Context) (string, bool) {
 }
 
 // authenticate loads the principal from the bearer token (API clients) or
-// the session cookie (browsers). It never rejects: routes decide.
+// the session cookie (browsers). A browser whose short access token has
+// expired is renewed with its refresh cookie (rotated on every use). It
+// never rejects: routes decide.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if p := c.Request().URL.Path; p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, "/static/") {
@@ -93,13 +100,17 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		tok, bearer := bearerToken(c)
 		if !bearer {
-			ck, err := c.Cookie(s.sessionCookie())
-			if err != nil || ck.Value == "" {
-				return next(c)
+			if ck, err := c.Cookie(s.sessionCookie()); err == nil {
+				tok = ck.Value
 			}
-			tok = ck.Value
+		}
+		if tok == "" && !bearer && !s.tryRefresh(c, &tok) {
+			return next(c)
 		}
 		a, err := s.auth.Authenticate(c.Request().Context(), tok)
+		if err != nil && !bearer && !isUnavailable(err) && s.tryRefresh(c, &tok) {
+			a, err = s.auth.Authenticate(c.Request().Context(), tok)
+		}
 		if err != nil {
 			if !errors.Is(err, auth.ErrSessionInvalid) {
 				return err // e.g. the database is down: keep the cookie, say so
@@ -121,6 +132,28 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// tryRefresh trades the refresh cookie for new tokens and sets both
+// cookies; *tok becomes the new access token. Static assets never refresh,
+// so parallel asset loads cannot race a rotation into a false reuse alarm.
+func (s *Server) tryRefresh(c echo.Context, tok *string) bool {
+	if strings.HasPrefix(c.Request().URL.Path, "/static/") {
+		return false
+	}
+	ck, err := c.Cookie(s.cookieName("refresh"))
+	if err != nil || ck.Value == "" {
+		return false
+	}
+	res, err := s.auth.Refresh(c.Request().Context(), ck.Value, c.RealIP())
+	if err != nil {
+		logger(c).Info("refresh refused", slog.String("error", err.Error()))
+		return false
+	}
+	s.setSessionCookie(c, res.Token, res.Expires)
+	s.setRefreshCookie(c, res.Refresh, res.RefreshExpires)
+	*tok = res.Token
+	return true
+}
+
 func (s *Server) cookieName(base string) string {
 	if s.cfg.Dev() {
 		return "ekinerja_" + base
@@ -130,12 +163,69 @@ func (s *Server) cookieName(base string) string {
 
 func (s *Server) sessionCookie() string { return s.cookieName("sesi") }
 
-func (s *Server) setSessionCookie(c echo.Context, token string, exp time.Time) {
-	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", Expires: exp,
-		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+// newCookie is the one place cookies are made: HttpOnly, SameSite=Strict,
+// Path=/, and Secure with the __Host- prefix outside dev mode. maxAge < 0
+// deletes the cookie; exp zero makes a browser-session cookie.
+func (s *Server) newCookie(base, value string, exp time.Time, maxAge int) *http.Cookie {
+	// #nosec G124 -- Secure is off only in dev mode (plain HTTP on localhost); TestProductionCookiesAreHostSecure asserts it outside dev.
+	return &http.Cookie{Name: s.cookieName(base), Value: value, Path: "/", Expires: exp, MaxAge: maxAge,
+		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode}
 }
 
+func (s *Server) setSessionCookie(c echo.Context, token string, exp time.Time) {
+	c.SetCookie(s.newCookie("sesi", token, exp, 0))
+}
+
+func (s *Server) setRefreshCookie(c echo.Context, token string, exp time.Time) {
+	c.SetCookie(s.newCookie("refresh", token, exp, 0))
+}
+
+// clearSessionCookie ends the browser's login: access and refresh cookie.
 func (s *Server) clearSessionCookie(c echo.Context) {
-	c.SetCookie(&http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: !s.cfg.Dev(), SameSite: http.SameSiteStrictMode})
+	c.SetCookie(s.newCookie("sesi", "", time.Time{}, -1))
+	c.SetCookie(s.newCookie("refresh", "", time.Time{}, -1))
+}
+
+// validText reports whether s may reach the database as text: valid UTF-8
+// and no NUL (PostgreSQL refuses both, which would surface as a 500).
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// rejectBadText answers 400 to a request whose query, form or JSON body
+// carries text no column can hold, before any handler sees it.
+func rejectBadText(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		vals := []url.Values{c.QueryParams()}
+		if !isSafeMethod(r.Method) {
+			ct, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+			switch ct {
+			case echo.MIMEApplicationForm, echo.MIMEMultipartForm:
+				if _, err := c.FormParams(); err == nil {
+					vals = append(vals, r.PostForm)
+				}
+			case echo.MIMEApplicationJSON:
+				body, err := io.ReadAll(r.Body)
+				if err != nil {
+					return err // the body limit's 413, among others
+				}
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				if !utf8.Valid(body) || bytes.Contains(body, []byte(`\u0000`)) {
+					return echo.NewHTTPError(http.StatusBadRequest)
+				}
+			}
+		}
+		for _, v := range vals {
+			for k, vs := range v {
+				if !validText(k) {
+					return echo.NewHTTPError(http.StatusBadRequest)
+				}
+				for _, x := range vs {
+					if !validText(x) {
+						return echo.NewHTTPError(http.StatusBadRequest)
+					}
+				}
+			}
+		}
+		return next(c)
+	}
 }

@@ -35,6 +35,7 @@ func navFor(r auth.Role) []layout.NavItem {
 	if r == auth.RoleSuperadmin {
 		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"})
 	}
+	items = append(items, layout.NavItem{Href: "/akun/sandi", Label: "Akun"})
 	return items
 }
 
@@ -118,7 +119,7 @@ var flashes = map[string]string{
 
 func flash(c echo.Context) string {
 	k := c.QueryParam("pesan")
-	for _, m := range []map[string]string{flashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
+	for _, m := range []map[string]string{flashes, securityFlashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
 		if v, ok := m[k]; ok {
 			return v
 		}

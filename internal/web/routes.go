@@ -80,6 +80,12 @@ func (s *Server) guard(r Route) echo.HandlerFunc {
 		if p == nil {
 			return apperr.ErrUnauthorized
 		}
+		if step := forcedStep(p, r); step != "" {
+			if wantsJSON(c) {
+				return apperr.New(apperr.ErrForbidden, "Selesaikan dulu langkah wajib di "+step+".")
+			}
+			return c.Redirect(http.StatusSeeOther, step)
+		}
 		if !r.Perm.Allows(p) {
 			return apperr.ErrForbidden
 		}

@@ -76,6 +76,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.metrics.middleware)
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
+	e.Use(rejectBadText)
 	e.Use(s.authenticate)
 	e.Use(s.csrf)
 	s.register(e)
@@ -107,9 +108,11 @@ func (s *Server) Metrics() http.Handler { return s.metrics.Handler() }
 // Echo returns the Echo instance (the route list, for tests).
 func (s *Server) Echo() *echo.Echo { return s.echo }
 
-// ListenAndServe serves until ctx is cancelled, then shuts down gracefully.
-func (s *Server) ListenAndServe(ctx context.Context) error {
-	srv := &http.Server{
+// HTTPServer is the http.Server ekinerja listens with: every timeout set,
+// so a slow client (slowloris) cannot hold connections open, and headers
+// capped at 64 KiB.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
 		Addr:              s.cfg.Addr,
 		Handler:           s.echo,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -118,6 +121,11 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
+}
+
+// ListenAndServe serves until ctx is cancelled, then shuts down gracefully.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	srv := s.HTTPServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	if s.cfg.MetricsAddr != "" {

@@ -2,6 +2,10 @@
 package pages
 
 import (
+	"net/url"
+	"strconv"
+	"time"
+
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/org"
 )
@@ -47,6 +51,21 @@ type ErrorPage struct {
 type AuditView struct {
 	Filter audit.Filter
 	Rows   []audit.Row
+}
+
+// NextURL is the link to the next (older) page with the same filter.
+func (v AuditView) NextURL() string {
+	q := url.Values{"aksi": {v.Filter.Action}, "nip": {v.Filter.ActorNIP}, "objek": {v.Filter.Object},
+		"dari": {dateValue(v.Filter.From)}, "sampai": {dateValue(v.Filter.To)}, "sebelum": {strconv.FormatInt(v.NextBefore(), 10)}}
+	return "/audit?" + q.Encode()
+}
+
+// dateValue formats a day for an <input type="date">; zero is empty.
+func dateValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }
 
 // NextBefore is the id to page further back from, or 0.

@@ -1,0 +1,174 @@
+// Package selfcheck looks at a running ekinerja from the outside, the way a
+// visitor and a search engine do, to catch the defacement that hit the
+// previous system: gambling spam injected into pages, shown only to
+// Googlebot (cloaking) and linking out to gambling sites. It is meant for
+// cron on another host; it needs no database and no secret.
+package selfcheck
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// User agents the pages are fetched as.
+const (
+	BrowserUA   = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
+	GooglebotUA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+)
+
+// DefaultPaths are the public pages checked when none are given.
+var DefaultPaths = []string{"/", "/masuk"}
+
+// spamWords are the words of Indonesian online-gambling SEO spam.
+var spamWords = regexp.MustCompile(`(?i)\b(slot\w*|gacor|togel|judi|maxwin|casino|kasino|poker|sbobet|jackpot|scatter|pragmatic ?play|zeus|bandar ?(bola|togel|judi)|rtp ?live|situs ?(slot|judi|togel)|toto ?(gelap|macau|sgp|hk)|mahjong ?ways|bet ?\d+|deposit ?pulsa)\b`)
+
+// csrfValue and requestIDs differ on every fetch and are not cloaking.
+var volatile = regexp.MustCompile(`name="csrf_token" value="[^"]*"`)
+
+// Finding is one problem found.
+type Finding struct {
+	Path   string
+	Kind   string // "cloaking", "spam", "outbound", "fetch"
+	Detail string
+}
+
+func (f Finding) String() string { return fmt.Sprintf("%s [%s] %s", f.Path, f.Kind, f.Detail) }
+
+// Options tune a run.
+type Options struct {
+	Paths      []string
+	AllowHosts []string // hosts links may point to besides the checked site
+	Client     *http.Client
+}
+
+type fetched struct {
+	status int
+	body   string
+	final  string
+}
+
+func fetch(ctx context.Context, c *http.Client, u, ua string) (fetched, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fetched{}, err
+	}
+	req.Header.Set("User-Agent", ua)
+	req.Header.Set("Accept", "text/html")
+	res, err := c.Do(req)
+	if err != nil {
+		return fetched{}, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 4<<20))
+	if err != nil {
+		return fetched{}, err
+	}
+	return fetched{status: res.StatusCode, body: string(b), final: res.Request.URL.String()}, nil
+}
+
+// Run checks every path of base and returns the findings (none: all clean).
+func Run(ctx context.Context, base string, o Options) ([]Finding, error) {
+	bu, err := url.Parse(base)
+	if err != nil || bu.Host == "" {
+		return nil, fmt.Errorf("alamat tidak sah: %q", base)
+	}
+	c := o.Client
+	if c == nil {
+		c = &http.Client{}
+	}
+	paths := o.Paths
+	if len(paths) == 0 {
+		paths = DefaultPaths
+	}
+	allowed := map[string]bool{strings.ToLower(bu.Hostname()): true}
+	for _, h := range o.AllowHosts {
+		allowed[strings.ToLower(h)] = true
+	}
+	var out []Finding
+	for _, p := range paths {
+		u := bu.ResolveReference(&url.URL{Path: p}).String()
+		browser, err1 := fetch(ctx, c, u, BrowserUA)
+		bot, err2 := fetch(ctx, c, u, GooglebotUA)
+		if err1 != nil || err2 != nil {
+			out = append(out, Finding{Path: p, Kind: "fetch", Detail: fmt.Sprint(err1, " / ", err2)})
+			continue
+		}
+		if browser.status != bot.status || browser.final != bot.final ||
+			volatile.ReplaceAllString(browser.body, "") != volatile.ReplaceAllString(bot.body, "") {
+			out = append(out, Finding{Path: p, Kind: "cloaking", Detail: fmt.Sprintf("halaman untuk Googlebot berbeda dari untuk peramban (status %d/%d, %d/%d bita)",
+				browser.status, bot.status, len(browser.body), len(bot.body))})
+		}
+		for _, v := range []struct {
+			who string
+			f   fetched
+		}{{"peramban", browser}, {"Googlebot", bot}} {
+			if words := uniq(spamWords.FindAllString(v.f.body, -1)); len(words) > 0 {
+				out = append(out, Finding{Path: p, Kind: "spam", Detail: v.who + ": kata judi daring: " + strings.Join(words, ", ")})
+			}
+			for _, link := range outbound(v.f.body, bu, allowed) {
+				out = append(out, Finding{Path: p, Kind: "outbound", Detail: v.who + ": tautan keluar tidak diizinkan: " + link})
+			}
+		}
+	}
+	return out, nil
+}
+
+func uniq(ws []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, w := range ws {
+		w = strings.ToLower(w)
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// outbound lists the URLs in body's links, sources, forms and refreshes
+// whose host is not allowed.
+func outbound(body string, base *url.URL, allowed map[string]bool) []string {
+	var out []string
+	z := html.NewTokenizer(strings.NewReader(body))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return uniq(out)
+		}
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		t := z.Token()
+		for _, a := range t.Attr {
+			v := strings.TrimSpace(a.Val)
+			switch a.Key {
+			case "href", "src", "action", "formaction", "data", "poster":
+			case "content":
+				if _, after, ok := strings.Cut(strings.ToLower(v), "url="); ok {
+					v = strings.Trim(after, `'" `)
+				} else {
+					continue
+				}
+			default:
+				continue
+			}
+			u, err := base.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+				continue
+			}
+			if !allowed[strings.ToLower(u.Hostname())] {
+				out = append(out, u.String())
+			}
+		}
+	}
+}

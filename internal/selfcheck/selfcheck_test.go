@@ -1,0 +1,96 @@
+package selfcheck_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/ekinerja/ekinerja/internal/selfcheck"
+)
+
+const cleanPage = `<!DOCTYPE html><html lang="id"><head><title>Masuk · e-Kinerja</title>
+<link rel="stylesheet" href="/static/app.1234.css"></head><body>
+<form method="post" action="/masuk"><input type="hidden" name="csrf_token" value="%s"></form>
+<a href="/">Beranda</a> <a href="https://jdih.example.go.id/perbup">Perbup TPP</a></body></html>`
+
+// spamPage is what the defacers served to search engines only.
+const spamPage = `<!DOCTYPE html><html><body><div class="x">SLOT GACOR hari ini, situs slot maxwin,
+<a href="https://slot-gacor.example/daftar">daftar</a> togel</div></body></html>`
+
+func server(cloak bool, spamAll bool) *httptest.Server {
+	n := 0
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n++
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch {
+		case spamAll, cloak && strings.Contains(r.UserAgent(), "Googlebot"):
+			fmt.Fprint(w, spamPage)
+		default:
+			fmt.Fprintf(w, cleanPage, fmt.Sprintf("token-%d", n)) // the token differs per fetch
+		}
+	}))
+}
+
+func kinds(fs []selfcheck.Finding) map[string]int {
+	m := map[string]int{}
+	for _, f := range fs {
+		m[f.Kind]++
+	}
+	return m
+}
+
+func TestSelfcheckFindsCloakedGamblingSpam(t *testing.T) {
+	cases := []struct {
+		name  string
+		srv   *httptest.Server
+		allow []string
+		want  []string
+	}{
+		{"clean page, allowed outbound link", server(false, false), []string{"jdih.example.go.id"}, nil},
+		{"clean page, unlisted outbound link", server(false, false), nil, []string{"outbound"}},
+		{"cloaked spam for Googlebot", server(true, false), []string{"jdih.example.go.id"}, []string{"cloaking", "spam", "outbound"}},
+		{"spam for everyone", server(false, true), nil, []string{"spam", "outbound"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			defer tc.srv.Close()
+			fs, err := selfcheck.Run(context.Background(), tc.srv.URL, selfcheck.Options{AllowHosts: tc.allow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := kinds(fs)
+			if len(tc.want) == 0 && len(fs) != 0 {
+				t.Fatalf("findings on a clean page: %v", fs)
+			}
+			for _, k := range tc.want {
+				if got[k] == 0 {
+					t.Errorf("no %q finding in %v", k, fs)
+				}
+			}
+			if tc.name == "cloaked spam for Googlebot" {
+				all := fmt.Sprint(fs)
+				for _, w := range []string{"gacor", "maxwin", "togel", "slot-gacor.example"} {
+					if !strings.Contains(all, w) {
+						t.Errorf("report does not name %q: %s", w, all)
+					}
+				}
+			}
+		})
+	}
+}
+
+func FuzzSelfcheckOutbound(f *testing.F) {
+	f.Add(cleanPage)
+	f.Add(spamPage)
+	f.Add(`<meta http-equiv="refresh" content="0; url=https://judi.example/">`)
+	f.Fuzz(func(t *testing.T, body string) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, body) }))
+		defer srv.Close()
+		if _, err := selfcheck.Run(context.Background(), srv.URL, selfcheck.Options{Paths: []string{"/"}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

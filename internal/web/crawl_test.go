@@ -1,0 +1,249 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+)
+
+// This file is the generic machinery of the security tests: it finds every
+// page a role can reach (the route table plus every same-origin link on
+// those pages) and every form on them, so routes added by any area later
+// are covered without touching the tests.
+
+// page is one fetched URL.
+type page struct {
+	path   string
+	status int
+	header http.Header
+	body   string
+}
+
+func (p page) isHTML() bool { return strings.HasPrefix(p.header.Get("Content-Type"), "text/html") }
+
+// field is one form control.
+type field struct {
+	name, typ, value string
+	textarea         bool
+}
+
+// form is one <form> found on a page.
+type form struct {
+	page, method, action string
+	fields               []field
+}
+
+func (f form) key() string {
+	names := make([]string, 0, len(f.fields))
+	for _, fl := range f.fields {
+		names = append(names, fl.name)
+	}
+	sort.Strings(names)
+	return f.method + " " + f.action + " " + strings.Join(names, ",")
+}
+
+// freeText reports whether a field takes free text a person types.
+func (fl field) freeText() bool {
+	if fl.textarea {
+		return true
+	}
+	switch fl.typ {
+	case "", "text", "search", "email", "url", "tel", "password":
+		return true
+	}
+	return false
+}
+
+// neverFollow are links whose GET is not a page view.
+func neverFollow(path string) bool {
+	return strings.HasPrefix(path, "/static/") || strings.HasSuffix(path, ".png")
+}
+
+// parsePage returns the same-origin links and the forms of an HTML page.
+func parsePage(p page) (links []string, forms []form) {
+	doc, err := html.Parse(strings.NewReader(p.body))
+	if err != nil {
+		return nil, nil
+	}
+	var cur *form
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			attr := func(k string) string {
+				for _, a := range n.Attr {
+					if a.Key == k {
+						return a.Val
+					}
+				}
+				return ""
+			}
+			switch n.Data {
+			case "a":
+				if h := attr("href"); strings.HasPrefix(h, "/") && !strings.HasPrefix(h, "//") {
+					links = append(links, h)
+				}
+			case "form":
+				action := attr("action")
+				if action == "" {
+					action = p.path
+				}
+				forms = append(forms, form{page: p.path, method: strings.ToUpper(cmpOr(attr("method"), "GET")), action: action})
+				cur = &forms[len(forms)-1]
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					walk(c)
+				}
+				cur = nil
+				return
+			case "input", "textarea", "select":
+				if cur != nil && attr("name") != "" {
+					fl := field{name: attr("name"), typ: strings.ToLower(attr("type")), value: attr("value"), textarea: n.Data == "textarea"}
+					if n.Data == "select" {
+						fl.typ = "select"
+						for c := n.FirstChild; c != nil; c = c.NextSibling {
+							if c.Type == html.ElementNode && c.Data == "option" {
+								for _, a := range c.Attr {
+									if a.Key == "value" && fl.value == "" {
+										fl.value = a.Val
+									}
+								}
+							}
+						}
+					}
+					if n.Data == "textarea" && n.FirstChild != nil {
+						fl.value = n.FirstChild.Data
+					}
+					cur.fields = append(cur.fields, fl)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return links, forms
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// routeAllows reports whether role may call route r (anonymous: public only).
+func routeAllows(r Route, role auth.Role) bool {
+	if role == anonymous {
+		return r.Perm.Public
+	}
+	return r.Perm.Allows(&auth.Principal{Active: auth.Grant{Role: role}})
+}
+
+// crawl fetches every GET route of the table role may call, then follows
+// same-origin links, up to limit pages.
+func crawl(t *testing.T, h *harness, c *client, role auth.Role, limit int) []page {
+	t.Helper()
+	var queue []string
+	for _, r := range h.srv.Routes() {
+		if r.Method == http.MethodGet && routeAllows(r, role) {
+			queue = append(queue, samplePath(t, r.Path))
+		}
+	}
+	seen := map[string]bool{}
+	var out []page
+	for len(queue) > 0 && len(out) < limit {
+		path := queue[0]
+		queue = queue[1:]
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		res := c.get(path)
+		p := page{path: path, status: res.status, header: res.header, body: res.body}
+		out = append(out, p)
+		if res.status == http.StatusSeeOther {
+			if loc := res.header.Get("Location"); strings.HasPrefix(loc, "/") && !strings.HasPrefix(loc, "/masuk?") {
+				queue = append(queue, loc)
+			}
+			continue
+		}
+		if !p.isHTML() {
+			continue
+		}
+		links, _ := parsePage(p)
+		for _, l := range links {
+			if !neverFollow(l) && !seen[l] {
+				queue = append(queue, l)
+			}
+		}
+	}
+	return out
+}
+
+// formsOf returns the distinct forms on pages.
+func formsOf(pages []page) []form {
+	seen := map[string]bool{}
+	var out []form
+	for _, p := range pages {
+		if !p.isHTML() || p.status != http.StatusOK {
+			continue
+		}
+		_, fs := parsePage(p)
+		for _, f := range fs {
+			if !seen[f.key()] {
+				seen[f.key()] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// sessionEnding forms would end or change the crawling session itself.
+func sessionEnding(f form) bool {
+	return slices.Contains([]string{"/keluar", "/peran"}, f.action)
+}
+
+// fill returns the form's values with text in every free-text field and
+// the rendered value elsewhere (hidden fields, selects, numbers, dates).
+func (f form) fill(text string) url.Values {
+	v := url.Values{}
+	for _, fl := range f.fields {
+		switch {
+		case fl.name == "csrf_token":
+		case fl.freeText():
+			v.Add(fl.name, text)
+		case fl.typ == "checkbox" || fl.typ == "radio":
+			v.Add(fl.name, cmpOr(fl.value, "on"))
+		case fl.typ == "number":
+			v.Add(fl.name, cmpOr(fl.value, "1"))
+		case fl.typ == "date":
+			v.Add(fl.name, cmpOr(fl.value, "2026-11-02"))
+		case fl.typ == "month":
+			v.Add(fl.name, cmpOr(fl.value, "2026-11"))
+		default:
+			v.Add(fl.name, fl.value)
+		}
+	}
+	return v
+}
+
+// submit sends a form as the browser would (with a fresh CSRF token for POST).
+func (c *client) submit(f form, values url.Values) response {
+	c.h.t.Helper()
+	if f.method == http.MethodGet {
+		u := f.action
+		if q := values.Encode(); q != "" {
+			u += "?" + q
+		}
+		return c.get(u)
+	}
+	return c.postForm(f.action, values)
+}
