@@ -565,6 +565,26 @@ AND column_name IN ('id', 'opd_id', 'pegawai_id', 'user_id')`).Scan(&cols)
 			out[tb] = "opd_id = " + itoa(opdID)
 		}
 	}
+	// A child table without its own owner column (e.g. the realisation lines
+	// of a monthly rating) belongs to whoever owns its parent row.
+	var fks []struct {
+		Child  string `gorm:"column:child"`
+		Column string `gorm:"column:col"`
+		Parent string `gorm:"column:parent"`
+	}
+	h.db.Raw(`SELECT cl.relname AS child, a.attname AS col, pl.relname AS parent
+FROM pg_constraint k JOIN pg_class cl ON cl.oid = k.conrelid JOIN pg_class pl ON pl.oid = k.confrelid
+JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+JOIN pg_namespace n ON n.oid = cl.relnamespace
+WHERE k.contype = 'f' AND n.nspname = 'public' AND array_length(k.conkey, 1) = 1`).Scan(&fks)
+	for _, fk := range fks {
+		if _, done := out[fk.Child]; done {
+			continue
+		}
+		if cond, ok := out[fk.Parent]; ok && fk.Parent != "pegawai" && fk.Parent != "opd" {
+			out[fk.Child] = pgIdent(fk.Column) + " IN (SELECT id FROM " + pgIdent(fk.Parent) + " WHERE " + cond + ")"
+		}
+	}
 	return out
 }
 
