@@ -125,6 +125,9 @@ var policy = map[string][]auth.Role{
 	"POST /api/v1/aktivitas":            {auth.RolePegawai, auth.RoleAtasan},
 	"GET /api/v1/penilaian":             {auth.RolePegawai, auth.RoleAtasan},
 	"GET /api/v1/penilaian/:id":         {auth.RolePegawai, auth.RoleAtasan},
+	// kinerja round 2: settings, RHK/indicator edit and delete
+	"GET /kinerja/pengaturan":  superOnly,
+	"POST /kinerja/pengaturan": superOnly,
 	// end kinerja
 	// tpp (issue 6)
 	"GET /tpp/klaim":                      tppReaders,

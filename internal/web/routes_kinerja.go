@@ -52,6 +52,8 @@ func (s *Server) kinerjaRoutes() []Route {
 
 		{http.MethodGet, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopenPage},
 		{http.MethodPost, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopen},
+		{http.MethodGet, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsPage},
+		{http.MethodPost, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsSave},
 
 		{http.MethodGet, "/api/v1/aktivitas", logging, s.apiAktivitasList},
 		{http.MethodPost, "/api/v1/aktivitas", logging, s.apiAktivitasCreate},
@@ -71,6 +73,8 @@ func kinerjaNav(r auth.Role) []layout.NavItem {
 			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}}
 	case auth.RoleVerifikator:
 		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}}
+	case auth.RoleSuperadmin:
+		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}}
 	}
 	return nil
 }
@@ -91,6 +95,7 @@ var kinerjaFlashes = map[string]string{
 	"penilaian_ajukan":  "Penilaian bulan ini diajukan ke atasan.",
 	"penilaian_nilai":   "Penilaian disimpan.",
 	"bulan_dibuka":      "Bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
+	"pengaturan_simpan": "Tanggal penutupan bulan disimpan.",
 }
 
 // kinerjaHome adds what waits in the kinerja area to a home page.

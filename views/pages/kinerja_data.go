@@ -140,3 +140,10 @@ func ItemValue(a kinerja.Aktivitas) string {
 
 // ID formats an id for URLs and element ids.
 func ID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// KinerjaPengaturan is the superadmin's kinerja settings form.
+type KinerjaPengaturan struct {
+	Hari    string // as typed
+	Current int    // the closing day in force
+	Errors  map[string]string
+}
