@@ -126,8 +126,12 @@ var policy = map[string][]auth.Role{
 	"GET /api/v1/penilaian":             {auth.RolePegawai, auth.RoleAtasan},
 	"GET /api/v1/penilaian/:id":         {auth.RolePegawai, auth.RoleAtasan},
 	// kinerja round 2: settings, RHK/indicator edit and delete
-	"GET /kinerja/pengaturan":  superOnly,
-	"POST /kinerja/pengaturan": superOnly,
+	"GET /kinerja/pengaturan":                          superOnly,
+	"POST /kinerja/pengaturan":                         superOnly,
+	"POST /kinerja/skp/:id/rhk/:rhk":                   {auth.RolePegawai, auth.RoleAtasan},
+	"POST /kinerja/skp/:id/rhk/:rhk/hapus":             {auth.RolePegawai, auth.RoleAtasan},
+	"POST /kinerja/skp/:id/indikator/:indikator":       {auth.RolePegawai, auth.RoleAtasan},
+	"POST /kinerja/skp/:id/indikator/:indikator/hapus": {auth.RolePegawai, auth.RoleAtasan},
 	// end kinerja
 	// tpp (issue 6)
 	"GET /tpp/klaim":                      tppReaders,
@@ -173,6 +177,10 @@ var paramSamples = map[string]string{
 	"jenis": "pegawai",
 	// tpp (issue 6)
 	"pegawai": "1",
+	// kinerja round 2: an RHK or indicator id that belongs to no plan, so
+	// the allowed roles get 404 (not a refusal) whoever owns plan 1.
+	"rhk":       "999999999",
+	"indikator": "999999999",
 }
 
 var paramRe = regexp.MustCompile(`:([a-zA-Z_]+)`)
