@@ -113,8 +113,12 @@ func TestRHKAndIndikatorEditDelete(t *testing.T) {
 		msg    string // part of the message
 		action string // audit action written on success
 	}{
-		{"edit RHK", nil, func() error { return f.s.UpdateRHK(ctx, f.pegawai, skp, rhk1, RHKInput{Uraian: "Tersusunnya laporan triwulan"}) }, nil, "", "", "kinerja.rhk_ubah"},
-		{"edit RHK with no change", nil, func() error { return f.s.UpdateRHK(ctx, f.pegawai, skp, rhk1, RHKInput{Uraian: " Tersusunnya laporan triwulan "}) }, apperr.ErrConflict, "", "Tidak ada perubahan", ""},
+		{"edit RHK", nil, func() error {
+			return f.s.UpdateRHK(ctx, f.pegawai, skp, rhk1, RHKInput{Uraian: "Tersusunnya laporan triwulan"})
+		}, nil, "", "", "kinerja.rhk_ubah"},
+		{"edit RHK with no change", nil, func() error {
+			return f.s.UpdateRHK(ctx, f.pegawai, skp, rhk1, RHKInput{Uraian: " Tersusunnya laporan triwulan "})
+		}, apperr.ErrConflict, "", "Tidak ada perubahan", ""},
 		{"edit RHK empty", nil, func() error { return f.s.UpdateRHK(ctx, f.pegawai, skp, rhk1, RHKInput{Uraian: "  "}) }, nil, "uraian", "Uraian RHK", ""},
 		{"cascade to own RHK", nil, func() error {
 			return f.s.UpdateRHK(ctx, f.pegawai, skp, rhk1, RHKInput{Uraian: "x", RHKAtasanID: strconv.FormatInt(rhk2, 10)})
