@@ -518,7 +518,22 @@ func idorCases(h *harness) []idorCase {
 		{"pegawai reads another's audit trail", auth.RolePegawai, http.MethodGet, "/audit?nip=" + other, nil},
 		// org, kinerja, attendance and tpp: add "/pegawai/<other OPD's id>" and the like here.
 	}
-	return append(cases, kinerjaRound2IDOR(h)...)
+	cases = append(cases, kinerjaRound2IDOR(h)...)
+	return append(cases, orgRound2IDOR(h)...)
+}
+
+// orgRound2IDOR: the demo admin_opd (DINKES) reaches for BKPSDM's
+// assignments and units.
+func orgRound2IDOR(h *harness) []idorCase {
+	peg, _ := h.bkpsdmPegawai()
+	var jab, riwayat int64
+	h.db.Raw(`SELECT j.id FROM jabatan j JOIN opd o ON o.id = j.opd_id WHERE o.kode = 'BKPSDM' ORDER BY j.id LIMIT 1`).Scan(&jab)
+	h.db.Raw(`INSERT INTO riwayat_jabatan (pegawai_id, jabatan_id, jenis, mulai, selesai) VALUES (?, ?, 'plt', current_date - 30, current_date + 30) RETURNING id`,
+		peg, jab).Scan(&riwayat)
+	end := url.Values{"berakhir": {time.Now().Format(time.DateOnly)}}
+	return []idorCase{
+		{"admin_opd ends another OPD's Plt", auth.RoleAdminOPD, http.MethodPost, "/pegawai/" + itoa(peg) + "/penugasan/" + itoa(riwayat) + "/akhiri", end},
+	}
 }
 
 // kinerjaRound2IDOR: the demo pegawai reaches for their atasan's plan
