@@ -69,6 +69,8 @@ var policy = map[string][]auth.Role{
 	"POST /pegawai/:id/penugasan": orgEditRoles,
 	// org round 2: end a Plt/Plh early; unit kerja edit.
 	"POST /pegawai/:id/penugasan/:riwayat/akhiri": orgEditRoles,
+	"GET /unit/:id/ubah":                          orgEditRoles,
+	"POST /unit/:id":                              orgEditRoles,
 	"POST /pegawai/:id/akun":                      superOnly,
 	"GET /jabatan":                                orgReadRoles,
 	"GET /jabatan/baru":                           orgEditRoles,

@@ -46,6 +46,8 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodGet, "/opd/:id/ubah", orgSuper, s.opdEdit},
 		{http.MethodPost, "/opd/:id", orgSuper, s.opdUpdate},
 		{http.MethodPost, "/opd/:id/unit", orgEditors, s.unitCreate},
+		{http.MethodGet, "/unit/:id/ubah", orgEditors, s.unitEdit},
+		{http.MethodPost, "/unit/:id", orgEditors, s.unitUpdate},
 
 		{http.MethodGet, "/impor", orgEditors, s.imporPage},
 		{http.MethodGet, "/impor/templat/:jenis", orgEditors, s.imporTemplate},
@@ -86,6 +88,7 @@ var orgFlashes = map[string]string{
 	"jabatan_disimpan": "Jabatan telah disimpan.",
 	"opd_disimpan":     "OPD telah disimpan.",
 	"unit_disimpan":    "Unit kerja telah ditambahkan.",
+	"unit_diubah":      "Unit kerja telah diubah.",
 	"peran_diberi":     "Peran telah diberikan.",
 	"peran_dicabut":    "Peran telah dicabut.",
 	"akun_nonaktif":    "Akun dinonaktifkan; semua sesinya telah berakhir.",

@@ -531,8 +531,15 @@ func orgRound2IDOR(h *harness) []idorCase {
 	h.db.Raw(`INSERT INTO riwayat_jabatan (pegawai_id, jabatan_id, jenis, mulai, selesai) VALUES (?, ?, 'plt', current_date - 30, current_date + 30) RETURNING id`,
 		peg, jab).Scan(&riwayat)
 	end := url.Values{"berakhir": {time.Now().Format(time.DateOnly)}}
+	var unit int64
+	h.db.Raw(`SELECT u.id FROM unit_kerja u JOIN opd o ON o.id = u.opd_id WHERE o.kode = 'BKPSDM' ORDER BY u.id LIMIT 1`).Scan(&unit)
+	if unit == 0 {
+		h.db.Raw(`INSERT INTO unit_kerja (opd_id, kode, nama) SELECT id, 'IDOR-BKPSDM', 'Bidang Uji' FROM opd WHERE kode = 'BKPSDM' RETURNING id`).Scan(&unit)
+	}
 	return []idorCase{
 		{"admin_opd ends another OPD's Plt", auth.RoleAdminOPD, http.MethodPost, "/pegawai/" + itoa(peg) + "/penugasan/" + itoa(riwayat) + "/akhiri", end},
+		{"admin_opd opens another OPD's unit form", auth.RoleAdminOPD, http.MethodGet, "/unit/" + itoa(unit) + "/ubah", nil},
+		{"admin_opd renames another OPD's unit", auth.RoleAdminOPD, http.MethodPost, "/unit/" + itoa(unit), url.Values{"kode": {"DIAMBIL"}, "nama": {"Diambil"}}},
 	}
 }
 

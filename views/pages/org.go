@@ -126,6 +126,14 @@ type OPDTreeView struct {
 	Units2   []Option
 }
 
+// UnitFormView is the edit page of a unit kerja.
+type UnitFormView struct {
+	Unit    org.UnitKerja
+	OPD     org.OPD
+	Form    OrgForm
+	Parents []Option // the agency's other units
+}
+
 // OPDFormView is the create/edit agency page.
 type OPDFormView struct {
 	ID   int64
