@@ -2,6 +2,7 @@ package kinerja
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -166,14 +167,12 @@ func (s *Store) ownEditableSKP(ctx context.Context, tx *gorm.DB, a Actor, skpID 
 	return k, nil
 }
 
-// AddRHK adds a planned result with its first indicator to the actor's plan.
-func (s *Store) AddRHK(ctx context.Context, a Actor, skpID int64, in RHKInput) (int64, error) {
-	ve := &apperr.ValidationError{}
-	uraian := strings.TrimSpace(in.Uraian)
+// parseRHK checks the RHK's own fields (the indicator is checked apart).
+func parseRHK(in RHKInput, ve *apperr.ValidationError) (uraian string, atasanRHK int64) {
+	uraian = strings.TrimSpace(in.Uraian)
 	if msg := checkText(uraian, 1000); msg != "" {
 		ve.Add("uraian", "Uraian RHK "+msg)
 	}
-	var atasanRHK int64
 	if v := strings.TrimSpace(in.RHKAtasanID); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -181,6 +180,29 @@ func (s *Store) AddRHK(ctx context.Context, a Actor, skpID int64, in RHKInput) (
 		}
 		atasanRHK = n
 	}
+	return uraian, atasanRHK
+}
+
+// checkAtasanRHK refuses a cascading reference outside the supervisor's plan of the same year.
+func checkAtasanRHK(tx *gorm.DB, k SKP, atasanRHK int64) error {
+	if atasanRHK == 0 {
+		return nil
+	}
+	var n int64
+	if err := tx.Raw(`SELECT count(*) FROM rhk r JOIN skp k ON k.id = r.skp_id WHERE r.id = ? AND k.pegawai_id = ? AND k.tahun = ?`,
+		atasanRHK, k.PenilaiID, k.Tahun).Scan(&n).Error; err != nil {
+		return err
+	}
+	if n != 1 {
+		return apperr.Invalid("rhk_atasan_id", "RHK atasan harus dari SKP atasan langsung Anda pada tahun yang sama.")
+	}
+	return nil
+}
+
+// AddRHK adds a planned result with its first indicator to the actor's plan.
+func (s *Store) AddRHK(ctx context.Context, a Actor, skpID int64, in RHKInput) (int64, error) {
+	ve := &apperr.ValidationError{}
+	uraian, atasanRHK := parseRHK(in, ve)
 	ind := in.Indikator.parse(ve)
 	if err := ve.OrNil(); err != nil {
 		return 0, err
@@ -191,15 +213,8 @@ func (s *Store) AddRHK(ctx context.Context, a Actor, skpID int64, in RHKInput) (
 		if err != nil {
 			return err
 		}
-		if atasanRHK != 0 {
-			var n int64
-			if err := tx.Raw(`SELECT count(*) FROM rhk r JOIN skp k ON k.id = r.skp_id WHERE r.id = ? AND k.pegawai_id = ? AND k.tahun = ?`,
-				atasanRHK, k.PenilaiID, k.Tahun).Scan(&n).Error; err != nil {
-				return err
-			}
-			if n != 1 {
-				return apperr.Invalid("rhk_atasan_id", "RHK atasan harus dari SKP atasan langsung Anda pada tahun yang sama.")
-			}
+		if err := checkAtasanRHK(tx, k, atasanRHK); err != nil {
+			return err
 		}
 		if err := tx.Raw(`INSERT INTO rhk (skp_id, uraian, rhk_atasan_id) VALUES (?, ?, NULLIF(?, 0)) RETURNING id`, skpID, uraian, atasanRHK).Scan(&id).Error; err != nil {
 			return err
@@ -211,6 +226,160 @@ func (s *Store) AddRHK(ctx context.Context, a Actor, skpID int64, in RHKInput) (
 		return record(ctx, tx, a, "kinerja.rhk_tambah", "skp", skpID, map[string]any{"rhk_id": id, "rhk_atasan_id": atasanRHK})
 	})
 	return id, err
+}
+
+// rhkOf reads an RHK of the given plan; an RHK of another plan is not found.
+// The path names both, so the lookup comes before the owner check.
+func rhkOf(ctx context.Context, tx *gorm.DB, skpID, rhkID int64) (RHK, error) {
+	var r RHK
+	if err := tx.WithContext(ctx).Raw(`SELECT id, skp_id, uraian, rhk_atasan_id FROM rhk WHERE id = ? AND skp_id = ?`, rhkID, skpID).Scan(&r).Error; err != nil {
+		return r, err
+	}
+	if r.ID == 0 {
+		return r, apperr.ErrNotFound
+	}
+	return r, nil
+}
+
+// UpdateRHK changes an RHK's text and cascading reference while the plan is
+// draft or returned. Its indicators are changed one by one.
+func (s *Store) UpdateRHK(ctx context.Context, a Actor, skpID, rhkID int64, in RHKInput) error {
+	ve := &apperr.ValidationError{}
+	uraian, atasanRHK := parseRHK(in, ve)
+	if err := ve.OrNil(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := rhkOf(ctx, tx, skpID, rhkID)
+		if err != nil {
+			return err
+		}
+		k, err := s.ownEditableSKP(ctx, tx, a, skpID)
+		if err != nil {
+			return err
+		}
+		var oldAtasan int64
+		if old.RHKAtasanID != nil {
+			oldAtasan = *old.RHKAtasanID
+		}
+		if old.Uraian == uraian && oldAtasan == atasanRHK {
+			return apperr.New(apperr.ErrConflict, "Tidak ada perubahan pada RHK ini.")
+		}
+		if atasanRHK != oldAtasan {
+			if err := checkAtasanRHK(tx, k, atasanRHK); err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`UPDATE rhk SET uraian = ?, rhk_atasan_id = NULLIF(?, 0) WHERE id = ?`, uraian, atasanRHK, rhkID).Error; err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "kinerja.rhk_ubah", "skp", skpID, map[string]any{"rhk_id": rhkID, "uraian_lama": old.Uraian,
+			"rhk_atasan_id": []int64{oldAtasan, atasanRHK}})
+	})
+}
+
+// DeleteRHK removes an RHK and its indicators while the plan is draft or
+// returned. An RHK that aktivitas, a monthly realisation or a
+// subordinate's RHK refer to stays: deleting it would orphan that work.
+func (s *Store) DeleteRHK(ctx context.Context, a Actor, skpID, rhkID int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := rhkOf(ctx, tx, skpID, rhkID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.ownEditableSKP(ctx, tx, a, skpID); err != nil {
+			return err
+		}
+		// Locked after the plan (the order every SKP write takes): an
+		// aktivitas being logged against this RHK either commits first and is
+		// counted below, or waits and then fails on its foreign key.
+		if err := tx.Exec(`SELECT id FROM rhk WHERE id = ? FOR UPDATE`, rhkID).Error; err != nil {
+			return err
+		}
+		var used struct {
+			Aktivitas int64 `gorm:"column:aktivitas"`
+			Realisasi int64 `gorm:"column:realisasi"`
+			Bawahan   int64 `gorm:"column:bawahan"`
+		}
+		if err := tx.Raw(`SELECT (SELECT count(*) FROM aktivitas WHERE rhk_id = ?) AS aktivitas,
+       (SELECT count(*) FROM penilaian_realisasi WHERE rhk_id = ?) AS realisasi,
+       (SELECT count(*) FROM rhk WHERE rhk_atasan_id = ?) AS bawahan`, rhkID, rhkID, rhkID).Scan(&used).Error; err != nil {
+			return err
+		}
+		switch {
+		case used.Aktivitas > 0:
+			return apperr.New(apperr.ErrConflict, fmt.Sprintf("RHK ini tidak dapat dihapus karena dipakai oleh %d aktivitas. Ubah uraiannya, atau pindahkan aktivitas itu ke RHK lain lebih dahulu.", used.Aktivitas))
+		case used.Realisasi > 0:
+			return apperr.New(apperr.ErrConflict, "RHK ini tidak dapat dihapus karena sudah dipakai dalam penilaian bulanan.")
+		case used.Bawahan > 0:
+			return apperr.New(apperr.ErrConflict, fmt.Sprintf("RHK ini tidak dapat dihapus karena didukung oleh %d RHK bawahan.", used.Bawahan))
+		}
+		if err := tx.Exec(`DELETE FROM rhk_indikator WHERE rhk_id = ?`, rhkID).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM rhk WHERE id = ?`, rhkID).Error; err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "kinerja.rhk_hapus", "skp", skpID, map[string]any{"rhk_id": rhkID, "uraian": old.Uraian})
+	})
+}
+
+// indikatorOf reads an indicator of the given plan; another plan's is not found.
+func indikatorOf(ctx context.Context, tx *gorm.DB, skpID, indID int64) (Indikator, error) {
+	var in Indikator
+	if err := tx.WithContext(ctx).Raw(`SELECT i.id, i.rhk_id, i.aspek, i.uraian, i.target, i.satuan FROM rhk_indikator i JOIN rhk r ON r.id = i.rhk_id
+WHERE i.id = ? AND r.skp_id = ?`, indID, skpID).Scan(&in).Error; err != nil {
+		return in, err
+	}
+	if in.ID == 0 {
+		return in, apperr.ErrNotFound
+	}
+	return in, nil
+}
+
+// UpdateIndikator changes an indicator while the plan is draft or returned.
+func (s *Store) UpdateIndikator(ctx context.Context, a Actor, skpID, indID int64, in IndikatorInput) error {
+	ve := &apperr.ValidationError{}
+	ind := in.parse(ve)
+	if err := ve.OrNil(); err != nil {
+		return err
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := indikatorOf(ctx, tx, skpID, indID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.ownEditableSKP(ctx, tx, a, skpID); err != nil {
+			return err
+		}
+		if old.Aspek == ind.Aspek && old.Uraian == ind.Uraian && old.Target == ind.Target && old.Satuan == ind.Satuan {
+			return apperr.New(apperr.ErrConflict, "Tidak ada perubahan pada indikator ini.")
+		}
+		if err := tx.Exec(`UPDATE rhk_indikator SET aspek = ?, uraian = ?, target = ?, satuan = ? WHERE id = ?`,
+			string(ind.Aspek), ind.Uraian, ind.Target, ind.Satuan, indID).Error; err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "kinerja.indikator_ubah", "skp", skpID, map[string]any{"indikator_id": indID, "rhk_id": old.RHKID,
+			"target": []int{old.Target, ind.Target}, "aspek": []string{string(old.Aspek), string(ind.Aspek)}})
+	})
+}
+
+// DeleteIndikator removes an indicator while the plan is draft or returned.
+// An RHK left without indicators stops the plan's submission, which says so.
+func (s *Store) DeleteIndikator(ctx context.Context, a Actor, skpID, indID int64) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		old, err := indikatorOf(ctx, tx, skpID, indID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.ownEditableSKP(ctx, tx, a, skpID); err != nil {
+			return err
+		}
+		if err := tx.Exec(`DELETE FROM rhk_indikator WHERE id = ?`, indID).Error; err != nil {
+			return err
+		}
+		return record(ctx, tx, a, "kinerja.indikator_hapus", "skp", skpID, map[string]any{"indikator_id": indID, "rhk_id": old.RHKID, "uraian": old.Uraian})
+	})
 }
 
 // AddIndikator adds an indicator to an RHK of the actor's plan.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -137,21 +138,39 @@ func closingDay(ctx context.Context, db *gorm.DB) (int, error) {
 	return d, nil
 }
 
-// SetClosingDay changes the closing day (superadmin).
+// ParseClosingDay reads a closing day as typed in the settings form.
+func ParseClosingDay(v string) (int, error) {
+	d, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || d < 1 || d > 28 {
+		// 28 is the last day every month has, so the rule means the same in February.
+		return 0, apperr.Invalid("hari", "Tanggal penutupan harus bilangan bulat 1 sampai 28 (tanggal yang ada di setiap bulan).")
+	}
+	return d, nil
+}
+
+// SetClosingDay changes the closing day (superadmin). Setting the value it
+// already has is a conflict, so a repeated form post is not a silent no-op.
 func (s *Store) SetClosingDay(ctx context.Context, a Actor, day int) error {
 	if a.Role != auth.RoleSuperadmin {
 		return errScope
 	}
-	if day < 1 || day > 28 {
-		return apperr.Invalid("hari", "Tanggal penutupan harus 1 sampai 28.")
+	if _, err := ParseClosingDay(strconv.Itoa(day)); err != nil {
+		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var old string
+		if err := tx.Raw(`SELECT nilai FROM pengaturan WHERE kunci = ? FOR UPDATE`, SettingClosingDay).Scan(&old).Error; err != nil {
+			return err
+		}
+		if old == strconv.Itoa(day) {
+			return apperr.New(apperr.ErrConflict, fmt.Sprintf("Tanggal penutupan sudah %d; tidak ada yang diubah.", day))
+		}
 		if err := tx.Exec(`INSERT INTO pengaturan (kunci, nilai) VALUES (?, ?) ON CONFLICT (kunci) DO UPDATE SET nilai = EXCLUDED.nilai, updated_at = now()`,
 			SettingClosingDay, strconv.Itoa(day)).Error; err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, Action: "kinerja.ubah_penutupan", ObjectType: "pengaturan",
-			ObjectID: SettingClosingDay, IP: a.IP, Detail: map[string]any{"hari": day}})
+			ObjectID: SettingClosingDay, IP: a.IP, Detail: map[string]any{"hari": day, "sebelumnya": old}})
 	})
 }
 

@@ -278,3 +278,49 @@ func (s *Store) Assign(ctx context.Context, sc Scope, a Actor, pegawaiID int64, 
 		return audit.Record(ctx, tx, a.entry(action, "pegawai", p.ID, detail))
 	})
 }
+
+// EndActing ends a Plt/Plh assignment early: on day berakhir (inclusive),
+// not before it started and not after the end it already has. From the next
+// day the supervisor derivation no longer sees the acting holder.
+func (s *Store) EndActing(ctx context.Context, sc Scope, a Actor, pegawaiID, riwayatID int64, berakhir string) error {
+	p, err := s.GetPegawai(ctx, sc, pegawaiID)
+	if err != nil {
+		return err
+	}
+	end, ok := ParseDate(berakhir)
+	if !ok {
+		return apperr.Invalid("berakhir", "Isi tanggal berakhir yang valid (TTTT-BB-HH).")
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var r RiwayatJabatan
+		if err := tx.Raw(`SELECT * FROM riwayat_jabatan WHERE id = ? AND pegawai_id = ? FOR UPDATE`, riwayatID, p.ID).Scan(&r).Error; err != nil {
+			return err
+		}
+		if r.ID == 0 {
+			return notFound("riwayat_jabatan", riwayatID)
+		}
+		if r.Jenis != Plt && r.Jenis != Plh {
+			return apperr.New(apperr.ErrConflict, "Hanya penugasan Plt/Plh yang dapat diakhiri di sini; jabatan definitif berakhir lewat mutasi.")
+		}
+		if end.Before(r.Mulai) {
+			return apperr.Invalid("berakhir", "Tanggal berakhir tidak boleh sebelum tanggal mulai penugasan ("+r.Mulai.Format("02-01-2006")+").")
+		}
+		if r.Selesai != nil {
+			switch {
+			case end.Equal(*r.Selesai):
+				return apperr.New(apperr.ErrConflict, "Penugasan ini sudah berakhir pada "+end.Format("02-01-2006")+"; tidak ada yang diubah.")
+			case end.After(*r.Selesai):
+				return apperr.Invalid("berakhir", "Tanggal berakhir harus sebelum tanggal selesai sekarang ("+r.Selesai.Format("02-01-2006")+"); untuk memperpanjang, buat penugasan baru.")
+			}
+		}
+		if err := tx.Exec(`UPDATE riwayat_jabatan SET selesai = ? WHERE id = ?`, end, r.ID).Error; err != nil {
+			return err
+		}
+		old := ""
+		if r.Selesai != nil {
+			old = r.Selesai.Format(time.DateOnly)
+		}
+		return audit.Record(ctx, tx, a.entry("org.penugasan_akhiri", "pegawai", p.ID, map[string]any{"nip": p.NIP, "riwayat_id": r.ID,
+			"jenis": string(r.Jenis), "jabatan_id": r.JabatanID, "selesai_lama": old, "selesai": end.Format(time.DateOnly)}))
+	})
+}

@@ -157,3 +157,88 @@ func (s *Server) kinerjaSKPDecide(c echo.Context, agree bool) error {
 	}
 	return redirectWith(c, "/kinerja/skp", "skp_kembalikan")
 }
+
+// skpAndChild reads the plan id and the RHK or indicator id from the path.
+func skpAndChild(c echo.Context, child string) (int64, int64, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return 0, 0, err
+	}
+	cid, err := pathID(c, child)
+	return id, cid, err
+}
+
+// renderSKPEdit shows the plan again with one edit form's messages.
+func (s *Server) renderSKPEdit(c echo.Context, id int64, v pages.KinerjaSKPView) error {
+	ctx := c.Request().Context()
+	k, a := s.kinerja(), actor(c)
+	skp, err := k.GetSKP(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	v.SKP, v.Own = skp, skp.PegawaiID == a.PegawaiID
+	if v.Own && skp.Status.Editable() {
+		if v.AtasanRHK, err = k.SupervisorRHK(ctx, skp); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusUnprocessableEntity, pages.KinerjaSKPPage(s.chrome(c, "SKP"), v))
+}
+
+// kinerjaRHKUpdate changes an RHK's text and cascading reference.
+func (s *Server) kinerjaRHKUpdate(c echo.Context) error {
+	id, rhk, err := skpAndChild(c, "rhk")
+	if err != nil {
+		return err
+	}
+	in := kinerja.RHKInput{Uraian: c.FormValue("uraian"), RHKAtasanID: c.FormValue("rhk_atasan_id")}
+	err = s.kinerja().UpdateRHK(c.Request().Context(), actor(c), id, rhk, in)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKPEdit(c, id, pages.KinerjaSKPView{Edit: pages.EditTarget{RHKID: rhk}, EditErrors: fe, EditRHK: in})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "skp_ubah")
+}
+
+// kinerjaRHKDelete removes an RHK that nothing refers to yet.
+func (s *Server) kinerjaRHKDelete(c echo.Context) error {
+	id, rhk, err := skpAndChild(c, "rhk")
+	if err != nil {
+		return err
+	}
+	if err := s.kinerja().DeleteRHK(c.Request().Context(), actor(c), id, rhk); err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "rhk_hapus")
+}
+
+// kinerjaIndikatorUpdate changes an indicator.
+func (s *Server) kinerjaIndikatorUpdate(c echo.Context) error {
+	id, ind, err := skpAndChild(c, "indikator")
+	if err != nil {
+		return err
+	}
+	in := indikatorInput(c)
+	err = s.kinerja().UpdateIndikator(c.Request().Context(), actor(c), id, ind, in)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderSKPEdit(c, id, pages.KinerjaSKPView{Edit: pages.EditTarget{IndikatorID: ind}, EditErrors: fe, EditInd: in})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "skp_ubah")
+}
+
+// kinerjaIndikatorDelete removes an indicator.
+func (s *Server) kinerjaIndikatorDelete(c echo.Context) error {
+	id, ind, err := skpAndChild(c, "indikator")
+	if err != nil {
+		return err
+	}
+	if err := s.kinerja().DeleteIndikator(c.Request().Context(), actor(c), id, ind); err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/skp/"+itoa(id), "indikator_hapus")
+}

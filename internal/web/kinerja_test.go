@@ -40,8 +40,8 @@ SELECT nip FROM u`, hash).Scan(&nip).Error; err != nil || nip == "" {
 
 // demoIDs are the demo pegawai's kinerja rows.
 type demoIDs struct {
-	pegawai, skp, rhk, approved, submitted, returned, penilaian int64
-	versi                                                       int
+	pegawai, skp, rhk, indikator, approved, submitted, returned, penilaian int64
+	versi                                                                  int
 }
 
 func (h *harness) demoKinerja() demoIDs {
@@ -50,6 +50,7 @@ func (h *harness) demoKinerja() demoIDs {
 	h.db.Raw(`SELECT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id WHERE j.kode = 'DINKES-09'`).Scan(&d.pegawai)
 	h.db.Raw(`SELECT id FROM skp WHERE pegawai_id = ?`, d.pegawai).Scan(&d.skp)
 	h.db.Raw(`SELECT min(id) FROM rhk WHERE skp_id = ?`, d.skp).Scan(&d.rhk)
+	h.db.Raw(`SELECT min(id) FROM rhk_indikator WHERE rhk_id = ?`, d.rhk).Scan(&d.indikator)
 	h.db.Raw(`SELECT min(id) FROM aktivitas WHERE pegawai_id = ? AND status = 'approved'`, d.pegawai).Scan(&d.approved)
 	h.db.Raw(`SELECT min(id) FROM aktivitas WHERE pegawai_id = ? AND status = 'submitted'`, d.pegawai).Scan(&d.submitted)
 	h.db.Raw(`SELECT min(id) FROM aktivitas WHERE pegawai_id = ? AND status = 'returned'`, d.pegawai).Scan(&d.returned)
@@ -84,6 +85,10 @@ func TestKinerjaOtherOPDAtasanIsRefused(t *testing.T) {
 		{"GET", "/kinerja/skp/" + id(d.skp), nil},
 		{"POST", "/kinerja/skp/" + id(d.skp) + "/rhk", url.Values{"uraian": {"x"}, "aspek": {"kuantitas"}, "indikator": {"x"}, "target": {"1"}, "satuan": {"x"}}},
 		{"POST", "/kinerja/skp/" + id(d.skp) + "/indikator", url.Values{"rhk_id": {id(d.rhk)}, "aspek": {"kuantitas"}, "indikator": {"x"}, "target": {"1"}, "satuan": {"x"}}},
+		{"POST", "/kinerja/skp/" + id(d.skp) + "/rhk/" + id(d.rhk), url.Values{"uraian": {"x"}}},
+		{"POST", "/kinerja/skp/" + id(d.skp) + "/rhk/" + id(d.rhk) + "/hapus", url.Values{}},
+		{"POST", "/kinerja/skp/" + id(d.skp) + "/indikator/" + id(d.indikator), url.Values{"aspek": {"kuantitas"}, "indikator": {"x"}, "target": {"1"}, "satuan": {"x"}}},
+		{"POST", "/kinerja/skp/" + id(d.skp) + "/indikator/" + id(d.indikator) + "/hapus", url.Values{}},
 		{"POST", "/kinerja/skp/ajukan", url.Values{"id": {id(d.skp)}}},
 		{"POST", "/kinerja/skp/" + id(d.skp) + "/setujui", url.Values{}},
 		{"POST", "/kinerja/skp/" + id(d.skp) + "/kembalikan", url.Values{"catatan": {"x"}}},

@@ -124,3 +124,65 @@ func (s *Server) opdUpdate(c echo.Context) error {
 	}
 	return s.opdSave(c, id)
 }
+
+// unitFormView is the unit edit page's data for a unit in scope.
+func (s *Server) unitFormView(c echo.Context, id int64) (pages.UnitFormView, error) {
+	ctx := c.Request().Context()
+	u, err := s.org.UnitInScope(ctx, orgScope(principal(c)), id)
+	if err != nil {
+		return pages.UnitFormView{}, err
+	}
+	v := pages.UnitFormView{Unit: u}
+	if v.OPD, err = s.org.GetOPD(ctx, u.OPDID); err != nil {
+		return v, err
+	}
+	units, err := s.org.ListUnits(ctx, u.OPDID)
+	if err != nil {
+		return v, err
+	}
+	for _, o := range units {
+		if o.ID != u.ID {
+			v.Parents = append(v.Parents, pages.Option{Value: itoa(o.ID), Label: o.Kode + " · " + o.Nama})
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) unitEdit(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.unitFormView(c, id)
+	if err != nil {
+		return err
+	}
+	parent := ""
+	if v.Unit.ParentID != nil {
+		parent = itoa(*v.Unit.ParentID)
+	}
+	v.Form = pages.OrgForm{Values: map[string]string{"kode": v.Unit.Kode, "nama": v.Unit.Nama, "parent_id": parent}}
+	return s.render(c, http.StatusOK, pages.UnitFormPage(s.chrome(c, "Ubah unit kerja"), v))
+}
+
+func (s *Server) unitUpdate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	in := org.UnitInput{Kode: c.FormValue("kode"), Nama: c.FormValue("nama"), ParentID: formID(c, "parent_id")}
+	u, err := s.org.UpdateUnit(c.Request().Context(), orgScope(principal(c)), orgActor(c), id, in)
+	if fields, ok := fieldErrors(err); ok {
+		v, err := s.unitFormView(c, id)
+		if err != nil {
+			return err
+		}
+		v.Form = formValues(c, "kode", "nama", "parent_id")
+		v.Form.Errors = fields
+		return s.render(c, http.StatusUnprocessableEntity, pages.UnitFormPage(s.chrome(c, "Ubah unit kerja"), v))
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/opd/"+itoa(u.OPDID), "unit_diubah")
+}

@@ -100,7 +100,7 @@ func (s *Server) pegawaiDetailView(c echo.Context, id int64) (pages.PegawaiDetai
 	if err != nil {
 		return pages.PegawaiDetailView{}, err
 	}
-	v := pages.PegawaiDetailView{D: d, CanEdit: canEditOrg(p), CanAccount: p.Active.Role == auth.RoleSuperadmin,
+	v := pages.PegawaiDetailView{D: d, CanEdit: canEditOrg(p), CanAccount: p.Active.Role == auth.RoleSuperadmin, Today: s.today(),
 		Assign: pages.OrgForm{Values: map[string]string{"jenis": "definitif", "mulai": s.today().Format("2006-01-02")}}}
 	if v.CanEdit {
 		if v.Jabatan, err = s.jabatanOptions(c, sc, 0); err != nil {
@@ -186,6 +186,32 @@ func (s *Server) pegawaiAssign(c echo.Context) error {
 		return err
 	}
 	return redirectWith(c, "/pegawai/"+itoa(id), "penugasan")
+}
+
+// pegawaiEndActing ends a Plt/Plh assignment early.
+func (s *Server) pegawaiEndActing(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	rid, err := pathID(c, "riwayat")
+	if err != nil {
+		return err
+	}
+	err = s.org.EndActing(c.Request().Context(), orgScope(principal(c)), orgActor(c), id, rid, c.FormValue("berakhir"))
+	if fields, ok := fieldErrors(err); ok {
+		v, err := s.pegawaiDetailView(c, id)
+		if err != nil {
+			return err
+		}
+		v.EndID, v.End = rid, formValues(c, "berakhir")
+		v.End.Errors = fields
+		return s.render(c, http.StatusUnprocessableEntity, pages.PegawaiDetailPage(s.chrome(c, v.D.Pegawai.Nama), v))
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/pegawai/"+itoa(id), "penugasan_akhiri")
 }
 
 // pegawaiCreateAkun makes a login for the employee and shows its temporary

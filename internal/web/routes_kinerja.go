@@ -41,6 +41,10 @@ func (s *Server) kinerjaRoutes() []Route {
 		{http.MethodGet, "/kinerja/skp/:id", logging, s.kinerjaSKPShow},
 		{http.MethodPost, "/kinerja/skp/:id/rhk", logging, s.kinerjaRHKAdd},
 		{http.MethodPost, "/kinerja/skp/:id/indikator", logging, s.kinerjaIndikatorAdd},
+		{http.MethodPost, "/kinerja/skp/:id/rhk/:rhk", logging, s.kinerjaRHKUpdate},
+		{http.MethodPost, "/kinerja/skp/:id/rhk/:rhk/hapus", logging, s.kinerjaRHKDelete},
+		{http.MethodPost, "/kinerja/skp/:id/indikator/:indikator", logging, s.kinerjaIndikatorUpdate},
+		{http.MethodPost, "/kinerja/skp/:id/indikator/:indikator/hapus", logging, s.kinerjaIndikatorDelete},
 		{http.MethodPost, "/kinerja/skp/:id/setujui", atasan, s.kinerjaSKPAgree},
 		{http.MethodPost, "/kinerja/skp/:id/kembalikan", atasan, s.kinerjaSKPReturn},
 
@@ -52,6 +56,8 @@ func (s *Server) kinerjaRoutes() []Route {
 
 		{http.MethodGet, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopenPage},
 		{http.MethodPost, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopen},
+		{http.MethodGet, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsPage},
+		{http.MethodPost, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsSave},
 
 		{http.MethodGet, "/api/v1/aktivitas", logging, s.apiAktivitasList},
 		{http.MethodPost, "/api/v1/aktivitas", logging, s.apiAktivitasCreate},
@@ -71,6 +77,8 @@ func kinerjaNav(r auth.Role) []layout.NavItem {
 			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}}
 	case auth.RoleVerifikator:
 		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}}
+	case auth.RoleSuperadmin:
+		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}}
 	}
 	return nil
 }
@@ -85,12 +93,15 @@ var kinerjaFlashes = map[string]string{
 	"tinjau_sebagian":   "Sebagian aktivitas dilewati karena sudah ditinjau atau baru diubah pegawai; periksa kembali.",
 	"skp_buat":          "SKP dibuat. Tambahkan RHK dan indikatornya.",
 	"skp_ubah":          "SKP diperbarui.",
+	"rhk_hapus":         "RHK dan indikatornya dihapus.",
+	"indikator_hapus":   "Indikator dihapus.",
 	"skp_ajukan":        "SKP diajukan ke atasan.",
 	"skp_setujui":       "SKP disetujui.",
 	"skp_kembalikan":    "SKP dikembalikan dengan catatan.",
 	"penilaian_ajukan":  "Penilaian bulan ini diajukan ke atasan.",
 	"penilaian_nilai":   "Penilaian disimpan.",
 	"bulan_dibuka":      "Bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
+	"pengaturan_simpan": "Tanggal penutupan bulan disimpan.",
 }
 
 // kinerjaHome adds what waits in the kinerja area to a home page.

@@ -30,6 +30,7 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodGet, "/pegawai/:id/ubah", orgEditors, s.pegawaiEdit},
 		{http.MethodPost, "/pegawai/:id", orgEditors, s.pegawaiUpdate},
 		{http.MethodPost, "/pegawai/:id/penugasan", orgEditors, s.pegawaiAssign},
+		{http.MethodPost, "/pegawai/:id/penugasan/:riwayat/akhiri", orgEditors, s.pegawaiEndActing},
 		{http.MethodPost, "/pegawai/:id/akun", orgSuper, s.pegawaiCreateAkun},
 
 		{http.MethodGet, "/jabatan", orgReaders, s.jabatanList},
@@ -45,6 +46,8 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodGet, "/opd/:id/ubah", orgSuper, s.opdEdit},
 		{http.MethodPost, "/opd/:id", orgSuper, s.opdUpdate},
 		{http.MethodPost, "/opd/:id/unit", orgEditors, s.unitCreate},
+		{http.MethodGet, "/unit/:id/ubah", orgEditors, s.unitEdit},
+		{http.MethodPost, "/unit/:id", orgEditors, s.unitUpdate},
 
 		{http.MethodGet, "/impor", orgEditors, s.imporPage},
 		{http.MethodGet, "/impor/templat/:jenis", orgEditors, s.imporTemplate},
@@ -81,9 +84,11 @@ func orgNav(r auth.Role) []layout.NavItem {
 var orgFlashes = map[string]string{
 	"pegawai_disimpan": "Data pegawai telah disimpan.",
 	"penugasan":        "Penugasan telah disimpan dan dicatat di riwayat jabatan.",
+	"penugasan_akhiri": "Penugasan Plt/Plh telah diakhiri; atasan langsung bawahannya menyesuaikan mulai hari berikutnya.",
 	"jabatan_disimpan": "Jabatan telah disimpan.",
 	"opd_disimpan":     "OPD telah disimpan.",
 	"unit_disimpan":    "Unit kerja telah ditambahkan.",
+	"unit_diubah":      "Unit kerja telah diubah.",
 	"peran_diberi":     "Peran telah diberikan.",
 	"peran_dicabut":    "Peran telah dicabut.",
 	"akun_nonaktif":    "Akun dinonaktifkan; semua sesinya telah berakhir.",

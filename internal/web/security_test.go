@@ -511,12 +511,61 @@ func idorCases(h *harness) []idorCase {
 	var bkpsdm int64
 	h.db.Raw(`SELECT id FROM opd WHERE kode = 'BKPSDM'`).Scan(&bkpsdm)
 	other := login(h.t, auth.RoleSuperadmin).NIP
-	return []idorCase{
+	cases := []idorCase{
 		// security: an admin_opd of DINKES cannot make itself admin of BKPSDM.
 		{"admin_opd to another OPD", auth.RoleAdminOPD, http.MethodPost, "/peran", url.Values{"peran": {"admin_opd:" + itoa(bkpsdm)}}},
 		{"pegawai to superadmin", auth.RolePegawai, http.MethodPost, "/peran", url.Values{"peran": {"superadmin"}}},
 		{"pegawai reads another's audit trail", auth.RolePegawai, http.MethodGet, "/audit?nip=" + other, nil},
 		// org, kinerja, attendance and tpp: add "/pegawai/<other OPD's id>" and the like here.
+	}
+	cases = append(cases, kinerjaRound2IDOR(h)...)
+	return append(cases, orgRound2IDOR(h)...)
+}
+
+// orgRound2IDOR: the demo admin_opd (DINKES) reaches for BKPSDM's
+// assignments and units.
+func orgRound2IDOR(h *harness) []idorCase {
+	peg, _ := h.bkpsdmPegawai()
+	var jab, riwayat int64
+	h.db.Raw(`SELECT j.id FROM jabatan j JOIN opd o ON o.id = j.opd_id WHERE o.kode = 'BKPSDM' ORDER BY j.id LIMIT 1`).Scan(&jab)
+	h.db.Raw(`INSERT INTO riwayat_jabatan (pegawai_id, jabatan_id, jenis, mulai, selesai) VALUES (?, ?, 'plt', current_date - 30, current_date + 30) RETURNING id`,
+		peg, jab).Scan(&riwayat)
+	end := url.Values{"berakhir": {time.Now().Format(time.DateOnly)}}
+	var unit int64
+	h.db.Raw(`SELECT u.id FROM unit_kerja u JOIN opd o ON o.id = u.opd_id WHERE o.kode = 'BKPSDM' ORDER BY u.id LIMIT 1`).Scan(&unit)
+	if unit == 0 {
+		h.db.Raw(`INSERT INTO unit_kerja (opd_id, kode, nama) SELECT id, 'IDOR-BKPSDM', 'Bidang Uji' FROM opd WHERE kode = 'BKPSDM' RETURNING id`).Scan(&unit)
+	}
+	return []idorCase{
+		{"admin_opd ends another OPD's Plt", auth.RoleAdminOPD, http.MethodPost, "/pegawai/" + itoa(peg) + "/penugasan/" + itoa(riwayat) + "/akhiri", end},
+		{"admin_opd opens another OPD's unit form", auth.RoleAdminOPD, http.MethodGet, "/unit/" + itoa(unit) + "/ubah", nil},
+		{"admin_opd renames another OPD's unit", auth.RoleAdminOPD, http.MethodPost, "/unit/" + itoa(unit), url.Values{"kode": {"DIAMBIL"}, "nama": {"Diambil"}}},
+	}
+}
+
+// kinerjaRound2IDOR: the demo pegawai reaches for their atasan's plan
+// through the RHK and indicator edit and delete routes.
+func kinerjaRound2IDOR(h *harness) []idorCase {
+	var x struct {
+		SKP int64 `gorm:"column:skp"`
+		RHK int64 `gorm:"column:rhk"`
+		Ind int64 `gorm:"column:ind"`
+	}
+	h.db.Raw(`SELECT k.id AS skp, r.id AS rhk, i.id AS ind FROM skp k JOIN rhk r ON r.skp_id = k.id JOIN rhk_indikator i ON i.rhk_id = r.id
+JOIN users u ON u.pegawai_id = k.pegawai_id WHERE u.nip = ? ORDER BY r.id, i.id LIMIT 1`, login(h.t, auth.RoleAtasan).NIP).Scan(&x)
+	if x.Ind == 0 {
+		h.t.Fatal("no plan of the demo atasan")
+	}
+	// Make it editable, so only the owner check stands in the way.
+	h.db.Exec(`UPDATE skp SET status = 'draft' WHERE id = ?`, x.SKP)
+	skp, rhk, ind := "/kinerja/skp/"+itoa(x.SKP), "/rhk/"+itoa(x.RHK), "/indikator/"+itoa(x.Ind)
+	indForm := url.Values{"aspek": {"waktu"}, "indikator": {"diubah"}, "target": {"3"}, "satuan": {"bulan"}}
+	return []idorCase{
+		{"pegawai edits the atasan's RHK", auth.RolePegawai, http.MethodPost, skp + rhk, url.Values{"uraian": {"diubah"}}},
+		{"pegawai deletes the atasan's RHK", auth.RolePegawai, http.MethodPost, skp + rhk + "/hapus", nil},
+		{"pegawai edits the atasan's indicator", auth.RolePegawai, http.MethodPost, skp + ind, indForm},
+		{"pegawai deletes the atasan's indicator", auth.RolePegawai, http.MethodPost, skp + ind + "/hapus", nil},
+		{"RHK under the pegawai's own plan id", auth.RolePegawai, http.MethodPost, "/kinerja/skp/1" + rhk + "/hapus", nil},
 	}
 }
 

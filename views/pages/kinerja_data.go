@@ -52,6 +52,31 @@ type KinerjaSKPView struct {
 	AtasanRHK []kinerja.RHK
 	RHKInput  kinerja.RHKInput
 	Errors    map[string]string
+	// Edit names the RHK or indicator whose edit form came back with
+	// EditErrors, so only that form shows them (and opens).
+	Edit       EditTarget
+	EditErrors map[string]string
+	EditRHK    kinerja.RHKInput
+	EditInd    kinerja.IndikatorInput
+}
+
+// EditTarget is the RHK or indicator an edit form was posted for.
+type EditTarget struct {
+	RHKID, IndikatorID int64
+}
+
+// RHKValues is an RHK's current values for its edit form.
+func RHKValues(r kinerja.RHK) kinerja.RHKInput {
+	in := kinerja.RHKInput{Uraian: r.Uraian}
+	if r.RHKAtasanID != nil {
+		in.RHKAtasanID = ID(*r.RHKAtasanID)
+	}
+	return in
+}
+
+// IndikatorValues is an indicator's current values for its edit form.
+func IndikatorValues(i kinerja.Indikator) kinerja.IndikatorInput {
+	return kinerja.IndikatorInput{Aspek: string(i.Aspek), Uraian: i.Uraian, Target: strconv.Itoa(i.Target), Satuan: i.Satuan}
 }
 
 // KinerjaPenilaianView is one monthly rating, as the employee submits it or
@@ -140,3 +165,10 @@ func ItemValue(a kinerja.Aktivitas) string {
 
 // ID formats an id for URLs and element ids.
 func ID(id int64) string { return strconv.FormatInt(id, 10) }
+
+// KinerjaPengaturan is the superadmin's kinerja settings form.
+type KinerjaPengaturan struct {
+	Hari    string // as typed
+	Current int    // the closing day in force
+	Errors  map[string]string
+}

@@ -3,6 +3,7 @@ package pages
 import (
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/ekinerja/ekinerja/internal/org"
 )
@@ -72,6 +73,23 @@ type PegawaiDetailView struct {
 	Jabatan    []Option
 	Assign     OrgForm
 	TempPass   string // shown once after creating an account
+	Today      time.Time
+	// EndID is the Plt/Plh assignment whose end form came back with End's errors.
+	EndID int64
+	End   OrgForm
+}
+
+// CanEnd reports whether an assignment is an acting one that has not ended before today.
+func (v PegawaiDetailView) CanEnd(r org.Penugasan) bool {
+	return v.CanEdit && (r.Jenis == string(org.Plt) || r.Jenis == string(org.Plh)) && (r.Selesai == nil || !r.Selesai.Before(v.Today))
+}
+
+// EndValue is the date the end form of an assignment shows: what was typed, or today.
+func (v PegawaiDetailView) EndValue(id int64) string {
+	if id == v.EndID {
+		return v.End.Values["berakhir"]
+	}
+	return v.Today.Format("2006-01-02")
 }
 
 // JabatanList is the position list page.
@@ -106,6 +124,14 @@ type OPDTreeView struct {
 	CanAdmin bool
 	UnitForm OrgForm
 	Units2   []Option
+}
+
+// UnitFormView is the edit page of a unit kerja.
+type UnitFormView struct {
+	Unit    org.UnitKerja
+	OPD     org.OPD
+	Form    OrgForm
+	Parents []Option // the agency's other units
 }
 
 // OPDFormView is the create/edit agency page.
