@@ -33,6 +33,10 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodPost, "/presensi/libur/hapus", Only(auth.RoleSuperadmin), s.attendanceHolidayDelete},
 		{http.MethodGet, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceSchedulesPage},
 		{http.MethodPost, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceScheduleAssign},
+		{http.MethodGet, "/presensi/jadwal/baru", Only(auth.RoleSuperadmin), s.attendanceScheduleNew},
+		{http.MethodPost, "/presensi/jadwal/baru", Only(auth.RoleSuperadmin), s.attendanceScheduleCreate},
+		{http.MethodGet, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleEdit},
+		{http.MethodPost, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleUpdate},
 		{http.MethodGet, "/api/v1/presensi/rekap", opdWide, s.apiAttendanceRecap},
 	}
 }
@@ -64,6 +68,8 @@ var attendanceFlashes = map[string]string{
 	"libur-disimpan":    "Hari libur disimpan.",
 	"libur-dihapus":     "Hari libur dihapus.",
 	"jadwal-ditetapkan": "Jadwal kerja ditetapkan.",
+	"jadwal-dibuat":     "Jadwal kerja baru disimpan.",
+	"jadwal-diubah":     "Perubahan jadwal kerja disimpan dan dicatat di log audit.",
 }
 
 // attendanceHome adds what waits in the attendance area to a home page.

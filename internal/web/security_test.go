@@ -511,13 +511,21 @@ func idorCases(h *harness) []idorCase {
 	var bkpsdm int64
 	h.db.Raw(`SELECT id FROM opd WHERE kode = 'BKPSDM'`).Scan(&bkpsdm)
 	other := login(h.t, auth.RoleSuperadmin).NIP
-	return []idorCase{
+	cases := []idorCase{
 		// security: an admin_opd of DINKES cannot make itself admin of BKPSDM.
 		{"admin_opd to another OPD", auth.RoleAdminOPD, http.MethodPost, "/peran", url.Values{"peran": {"admin_opd:" + itoa(bkpsdm)}}},
 		{"pegawai to superadmin", auth.RolePegawai, http.MethodPost, "/peran", url.Values{"peran": {"superadmin"}}},
 		{"pegawai reads another's audit trail", auth.RolePegawai, http.MethodGet, "/audit?nip=" + other, nil},
 		// org, kinerja, attendance and tpp: add "/pegawai/<other OPD's id>" and the like here.
 	}
+	// attendance (second round): schedules are the superadmin's alone.
+	five := h.count(`SELECT id FROM jadwal_kerja WHERE kode = '5HK'`)
+	cases = append(cases,
+		idorCase{"admin_opd edits a schedule", auth.RoleAdminOPD, http.MethodPost, "/presensi/jadwal/" + itoa(five) + "/ubah",
+			url.Values{"nama": {"Diubah"}, "mulai_1": {"08:00"}, "selesai_1": {"12:00"}}},
+		idorCase{"verifikator reads a schedule's edit form", auth.RoleVerifikator, http.MethodGet, "/presensi/jadwal/" + itoa(five) + "/ubah", nil},
+	)
+	return cases
 }
 
 func TestIDORAcrossEmployeesAndOPDs(t *testing.T) {
