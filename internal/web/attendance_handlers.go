@@ -472,3 +472,28 @@ func (s *Server) attendanceScheduleUpdate(c echo.Context) error {
 	}
 	return redirectWith(c, "/presensi/jadwal", "jadwal-diubah")
 }
+
+// attendanceImportHistory lists past imports: the admin_opd's own OPD, or
+// any OPD (or all) for the verifikator and superadmin.
+func (s *Server) attendanceImportHistory(c echo.Context) error {
+	ctx, p := c.Request().Context(), principal(c)
+	var asked int64
+	if v := c.QueryParam("opd"); v != "" {
+		var err error
+		if asked, err = strconv.ParseInt(v, 10, 64); err != nil || asked <= 0 {
+			return apperr.ErrNotFound
+		}
+	}
+	st := s.attendance()
+	v := pages.AttendanceImportHistoryView{OPDID: asked}
+	var err error
+	if v.Batches, err = st.ImportHistory(ctx, p, asked); err != nil {
+		return err
+	}
+	if p.Active.Role != auth.RoleAdminOPD {
+		if v.OPDs, err = st.OPDs(ctx); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, pages.AttendanceImportHistory(s.chrome(c, "Riwayat Impor Presensi"), v))
+}

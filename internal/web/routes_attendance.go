@@ -37,6 +37,7 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodPost, "/presensi/jadwal/baru", Only(auth.RoleSuperadmin), s.attendanceScheduleCreate},
 		{http.MethodGet, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleEdit},
 		{http.MethodPost, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleUpdate},
+		{http.MethodGet, "/presensi/impor/riwayat", opdWide, s.attendanceImportHistory},
 		{http.MethodGet, "/api/v1/presensi/rekap", opdWide, s.apiAttendanceRecap},
 	}
 }
@@ -50,10 +51,12 @@ func attendanceNav(r auth.Role) []layout.NavItem {
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Presensi"}, {Href: "/presensi/impor", Label: "Impor Presensi"},
 			{Href: "/presensi/cuti", Label: "Cuti/DL"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
 	case auth.RoleVerifikator:
-		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"}}
+		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
+			{Href: "/presensi/impor/riwayat", Label: "Riwayat Impor"}}
 	case auth.RoleSuperadmin:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
-			{Href: "/presensi/libur", Label: "Hari Libur"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
+			{Href: "/presensi/libur", Label: "Hari Libur"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"},
+			{Href: "/presensi/impor/riwayat", Label: "Riwayat Impor"}}
 	}
 	return nil
 }

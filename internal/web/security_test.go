@@ -524,6 +524,7 @@ func idorCases(h *harness) []idorCase {
 		idorCase{"admin_opd edits a schedule", auth.RoleAdminOPD, http.MethodPost, "/presensi/jadwal/" + itoa(five) + "/ubah",
 			url.Values{"nama": {"Diubah"}, "mulai_1": {"08:00"}, "selesai_1": {"12:00"}}},
 		idorCase{"verifikator reads a schedule's edit form", auth.RoleVerifikator, http.MethodGet, "/presensi/jadwal/" + itoa(five) + "/ubah", nil},
+		idorCase{"admin_opd reads another OPD's import history", auth.RoleAdminOPD, http.MethodGet, "/presensi/impor/riwayat?opd=" + itoa(bkpsdm), nil},
 	)
 	return cases
 }

@@ -207,3 +207,10 @@ func (v AttendanceScheduleFormView) Action() string {
 	}
 	return "/presensi/jadwal/" + strconv.FormatInt(v.ID, 10) + "/ubah"
 }
+
+// AttendanceImportHistoryView is the list of past fingerprint imports.
+type AttendanceImportHistoryView struct {
+	OPDID   int64     // the OPD shown; 0 for all (verifikator, superadmin)
+	OPDs    []org.OPD // picker for verifikator/superadmin; empty for admin_opd
+	Batches []attendance.ImportBatch
+}
