@@ -497,3 +497,15 @@ func (s *Server) attendanceImportHistory(c echo.Context) error {
 	}
 	return s.render(c, http.StatusOK, pages.AttendanceImportHistory(s.chrome(c, "Riwayat Impor Presensi"), v))
 }
+
+// attendanceLeaveCancel withdraws the person's own request still waiting.
+func (s *Server) attendanceLeaveCancel(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.attendance().CancelLeave(c.Request().Context(), principal(c), c.RealIP(), id); err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/cuti", "cuti-dibatalkan")
+}

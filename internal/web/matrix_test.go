@@ -63,6 +63,7 @@ var policy = map[string][]auth.Role{
 	"GET /presensi/jadwal/:id/ubah":  superOnly,
 	"POST /presensi/jadwal/:id/ubah": superOnly,
 	"GET /presensi/impor/riwayat":    {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
+	"POST /presensi/cuti/:id/batal":  {auth.RolePegawai, auth.RoleAtasan},
 	// --- end attendance ---
 	// org area (issue 3): readers = admin_opd, verifikator, superadmin;
 	// editors = admin_opd, superadmin. The OPD scope is tested in org_test.go.

@@ -174,6 +174,8 @@ func leaveStatusClass(s string) string {
 		return "badge ok"
 	case "ditolak":
 		return "badge err"
+	case "dibatalkan":
+		return "badge"
 	}
 	return "badge warn"
 }
