@@ -301,7 +301,7 @@ func AttendanceImport(c layout.Chrome, v AttendanceImportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\"> <label for=\"berkas\">Berkas CSV</label> <input id=\"berkas\" name=\"berkas\" type=\"file\" accept=\".csv,text/csv\" required> <label><input type=\"checkbox\" name=\"lewati\" value=\"1\"> Lewati baris yang salah (impor baris yang benar saja)</label> <button type=\"submit\" class=\"btn\">Impor</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "\"> <label for=\"berkas\">Berkas CSV</label> <input id=\"berkas\" name=\"berkas\" type=\"file\" accept=\".csv,text/csv\" required> <label><input type=\"checkbox\" name=\"lewati\" value=\"1\"> Lewati baris yang salah (impor baris yang benar saja)</label> <button type=\"submit\" class=\"btn\" id=\"kirim-impor\">Impor</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
