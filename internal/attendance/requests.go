@@ -160,6 +160,8 @@ const (
 	LeaveDiajukan  LeaveStatus = "diajukan"
 	LeaveDisetujui LeaveStatus = "disetujui"
 	LeaveDitolak   LeaveStatus = "ditolak"
+	// LeaveDibatalkan is a request its employee withdrew before the decision.
+	LeaveDibatalkan LeaveStatus = "dibatalkan"
 )
 
 // ExcuseKinds lists the leave and DL kinds in form order.
@@ -276,7 +278,7 @@ func (s *Store) RequestLeave(ctx context.Context, p *auth.Principal, ip string, 
 			return err
 		}
 		var n int64
-		if err := tx.Raw(`SELECT count(*) FROM cuti WHERE pegawai_id = ? AND status <> 'ditolak' AND mulai <= ?::date AND selesai >= ?::date`,
+		if err := tx.Raw(`SELECT count(*) FROM cuti WHERE pegawai_id = ? AND status IN ('diajukan', 'disetujui') AND mulai <= ?::date AND selesai >= ?::date`,
 			ref.ID, sqlDate(selesai), sqlDate(mulai)).Scan(&n).Error; err != nil {
 			return err
 		}
@@ -338,6 +340,38 @@ func (s *Store) DecideLeave(ctx context.Context, p *auth.Principal, ip string, l
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, IP: ip, Action: "presensi.cuti_" + string(status),
 			ObjectType: "cuti", ObjectID: fmt.Sprint(l.ID), Detail: map[string]any{"pegawai_id": l.PegawaiID, "alasan": alasan}})
+	})
+}
+
+// CancelLeave withdraws the person's own request while it still waits for
+// the atasan (pegawai or atasan acting for themself). Someone else's request
+// is ErrNotFound, as if it did not exist; a decided or already cancelled one
+// is ErrConflict. Audited.
+func (s *Store) CancelLeave(ctx context.Context, p *auth.Principal, ip string, leaveID int64) error {
+	if p.Active.Role != auth.RolePegawai && p.Active.Role != auth.RoleAtasan {
+		return apperr.ErrForbidden
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var l Leave
+		if err := tx.Raw(`SELECT id, pegawai_id, jenis, mulai, selesai, status FROM cuti WHERE id = ? FOR UPDATE`, leaveID).Scan(&l).Error; err != nil {
+			return err
+		}
+		if l.ID == 0 || l.PegawaiID != p.PegawaiID {
+			return fmt.Errorf("leave %d: %w", leaveID, apperr.ErrNotFound)
+		}
+		switch LeaveStatus(l.Status) {
+		case LeaveDiajukan:
+		case LeaveDibatalkan:
+			return apperr.New(apperr.ErrConflict, "Pengajuan ini sudah dibatalkan.")
+		default:
+			return apperr.New(apperr.ErrConflict, "Pengajuan ini sudah diputus atasan dan tidak dapat dibatalkan.")
+		}
+		if err := tx.Exec(`UPDATE cuti SET status = 'dibatalkan', dibatalkan_at = now() WHERE id = ?`, l.ID).Error; err != nil {
+			return fmt.Errorf("cancel leave: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, IP: ip, Action: "presensi.cuti_batal",
+			ObjectType: "cuti", ObjectID: fmt.Sprint(l.ID),
+			Detail: map[string]any{"jenis": l.Jenis, "mulai": l.Mulai.Format(time.DateOnly), "selesai": l.Selesai.Format(time.DateOnly)}})
 	})
 }
 

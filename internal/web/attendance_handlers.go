@@ -372,6 +372,7 @@ func (s *Server) renderSchedules(c echo.Context, status int, form attendance.Sch
 		return err
 	}
 	if p.Active.Role == auth.RoleSuperadmin {
+		v.CanEdit = true
 		if v.OPDs, err = st.OPDs(ctx); err != nil {
 			return err
 		}
@@ -396,4 +397,115 @@ func (s *Server) attendanceScheduleAssign(c echo.Context) error {
 		return err
 	}
 	return redirectWith(c, "/presensi/jadwal", "jadwal-ditetapkan")
+}
+
+// scheduleForm reads the schedule form: kode, nama and per weekday
+// mulai_<d>/selesai_<d> (d as time.Weekday, Sunday 0).
+func scheduleForm(c echo.Context) attendance.ScheduleForm {
+	f := attendance.ScheduleForm{Kode: c.FormValue("kode"), Nama: c.FormValue("nama")}
+	for d := range 7 {
+		f.Start[d] = c.FormValue("mulai_" + strconv.Itoa(d))
+		f.End[d] = c.FormValue("selesai_" + strconv.Itoa(d))
+	}
+	return f
+}
+
+func (s *Server) renderScheduleForm(c echo.Context, status int, id int64, form attendance.ScheduleForm, errs map[string]string) error {
+	title := "Jadwal Kerja Baru"
+	if id != 0 {
+		title = "Ubah Jadwal Kerja"
+	}
+	return s.render(c, status, pages.AttendanceScheduleForm(s.chrome(c, title),
+		pages.AttendanceScheduleFormView{ID: id, Form: form, Errors: errs}))
+}
+
+// attendanceScheduleNew is the empty form for a new weekly schedule.
+func (s *Server) attendanceScheduleNew(c echo.Context) error {
+	return s.renderScheduleForm(c, http.StatusOK, 0, attendance.ScheduleForm{}, nil)
+}
+
+// attendanceScheduleCreate stores a new weekly schedule.
+func (s *Server) attendanceScheduleCreate(c echo.Context) error {
+	f := scheduleForm(c)
+	_, err := s.attendance().SaveSchedule(c.Request().Context(), principal(c), c.RealIP(), 0, f)
+	if errs, ok := fieldErrors(err); ok {
+		return s.renderScheduleForm(c, http.StatusUnprocessableEntity, 0, f, errs)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/jadwal", "jadwal-dibuat")
+}
+
+// attendanceScheduleEdit is the edit form of a stored schedule.
+func (s *Server) attendanceScheduleEdit(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	j, err := s.attendance().Schedule(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderScheduleForm(c, http.StatusOK, id, attendance.FormOf(j), nil)
+}
+
+// attendanceScheduleUpdate stores the edit of a schedule.
+func (s *Server) attendanceScheduleUpdate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	st := s.attendance()
+	j, err := st.Schedule(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	f := scheduleForm(c)
+	f.Kode = j.Kode // the code does not change
+	_, err = st.SaveSchedule(c.Request().Context(), principal(c), c.RealIP(), id, f)
+	if errs, ok := fieldErrors(err); ok {
+		return s.renderScheduleForm(c, http.StatusUnprocessableEntity, id, f, errs)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/jadwal", "jadwal-diubah")
+}
+
+// attendanceImportHistory lists past imports: the admin_opd's own OPD, or
+// any OPD (or all) for the verifikator and superadmin.
+func (s *Server) attendanceImportHistory(c echo.Context) error {
+	ctx, p := c.Request().Context(), principal(c)
+	var asked int64
+	if v := c.QueryParam("opd"); v != "" {
+		var err error
+		if asked, err = strconv.ParseInt(v, 10, 64); err != nil || asked <= 0 {
+			return apperr.ErrNotFound
+		}
+	}
+	st := s.attendance()
+	v := pages.AttendanceImportHistoryView{OPDID: asked}
+	var err error
+	if v.Batches, err = st.ImportHistory(ctx, p, asked); err != nil {
+		return err
+	}
+	if p.Active.Role != auth.RoleAdminOPD {
+		if v.OPDs, err = st.OPDs(ctx); err != nil {
+			return err
+		}
+	}
+	return s.render(c, http.StatusOK, pages.AttendanceImportHistory(s.chrome(c, "Riwayat Impor Presensi"), v))
+}
+
+// attendanceLeaveCancel withdraws the person's own request still waiting.
+func (s *Server) attendanceLeaveCancel(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.attendance().CancelLeave(c.Request().Context(), principal(c), c.RealIP(), id); err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/cuti", "cuti-dibatalkan")
 }

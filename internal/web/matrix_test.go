@@ -57,6 +57,13 @@ var policy = map[string][]auth.Role{
 	"GET /presensi/jadwal":               {auth.RoleAdminOPD, auth.RoleSuperadmin},
 	"POST /presensi/jadwal":              {auth.RoleAdminOPD, auth.RoleSuperadmin},
 	"GET /api/v1/presensi/rekap":         {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
+	// attendance, second round: schedule editing, import history, leave cancel
+	"GET /presensi/jadwal/baru":      superOnly,
+	"POST /presensi/jadwal/baru":     superOnly,
+	"GET /presensi/jadwal/:id/ubah":  superOnly,
+	"POST /presensi/jadwal/:id/ubah": superOnly,
+	"GET /presensi/impor/riwayat":    {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
+	"POST /presensi/cuti/:id/batal":  {auth.RolePegawai, auth.RoleAtasan},
 	// --- end attendance ---
 	// org area (issue 3): readers = admin_opd, verifikator, superadmin;
 	// editors = admin_opd, superadmin. The OPD scope is tested in org_test.go.

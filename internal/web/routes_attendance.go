@@ -26,6 +26,7 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodGet, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeavePage},
 		{http.MethodPost, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeaveRequest},
 		{http.MethodPost, "/presensi/cuti/:id/putus", Only(auth.RoleAtasan), s.attendanceLeaveDecide},
+		{http.MethodPost, "/presensi/cuti/:id/batal", Only(auth.RolePegawai, auth.RoleAtasan), s.attendanceLeaveCancel},
 		{http.MethodGet, "/presensi/hukdis", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.attendanceSanctionsPage},
 		{http.MethodPost, "/presensi/hukdis", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.attendanceSanctionRecord},
 		{http.MethodGet, "/presensi/libur", Only(auth.RoleSuperadmin), s.attendanceHolidaysPage},
@@ -33,6 +34,11 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodPost, "/presensi/libur/hapus", Only(auth.RoleSuperadmin), s.attendanceHolidayDelete},
 		{http.MethodGet, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceSchedulesPage},
 		{http.MethodPost, "/presensi/jadwal", Only(auth.RoleAdminOPD, auth.RoleSuperadmin), s.attendanceScheduleAssign},
+		{http.MethodGet, "/presensi/jadwal/baru", Only(auth.RoleSuperadmin), s.attendanceScheduleNew},
+		{http.MethodPost, "/presensi/jadwal/baru", Only(auth.RoleSuperadmin), s.attendanceScheduleCreate},
+		{http.MethodGet, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleEdit},
+		{http.MethodPost, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleUpdate},
+		{http.MethodGet, "/presensi/impor/riwayat", opdWide, s.attendanceImportHistory},
 		{http.MethodGet, "/api/v1/presensi/rekap", opdWide, s.apiAttendanceRecap},
 	}
 }
@@ -46,10 +52,12 @@ func attendanceNav(r auth.Role) []layout.NavItem {
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Presensi"}, {Href: "/presensi/impor", Label: "Impor Presensi"},
 			{Href: "/presensi/cuti", Label: "Cuti/DL"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
 	case auth.RoleVerifikator:
-		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"}}
+		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
+			{Href: "/presensi/impor/riwayat", Label: "Riwayat Impor"}}
 	case auth.RoleSuperadmin:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
-			{Href: "/presensi/libur", Label: "Hari Libur"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
+			{Href: "/presensi/libur", Label: "Hari Libur"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"},
+			{Href: "/presensi/impor/riwayat", Label: "Riwayat Impor"}}
 	}
 	return nil
 }
@@ -60,10 +68,13 @@ var attendanceFlashes = map[string]string{
 	"cuti-diajukan":     "Pengajuan cuti/DL dikirim ke atasan langsung.",
 	"cuti-disetujui":    "Pengajuan disetujui.",
 	"cuti-ditolak":      "Pengajuan ditolak.",
+	"cuti-dibatalkan":   "Pengajuan dibatalkan.",
 	"hukdis-dicatat":    "Hukuman disiplin dicatat.",
 	"libur-disimpan":    "Hari libur disimpan.",
 	"libur-dihapus":     "Hari libur dihapus.",
 	"jadwal-ditetapkan": "Jadwal kerja ditetapkan.",
+	"jadwal-dibuat":     "Jadwal kerja baru disimpan.",
+	"jadwal-diubah":     "Perubahan jadwal kerja disimpan dan dicatat di log audit.",
 }
 
 // attendanceHome adds what waits in the attendance area to a home page.

@@ -518,6 +518,25 @@ func idorCases(h *harness) []idorCase {
 		{"pegawai reads another's audit trail", auth.RolePegawai, http.MethodGet, "/audit?nip=" + other, nil},
 		// org, kinerja, attendance and tpp: add "/pegawai/<other OPD's id>" and the like here.
 	}
+	// attendance (second round): schedules are the superadmin's alone.
+	five := h.count(`SELECT id FROM jadwal_kerja WHERE kode = '5HK'`)
+	cases = append(cases,
+		idorCase{"admin_opd edits a schedule", auth.RoleAdminOPD, http.MethodPost, "/presensi/jadwal/" + itoa(five) + "/ubah",
+			url.Values{"nama": {"Diubah"}, "mulai_1": {"08:00"}, "selesai_1": {"12:00"}}},
+		idorCase{"verifikator reads a schedule's edit form", auth.RoleVerifikator, http.MethodGet, "/presensi/jadwal/" + itoa(five) + "/ubah", nil},
+		idorCase{"admin_opd reads another OPD's import history", auth.RoleAdminOPD, http.MethodGet, "/presensi/impor/riwayat?opd=" + itoa(bkpsdm), nil},
+	)
+	// attendance: a pegawai cannot cancel another employee's leave request.
+	var leaveID int64
+	h.db.Raw(`INSERT INTO cuti (pegawai_id, jenis, mulai, selesai, diajukan_oleh)
+SELECT p.id, 'tahunan', '2026-12-14', '2026-12-14', u.id FROM pegawai p JOIN opd o ON o.id = p.opd_id, users u
+WHERE o.kode = 'BKPSDM' AND u.nip = ? ORDER BY p.id LIMIT 1 RETURNING id`, other).Scan(&leaveID)
+	if leaveID == 0 {
+		h.t.Fatal("no leave request for the IDOR case")
+	}
+	cases = append(cases,
+		idorCase{"pegawai cancels another's leave", auth.RolePegawai, http.MethodPost, "/presensi/cuti/" + itoa(leaveID) + "/batal", nil},
+		idorCase{"atasan cancels another's leave", auth.RoleAtasan, http.MethodPost, "/presensi/cuti/" + itoa(leaveID) + "/batal", nil})
 	cases = append(cases, kinerjaRound2IDOR(h)...)
 	return append(cases, orgRound2IDOR(h)...)
 }

@@ -174,6 +174,8 @@ func leaveStatusClass(s string) string {
 		return "badge ok"
 	case "ditolak":
 		return "badge err"
+	case "dibatalkan":
+		return "badge"
 	}
 	return "badge warn"
 }
@@ -188,6 +190,29 @@ type AttendanceScheduleView struct {
 	Schedules   []attendance.JadwalKerja
 	Assignments []attendance.ScheduleAssignment
 	OPDs        []org.OPD // superadmin's picker; empty for admin_opd (own OPD)
+	CanEdit     bool      // superadmin: create and edit schedules
 	Form        attendance.ScheduleInput
 	Errors      map[string]string
+}
+
+// AttendanceScheduleFormView is the create/edit form of one weekly schedule.
+type AttendanceScheduleFormView struct {
+	ID     int64 // 0: a new schedule
+	Form   attendance.ScheduleForm
+	Errors map[string]string
+}
+
+// Action is where the form posts.
+func (v AttendanceScheduleFormView) Action() string {
+	if v.ID == 0 {
+		return "/presensi/jadwal/baru"
+	}
+	return "/presensi/jadwal/" + strconv.FormatInt(v.ID, 10) + "/ubah"
+}
+
+// AttendanceImportHistoryView is the list of past fingerprint imports.
+type AttendanceImportHistoryView struct {
+	OPDID   int64     // the OPD shown; 0 for all (verifikator, superadmin)
+	OPDs    []org.OPD // picker for verifikator/superadmin; empty for admin_opd
+	Batches []attendance.ImportBatch
 }

@@ -765,7 +765,7 @@ func AttendanceEmployee(c layout.Chrome, v AttendanceEmployeeView) templ.Compone
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = leaveTable(v.M.Cuti, false, c.CSRF).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = leaveTable(v.M.Cuti, false, false, c.CSRF).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
