@@ -17,6 +17,19 @@ var (
 	ErrUnauthorized = errors.New("silakan masuk terlebih dahulu")
 )
 
+// ErrOutOfScope means the role may use this page or action, but not on this
+// record: another OPD's employee for an admin_opd, someone else's data for a
+// pegawai. It is a kind of ErrForbidden (403), with its own message, so a
+// person can tell "wrong role" from "not yours".
+var ErrOutOfScope error = scopeError{}
+
+type scopeError struct{}
+
+func (scopeError) Error() string { return "di luar lingkup wewenang" }
+
+// Is makes errors.Is(err, ErrForbidden) hold for ErrOutOfScope too.
+func (scopeError) Is(target error) bool { return target == ErrForbidden }
+
 // ValidationError carries one Bahasa Indonesia message per form field.
 type ValidationError struct {
 	Fields map[string]string

@@ -224,7 +224,7 @@ func (s *Store) RequestLeave(ctx context.Context, p *auth.Principal, ip string, 
 	switch p.Active.Role {
 	case auth.RolePegawai, auth.RoleAtasan:
 		if target != 0 && target != p.PegawaiID {
-			return 0, fmt.Errorf("leave for another employee: %w", apperr.ErrNotFound)
+			return 0, fmt.Errorf("leave for another employee: %w", apperr.ErrOutOfScope)
 		}
 		target = p.PegawaiID
 	case auth.RoleAdminOPD:
@@ -236,7 +236,7 @@ func (s *Store) RequestLeave(ctx context.Context, p *auth.Principal, ip string, 
 	}
 	ref, err := s.Pegawai(ctx, p, target)
 	if err != nil {
-		if errors.Is(err, apperr.ErrNotFound) && p.Active.Role == auth.RoleAdminOPD {
+		if (errors.Is(err, apperr.ErrNotFound) || errors.Is(err, apperr.ErrOutOfScope)) && p.Active.Role == auth.RoleAdminOPD {
 			return 0, apperr.Invalid("pegawai_id", "Pegawai tidak ditemukan di OPD ini.")
 		}
 		return 0, err

@@ -63,9 +63,9 @@ type PegawaiRef struct {
 	OPDNama string `gorm:"column:opd_nama"`
 }
 
-// Pegawai returns an employee if p may see their attendance, else an error
-// matching apperr.ErrNotFound: out of scope looks exactly like absent, so an
-// ID in a URL reveals nothing about other OPDs. Scope: pegawai self, atasan
+// Pegawai returns an employee if p may see their attendance. An unknown id
+// is ErrNotFound; an employee outside p's scope is ErrOutOfScope (403, as
+// issue 5 asks: another OPD's admin is refused, never shown data). Scope: pegawai self, atasan
 // self and direct subordinates, admin_opd its OPD, verifikator and superadmin all.
 func (s *Store) Pegawai(ctx context.Context, p *auth.Principal, pegawaiID int64) (PegawaiRef, error) {
 	var ref PegawaiRef
@@ -83,7 +83,7 @@ FROM pegawai p JOIN opd o ON o.id = p.opd_id WHERE p.id = ?`, pegawaiID).Scan(&r
 		return ref, err
 	}
 	if !ok {
-		return PegawaiRef{}, fmt.Errorf("pegawai %d out of scope of %s: %w", pegawaiID, p.Active.Role, apperr.ErrNotFound)
+		return PegawaiRef{}, fmt.Errorf("pegawai %d out of scope of %s: %w", pegawaiID, p.Active.Role, apperr.ErrOutOfScope)
 	}
 	return ref, nil
 }
@@ -110,14 +110,14 @@ func (s *Store) inScope(ctx context.Context, p *auth.Principal, ref PegawaiRef) 
 }
 
 // OPDOf resolves which OPD a request may look at: an admin_opd always its
-// own (asking for another is ErrNotFound), verifikator and superadmin the one
+// own (asking for another is ErrOutOfScope), verifikator and superadmin the one
 // asked for. Other roles have no OPD-wide view.
 func (s *Store) OPDOf(ctx context.Context, p *auth.Principal, asked int64) (org.OPD, error) {
 	id := asked
 	switch p.Active.Role {
 	case auth.RoleAdminOPD:
 		if asked != 0 && asked != p.Active.OPDID {
-			return org.OPD{}, fmt.Errorf("opd %d for admin of %d: %w", asked, p.Active.OPDID, apperr.ErrNotFound)
+			return org.OPD{}, fmt.Errorf("opd %d for admin of %d: %w", asked, p.Active.OPDID, apperr.ErrOutOfScope)
 		}
 		id = p.Active.OPDID
 	case auth.RoleVerifikator, auth.RoleSuperadmin:

@@ -421,11 +421,11 @@ func TestScope(t *testing.T) {
 		{auth.RoleVerifikator, bkpsdmPeg, true},
 	} {
 		_, err := f.s.Pegawai(f.ctx, f.pr[c.role], c.id)
-		if (err == nil) != c.ok || (err != nil && !errors.Is(err, apperr.ErrNotFound)) {
+		if (err == nil) != c.ok || (err != nil && !errors.Is(err, apperr.ErrOutOfScope)) {
 			t.Errorf("%s sees %d: err %v, want ok=%v", c.role, c.id, err, c.ok)
 		}
 	}
-	if _, err := f.s.OPDOf(f.ctx, f.pr[auth.RoleAdminOPD], f.opdID["BKPSDM"]); !errors.Is(err, apperr.ErrNotFound) {
+	if _, err := f.s.OPDOf(f.ctx, f.pr[auth.RoleAdminOPD], f.opdID["BKPSDM"]); !errors.Is(err, apperr.ErrOutOfScope) {
 		t.Errorf("admin_opd opened another OPD: %v", err)
 	}
 	// A correction whose time out falls before the imported time in is refused
@@ -438,7 +438,7 @@ func TestScope(t *testing.T) {
 	}
 	// A correction for another OPD's employee is refused.
 	err := f.s.Correct(f.ctx, f.pr[auth.RoleAdminOPD], "", bkpsdmPeg, CorrectionInput{Tanggal: "2026-10-01", Hadir: true, Alasan: "coba coba"})
-	if !errors.Is(err, apperr.ErrNotFound) {
+	if !errors.Is(err, apperr.ErrOutOfScope) {
 		t.Errorf("cross-OPD correction: %v", err)
 	}
 }

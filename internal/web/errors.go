@@ -34,6 +34,9 @@ func isUnavailable(err error) bool {
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to connect")
 }
 
+// outOfScopeMessage answers a request for a record outside the person's scope.
+const outOfScopeMessage = "Data ini di luar lingkup wewenang Anda (misalnya milik OPD atau pegawai lain)."
+
 // problem is what a person (or API client) is told about an error.
 type problem struct {
 	Status  int               `json:"status"`
@@ -56,6 +59,8 @@ func classify(err error) problem {
 		return p
 	case errors.Is(err, apperr.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
 		return problem{Status: http.StatusNotFound, Message: "Data yang Anda cari tidak ditemukan."}
+	case errors.Is(err, apperr.ErrOutOfScope):
+		return problem{Status: http.StatusForbidden, Message: outOfScopeMessage}
 	case errors.Is(err, apperr.ErrForbidden):
 		return problem{Status: http.StatusForbidden, Message: "Anda tidak berwenang membuka halaman atau melakukan tindakan ini."}
 	case errors.Is(err, apperr.ErrUnauthorized):
