@@ -18,10 +18,12 @@ type TPPMonthView struct {
 // TPPClaimView is one OPD's claim with its employees and the actions the
 // viewer may take.
 type TPPClaimView struct {
-	Claim      claim.Claim
-	Month      string
-	Rows       []claim.Row
-	Warnings   []string
+	Claim    claim.Claim
+	Month    string
+	Rows     []claim.Row
+	Warnings []string
+	// Run says whether the claim is being computed right now.
+	Run        claim.RunState
 	CanCompute bool
 	CanSubmit  bool
 	CanVerify  bool
