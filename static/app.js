@@ -21,3 +21,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+// tpp: a page that shows work still running (a claim being computed) reloads
+// itself every data-refresh seconds; without script the page offers a link.
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.querySelector("[data-refresh]");
+  if (!el) { return; }
+  var secs = parseInt(el.getAttribute("data-refresh"), 10);
+  if (secs > 0) { window.setTimeout(function () { window.location.reload(); }, secs * 1000); }
+});

@@ -77,6 +77,8 @@ func newHarnessEnv(t *testing.T, env map[string]string) *harness {
 		ts = httptest.NewTLSServer(srv.Handler())
 	}
 	t.Cleanup(ts.Close)
+	// Computations started by requests finish before the database goes.
+	t.Cleanup(srv.background.Wait)
 	return &harness{t: t, db: db, srv: srv, ts: ts, cfg: cfg}
 }
 

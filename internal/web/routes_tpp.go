@@ -59,15 +59,16 @@ func tppNav(r auth.Role) []layout.NavItem {
 
 // tppFlashes are the tpp area's flash messages.
 var tppFlashes = map[string]string{
-	"tpp-dihitung":     "Klaim TPP telah dihitung.",
-	"tpp-diajukan":     "Klaim TPP telah diajukan ke verifikator.",
-	"tpp-diverifikasi": "Klaim TPP telah diverifikasi.",
-	"tpp-dikembalikan": "Klaim TPP telah dikembalikan ke admin OPD.",
-	"tpp-disetujui":    "Klaim TPP telah disetujui dan dikunci.",
-	"tpp-dibayar":      "Klaim TPP telah ditandai dibayar.",
-	"tpp-dibuka":       "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
-	"tpp-aturan":       "Aturan TPP telah disimpan.",
-	"tpp-aturan-versi": "Aturan ini sudah dipakai klaim yang disetujui; perubahan disimpan sebagai versi baru.",
+	"tpp-dihitung":        "Klaim TPP telah dihitung.",
+	"tpp-sedang-dihitung": "Klaim TPP sedang dihitung; hasilnya tampil di halaman ini setelah selesai.",
+	"tpp-diajukan":        "Klaim TPP telah diajukan ke verifikator.",
+	"tpp-diverifikasi":    "Klaim TPP telah diverifikasi.",
+	"tpp-dikembalikan":    "Klaim TPP telah dikembalikan ke admin OPD.",
+	"tpp-disetujui":       "Klaim TPP telah disetujui dan dikunci.",
+	"tpp-dibayar":         "Klaim TPP telah ditandai dibayar.",
+	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
+	"tpp-aturan":          "Aturan TPP telah disimpan.",
+	"tpp-aturan-versi":    "Aturan ini sudah dipakai klaim yang disetujui; perubahan disimpan sebagai versi baru.",
 }
 
 // tppHome adds what waits in the tpp area to a home page.

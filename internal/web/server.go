@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -36,6 +37,11 @@ type Server struct {
 	echo    *echo.Echo
 	metrics *Metrics
 	tpp     *claim.Service
+	// computeWait is how long a compute request waits for its computation
+	// before showing the claim as "sedang dihitung"; background counts the
+	// computations still running, so shutdown can let them finish.
+	computeWait time.Duration
+	background  sync.WaitGroup
 }
 
 // Deps are the Server's collaborators, built in main.
@@ -60,7 +66,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s := &Server{cfg: d.Config, db: d.DB, log: d.Log, auth: d.Auth, org: org.NewStore(d.DB), assets: assets,
 		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(d.DB),
-		tpp: claim.NewService(d.DB, d.TPPKinerja, d.TPPAttendance)}
+		tpp: claim.NewService(d.DB, d.TPPKinerja, d.TPPAttendance), computeWait: 2 * time.Second}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Debug = false // never: debug mode leaks internals
@@ -150,10 +156,23 @@ func (s *Server) ListenAndServe(ctx context.Context) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		return err
 	}
+	s.waitBackground(sctx)
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// waitBackground waits for the computations started by requests, at most
+// until ctx ends; one cut off rolls back and its mark goes stale.
+func (s *Server) waitBackground(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.background.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("shutting down with TPP computations still running")
+	}
 }
 
 // recordForbidden writes an audit row for a refused request.

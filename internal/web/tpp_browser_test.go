@@ -87,3 +87,103 @@ func groupRupiah(n int64) string {
 	}
 	return b.String()
 }
+
+// TestBrowserTPPReturnResubmitReopen walks the claim's loops through the
+// pages: the verifikator returns it with a note, the admin OPD reads the
+// note, recomputes and submits again; the verifikator verifies and
+// approves, then reopens it with a reason, and the claim is a draft the
+// admin OPD can recompute. Every step leaves its audit row.
+func TestBrowserTPPReturnResubmitReopen(t *testing.T) {
+	th := newTPPHarness(t)
+	base := th.ts.URL
+	const note = "Data cuti sakit dr. Sari belum dilampirkan; lengkapi lalu hitung ulang."
+	const reason = "SK kenaikan kelas jabatan berlaku surut sejak Oktober 2026."
+
+	admin := newBrowser(t)
+	browserLogin(t, admin, base, auth.RoleAdminOPD)
+	step(t, admin,
+		chromedp.Navigate(base+"/tpp/klaim?bulan=2026-10"),
+		chromedp.WaitVisible(`button[data-hitung="DINKES"]`),
+		chromedp.Click(`button[data-hitung="DINKES"]`),
+		chromedp.WaitVisible("#btn-ajukan"),
+		chromedp.Click("#btn-ajukan"),
+		chromedp.WaitVisible(`#claim-status [data-status="submitted"]`),
+	)
+	claimURL := location(t, admin)
+
+	verif := newBrowser(t)
+	browserLogin(t, verif, base, auth.RoleVerifikator)
+	step(t, verif,
+		chromedp.Navigate(claimURL),
+		chromedp.WaitVisible("#catatan"),
+		chromedp.SendKeys("#catatan", note),
+		chromedp.Click("#btn-kembalikan"),
+		chromedp.WaitVisible(`#claim-status [data-status="returned"]`),
+	)
+
+	// The admin OPD sees the note, recomputes (still returned) and submits again.
+	step(t, admin, chromedp.Navigate(claimURL), chromedp.WaitVisible("#return-note"))
+	if got := text(t, admin, "#return-note"); got != note {
+		t.Fatalf("note shown %q", got)
+	}
+	step(t, admin,
+		chromedp.Click("#btn-hitung-ulang"),
+		chromedp.WaitVisible(`#claim-status [data-status="returned"]`),
+		chromedp.WaitVisible("#btn-ajukan"),
+	)
+	if got := text(t, admin, ".flash"); !strings.Contains(got, "telah dihitung") {
+		t.Fatalf("flash after recompute %q", got)
+	}
+	step(t, admin, chromedp.Click("#btn-ajukan"), chromedp.WaitVisible(`#claim-status [data-status="submitted"]`))
+
+	// Verify, approve, then reopen with a reason.
+	step(t, verif,
+		chromedp.Navigate(claimURL),
+		chromedp.WaitVisible("#btn-verifikasi"),
+		chromedp.Click("#btn-verifikasi"),
+		chromedp.WaitVisible("#btn-setujui"),
+		chromedp.Click("#btn-setujui"),
+		chromedp.WaitVisible(`#claim-status [data-status="approved"]`),
+		chromedp.WaitVisible("#alasan"),
+		chromedp.SendKeys("#alasan", reason),
+		chromedp.Click("#btn-buka"),
+		chromedp.WaitVisible(`#claim-status [data-status="draft"]`),
+	)
+	if got := text(t, verif, "#reopen-reason"); got != reason {
+		t.Fatalf("reopen reason shown %q", got)
+	}
+
+	// Back to a recomputable draft for the admin OPD, through the page.
+	step(t, admin,
+		chromedp.Navigate(claimURL),
+		chromedp.WaitVisible("#btn-hitung-ulang"),
+		chromedp.WaitVisible("#btn-ajukan"),
+		chromedp.Click("#btn-hitung-ulang"),
+		chromedp.WaitVisible(`#claim-status [data-status="draft"]`),
+	)
+	if got := text(t, admin, "#reopen-reason"); got != reason {
+		t.Fatalf("admin sees reopen reason %q", got)
+	}
+	id := th.count(`SELECT id FROM tpp_claim`)
+	for action, want := range map[string]int64{"tpp.hitung": 3, "tpp.ajukan": 2, "tpp.kembalikan": 1, "tpp.verifikasi": 1,
+		"tpp.setujui": 1, "tpp.buka_kembali": 1, "tpp.hitung_mulai": 3} {
+		if n := th.count(`SELECT count(*) FROM audit_log WHERE action = ? AND object_id = ?`, action, itoa(id)); n != want {
+			t.Errorf("%s audit rows = %d, want %d", action, n, want)
+		}
+	}
+	if th.count(`SELECT count(*) FROM audit_log WHERE action = 'tpp.buka_kembali' AND detail::jsonb->>'alasan' = ?`, reason) != 1 {
+		t.Error("reopen reason not in the audit row")
+	}
+}
+
+// location is the browser's current URL without the query (flash keys).
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	u, err := chromedp.Run(sctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.SplitN(u, "?", 2)[0]
+}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -67,11 +69,7 @@ func (s *Server) tppCompute(c echo.Context) error {
 	if err != nil || opd <= 0 {
 		return apperr.Invalid("opd_id", "OPD wajib dipilih")
 	}
-	cl, err := s.tpp.Compute(c.Request().Context(), tppActor(c), opd, p)
-	if err != nil {
-		return err
-	}
-	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", cl.ID), "tpp-dihitung")
+	return s.startCompute(c, opd, p)
 }
 
 func (s *Server) tppRecompute(c echo.Context) error {
@@ -79,16 +77,51 @@ func (s *Server) tppRecompute(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	a := tppActor(c)
-	cl, err := s.tpp.Get(ctx, a, id)
+	cl, err := s.tpp.Get(c.Request().Context(), tppActor(c), id)
 	if err != nil {
 		return err
 	}
-	if _, err := s.tpp.Compute(ctx, a, cl.OPDID, cl.Period()); err != nil {
+	return s.startCompute(c, cl.OPDID, cl.Period())
+}
+
+// startCompute marks the claim's computation running and runs it in the
+// background, so a large OPD does not hold the request: when it is done
+// within computeWait the claim page shows the result, otherwise it shows
+// "sedang dihitung" (from the mark in the database, so on every app server)
+// until it is. A computation already running answers 409.
+func (s *Server) startCompute(c echo.Context, opdID int64, p tpp.Period) error {
+	a := tppActor(c)
+	ctx := c.Request().Context()
+	run, err := s.tpp.BeginCompute(ctx, a, opdID, p)
+	if err != nil {
 		return err
 	}
-	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", id), "tpp-dihitung")
+	log := logger(c)
+	done := make(chan error, 1)
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		// The computation outlives the request, not the time limit.
+		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claim.ComputeTimeout)
+		defer cancel()
+		_, err := s.tpp.RunCompute(bctx, a, run)
+		if err != nil && !errors.Is(err, apperr.ErrConflict) {
+			log.Error("tpp compute", slog.Int64("claim", run.ClaimID), slog.String("error", err.Error()))
+		}
+		done <- err
+	}()
+	path := fmt.Sprintf("/tpp/klaim/%d", run.ClaimID)
+	t := time.NewTimer(s.computeWait)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			return err
+		}
+		return redirectWith(c, path, "tpp-dihitung")
+	case <-t.C:
+		return redirectWith(c, path, "tpp-sedang-dihitung")
+	}
 }
 
 // claimView builds the claim page for the viewer.
@@ -103,12 +136,16 @@ func (s *Server) claimView(c echo.Context, id int64) (pages.TPPClaimView, error)
 	if err != nil {
 		return pages.TPPClaimView{}, err
 	}
+	run, err := s.tpp.RunState(ctx, id)
+	if err != nil {
+		return pages.TPPClaimView{}, err
+	}
 	st, r := cl.Status, a.Role
 	admin, verif := r == auth.RoleAdminOPD, r == auth.RoleVerifikator
 	return pages.TPPClaimView{
-		Claim: cl, Month: monthText(cl.Period()), Rows: rows, Warnings: cl.Warnings(),
-		CanCompute: (admin || verif) && st.Recomputable(),
-		CanSubmit:  admin && st.Recomputable(),
+		Claim: cl, Month: monthText(cl.Period()), Rows: rows, Warnings: cl.Warnings(), Run: run,
+		CanCompute: (admin || verif) && st.Recomputable() && !run.Running,
+		CanSubmit:  admin && st.Recomputable() && !run.Running,
 		CanVerify:  verif && st == claim.StatusSubmitted,
 		CanReturn:  verif && (st == claim.StatusSubmitted || st == claim.StatusVerified),
 		CanApprove: verif && st == claim.StatusVerified,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -22,8 +23,13 @@ import (
 // by its JSON path ("disiplin.tl[1]"), which is also the key of
 // tpp.ValidationError, so a message lands next to its own field. The form is
 // built by walking the rule set's JSON in order, so a parameter added to
-// tpp.RuleSet appears on the form without a change here. Lists keep their
-// current length.
+// tpp.RuleSet appears on the form without a change here.
+//
+// The lists of ruleLists grow and shrink without script: each row has a
+// submit button name=hapus value=row and each list one name=tambah value=list;
+// their POST re-renders the form with the values typed so far and one row
+// more or less, and stores nothing. The current lengths travel in hidden
+// inputs "baris.<list>".
 
 var (
 	reIndex      = regexp.MustCompile(`\[(\d+)\]`)
@@ -54,6 +60,29 @@ var ruleLabels = map[string]string{
 func ruleLabel(path string) string {
 	if l, ok := ruleLabels[path]; ok {
 		return l
+	}
+	if l, ok := findList(path); ok {
+		return "Daftar " + l.label
+	}
+	if list, row, rest, ok := splitRow(path); ok {
+		l, _ := findList(list)
+		head := fmt.Sprintf("%s baris %d", strings.ToUpper(l.label[:1])+l.label[1:], row+1)
+		switch rest {
+		case "":
+			return fmt.Sprintf("%s bulan ke-%d: dibayar (%%)", strings.ToUpper(l.label[:1])+l.label[1:], row+1)
+		case ".min_days":
+			return head + ": dari hari ke-"
+		case ".max_days":
+			return head + ": sampai hari ke-"
+		case ".pay":
+			return head + ": dibayar (%)"
+		case ".from":
+			return head + ": dari golongan (1-17)"
+		case ".to":
+			return head + ": sampai golongan (1-17)"
+		case ".group":
+			return head + ": tarif golongan PNS (1-4)"
+		}
 	}
 	// Readable fallback from the path: "disiplin.tl[1]" -> "disiplin tl 2".
 	l := reIndex.ReplaceAllStringFunc(path, func(m string) string {
@@ -132,6 +161,9 @@ func walkJSON(b []byte) ([]leaf, error) {
 				_, err = dec.Token()
 				return err
 			case '[':
+				if !dec.More() { // an empty list still has a place on the form
+					out = append(out, leaf{path: path})
+				}
 				for i := 0; dec.More(); i++ {
 					if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
 						return err
@@ -175,6 +207,8 @@ func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
 			default:
 				f.Value = v.String()
 			}
+		case nil:
+			f.Kind = "kosong"
 		case bool:
 			f.Value = map[bool]string{true: "ya", false: "tidak"}[v]
 		case string:
@@ -185,7 +219,146 @@ func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
 		}
 		out = append(out, f)
 	}
+	markLists(out)
 	return out, nil
+}
+
+// ruleList is a list of the rule set that the form can grow and shrink.
+type ruleList struct {
+	path, label string
+	max         int
+}
+
+// ruleLists are the growable lists, with the most rows each may have.
+var ruleLists = []ruleList{
+	{"leave.sick", "cuti sakit", 31},
+	{"leave.besar", "cuti besar", 36},
+	{"leave.alasan_penting", "cuti alasan penting", 36},
+	{"leave.melahirkan", "cuti melahirkan", 36},
+	{"leave.melahirkan_anak_ketiga", "cuti melahirkan anak ketiga", 36},
+	{"pph21.pppk", "golongan PPPK", 17},
+}
+
+func findList(path string) (ruleList, bool) {
+	for _, l := range ruleLists {
+		if l.path == path {
+			return l, true
+		}
+	}
+	return ruleList{}, false
+}
+
+// listRows returns the number of rows of each growable list of rs.
+func listRows(rs tpp.RuleSet) map[string]int {
+	return map[string]int{
+		"leave.sick": len(rs.Leave.Sick), "leave.besar": len(rs.Leave.Besar),
+		"leave.alasan_penting": len(rs.Leave.AlasanPenting), "leave.melahirkan": len(rs.Leave.Melahirkan),
+		"leave.melahirkan_anak_ketiga": len(rs.Leave.MelahirkanAnakKetiga), "pph21.pppk": len(rs.PPh21.PPPK),
+	}
+}
+
+func resize[T any](s []T, n int) []T {
+	if n <= len(s) {
+		return append([]T(nil), s[:n]...)
+	}
+	return append(append([]T(nil), s...), make([]T, n-len(s))...)
+}
+
+// resizeLists returns rs with its growable lists cut or padded (with zero
+// rows) to rows; lists missing from rows keep their length.
+func resizeLists(rs tpp.RuleSet, rows map[string]int) tpp.RuleSet {
+	get := func(k string, cur int) int {
+		if n, ok := rows[k]; ok {
+			return n
+		}
+		return cur
+	}
+	l := &rs.Leave
+	l.Sick = resize(l.Sick, get("leave.sick", len(l.Sick)))
+	l.Besar = resize(l.Besar, get("leave.besar", len(l.Besar)))
+	l.AlasanPenting = resize(l.AlasanPenting, get("leave.alasan_penting", len(l.AlasanPenting)))
+	l.Melahirkan = resize(l.Melahirkan, get("leave.melahirkan", len(l.Melahirkan)))
+	l.MelahirkanAnakKetiga = resize(l.MelahirkanAnakKetiga, get("leave.melahirkan_anak_ketiga", len(l.MelahirkanAnakKetiga)))
+	rs.PPh21.PPPK = resize(rs.PPh21.PPPK, get("pph21.pppk", len(rs.PPh21.PPPK)))
+	return rs
+}
+
+// postedRows reads the hidden row counts of the form; a missing or bad one
+// keeps the stored length.
+func postedRows(rs tpp.RuleSet, form func(string) string) map[string]int {
+	rows := listRows(rs)
+	for _, l := range ruleLists {
+		if n, err := strconv.Atoi(strings.TrimSpace(form("baris." + l.path))); err == nil && n >= 0 && n <= l.max {
+			rows[l.path] = n
+		}
+	}
+	return rows
+}
+
+// splitRow splits "leave.sick[2].pay" into the list "leave.sick", the row 2
+// and the rest ".pay"; ok is false for a path outside the growable lists.
+func splitRow(path string) (list string, row int, rest string, ok bool) {
+	open := strings.IndexByte(path, '[')
+	shut := strings.IndexByte(path, ']')
+	if open < 0 || shut < open {
+		return "", 0, "", false
+	}
+	if _, known := findList(path[:open]); !known {
+		return "", 0, "", false
+	}
+	n, err := strconv.Atoi(path[open+1 : shut])
+	if err != nil || n < 0 {
+		return "", 0, "", false
+	}
+	return path[:open], n, path[shut+1:], true
+}
+
+// markLists sets RowEnd and ListEnd on the fields of the growable lists.
+func markLists(fields []pages.TPPRuleField) {
+	for i := range fields {
+		f := &fields[i]
+		if l, ok := findList(f.Name); ok && f.Kind == "kosong" {
+			f.ListEnd, f.ListLabel, f.Label = l.path, l.label, ruleLabel(l.path)
+			continue
+		}
+		list, row, _, ok := splitRow(f.Name)
+		if !ok {
+			continue
+		}
+		l, _ := findList(list)
+		f.ListLabel = l.label
+		nextList, nextRow, _, nextOK := "", -1, "", false
+		if i+1 < len(fields) {
+			nextList, nextRow, _, nextOK = splitRow(fields[i+1].Name)
+		}
+		if !nextOK || nextList != list || nextRow != row {
+			f.RowEnd = fmt.Sprintf("%s[%d]", list, row)
+		}
+		if !nextOK || nextList != list {
+			f.ListEnd = list
+		}
+	}
+}
+
+// formLists lists the growable lists of rs with their lengths for the form.
+func formLists(rs tpp.RuleSet) []pages.TPPRuleList {
+	rows := listRows(rs)
+	out := make([]pages.TPPRuleList, 0, len(ruleLists))
+	for _, l := range ruleLists {
+		out = append(out, pages.TPPRuleList{Name: l.path, Rows: rows[l.path]})
+	}
+	return out
+}
+
+// withoutRow reads the form as if row i of list had never been there: the
+// rows after it move up by one.
+func withoutRow(form func(string) string, list string, i int) func(string) string {
+	return func(name string) string {
+		if l, row, rest, ok := splitRow(name); ok && l == list && row >= i {
+			return form(fmt.Sprintf("%s[%d]%s", list, row+1, rest))
+		}
+		return form(name)
+	}
 }
 
 // parseRuleForm reads the form back into a rule set shaped like base: every
@@ -195,6 +368,9 @@ func parseRuleForm(base tpp.RuleSet, form func(string) string) (tpp.RuleSet, []p
 	errs := map[string]string{}
 	vals := map[string]any{}
 	for i, f := range fields {
+		if f.Kind == "kosong" {
+			continue
+		}
 		raw := strings.TrimSpace(form(f.Name))
 		fields[i].Value = raw
 		switch f.Kind {
@@ -300,7 +476,7 @@ func (s *Server) tppRuleSetForm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"), pages.TPPRuleSetForm{Stored: rs, Fields: fields}))
+	return s.render(c, http.StatusOK, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"), pages.TPPRuleSetForm{Stored: rs, Fields: fields, Lists: formLists(rs.Rules)}))
 }
 
 func (s *Server) tppRuleSetSave(c echo.Context) error {
@@ -313,7 +489,11 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rules, fields, errs := parseRuleForm(cur.Rules, c.FormValue)
+	base := resizeLists(cur.Rules, postedRows(cur.Rules, c.FormValue))
+	if add, del := c.FormValue("tambah"), c.FormValue("hapus"); add != "" || del != "" {
+		return s.tppRuleSetRows(c, cur, base, add, del)
+	}
+	rules, fields, errs := parseRuleForm(base, c.FormValue)
 	if len(errs) == 0 {
 		saved, err := s.tpp.SaveRuleSet(ctx, tppActor(c), id, rules)
 		if err == nil {
@@ -329,7 +509,41 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 		}
 		errs = placeErrors(ve.Fields, fields)
 	}
-	return s.render(c, http.StatusUnprocessableEntity, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"), pages.TPPRuleSetForm{Stored: cur, Fields: fields, Errors: errs}))
+	return s.render(c, http.StatusUnprocessableEntity, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"),
+		pages.TPPRuleSetForm{Stored: cur, Fields: fields, Lists: formLists(base), Errors: errs}))
+}
+
+// tppRuleSetRows answers a "tambah baris" (add = list) or "hapus baris"
+// (del = "list[i]") button: the form comes back with the values typed so far
+// and one row more (empty) or less. Nothing is stored, so nothing is audited.
+func (s *Server) tppRuleSetRows(c echo.Context, cur claim.StoredRuleSet, base tpp.RuleSet, add, del string) error {
+	rows := listRows(base)
+	form := c.FormValue
+	errs := map[string]string{}
+	status := http.StatusOK
+	if add != "" {
+		l, ok := findList(add)
+		switch {
+		case !ok:
+			return apperr.Invalid("tambah", "daftar aturan tidak dikenal")
+		case rows[add] >= l.max:
+			errs[add] = fmt.Sprintf("paling banyak %d baris", l.max)
+			status = http.StatusUnprocessableEntity
+		default:
+			rows[add]++
+		}
+	} else {
+		list, i, rest, ok := splitRow(del)
+		if !ok || rest != "" || i >= rows[list] {
+			return apperr.Invalid("hapus", "baris aturan tidak dikenal")
+		}
+		rows[list]--
+		form = withoutRow(form, list, i)
+	}
+	base = resizeLists(base, rows)
+	_, fields, _ := parseRuleForm(base, form)
+	return s.render(c, status, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"),
+		pages.TPPRuleSetForm{Stored: cur, Fields: fields, Lists: formLists(base), Errors: errs}))
 }
 
 // placeErrors keeps messages of fields on the form and gathers the others
@@ -337,8 +551,9 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 func placeErrors(in map[string]string, fields []pages.TPPRuleField) map[string]string {
 	on := map[string]bool{}
 	for _, f := range fields {
-		on[f.Name] = true
+		on[f.Name], on[f.RowEnd], on[f.ListEnd] = true, true, true
 	}
+	delete(on, "")
 	out := map[string]string{}
 	var other []string
 	for k, v := range in {

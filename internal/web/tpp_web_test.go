@@ -92,6 +92,7 @@ func newTPPHarness(t *testing.T) *tppHarness {
 	}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
+	t.Cleanup(srv.background.Wait)
 	h.srv, h.ts = srv, ts
 	return th
 }

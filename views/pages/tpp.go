@@ -18,10 +18,12 @@ type TPPMonthView struct {
 // TPPClaimView is one OPD's claim with its employees and the actions the
 // viewer may take.
 type TPPClaimView struct {
-	Claim      claim.Claim
-	Month      string
-	Rows       []claim.Row
-	Warnings   []string
+	Claim    claim.Claim
+	Month    string
+	Rows     []claim.Row
+	Warnings []string
+	// Run says whether the claim is being computed right now.
+	Run        claim.RunState
 	CanCompute bool
 	CanSubmit  bool
 	CanVerify  bool
@@ -65,12 +67,29 @@ type TPPRuleField struct {
 	Kind  string // "text", "rupiah", "persen", "angka", "ya"
 	Value string
 	Group string
+	// RowEnd is set on the last field of a row of a growable list to the
+	// row's path ("leave.sick[1]"): the row's "hapus" button goes after it.
+	RowEnd string
+	// ListEnd is set on the last field of a growable list (or on its
+	// placeholder when the list is empty, Kind "kosong") to the list's path:
+	// the "tambah" button goes after it.
+	ListEnd string
+	// ListLabel names the list on its buttons.
+	ListLabel string
+}
+
+// TPPRuleList is a growable list of the rule set with its current number of
+// rows, carried in a hidden input so adding and removing rows needs no script.
+type TPPRuleList struct {
+	Name string
+	Rows int
 }
 
 // TPPRuleSetForm is the rule set edit form.
 type TPPRuleSetForm struct {
 	Stored claim.StoredRuleSet
 	Fields []TPPRuleField
+	Lists  []TPPRuleList
 	Errors map[string]string
 }
 

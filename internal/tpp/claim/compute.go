@@ -39,24 +39,34 @@ func (a Actor) canAct(opdID int64) bool {
 	return false
 }
 
-// Compute (re)computes the claim of opdID for month p: it gathers the inputs
-// set-based, computes every employee, and in one transaction replaces the
-// claim's rows and lines and records the rule-set version and the SHA-256
-// digest of the inputs. Only a draft or returned claim can be recomputed.
+// Compute (re)computes the claim of opdID for month p: it marks the
+// computation as running (BeginCompute), gathers the inputs set-based,
+// computes every employee, and in one transaction replaces the claim's rows
+// and lines and records the rule-set version and the SHA-256 digest of the
+// inputs. Only a draft or returned claim can be recomputed; while another
+// computation of the same claim runs it answers ErrConflict.
 func (s *Service) Compute(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Claim, error) {
-	if !a.canAct(opdID) || a.Role == auth.RoleSuperadmin {
-		return Claim{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
-	}
-	if !p.Valid() {
-		return Claim{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-11")
-	}
-	var opdCount int64
-	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&opdCount).Error; err != nil {
+	run, err := s.BeginCompute(ctx, a, opdID, p)
+	if err != nil {
 		return Claim{}, err
 	}
-	if opdCount == 0 {
-		return Claim{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrNotFound)
+	return s.RunCompute(ctx, a, run)
+}
+
+// RunCompute does the computation that BeginCompute started and marks the
+// run finished: in the computation's own transaction when it succeeds, with
+// the error (shown on the claim page) when it fails.
+func (s *Service) RunCompute(ctx context.Context, a Actor, run Run) (Claim, error) {
+	c, err := s.compute(ctx, a, run)
+	if err != nil {
+		s.failRun(ctx, run, err)
+		return Claim{}, err
 	}
+	return c, nil
+}
+
+func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) {
+	opdID, p := run.OPDID, run.Period
 	rs, err := ruleSetFor(ctx, s.db, p)
 	if err != nil {
 		return Claim{}, err
@@ -71,26 +81,29 @@ func (s *Service) Compute(ctx context.Context, a Actor, opdID int64, p tpp.Perio
 		return Claim{}, err
 	}
 
-	var id int64
+	id := run.ClaimID
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT INTO tpp_claim (opd_id, period, rule_set_id, rule_set_version, computed_by)
-VALUES (?, ?::date, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period) DO NOTHING`,
-			opdID, periodDate(p), rs.ID, rs.Version, a.UserID).Error; err != nil {
-			return fmt.Errorf("create claim: %w", err)
-		}
 		var cur []struct {
 			ID     int64  `gorm:"column:id"`
 			Status Status `gorm:"column:status"`
 		}
-		if err := tx.Raw(`SELECT id, status FROM tpp_claim WHERE opd_id = ? AND period = ?::date FOR UPDATE`, opdID, periodDate(p)).Scan(&cur).Error; err != nil {
+		if err := tx.Raw(`SELECT id, status FROM tpp_claim WHERE id = ? FOR UPDATE`, id).Scan(&cur).Error; err != nil {
 			return err
 		}
 		if len(cur) == 0 {
 			return errors.New("claim vanished")
 		}
-		id = cur[0].ID
 		if !cur[0].Status.Recomputable() {
 			return apperr.New(apperr.ErrConflict, "Klaim berstatus "+cur[0].Status.Label()+" tidak dapat dihitung ulang.")
+		}
+		// Finish this run, in the same transaction as its figures; a run
+		// taken over as stale meanwhile is no longer ours to finish.
+		fin := tx.Exec(`UPDATE tpp_claim_run SET finished_at = now(), error = '' WHERE claim_id = ? AND token = ? AND finished_at IS NULL`, id, run.Token)
+		if fin.Error != nil {
+			return fmt.Errorf("finish run: %w", fin.Error)
+		}
+		if fin.RowsAffected != 1 {
+			return apperr.New(apperr.ErrConflict, "Perhitungan ini sudah digantikan perhitungan lain; muat ulang halaman klaim.")
 		}
 		if err := tx.Exec(`DELETE FROM tpp_claim_line WHERE claim_id = ?`, id).Error; err != nil {
 			return fmt.Errorf("delete lines: %w", err)

@@ -94,6 +94,10 @@ ORDER BY p.id, rj.mulai, rj.id`,
 		return Gathered{}, fmt.Errorf("gather assignments: %w", err)
 	}
 
+	cal, err := loadCalendar(ctx, db, first, last)
+	if err != nil {
+		return Gathered{}, err
+	}
 	var g Gathered
 	byID := map[int64]*Employee{}
 	var order []int64
@@ -112,7 +116,7 @@ ORDER BY p.id, rj.mulai, rj.id`,
 			e.Jabatan, e.Kelas = r.Jabatan, r.Kelas // the last position of the month names the row
 			continue
 		}
-		wd := workingDays(r.FromDate, r.ToDate)
+		wd := cal.workingDays(r.FromDate, r.ToDate)
 		if e.Input.Plt == nil || wd > e.Input.Plt.WorkingDays {
 			e.Input.Plt = &tpp.Plt{Jabatan: r.Jabatan, Kelas: r.Kelas, WorkingDays: wd}
 		}
@@ -222,13 +226,61 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 	return nil
 }
 
-// workingDays counts Monday to Friday between from and to inclusive. The
-// holiday calendar belongs to the attendance area; an acting assignment's
-// threshold (demo 20 working days) is judged on the plain working week.
-func workingDays(from, to time.Time) int {
+// calendar is the month's working calendar for acting posts: the default
+// work schedule's week (jadwal_kerja.bawaan) and the holidays (hari_libur).
+type calendar struct {
+	// workDay is indexed by time.Weekday (Sunday = 0).
+	workDay  [7]bool
+	holidays map[string]bool
+}
+
+// calendarRow is the one row loadCalendar reads.
+type calendarRow struct {
+	Pola     string `gorm:"column:pola"`
+	Holidays string `gorm:"column:holidays"`
+}
+
+// loadCalendar reads the default schedule and the holidays from..to in one
+// query, so counting the working days of every acting post costs nothing per
+// employee. Without a default schedule the week is Monday to Friday.
+func loadCalendar(ctx context.Context, db *gorm.DB, from, to time.Time) (calendar, error) {
+	var row calendarRow
+	err := db.WithContext(ctx).Raw(`
+SELECT coalesce((SELECT array_to_string(pola, '|', '') FROM jadwal_kerja WHERE bawaan), '') AS pola,
+       coalesce((SELECT string_agg(tanggal::text, ',') FROM hari_libur WHERE tanggal BETWEEN ? AND ?), '') AS holidays`,
+		from.Format(time.DateOnly), to.Format(time.DateOnly)).Scan(&row).Error
+	if err != nil {
+		return calendar{}, fmt.Errorf("working calendar: %w", err)
+	}
+	return newCalendar(row.Pola, row.Holidays), nil
+}
+
+// newCalendar builds a calendar from a schedule pattern (seven windows joined
+// by "|", Sunday first, "" for a day off) and holiday dates joined by ",".
+func newCalendar(pola, holidays string) calendar {
+	c := calendar{holidays: map[string]bool{}}
+	days := strings.Split(pola, "|")
+	if len(days) != 7 {
+		days = []string{"", "x", "x", "x", "x", "x", ""}
+	}
+	for i, d := range days {
+		c.workDay[i] = strings.TrimSpace(d) != ""
+	}
+	for _, h := range strings.Split(holidays, ",") {
+		if h != "" {
+			c.holidays[h] = true
+		}
+	}
+	return c
+}
+
+// workingDays counts the days from..to inclusive that the default schedule
+// works and that are not holidays: the days an acting post (Plt/Plh) is
+// judged on against the rule set's minimum (demo 20 working days).
+func (c calendar) workingDays(from, to time.Time) int {
 	n := 0
 	for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		if c.workDay[d.Weekday()] && !c.holidays[d.Format(time.DateOnly)] {
 			n++
 		}
 	}

@@ -88,6 +88,14 @@ func (s *Service) Submit(ctx context.Context, a Actor, id int64) (Claim, error) 
 			if c.Employees == 0 {
 				return apperr.New(apperr.ErrConflict, "Klaim tidak berisi pegawai.")
 			}
+			var running int64
+			if err := tx.Raw(`SELECT count(*) FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL
+  AND started_at >= now() - make_interval(secs => ?)`, c.ID, StaleRun.Seconds()).Scan(&running).Error; err != nil {
+				return err
+			}
+			if running > 0 {
+				return apperr.New(apperr.ErrConflict, "Klaim sedang dihitung; ajukan setelah perhitungan selesai.")
+			}
 			return nil
 		},
 	})

@@ -1,0 +1,144 @@
+package claim
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+)
+
+// StaleRun is how long an unfinished run counts as running: twice
+// ComputeTimeout, so only a run whose app server died is taken over.
+const StaleRun = 10 * time.Minute
+
+// ComputeTimeout bounds one computation started from the web.
+const ComputeTimeout = 5 * time.Minute
+
+// Run is one computation of a claim, marked in tpp_claim_run from
+// BeginCompute until it finishes.
+type Run struct {
+	ClaimID int64
+	OPDID   int64
+	Period  tpp.Period
+	// Token tells this run from a later one that took over a stale mark.
+	Token int64
+}
+
+// RunState is what the claim page says about the claim's computation.
+type RunState struct {
+	Running   bool
+	StartedAt time.Time
+	// Error is why the last computation failed ("" when it did not).
+	Error string
+}
+
+// BeginCompute checks that actor a may compute the claim of opdID for month
+// p and that it is recomputable, creates the (empty, draft) claim when the
+// month has none yet, and marks the computation running, all in one short
+// transaction. A computation of the same claim already running (on any app
+// server) is refused with ErrConflict.
+func (s *Service) BeginCompute(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Run, error) {
+	if !a.canAct(opdID) || a.Role == auth.RoleSuperadmin {
+		return Run{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
+	}
+	if !p.Valid() {
+		return Run{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-11")
+	}
+	var opdCount int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&opdCount).Error; err != nil {
+		return Run{}, err
+	}
+	if opdCount == 0 {
+		return Run{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrNotFound)
+	}
+	rs, err := ruleSetFor(ctx, s.db, p)
+	if err != nil {
+		return Run{}, err
+	}
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return Run{}, err
+	}
+	run := Run{OPDID: opdID, Period: p, Token: int64(binary.BigEndian.Uint64(b[:]) >> 1)}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO tpp_claim (opd_id, period, rule_set_id, rule_set_version, computed_by)
+VALUES (?, ?::date, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period) DO NOTHING`,
+			opdID, periodDate(p), rs.ID, rs.Version, a.UserID).Error; err != nil {
+			return fmt.Errorf("create claim: %w", err)
+		}
+		var cur []struct {
+			ID     int64  `gorm:"column:id"`
+			Status Status `gorm:"column:status"`
+		}
+		if err := tx.Raw(`SELECT id, status FROM tpp_claim WHERE opd_id = ? AND period = ?::date FOR UPDATE`, opdID, periodDate(p)).Scan(&cur).Error; err != nil {
+			return err
+		}
+		if len(cur) == 0 {
+			return errors.New("claim vanished")
+		}
+		run.ClaimID = cur[0].ID
+		if !cur[0].Status.Recomputable() {
+			return apperr.New(apperr.ErrConflict, "Klaim berstatus "+cur[0].Status.Label()+" tidak dapat dihitung ulang.")
+		}
+		// One statement decides, so two servers starting at once cannot both win.
+		var got []int64
+		if err := tx.Raw(`INSERT INTO tpp_claim_run (claim_id, token, started_by) VALUES (?, ?, NULLIF(?, 0))
+ON CONFLICT (claim_id) DO UPDATE SET token = EXCLUDED.token, started_at = now(), started_by = EXCLUDED.started_by,
+    finished_at = NULL, error = ''
+WHERE tpp_claim_run.finished_at IS NOT NULL OR tpp_claim_run.started_at < now() - make_interval(secs => ?)
+RETURNING token`, run.ClaimID, run.Token, a.UserID, StaleRun.Seconds()).Scan(&got).Error; err != nil {
+			return fmt.Errorf("mark run: %w", err)
+		}
+		if len(got) == 0 {
+			return apperr.New(apperr.ErrConflict, "Klaim ini sedang dihitung; tunggu sampai selesai lalu muat ulang halaman klaim.")
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.hitung_mulai",
+			ObjectType: "tpp_claim", ObjectID: fmt.Sprint(run.ClaimID),
+			Detail: map[string]any{"opd_id": opdID, "bulan": periodText(p), "aturan_versi": rs.Version}})
+	})
+	if err != nil {
+		return Run{}, err
+	}
+	return run, nil
+}
+
+// failRun marks run finished with the reason it failed. It runs after the
+// computation's transaction rolled back, on a context that outlives a
+// cancelled request, so the mark never stays behind for a failure.
+func (s *Service) failRun(ctx context.Context, run Run, cause error) {
+	msg := "Perhitungan gagal; coba hitung ulang."
+	var m *apperr.Message
+	if errors.As(cause, &m) {
+		msg = m.Text
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	// Best effort: if this fails too, the mark goes stale after StaleRun.
+	_ = s.db.WithContext(ctx).Exec(`UPDATE tpp_claim_run SET finished_at = now(), error = ? WHERE claim_id = ? AND token = ? AND finished_at IS NULL`,
+		msg, run.ClaimID, run.Token).Error
+}
+
+// RunState reports whether the claim is being computed and why its last
+// computation failed, if it did.
+func (s *Service) RunState(ctx context.Context, claimID int64) (RunState, error) {
+	var rows []struct {
+		Running   bool      `gorm:"column:running"`
+		StartedAt time.Time `gorm:"column:started_at"`
+		Error     string    `gorm:"column:error"`
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT finished_at IS NULL AND started_at >= now() - make_interval(secs => ?) AS running, started_at, error
+FROM tpp_claim_run WHERE claim_id = ?`, StaleRun.Seconds(), claimID).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return RunState{}, err
+	}
+	return RunState{Running: rows[0].Running, StartedAt: rows[0].StartedAt, Error: rows[0].Error}, nil
+}
