@@ -511,13 +511,13 @@ func idorCases(h *harness) []idorCase {
 	var bkpsdm int64
 	h.db.Raw(`SELECT id FROM opd WHERE kode = 'BKPSDM'`).Scan(&bkpsdm)
 	other := login(h.t, auth.RoleSuperadmin).NIP
-	return []idorCase{
+	return append([]idorCase{
 		// security: an admin_opd of DINKES cannot make itself admin of BKPSDM.
 		{"admin_opd to another OPD", auth.RoleAdminOPD, http.MethodPost, "/peran", url.Values{"peran": {"admin_opd:" + itoa(bkpsdm)}}},
 		{"pegawai to superadmin", auth.RolePegawai, http.MethodPost, "/peran", url.Values{"peran": {"superadmin"}}},
 		{"pegawai reads another's audit trail", auth.RolePegawai, http.MethodGet, "/audit?nip=" + other, nil},
-		// org, kinerja, attendance and tpp: add "/pegawai/<other OPD's id>" and the like here.
-	}
+		// attendance: add "/presensi/pegawai/<other OPD's id>" and the like here.
+	}, areaIDORCases(h)...)
 }
 
 func TestIDORAcrossEmployeesAndOPDs(t *testing.T) {
