@@ -453,13 +453,21 @@ func TestRefreshGraceWindow(t *testing.T) {
 
 	t.Run("simultaneous", func(t *testing.T) {
 		a := fresh()
+		// Hold the session row so both refreshes are waiting before either
+		// runs: the second must then see the first's rotation.
+		hold := f.db.Begin()
+		if err := hold.Exec(`SELECT 1 FROM sessions WHERE id = ? FOR UPDATE`, a.Principal.SessionID).Error; err != nil {
+			t.Fatal(err)
+		}
 		var wg sync.WaitGroup
-		got := make([]*auth.LoginResult, 4)
-		errs := make([]error, 4)
+		got := make([]*auth.LoginResult, 2)
+		errs := make([]error, 2)
 		for i := range 2 {
 			wg.Add(1)
 			go func() { defer wg.Done(); got[i], errs[i] = f.svc.Refresh(ctx, a.Refresh, "203.0.113.7") }()
 		}
+		waitForLockWaiters(t, f.db, 2)
+		hold.Commit()
 		wg.Wait()
 		for i := range 2 {
 			if errs[i] != nil {
@@ -554,4 +562,18 @@ func TestRefreshGraceWindow(t *testing.T) {
 			t.Errorf("%d sealed successors kept after revocation", sealed)
 		}
 	})
+}
+
+// waitForLockWaiters waits until n backends are waiting for a lock.
+func waitForLockWaiters(t *testing.T, db *gorm.DB, n int64) {
+	t.Helper()
+	for range 200 {
+		var w int64
+		db.Raw(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&w)
+		if w >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("fewer than %d requests waiting for the session lock", n)
 }

@@ -68,14 +68,26 @@ func (s *Service) Refresh(ctx context.Context, raw, ip string) (*LoginResult, er
 	var out *LoginResult
 	now := s.now()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// Locking the session row serialises every refresh of one family, so
-		// of two simultaneous requests one rotates and the other sees it.
+		// Lock the family (its session row) first, then read in a separate
+		// statement: in READ COMMITTED a statement that waited for a lock
+		// re-checks only the locked rows, so a successor inserted by the
+		// refresh it waited for would be invisible to it, and the race this
+		// grace exists for would look like theft. Every refresh of a family
+		// takes this lock, so of two simultaneous requests one rotates and
+		// the other then reads the rotation.
+		var sid string
+		if err := tx.Raw(`SELECT s.id FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id WHERE r.token_hash = ? FOR UPDATE OF s`, hashToken(raw)).Scan(&sid).Error; err != nil {
+			return err
+		}
+		if sid == "" {
+			return ErrSessionInvalid
+		}
 		err := tx.Raw(`SELECT r.session_id, r.user_id, u.nip, r.expires_at, r.used_at, r.grace_used_at, r.next_enc,
   (n.token_hash IS NOT NULL AND n.used_at IS NULL) AS next_unused,
   s.revoked_at, s.last_seen_at, s.expires_at AS session_end, u.disabled, u.token_version
 FROM refresh_tokens r JOIN sessions s ON s.id = r.session_id JOIN users u ON u.id = r.user_id
 LEFT JOIN refresh_tokens n ON n.token_hash = r.next_hash
-WHERE r.token_hash = ? FOR UPDATE OF r, s`, hashToken(raw)).Scan(&row).Error
+WHERE r.token_hash = ?`, hashToken(raw)).Scan(&row).Error
 		if err != nil {
 			return err
 		}

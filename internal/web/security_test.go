@@ -851,7 +851,24 @@ func TestRefreshRaceOfOneBrowserIsNotTheft(t *testing.T) {
 			res[i] = response{status: r.StatusCode, header: r.Header}
 		}()
 	}
+	// Hold the session row so both requests are waiting before either
+	// refreshes: the second must then see the first's rotation.
+	hold := h.db.Begin()
+	if err := hold.Exec(`SELECT 1 FROM sessions FOR UPDATE`).Error; err != nil {
+		t.Fatal(err)
+	}
 	close(start)
+	for i := 0; ; i++ {
+		if h.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) >= n {
+			break
+		}
+		if i == 500 {
+			hold.Rollback()
+			t.Fatal("the two requests never waited for the session lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	hold.Commit()
 	wg.Wait()
 	newRefresh := map[string]bool{}
 	for i, r := range res {
