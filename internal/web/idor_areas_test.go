@@ -178,3 +178,28 @@ func TestAssignToAnotherOPDsPositionIsRefused(t *testing.T) {
 
 // time2026 is a working day inside the open period for activity forms.
 func time2026() string { return "2026-11-02" }
+
+// TestIDORBodiesWorkOnOwnRecords is the control of the IDOR cases: the
+// same bodies sent to the actor's own records are accepted (303, or 409 for
+// a no-op), so the refusals above come from the scope check, not from a
+// malformed request.
+func TestIDORBodiesWorkOnOwnRecords(t *testing.T) {
+	h := newHarness(t)
+	dinkes := h.idorID(`SELECT id FROM opd WHERE kode = 'DINKES'`)
+	ownPegawai := h.idorID(`SELECT id FROM pegawai WHERE nip = ?`, login(t, auth.RolePegawai).NIP)
+	dinkesPegawai := h.idorID(`SELECT id FROM pegawai WHERE opd_id = ? AND id <> ? ORDER BY id DESC LIMIT 1`, dinkes, ownPegawai)
+	dinkesJabatan := h.idorID(`SELECT id FROM jabatan WHERE opd_id = ? ORDER BY id DESC LIMIT 1`, dinkes)
+	admin := h.as(auth.RoleAdminOPD)
+	ok := func(what string, res response) {
+		if res.status != http.StatusSeeOther && res.status != http.StatusConflict {
+			t.Errorf("%s on an own record: %d", what, res.status)
+		}
+	}
+	pegPath := "/pegawai/" + itoa(dinkesPegawai)
+	ok("employee update", admin.postForm(pegPath, h.formOn(admin, pegPath+"/ubah", pegPath)))
+	jabPath := "/jabatan/" + itoa(dinkesJabatan)
+	ok("position update", admin.postForm(jabPath, h.formOn(admin, jabPath+"/ubah", jabPath)))
+	ok("assignment", admin.postForm(pegPath+"/penugasan", url.Values{"jabatan_id": {itoa(dinkesJabatan)}, "jenis": {"plt"},
+		"mulai": {"2026-11-02"}, "selesai": {"2027-01-29"}, "nomor_sk": {"800/1/2026"}}))
+	ok("unit", admin.postForm("/opd/"+itoa(dinkes)+"/unit", url.Values{"kode": {"X-IDOR"}, "nama": {"Unit sisipan"}}))
+}
