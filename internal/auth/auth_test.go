@@ -429,3 +429,151 @@ func TestRoleChangeOrDisableRevokesTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshGraceWindow: the immediately previous refresh token is
+// accepted once more within RefreshGrace and answered with the token it was
+// already rotated to (no second rotation, no revocation, no audit row);
+// after the window, a second time, or for an older token, it is reuse: the
+// family is revoked and audited. Two simultaneous refreshes both succeed.
+func TestRefreshGraceWindow(t *testing.T) {
+	f := newFixture(t, true)
+	ctx := context.Background()
+	reuses := func() int64 {
+		var n int64
+		f.db.Raw(`SELECT count(*) FROM audit_log WHERE action = ?`, auth.ActionRefreshReuse).Scan(&n)
+		return n
+	}
+	fresh := func() *auth.LoginResult {
+		res, err := f.svc.Login(ctx, req(demoLogin(t, auth.RolePegawai)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	t.Run("simultaneous", func(t *testing.T) {
+		a := fresh()
+		// Hold the session row so both refreshes are waiting before either
+		// runs: the second must then see the first's rotation.
+		hold := f.db.Begin()
+		if err := hold.Exec(`SELECT 1 FROM sessions WHERE id = ? FOR UPDATE`, a.Principal.SessionID).Error; err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		got := make([]*auth.LoginResult, 2)
+		errs := make([]error, 2)
+		for i := range 2 {
+			wg.Add(1)
+			go func() { defer wg.Done(); got[i], errs[i] = f.svc.Refresh(ctx, a.Refresh, "203.0.113.7") }()
+		}
+		waitForLockWaiters(t, f.db, 2)
+		hold.Commit()
+		wg.Wait()
+		for i := range 2 {
+			if errs[i] != nil {
+				t.Fatalf("request %d: %v", i, errs[i])
+			}
+		}
+		if got[0].Refresh != got[1].Refresh || got[0].Refresh == a.Refresh {
+			t.Fatal("second request rotated again instead of receiving the current token")
+		}
+		var n int64
+		f.db.Raw(`SELECT count(*) FROM refresh_tokens WHERE session_id = ?`, a.Principal.SessionID).Scan(&n)
+		if n != 2 {
+			t.Errorf("refresh tokens in the family = %d, want 2 (one rotation)", n)
+		}
+		for i := range 2 {
+			if _, err := f.svc.Authenticate(ctx, got[i].Token); err != nil {
+				t.Errorf("access token %d: %v", i, err)
+			}
+		}
+		if reuses() != 0 {
+			t.Fatal("simultaneous refresh audited as reuse")
+		}
+		// The family goes on from the current token.
+		if _, err := f.svc.Refresh(ctx, got[0].Refresh, "203.0.113.7"); err != nil {
+			t.Fatalf("current token after the grace: %v", err)
+		}
+	})
+
+	t.Run("grace is spent after one use", func(t *testing.T) {
+		a := fresh()
+		b, err := f.svc.Refresh(ctx, a.Refresh, "203.0.113.7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, err := f.svc.Refresh(ctx, a.Refresh, "203.0.113.7"); err != nil || g.Refresh != b.Refresh {
+			t.Fatalf("grace: %v", err)
+		}
+		before := reuses()
+		if _, err := f.svc.Refresh(ctx, a.Refresh, "198.51.100.1"); !errors.Is(err, auth.ErrSessionInvalid) {
+			t.Fatalf("third use: %v", err)
+		}
+		if reuses() != before+1 {
+			t.Error("third use not audited")
+		}
+		if _, err := f.svc.Refresh(ctx, b.Refresh, "203.0.113.7"); err == nil {
+			t.Error("family survived the third use")
+		}
+	})
+
+	t.Run("after the window", func(t *testing.T) {
+		a := fresh()
+		b, err := f.svc.Refresh(ctx, a.Refresh, "203.0.113.7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.advance(auth.RefreshGrace + time.Second)
+		before := reuses()
+		if _, err := f.svc.Refresh(ctx, a.Refresh, "198.51.100.1"); !errors.Is(err, auth.ErrSessionInvalid) {
+			t.Fatalf("late reuse: %v", err)
+		}
+		if reuses() != before+1 {
+			t.Error("late reuse not audited")
+		}
+		if _, err := f.svc.Authenticate(ctx, b.Token); err == nil {
+			t.Error("access token survived late reuse")
+		}
+	})
+
+	t.Run("older token", func(t *testing.T) {
+		a := fresh()
+		b, err := f.svc.Refresh(ctx, a.Refresh, "203.0.113.7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := f.svc.Refresh(ctx, b.Refresh, "203.0.113.7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := reuses()
+		if _, err := f.svc.Refresh(ctx, a.Refresh, "198.51.100.1"); !errors.Is(err, auth.ErrSessionInvalid) {
+			t.Fatalf("older token within the window: %v", err)
+		}
+		if reuses() != before+1 {
+			t.Error("older token reuse not audited")
+		}
+		if _, err := f.svc.Refresh(ctx, c.Refresh, "203.0.113.7"); err == nil {
+			t.Error("family survived reuse of an older token")
+		}
+		var sealed int64
+		f.db.Raw(`SELECT count(*) FROM refresh_tokens WHERE session_id = ? AND next_enc IS NOT NULL`, a.Principal.SessionID).Scan(&sealed)
+		if sealed != 0 {
+			t.Errorf("%d sealed successors kept after revocation", sealed)
+		}
+	})
+}
+
+// waitForLockWaiters waits until n backends are waiting for a lock.
+func waitForLockWaiters(t *testing.T, db *gorm.DB, n int64) {
+	t.Helper()
+	for range 200 {
+		var w int64
+		db.Raw(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&w)
+		if w >= n {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("fewer than %d requests waiting for the session lock", n)
+}

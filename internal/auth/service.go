@@ -46,6 +46,7 @@ type Service struct {
 	sleep       func(context.Context, time.Duration) error
 	opts        Options
 	sealer      sealer
+	refreshSeal sealer
 	recoveryKey []byte
 }
 
@@ -73,6 +74,7 @@ func NewService(db *gorm.DB, hasher *Hasher, tokens *Tokens, idle, max time.Dura
 func (s *Service) Configure(o Options) {
 	s.opts = o
 	s.sealer = newSealer(DeriveKey(o.Secret, "totp"))
+	s.refreshSeal = newSealer(DeriveKey(o.Secret, "refresh"))
 	s.recoveryKey = DeriveKey(o.Secret, "recovery")
 }
 

@@ -148,16 +148,17 @@ func (s *Service) BeginEnrolment(ctx context.Context, p *Principal) (Enrolment, 
 		}
 		secret = string(b)
 	} else {
-		raw := make([]byte, 20)
-		if _, err := rand.Read(raw); err != nil {
-			return Enrolment{}, err
-		}
-		secret = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(raw)
+		secret = newTOTPSecret()
 		if err := s.db.WithContext(ctx).Exec(`UPDATE users SET totp_pending_enc = ? WHERE id = ?`, s.sealer.seal([]byte(secret), p.UserID), p.UserID).Error; err != nil {
 			return Enrolment{}, err
 		}
 	}
-	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/e-Kinerja:%s?secret=%s&issuer=e-Kinerja&algorithm=SHA1&digits=6&period=30", p.NIP, secret))
+	return enrolmentFor(p.NIP, secret)
+}
+
+// enrolmentFor builds what the enrolment page shows for secret.
+func enrolmentFor(nip, secret string) (Enrolment, error) {
+	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/e-Kinerja:%s?secret=%s&issuer=e-Kinerja&algorithm=SHA1&digits=6&period=30", nip, secret))
 	if err != nil {
 		return Enrolment{}, err
 	}
@@ -204,22 +205,35 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, p *Principal, code, ip s
 		if err := tx.Exec(`UPDATE users SET totp_secret_enc = totp_pending_enc, totp_pending_enc = NULL, totp_enabled_at = now(), totp_last_step = ?, updated_at = now() WHERE id = ?`, step, p.UserID).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(`DELETE FROM recovery_codes WHERE user_id = ?`, p.UserID).Error; err != nil {
+		if err := s.replaceRecoveryCodes(tx, p.UserID, codes); err != nil {
 			return err
 		}
-		for i := range codes {
-			raw := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(RandomID(8)))[:10])
-			codes[i] = raw[:5] + "-" + raw[5:]
-			if err := tx.Exec(`INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, p.UserID, s.recoveryHash(codes[i])).Error; err != nil {
-				return err
-			}
+		var detail map[string]any
+		if r.SecretEnc != nil {
+			detail = map[string]any{"ganti_kunci": true}
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, Action: ActionTOTPEnabled, ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10), IP: ip})
+		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, Action: ActionTOTPEnabled, ObjectType: "user", ObjectID: strconv.FormatInt(p.UserID, 10), IP: ip, Detail: detail})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return codes, nil
+}
+
+// replaceRecoveryCodes deletes userID's recovery codes and stores fresh
+// ones (hashed), filling codes with the plain values to show once.
+func (s *Service) replaceRecoveryCodes(tx *gorm.DB, userID int64, codes []string) error {
+	if err := tx.Exec(`DELETE FROM recovery_codes WHERE user_id = ?`, userID).Error; err != nil {
+		return err
+	}
+	for i := range codes {
+		raw := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString([]byte(RandomID(8)))[:10])
+		codes[i] = raw[:5] + "-" + raw[5:]
+		if err := tx.Exec(`INSERT INTO recovery_codes (user_id, code_hash) VALUES (?, ?)`, userID, s.recoveryHash(codes[i])).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func normalizeCode(code string) string {

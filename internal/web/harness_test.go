@@ -17,6 +17,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 	"github.com/ekinerja/ekinerja/static"
@@ -43,7 +44,24 @@ func newHarness(t *testing.T) *harness {
 // trusted proxies, a small body limit...).
 func newHarnessEnv(t *testing.T, env map[string]string) *harness {
 	t.Helper()
-	db := testdb.New(t)
+	return newHarnessDB(t, env, false)
+}
+
+// newHarnessDB is newHarnessEnv; with appRole the server connects as a
+// fresh LOGIN role whose only rights are membership of ekinerja_app (as
+// production does), while h.db stays the owner connection for the test.
+func newHarnessDB(t *testing.T, env map[string]string, appRole bool) *harness {
+	t.Helper()
+	ownerURL := testdb.NewURL(t)
+	db, err := database.Open(context.Background(), ownerURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { database.Close(db) })
+	serverDB := db
+	if appRole {
+		serverDB = appRoleDB(t, db, ownerURL)
+	}
 	hasher := auth.NewHasher(fastArgon2, 4)
 	if _, err := demo.Seed(context.Background(), db, hasher); err != nil {
 		t.Fatalf("seed: %v", err)
@@ -54,7 +72,7 @@ func newHarnessEnv(t *testing.T, env map[string]string) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
+	svc := auth.NewService(serverDB, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
 	var banned []string
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
@@ -64,7 +82,7 @@ func newHarnessEnv(t *testing.T, env map[string]string) *harness {
 	// clock; here it would only slow the suite down.
 	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv, err := New(Deps{Config: cfg, DB: db, Log: log, Auth: svc, Static: static.FS, Version: "test"})
+	srv, err := New(Deps{Config: cfg, DB: serverDB, Log: log, Auth: svc, Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

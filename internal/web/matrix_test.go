@@ -174,6 +174,9 @@ var policy = map[string][]auth.Role{
 	"GET /akun/2fa":             signedIn,
 	"GET /akun/2fa/qr.png":      signedIn,
 	"POST /akun/2fa":            signedIn,
+	"POST /akun/2fa/nonaktif":   signedIn,
+	"POST /akun/2fa/pemulihan":  signedIn,
+	"POST /akun/2fa/ganti":      signedIn,
 	"POST /api/v1/auth/refresh": everyone,
 }
 

@@ -16,13 +16,18 @@ func (s *Server) securityRoutes() []Route {
 		{http.MethodGet, "/akun/2fa", AnyRole, s.totpPage},
 		{http.MethodGet, "/akun/2fa/qr.png", AnyRole, s.totpQR},
 		{http.MethodPost, "/akun/2fa", AnyRole, s.totpSubmit},
+		{http.MethodPost, "/akun/2fa/nonaktif", AnyRole, s.totpDisable},
+		{http.MethodPost, "/akun/2fa/pemulihan", AnyRole, s.totpRegenerate},
+		{http.MethodPost, "/akun/2fa/ganti", AnyRole, s.totpReenrol},
 		{http.MethodPost, "/api/v1/auth/refresh", Public, s.apiRefresh},
 	}
 }
 
 // securityFlashes are the security area's flash messages.
 var securityFlashes = map[string]string{
-	"sandi": "Kata sandi telah diganti. Sesi lain pada perangkat mana pun telah diakhiri.",
+	"sandi":        "Kata sandi telah diganti. Sesi lain pada perangkat mana pun telah diakhiri.",
+	"2fa_nonaktif": "Verifikasi dua langkah telah dinonaktifkan.",
+	"2fa_ganti":    "Pindai kunci baru dengan aplikasi di ponsel baru, lalu masukkan kodenya.",
 }
 
 // forcedStepOpen lists the routes a person may use while a forced step

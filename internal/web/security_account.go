@@ -81,8 +81,10 @@ func (s *Server) totpView(c echo.Context, p *auth.Principal) (pages.TOTPView, au
 		return v, auth.Enrolment{}, err
 	}
 	v.Enabled, v.RecoveryLeft = enabled, left
-	if enabled {
-		return v, auth.Enrolment{}, nil
+	if enabled { // a re-enrolment (new phone) may be pending
+		e, ok, err := s.auth.PendingEnrolment(c.Request().Context(), p)
+		v.Reenrolling, v.Secret = ok, e.Secret
+		return v, e, err
 	}
 	e, err := s.auth.BeginEnrolment(c.Request().Context(), p)
 	v.Secret = e.Secret
@@ -103,7 +105,7 @@ func (s *Server) totpQR(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Enabled {
+	if v.Enabled && !v.Reenrolling {
 		return echo.ErrNotFound
 	}
 	return c.Blob(http.StatusOK, "image/png", e.QRPNG)
@@ -125,6 +127,49 @@ func (s *Server) totpSubmit(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.TOTP(s.chrome(c, "Verifikasi Dua Langkah"), pages.TOTPView{Enabled: true, NewCodes: codes}))
+}
+
+// totpManageError re-renders the two-factor page with form's field errors
+// (422), or returns err for the one error handler.
+func (s *Server) totpManageError(c echo.Context, form string, err error) error {
+	var ve *apperr.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	v, _, verr := s.totpView(c, principal(c))
+	if verr != nil {
+		return verr
+	}
+	v.Form, v.Errors = form, ve.Fields
+	return s.render(c, http.StatusUnprocessableEntity, pages.TOTP(s.chrome(c, "Verifikasi Dua Langkah"), v))
+}
+
+// totpDisable turns two-factor off (password and a current code; refused
+// where a role requires it).
+func (s *Server) totpDisable(c echo.Context) error {
+	err := s.auth.DisableTOTP(c.Request().Context(), principal(c), c.FormValue("sandi"), c.FormValue("kode"), c.RealIP())
+	if err != nil {
+		return s.totpManageError(c, "nonaktif", err)
+	}
+	return redirectWith(c, "/akun/2fa", "2fa_nonaktif")
+}
+
+// totpRegenerate replaces the recovery codes and shows the new ones once.
+func (s *Server) totpRegenerate(c echo.Context) error {
+	codes, err := s.auth.RegenerateRecoveryCodes(c.Request().Context(), principal(c), c.FormValue("kode"), c.RealIP())
+	if err != nil {
+		return s.totpManageError(c, "pemulihan", err)
+	}
+	return s.render(c, http.StatusOK, pages.TOTP(s.chrome(c, "Verifikasi Dua Langkah"), pages.TOTPView{Enabled: true, NewCodes: codes, Regenerated: true}))
+}
+
+// totpReenrol starts enrolling a new secret; the page then shows it.
+func (s *Server) totpReenrol(c echo.Context) error {
+	err := s.auth.BeginReenrolment(c.Request().Context(), principal(c), c.FormValue("sandi"), c.FormValue("kode"), c.RealIP())
+	if err != nil {
+		return s.totpManageError(c, "ganti", err)
+	}
+	return redirectWith(c, "/akun/2fa", "2fa_ganti")
 }
 
 // apiRefresh rotates an API client's refresh token.

@@ -539,6 +539,7 @@ WHERE o.kode = 'BKPSDM' AND u.nip = ? ORDER BY p.id LIMIT 1 RETURNING id`, other
 		idorCase{"pegawai cancels another's leave", auth.RolePegawai, http.MethodPost, "/presensi/cuti/" + itoa(leaveID) + "/batal", nil},
 		idorCase{"atasan cancels another's leave", auth.RoleAtasan, http.MethodPost, "/presensi/cuti/" + itoa(leaveID) + "/batal", nil})
 	cases = append(cases, kinerjaRound2IDOR(h)...)
+	cases = append(cases, areaIDORCases(h)...)
 	return append(cases, orgRound2IDOR(h)...)
 }
 
@@ -845,7 +846,7 @@ func TestTOTPRequiredForPrivilegedRolesInProduction(t *testing.T) {
 
 // TestRefreshCookieRenewsAndReuseLogsOut: a browser whose access cookie is
 // gone continues on its refresh cookie (rotated); replaying the old refresh
-// cookie from elsewhere ends the session for both.
+// cookie from elsewhere after the grace window ends the session for both.
 func TestRefreshCookieRenewsAndReuseLogsOut(t *testing.T) {
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
@@ -867,6 +868,8 @@ func TestRefreshCookieRenewsAndReuseLogsOut(t *testing.T) {
 	if !strings.Contains(strings.Join(res.header.Values("Set-Cookie"), ";"), "ekinerja_refresh=") {
 		t.Fatal("refresh token not rotated")
 	}
+	// Past the grace window (auth.RefreshGrace) the old token is reuse.
+	h.db.Exec(`UPDATE refresh_tokens SET used_at = used_at - interval '1 minute' WHERE used_at IS NOT NULL`)
 	thief := h.client()
 	thief.http.Jar.SetCookies(u, []*http.Cookie{oldRefresh})
 	if res := thief.get("/"); res.status != http.StatusSeeOther {
@@ -877,6 +880,91 @@ func TestRefreshCookieRenewsAndReuseLogsOut(t *testing.T) {
 	}
 	if n := h.count(`SELECT count(*) FROM audit_log WHERE action = ?`, auth.ActionRefreshReuse); n != 1 {
 		t.Errorf("reuse audit rows = %d", n)
+	}
+}
+
+// TestRefreshRaceOfOneBrowserIsNotTheft: two page requests of one browser
+// whose access cookie expired present the same refresh cookie at the same
+// moment. Both are served, both get the same current refresh token (one
+// rotation), the session lives on and nothing is audited as reuse.
+func TestRefreshRaceOfOneBrowserIsNotTheft(t *testing.T) {
+	h := newHarness(t)
+	c := h.as(auth.RolePegawai)
+	u, _ := url.Parse(h.ts.URL)
+	var refresh *http.Cookie
+	for _, ck := range c.http.Jar.Cookies(u) {
+		if ck.Name == "ekinerja_refresh" {
+			refresh = ck
+		}
+	}
+	if refresh == nil {
+		t.Fatal("no refresh cookie after login")
+	}
+	const n = 2
+	var wg sync.WaitGroup
+	res := make([]response, n)
+	start := make(chan struct{})
+	for i := range n {
+		tab := h.client() // one tab: only the refresh cookie, no access cookie
+		tab.http.Jar.SetCookies(u, []*http.Cookie{refresh})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			req, _ := http.NewRequest(http.MethodGet, h.ts.URL+"/", nil)
+			r, err := tab.http.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer r.Body.Close()
+			res[i] = response{status: r.StatusCode, header: r.Header}
+		}()
+	}
+	// Hold the session row so both requests are waiting before either
+	// refreshes: the second must then see the first's rotation.
+	hold := h.db.Begin()
+	if err := hold.Exec(`SELECT 1 FROM sessions FOR UPDATE`).Error; err != nil {
+		t.Fatal(err)
+	}
+	close(start)
+	for i := 0; ; i++ {
+		if h.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) >= n {
+			break
+		}
+		if i == 500 {
+			hold.Rollback()
+			t.Fatal("the two requests never waited for the session lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	hold.Commit()
+	wg.Wait()
+	newRefresh := map[string]bool{}
+	for i, r := range res {
+		if r.status != http.StatusOK {
+			t.Fatalf("request %d: status %d (treated as theft?)", i, r.status)
+		}
+		for _, ck := range (&http.Response{Header: r.header}).Cookies() {
+			if ck.Name == "ekinerja_refresh" {
+				newRefresh[ck.Value] = true
+			}
+		}
+	}
+	if len(newRefresh) != 1 || newRefresh[refresh.Value] {
+		t.Errorf("want both answered with the one rotated token, got %d distinct", len(newRefresh))
+	}
+	if n := h.count(`SELECT count(*) FROM audit_log WHERE action = ?`, auth.ActionRefreshReuse); n != 0 {
+		t.Errorf("reuse audit rows = %d", n)
+	}
+	if n := h.count(`SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL`); n != 0 {
+		t.Errorf("revoked sessions = %d", n)
+	}
+	if n := h.count(`SELECT count(*) FROM refresh_tokens`); n != 2 {
+		t.Errorf("refresh tokens = %d, want 2 (one rotation)", n)
+	}
+	if r := c.get("/"); r.status != http.StatusOK {
+		t.Errorf("original tab after the race: %d", r.status)
 	}
 }
 

@@ -21,4 +21,22 @@ type TOTPView struct {
 	Secret       string
 	Error        string
 	NewCodes     []string
+	// Regenerated says NewCodes replace earlier recovery codes (two-factor
+	// was already on).
+	Regenerated bool
+	// Reenrolling is set while a new secret (a new phone) waits for its
+	// first code; Secret is then the new one.
+	Reenrolling bool
+	// Form names the management form (nonaktif, pemulihan, ganti) whose
+	// Errors are shown.
+	Form   string
+	Errors map[string]string
+}
+
+// errsFor returns v.Errors when form is the one that was posted.
+func (v TOTPView) errsFor(form string) map[string]string {
+	if v.Form == form {
+		return v.Errors
+	}
+	return nil
 }
