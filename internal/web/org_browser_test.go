@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -52,11 +53,17 @@ func TestBrowserAdminCreatesEmployee(t *testing.T) {
 		chromedp.Click("#cari"),
 	)
 	// The list page was already showing: wait for the search result itself.
+	// The old page may be torn down between two reads: a read that finds no
+	// node is retried, not fatal.
 	for deadline := time.Now().Add(15 * time.Second); ; {
-		if got := text(t, ctx, "#jumlah"); got == "1 pegawai" {
+		rctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		got, err := chromedp.Run(rctx, chromedp.Text("#jumlah"))
+		cancel()
+		if err == nil && got == "1 pegawai" {
 			break
-		} else if time.Now().After(deadline) {
-			t.Fatalf("count = %q", got)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("count = %q (%v)", got, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
