@@ -159,8 +159,14 @@ func TestBrowserTPPReturnResubmitReopen(t *testing.T) {
 		chromedp.WaitVisible("#btn-hitung-ulang"),
 		chromedp.WaitVisible("#btn-ajukan"),
 		chromedp.Click("#btn-hitung-ulang"),
+		// The page already said "draft" before the click: wait for the
+		// recompute's own flash, which only the page after it shows.
+		chromedp.WaitVisible(".flash"),
 		chromedp.WaitVisible(`#claim-status [data-status="draft"]`),
 	)
+	if got := text(t, admin, ".flash"); !strings.Contains(got, "telah dihitung") {
+		t.Fatalf("flash after the last recompute %q", got)
+	}
 	if got := text(t, admin, "#reopen-reason"); got != reason {
 		t.Fatalf("admin sees reopen reason %q", got)
 	}
