@@ -20,9 +20,13 @@ run: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ekinerja
 
-## test: formatting, vet, generated-code check, then every test with -race
+## test: formatting, vet, generated-code check, every benchmark once (so none
+## of them rots; their numbers come from `make bench`), then every test with -race
 test: check
 	@export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 10m ./... > .bench-smoke.log 2>&1 \
+		|| { cat .bench-smoke.log; echo "benchmark gagal dijalankan sekali (lihat di atas)"; exit 1; }; \
+	echo "benchmark: semua berjalan sekali (angka: make bench)"; \
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
 check: fmt vet lint templ-check manifest-check

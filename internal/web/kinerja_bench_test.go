@@ -71,6 +71,7 @@ r AS (INSERT INTO user_roles (user_id, role) SELECT id, x FROM u, unnest(ARRAY['
 		b.Fatal(err)
 	}
 	svc := auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
+	svc.Configure(auth.Options{Dev: cfg.Dev(), Secret: cfg.Secret}) // dev: two-factor optional, as in the demo
 	srv, err := New(Deps{Config: cfg, DB: db, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: svc, Static: static.FS, Version: "bench"})
 	if err != nil {
 		b.Fatal(err)
