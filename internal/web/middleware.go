@@ -80,6 +80,22 @@ func refuseTrace(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// headAsGet routes HEAD like GET (load balancers and uptime monitors probe
+// with HEAD). Echo routes on the request it was given, so this wraps it from
+// outside: the handler sees a GET clone, while net/http still answers the
+// original HEAD and discards the body.
+func headAsGet(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead {
+			g := r.Clone(r.Context())
+			g.Method = http.MethodGet
+			next.ServeHTTP(w, g)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // bearerToken returns the token of an "Authorization: Bearer" header.
 func bearerToken(c echo.Context) (string, bool) {
 	h := c.Request().Header.Get(echo.HeaderAuthorization)

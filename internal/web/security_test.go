@@ -1075,6 +1075,38 @@ func TestTraceIsRefused(t *testing.T) {
 	}
 }
 
+// TestHeadIsServedLikeGetWithoutBody: monitors probe with HEAD; it gets the
+// GET route's status and headers (CSP included) and no body, and no route
+// changes state on HEAD.
+func TestHeadIsServedLikeGetWithoutBody(t *testing.T) {
+	h := newHarness(t)
+	cases := []struct {
+		path   string
+		status int
+	}{
+		{"/masuk", http.StatusOK},
+		{"/healthz", http.StatusOK},
+		{"/", http.StatusSeeOther}, // not signed in: to the login page
+		{"/tidak-ada", http.StatusNotFound},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(http.MethodHead, h.ts.URL+tc.path, nil)
+		res := h.client().do(req)
+		if res.status != tc.status || res.body != "" || res.header.Get("Content-Security-Policy") != ContentSecurityPolicy {
+			t.Errorf("HEAD %s: status %d, body %d bytes, CSP %q", tc.path, res.status, len(res.body), res.header.Get("Content-Security-Policy"))
+		}
+	}
+	// HEAD on a POST-only route is not a way to run it.
+	before := h.count(`SELECT count(*) FROM sessions`)
+	req, _ := http.NewRequest(http.MethodHead, h.ts.URL+"/keluar", nil)
+	if res := h.client().do(req); res.status != http.StatusMethodNotAllowed && res.status != http.StatusNotFound {
+		t.Errorf("HEAD /keluar: status %d", res.status)
+	}
+	if h.count(`SELECT count(*) FROM sessions`) != before {
+		t.Error("HEAD changed state")
+	}
+}
+
 // TestBodyLimitBeforeBind: an oversized body is refused with 413 before any
 // handler reads it (no login attempt is made, so no audit row).
 func TestBodyLimitBeforeBind(t *testing.T) {

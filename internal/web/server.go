@@ -106,7 +106,7 @@ func ipExtractor(cfg config.Config) echo.IPExtractor {
 }
 
 // Handler returns the HTTP handler (for tests and for serving).
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
 
 // Metrics returns the Prometheus handler, for the internal metrics listener.
 func (s *Server) Metrics() http.Handler { return s.metrics.Handler() }
@@ -120,7 +120,7 @@ func (s *Server) Echo() *echo.Echo { return s.echo }
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Addr:              s.cfg.Addr,
-		Handler:           s.echo,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
