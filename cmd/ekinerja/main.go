@@ -66,7 +66,18 @@ Bantuan per perintah: ekinerja <perintah> --help
 `
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], processEnv, os.Stdout, os.Stderr))
+}
+
+// processEnv is os.Getenv, except that an EKINERJA_METRICS_ADDR set to the
+// empty string reads as config.MetricsOff: empty disables the metrics
+// listener (README), while an unset variable keeps the default.
+func processEnv(key string) string {
+	v, ok := os.LookupEnv(key)
+	if key == "EKINERJA_METRICS_ADDR" && ok && strings.TrimSpace(v) == "" {
+		return config.MetricsOff
+	}
+	return v
 }
 
 // options are the seams tests use; main passes none.

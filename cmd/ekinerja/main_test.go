@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 )
 
@@ -53,5 +55,27 @@ func TestRun(t *testing.T) {
 				t.Errorf("stderr lacks %q:\n%s", tc.errText, errb.String())
 			}
 		})
+	}
+}
+
+// TestProcessEnvEmptyMetricsAddr: an EKINERJA_METRICS_ADDR set to "" reaches
+// config.Load as "off" and disables the listener; unset keeps the default.
+func TestProcessEnvEmptyMetricsAddr(t *testing.T) {
+	t.Setenv("EKINERJA_ENV", "dev")
+	t.Setenv("EKINERJA_METRICS_ADDR", "")
+	cfg, err := config.Load(processEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MetricsAddr != "" {
+		t.Errorf("empty EKINERJA_METRICS_ADDR: MetricsAddr = %q, want disabled", cfg.MetricsAddr)
+	}
+	os.Unsetenv("EKINERJA_METRICS_ADDR")
+	cfg, err = config.Load(processEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MetricsAddr != "127.0.0.1:9090" {
+		t.Errorf("unset EKINERJA_METRICS_ADDR: MetricsAddr = %q, want default", cfg.MetricsAddr)
 	}
 }

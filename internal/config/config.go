@@ -44,6 +44,11 @@ type Config struct {
 	Location *time.Location
 }
 
+// MetricsOff as EKINERJA_METRICS_ADDR disables the metrics listener. An
+// EKINERJA_METRICS_ADDR set to the empty string means the same: main turns it
+// into MetricsOff, because getenv cannot tell "unset" from "set empty".
+const MetricsOff = "off"
+
 // Dev reports whether ekinerja runs in development mode (plain HTTP on localhost).
 func (c Config) Dev() bool { return c.Env == EnvDev }
 
@@ -63,6 +68,11 @@ func Load(getenv func(string) string) (Config, error) {
 		Env:         Env(get("EKINERJA_ENV", string(EnvProduction))),
 		LogLevel:    get("EKINERJA_LOG_LEVEL", "info"),
 		BodyLimit:   get("EKINERJA_BODY_LIMIT", "12M"),
+	}
+	// "off" (what main passes for a variable set to the empty string, see
+	// cmd/ekinerja) disables the metrics listener, as does an explicit empty value.
+	if strings.EqualFold(c.MetricsAddr, MetricsOff) {
+		c.MetricsAddr = ""
 	}
 	var errs []error
 	switch c.Env {

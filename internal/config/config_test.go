@@ -26,6 +26,16 @@ func TestLoad(t *testing.T) {
 				t.Errorf("dev config: %+v", c)
 			}
 		}},
+		{name: "metrics default", env: map[string]string{"EKINERJA_ENV": "dev"}, check: func(t *testing.T, c Config) {
+			if c.MetricsAddr != "127.0.0.1:9090" {
+				t.Errorf("MetricsAddr = %q, want the default 127.0.0.1:9090", c.MetricsAddr)
+			}
+		}},
+		{name: "metrics off disables", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_METRICS_ADDR": MetricsOff}, check: func(t *testing.T, c Config) {
+			if c.MetricsAddr != "" {
+				t.Errorf("MetricsAddr = %q, want empty (disabled)", c.MetricsAddr)
+			}
+		}},
 		{name: "unknown env", env: map[string]string{"EKINERJA_ENV": "staging", "EKINERJA_SECRET": long}, wantErr: "EKINERJA_ENV"},
 		{name: "trusted proxies", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"}, check: func(t *testing.T, c Config) {
 			if len(c.TrustedProxies) != 2 || c.TrustedProxies[0].String() != "10.0.0.1/32" {
