@@ -253,12 +253,16 @@ func (c *calc) base() {
 	}
 	if factor != Whole {
 		// Shown as a deduction of the unpaid part, like every other reduction.
+		// The paid part is rounded (spec 4: round_half_up(base x factor)) and the
+		// unpaid part is the remainder, so a ,5 tie never takes Rp 1 too much.
 		cut := Whole - factor
-		amt := c.pct(sub, cut)
+		paid := c.pct(sub, factor)
+		amt := sub - paid
 		c.add(Line{
 			Code: CodeStatus, Kind: KindDeduct,
-			Label:  label,
-			Reason: fmt.Sprintf("%s dibayar %s: dikurangi %s x %s", who, FormatPercent(factor), FormatPercent(cut), FormatRupiah(sub)),
+			Label: label,
+			Reason: fmt.Sprintf("%s dibayar %s x %s = %s: dikurangi bagian tidak dibayar %s - %s = %s", who,
+				FormatPercent(factor), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(amt)),
 			Rate:   cut, Basis: sub, Amount: amt,
 		})
 		sub -= amt
@@ -284,6 +288,10 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 	switch {
 	case p.WorkingDays < rule.MinWorkingDays:
 		l.Reason = fmt.Sprintf("Plt %s selama %d hari kerja, kurang dari %d hari kerja: tidak ada tambahan", post, p.WorkingDays, rule.MinWorkingDays)
+	case p.Level == PltLebihRendah:
+		// Acting in a lower post pays nothing extra: the employee keeps own TPP.
+		l.Basis = acting
+		l.Reason = fmt.Sprintf("Plt jabatan lebih rendah %s selama %d hari kerja: tetap menerima TPP jabatan sendiri %s, tidak ada tambahan", post, p.WorkingDays, FormatRupiah(own))
 	case p.Level == PltSetingkat:
 		l.Rate, l.Basis = rule.EqualLevelShare, acting
 		l.Amount = c.pct(acting, rule.EqualLevelShare)
@@ -343,7 +351,7 @@ func (c *calc) shares() {
 
 	c.add(Line{
 		Code: CodeDisiplinPagu, Kind: KindTotal, Label: "Bagian disiplin",
-		Reason: fmt.Sprintf("%s x %s", FormatPercent(rs.Split.Disiplin), FormatRupiah(base)),
+		Reason: disiplinPaguReason(rs.Split.Disiplin, base, prodPagu, discPagu),
 		Rate:   rs.Split.Disiplin, Basis: base, Amount: discPagu,
 	})
 	deducted, capped := c.deductions(discPagu)
@@ -353,6 +361,17 @@ func (c *calc) shares() {
 		reason += fmt.Sprintf(" (potongan dibatasi %s)", FormatPercent(rs.Disiplin.Cap))
 	}
 	c.add(Line{Code: CodeDisiplin, Kind: KindTotal, Label: "TPP disiplin", Reason: reason, Amount: c.res.Disiplin})
+}
+
+// disiplinPaguReason says how the disiplin share was found. It is the base
+// minus the rounded produktivitas share; when that differs from share x base
+// rounded (a ,5 tie), the text says the remainder so it always matches the amount.
+func disiplinPaguReason(share BasisPoints, base, prodPagu, discPagu int64) string {
+	if v, err := MulDivRound(base, int64(share), int64(Whole)); err == nil && v == discPagu {
+		return fmt.Sprintf("%s x %s", FormatPercent(share), FormatRupiah(base))
+	}
+	return fmt.Sprintf("%s x %s, sisa dasar setelah bagian produktivitas: %s - %s = %s", FormatPercent(share), FormatRupiah(base),
+		FormatRupiah(base), FormatRupiah(prodPagu), FormatRupiah(discPagu))
 }
 
 // deductions writes one line per kind of deduction from the disiplin share
