@@ -263,7 +263,7 @@ func (c *calc) base() {
 			Label: label,
 			Reason: fmt.Sprintf("%s dibayar %s x %s = %s: dikurangi bagian tidak dibayar %s - %s = %s", who,
 				FormatPercent(factor), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(amt)),
-			Rate:   cut, Basis: sub, Amount: amt,
+			Rate: cut, Basis: sub, Amount: amt,
 		})
 		sub -= amt
 	}

@@ -356,8 +356,10 @@ func TestCalculate(t *testing.T) {
 			reasons: map[string]string{CodeStatus: "PPPK dibayar 75% x Rp 5.000.002 = Rp 3.750.002: dikurangi bagian tidak dibayar Rp 5.000.002 - Rp 3.750.002 = Rp 1.250.000"},
 		},
 		{
-			name:    "Plt in a lower post adds nothing",
-			input:   func(in *Input) { in.Plt = &Plt{Jabatan: "Pengadministrasi", Kelas: 6, Level: PltLebihRendah, WorkingDays: 22} },
+			name: "Plt in a lower post adds nothing",
+			input: func(in *Input) {
+				in.Plt = &Plt{Jabatan: "Pengadministrasi", Kelas: 6, Level: PltLebihRendah, WorkingDays: 22}
+			},
 			want:    totals{5_000_000, 3_000_000, 2_000_000, 5_000_000, 250_000, 50_000, 4_700_000},
 			lines:   map[string]int64{CodePlt: 0},
 			reasons: map[string]string{CodePlt: "Plt jabatan lebih rendah kelas 6 (Pengadministrasi) selama 22 hari kerja: tetap menerima TPP jabatan sendiri Rp 5.000.000, tidak ada tambahan"},
