@@ -426,7 +426,8 @@ func (c *calc) deductions(pagu int64) (int64, bool) {
 // the month's allowance paid while on leave ("% bulan berjalan"). The spec puts
 // leave under the disiplin step, so the share is applied to the disiplin share
 // only: a month of leave that pays P% deducts (100% - P%) x disiplin share,
-// once for the month, whatever the number of days. The produktivitas share is
+// once for the month, prorated by working days on leave over the month's
+// working days when the month's working days are known. The produktivitas share is
 // left to its own factor (predikat or minutes) so leave is not punished twice.
 // Sick leave is banded by the total sick days in the month; the other kinds by
 // the month of the leave (Leave.MonthIndex). Tahunan and dinas luar show as
@@ -483,9 +484,19 @@ func (c *calc) leave(pagu int64) int64 {
 			Code: code, Kind: KindDeduct, Label: "Potongan " + strings.ToLower(k.Label()),
 			Count: int64(n), Rate: cut, Basis: pagu, Amount: c.pct(pagu, cut),
 		}
-		if cut == 0 {
+		// Kinds paid by the month are prorated by the working days on leave over
+		// the working days of the month (spec 4): 7 days of cuti besar are not a month.
+		wdm := c.in.WorkingDaysInMonth
+		prorate := k != CutiSakit && wdm > 0 && n < wdm
+		if prorate {
+			l.Amount = c.mul(pagu, int64(cut)*int64(n), int64(Whole)*int64(wdm))
+		}
+		switch {
+		case cut == 0:
 			l.Reason = why + ": tidak ada potongan"
-		} else {
+		case prorate:
+			l.Reason = fmt.Sprintf("%s: %s x %s x %d/%d hari kerja", why, FormatPercent(cut), FormatRupiah(pagu), n, wdm)
+		default:
 			l.Reason = fmt.Sprintf("%s: %s x %s", why, FormatPercent(cut), FormatRupiah(pagu))
 		}
 		c.add(l)

@@ -589,3 +589,39 @@ func TestInputValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestLeaveByMonthIsProrated: kinds paid by the month are prorated by the
+// working days on leave over the month's working days (spec 4); sick leave
+// stays banded.
+func TestLeaveByMonthIsProrated(t *testing.T) {
+	tests := []struct {
+		name   string
+		leave  []Leave
+		wdm    int
+		code   string
+		amount int64
+		reason string
+	}{
+		{"cuti besar 7 of 21 working days", []Leave{{Kind: CutiBesar, Days: 7, MonthIndex: 1}}, 21, "CUTI_BESAR", 333_333, "Cuti besar bulan ke-1, 7 hari (dibayar 50%): 50% x Rp 2.000.000 x 7/21 hari kerja"},
+		{"alasan penting 2 of 20", []Leave{{Kind: CutiAlasanPenting, Days: 2, MonthIndex: 1}}, 20, "CUTI_ALASAN_PENTING", 100_000, "2/20 hari kerja"},
+		{"the whole month is the whole share", []Leave{{Kind: CutiBesar, Days: 21, MonthIndex: 1}}, 21, "CUTI_BESAR", 1_000_000, "50% x Rp 2.000.000"},
+		{"sick leave stays banded", []Leave{{Kind: CutiSakit, Days: 3}}, 21, "CUTI_SAKIT", 500_000, "25% x Rp 2.000.000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := clean()
+			in.Leave, in.WorkingDaysInMonth = tt.leave, tt.wdm
+			r, err := Calculate(DemoRuleSet(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, ok := r.LineByCode(tt.code)
+			if !ok || l.Amount != tt.amount || !strings.Contains(l.Reason, tt.reason) {
+				t.Fatalf("line %s = %v %s %q, want %s %q", tt.code, ok, FormatRupiah(l.Amount), l.Reason, FormatRupiah(tt.amount), tt.reason)
+			}
+			if r.Disiplin != 2_000_000-tt.amount {
+				t.Errorf("disiplin %s", FormatRupiah(r.Disiplin))
+			}
+		})
+	}
+}

@@ -122,6 +122,10 @@ type Input struct {
 	Attendance Attendance `json:"attendance"`
 	// Leave lists the leave taken in the month.
 	Leave []Leave `json:"leave,omitempty"`
+	// WorkingDaysInMonth is the month's working days (default schedule less
+	// holidays). Leave kinds paid by the month are prorated by their days over
+	// it (spec 4); 0 means not known, and such leave counts as a whole month.
+	WorkingDaysInMonth int `json:"working_days_in_month,omitempty"`
 	// Hukdis is the disciplinary sanction in force this month, if any (the heaviest, when several).
 	Hukdis *HukdisInForce `json:"hukdis,omitempty"`
 	// OtherBPJSIncome is the monthly income already counted toward the BPJS

@@ -121,8 +121,10 @@ ORDER BY p.id, rj.mulai, rj.id`,
 			e.Input.Plt = &tpp.Plt{Jabatan: r.Jabatan, Kelas: r.Kelas, WorkingDays: wd}
 		}
 	}
+	monthWorkingDays := cal.workingDays(first, last)
 	for _, id := range order {
 		e := byID[id]
+		e.Input.WorkingDaysInMonth = monthWorkingDays
 		if pl := e.Input.Plt; pl != nil {
 			// A post of a higher kelas than any own post is "lebih tinggi", of a
 			// lower kelas "lebih rendah" (nothing extra, spec 4.1), else "setingkat".
