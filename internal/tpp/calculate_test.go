@@ -526,6 +526,7 @@ func TestInputValidation(t *testing.T) {
 		field string
 	}{
 		{"period missing", nil, func(in *Input) { in.Period = Period{} }, "period"},
+		{"working days of the month above its days", nil, func(in *Input) { in.WorkingDaysInMonth = 31 }, "working_days_in_month"},
 		{"period missing, other fields still checked", nil, func(in *Input) { in.Period = Period{}; in.Status = "" }, "status"},
 		{"period before the rule set", nil, func(in *Input) { in.Period = Period{2025, 12} }, "period"},
 		{"period after the rule set", func(rs *RuleSet) { rs.EffectiveUntil = Period{2026, 6} }, nil, "period"},

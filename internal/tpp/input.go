@@ -276,6 +276,9 @@ func (in Input) validate(rs *RuleSet) error {
 		}
 	}
 
+	if in.WorkingDaysInMonth < 0 || in.WorkingDaysInMonth > dim {
+		ve.Add("working_days_in_month", fmt.Sprintf("hari kerja bulan ini harus antara 0 dan %d", dim))
+	}
 	if p := in.Plt; p != nil {
 		checkKelas(ve, "plt.kelas", p.Kelas)
 		checkExtra(ve, rs, "plt.extra_criteria", p.ExtraCriteria)
