@@ -267,7 +267,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		}
 		if ok && rehash {
 			if h, err := s.hasher.Hash(ctx, req.Password); err == nil {
-				s.db.WithContext(ctx).Exec(`UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?`, h, u.ID)
+				if err := s.db.WithContext(ctx).Exec(`UPDATE users SET password_hash = ?, updated_at = now() WHERE id = ?`, h, u.ID).Error; err != nil {
+					return nil, fmt.Errorf("rehash password: %w", err)
+				}
 			}
 		}
 	}
@@ -449,7 +451,9 @@ WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 			return nil, err
 		}
 	} else if now.Sub(row.LastSeenAt) > time.Minute {
-		s.db.WithContext(ctx).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, c.Sid)
+		if err := s.db.WithContext(ctx).Exec(`UPDATE sessions SET last_seen_at = ? WHERE id = ?`, now, c.Sid).Error; err != nil {
+			return nil, fmt.Errorf("session last seen: %w", err)
+		}
 	}
 	return out, nil
 }

@@ -218,7 +218,9 @@ func (s *Store) CreateAkun(ctx context.Context, sc Scope, a Actor, h Hasher, peg
 		return 0, "", err
 	}
 	var n int64
-	s.db.WithContext(ctx).Raw(`SELECT count(*) FROM users WHERE pegawai_id = ?`, pegawaiID).Scan(&n)
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM users WHERE pegawai_id = ?`, pegawaiID).Scan(&n).Error; err != nil {
+		return 0, "", fmt.Errorf("check akun: %w", err)
+	}
 	if n > 0 {
 		return 0, "", apperr.New(apperr.ErrConflict, "Pegawai ini sudah punya akun.")
 	}

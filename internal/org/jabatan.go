@@ -93,20 +93,25 @@ func (s *Store) jabatanInOPD(ctx context.Context, id, opdID int64) (Jabatan, err
 // checkJabatan validates the references of a position: agency in scope,
 // unit in the same agency, and a supervising post that exists, sits in
 // scope and does not make a loop.
-func (s *Store) checkJabatan(ctx context.Context, sc Scope, j Jabatan, ve *apperr.ValidationError) {
+// A database failure is returned as an error, never reported as a bad reference.
+func (s *Store) checkJabatan(ctx context.Context, sc Scope, j Jabatan, ve *apperr.ValidationError) error {
 	if j.OPDID > 0 && !sc.Allows(j.OPDID) {
 		ve.Add("opd_id", "Anda hanya dapat mengelola jabatan OPD Anda sendiri.")
-		return
+		return nil
 	}
 	var n int64
 	if j.OPDID > 0 {
-		s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, j.OPDID).Scan(&n)
+		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, j.OPDID).Scan(&n).Error; err != nil {
+			return fmt.Errorf("check opd: %w", err)
+		}
 		if n == 0 {
 			ve.Add("opd_id", "OPD tidak dikenal.")
 		}
 	}
 	if j.UnitKerjaID != nil {
-		s.db.WithContext(ctx).Raw(`SELECT count(*) FROM unit_kerja WHERE id = ? AND opd_id = ?`, *j.UnitKerjaID, j.OPDID).Scan(&n)
+		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM unit_kerja WHERE id = ? AND opd_id = ?`, *j.UnitKerjaID, j.OPDID).Scan(&n).Error; err != nil {
+			return fmt.Errorf("check unit kerja: %w", err)
+		}
 		if n == 0 {
 			ve.Add("unit_kerja_id", "Unit kerja harus unit di OPD yang sama.")
 		}
@@ -115,23 +120,28 @@ func (s *Store) checkJabatan(ctx context.Context, sc Scope, j Jabatan, ve *apper
 		a := *j.AtasanJabatanID
 		if j.ID != 0 && a == j.ID {
 			ve.Add("atasan_jabatan_id", "Jabatan tidak dapat menjadi atasan dirinya sendiri.")
-			return
+			return nil
 		}
-		if _, err := s.GetJabatan(ctx, sc, a); err != nil {
+		if _, err := s.GetJabatan(ctx, sc, a); errors.Is(err, apperr.ErrNotFound) {
 			ve.Add("atasan_jabatan_id", "Jabatan atasan tidak ditemukan.")
-			return
+			return nil
+		} else if err != nil {
+			return err
 		}
 		if j.ID != 0 {
 			var loop int64
-			s.db.WithContext(ctx).Raw(`
+			if err := s.db.WithContext(ctx).Raw(`
 WITH RECURSIVE up AS (SELECT ?::bigint AS id, 1 AS depth
   UNION ALL SELECT j.atasan_jabatan_id, up.depth + 1 FROM up JOIN jabatan j ON j.id = up.id WHERE j.atasan_jabatan_id IS NOT NULL AND up.depth < 100)
-SELECT count(*) FROM up WHERE id = ?`, a, j.ID).Scan(&loop)
+SELECT count(*) FROM up WHERE id = ?`, a, j.ID).Scan(&loop).Error; err != nil {
+				return fmt.Errorf("check jabatan cycle: %w", err)
+			}
 			if loop > 0 {
 				ve.Add("atasan_jabatan_id", "Pilihan ini membuat lingkaran: jabatan atasan berada di bawah jabatan ini.")
 			}
 		}
 	}
+	return nil
 }
 
 // CreateJabatan validates and stores a new position, audited.
@@ -140,7 +150,9 @@ func (s *Store) CreateJabatan(ctx context.Context, sc Scope, a Actor, in Jabatan
 		in.OPDID = sc.OPDID
 	}
 	j, ve := in.Validate()
-	s.checkJabatan(ctx, sc, j, ve)
+	if err := s.checkJabatan(ctx, sc, j, ve); err != nil {
+		return j, err
+	}
 	if err := ve.OrNil(); err != nil {
 		return j, err
 	}
@@ -167,7 +179,9 @@ func (s *Store) UpdateJabatan(ctx context.Context, sc Scope, a Actor, id int64, 
 	}
 	j, ve := in.Validate()
 	j.ID, j.CreatedAt = id, old.CreatedAt
-	s.checkJabatan(ctx, sc, j, ve)
+	if err := s.checkJabatan(ctx, sc, j, ve); err != nil {
+		return j, err
+	}
 	if err := ve.OrNil(); err != nil {
 		return j, err
 	}

@@ -3,6 +3,7 @@ package org
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -95,7 +96,9 @@ func (s *Store) CreateUnit(ctx context.Context, sc Scope, a Actor, in UnitInput)
 	}
 	if u.ParentID != nil {
 		var n int64
-		s.db.WithContext(ctx).Raw(`SELECT count(*) FROM unit_kerja WHERE id = ? AND opd_id = ?`, *u.ParentID, u.OPDID).Scan(&n)
+		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM unit_kerja WHERE id = ? AND opd_id = ?`, *u.ParentID, u.OPDID).Scan(&n).Error; err != nil {
+			return u, fmt.Errorf("check unit induk: %w", err)
+		}
 		if n == 0 {
 			ve.Add("parent_id", "Unit induk harus unit di OPD yang sama.")
 		}

@@ -208,19 +208,23 @@ WHERE rj.pegawai_id = ? ORDER BY rj.mulai DESC, rj.id DESC`, pegawaiID).Scan(&rs
 }
 
 // checkOPD refuses an agency outside the scope or unknown.
-func (s *Store) checkOPD(ctx context.Context, sc Scope, opdID int64, ve *apperr.ValidationError) {
+// A database failure is returned as an error, never shown as "OPD tidak dikenal".
+func (s *Store) checkOPD(ctx context.Context, sc Scope, opdID int64, ve *apperr.ValidationError) error {
 	if opdID <= 0 {
-		return
+		return nil
 	}
 	if !sc.Allows(opdID) {
 		ve.Add("opd_id", "Anda hanya dapat mengelola pegawai OPD Anda sendiri.")
-		return
+		return nil
 	}
 	var n int64
-	s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&n)
+	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&n).Error; err != nil {
+		return fmt.Errorf("check opd: %w", err)
+	}
 	if n == 0 {
 		ve.Add("opd_id", "OPD tidak dikenal.")
 	}
+	return nil
 }
 
 // NewPegawai is the create form: the employee and, optionally, the position
@@ -239,20 +243,26 @@ func (s *Store) CreatePegawai(ctx context.Context, sc Scope, a Actor, in NewPega
 		in.OPDID = sc.OPDID
 	}
 	p, ve := in.Validate()
-	s.checkOPD(ctx, sc, p.OPDID, ve)
+	if err := s.checkOPD(ctx, sc, p.OPDID, ve); err != nil {
+		return p, err
+	}
 	var mulai time.Time
 	if in.JabatanID > 0 {
 		var ok bool
 		if mulai, ok = ParseDate(in.Mulai); !ok {
 			ve.Add("mulai", "Isi tanggal mulai menjabat (TMT).")
 		}
-		if _, err := s.jabatanInOPD(ctx, in.JabatanID, p.OPDID); err != nil {
+		if _, err := s.jabatanInOPD(ctx, in.JabatanID, p.OPDID); errors.Is(err, apperr.ErrNotFound) {
 			ve.Add("jabatan_id", "Jabatan harus jabatan di OPD yang sama.")
+		} else if err != nil {
+			return p, err
 		}
 	}
 	if p.NIP != "" {
 		var n int64
-		s.db.WithContext(ctx).Raw(`SELECT count(*) FROM pegawai WHERE nip = ?`, p.NIP).Scan(&n)
+		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM pegawai WHERE nip = ?`, p.NIP).Scan(&n).Error; err != nil {
+			return p, fmt.Errorf("check nip: %w", err)
+		}
 		if n > 0 {
 			ve.Add("nip", "NIP ini sudah terdaftar.")
 		}
@@ -291,10 +301,14 @@ func (s *Store) UpdatePegawai(ctx context.Context, sc Scope, a Actor, id int64, 
 		in.OPDID = old.OPDID
 	}
 	p, ve := in.Validate()
-	s.checkOPD(ctx, sc, p.OPDID, ve)
+	if err := s.checkOPD(ctx, sc, p.OPDID, ve); err != nil {
+		return p, err
+	}
 	if p.NIP != old.NIP && p.NIP != "" {
 		var n int64
-		s.db.WithContext(ctx).Raw(`SELECT count(*) FROM pegawai WHERE nip = ? AND id <> ?`, p.NIP, id).Scan(&n)
+		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM pegawai WHERE nip = ? AND id <> ?`, p.NIP, id).Scan(&n).Error; err != nil {
+			return p, fmt.Errorf("check nip: %w", err)
+		}
 		if n > 0 {
 			ve.Add("nip", "NIP ini sudah terdaftar untuk pegawai lain.")
 		}

@@ -151,7 +151,9 @@ func Create(ctx context.Context) (string, func(), error) {
 			return
 		}
 		defer database.Close(adb)
-		adb.Exec("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)")
+		if err := adb.Exec("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)").Error; err != nil {
+			fmt.Fprintf(os.Stderr, "testdb: drop %s: %v\n", name, err)
+		}
 	}
 	return u, drop, nil
 }

@@ -253,13 +253,17 @@ func (c *calc) base() {
 	}
 	if factor != Whole {
 		// Shown as a deduction of the unpaid part, like every other reduction.
+		// The paid part is rounded (spec 4: round_half_up(base x factor)) and the
+		// unpaid part is the remainder, so a ,5 tie never takes Rp 1 too much.
 		cut := Whole - factor
-		amt := c.pct(sub, cut)
+		paid := c.pct(sub, factor)
+		amt := sub - paid
 		c.add(Line{
 			Code: CodeStatus, Kind: KindDeduct,
-			Label:  label,
-			Reason: fmt.Sprintf("%s dibayar %s: dikurangi %s x %s", who, FormatPercent(factor), FormatPercent(cut), FormatRupiah(sub)),
-			Rate:   cut, Basis: sub, Amount: amt,
+			Label: label,
+			Reason: fmt.Sprintf("%s dibayar %s x %s = %s: dikurangi bagian tidak dibayar %s - %s = %s", who,
+				FormatPercent(factor), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(amt)),
+			Rate: cut, Basis: sub, Amount: amt,
 		})
 		sub -= amt
 	}
@@ -284,6 +288,10 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 	switch {
 	case p.WorkingDays < rule.MinWorkingDays:
 		l.Reason = fmt.Sprintf("Plt %s selama %d hari kerja, kurang dari %d hari kerja: tidak ada tambahan", post, p.WorkingDays, rule.MinWorkingDays)
+	case p.Level == PltLebihRendah:
+		// Acting in a lower post pays nothing extra: the employee keeps own TPP.
+		l.Basis = acting
+		l.Reason = fmt.Sprintf("Plt jabatan lebih rendah %s selama %d hari kerja: tetap menerima TPP jabatan sendiri %s, tidak ada tambahan", post, p.WorkingDays, FormatRupiah(own))
 	case p.Level == PltSetingkat:
 		l.Rate, l.Basis = rule.EqualLevelShare, acting
 		l.Amount = c.pct(acting, rule.EqualLevelShare)
@@ -343,7 +351,7 @@ func (c *calc) shares() {
 
 	c.add(Line{
 		Code: CodeDisiplinPagu, Kind: KindTotal, Label: "Bagian disiplin",
-		Reason: fmt.Sprintf("%s x %s", FormatPercent(rs.Split.Disiplin), FormatRupiah(base)),
+		Reason: disiplinPaguReason(rs.Split.Disiplin, base, prodPagu, discPagu),
 		Rate:   rs.Split.Disiplin, Basis: base, Amount: discPagu,
 	})
 	deducted, capped := c.deductions(discPagu)
@@ -353,6 +361,17 @@ func (c *calc) shares() {
 		reason += fmt.Sprintf(" (potongan dibatasi %s)", FormatPercent(rs.Disiplin.Cap))
 	}
 	c.add(Line{Code: CodeDisiplin, Kind: KindTotal, Label: "TPP disiplin", Reason: reason, Amount: c.res.Disiplin})
+}
+
+// disiplinPaguReason says how the disiplin share was found. It is the base
+// minus the rounded produktivitas share; when that differs from share x base
+// rounded (a ,5 tie), the text says the remainder so it always matches the amount.
+func disiplinPaguReason(share BasisPoints, base, prodPagu, discPagu int64) string {
+	if v, err := MulDivRound(base, int64(share), int64(Whole)); err == nil && v == discPagu {
+		return fmt.Sprintf("%s x %s", FormatPercent(share), FormatRupiah(base))
+	}
+	return fmt.Sprintf("%s x %s, sisa dasar setelah bagian produktivitas: %s - %s = %s", FormatPercent(share), FormatRupiah(base),
+		FormatRupiah(base), FormatRupiah(prodPagu), FormatRupiah(discPagu))
 }
 
 // deductions writes one line per kind of deduction from the disiplin share
@@ -407,7 +426,8 @@ func (c *calc) deductions(pagu int64) (int64, bool) {
 // the month's allowance paid while on leave ("% bulan berjalan"). The spec puts
 // leave under the disiplin step, so the share is applied to the disiplin share
 // only: a month of leave that pays P% deducts (100% - P%) x disiplin share,
-// once for the month, whatever the number of days. The produktivitas share is
+// once for the month, prorated by working days on leave over the month's
+// working days when the month's working days are known. The produktivitas share is
 // left to its own factor (predikat or minutes) so leave is not punished twice.
 // Sick leave is banded by the total sick days in the month; the other kinds by
 // the month of the leave (Leave.MonthIndex). Tahunan and dinas luar show as
@@ -464,9 +484,19 @@ func (c *calc) leave(pagu int64) int64 {
 			Code: code, Kind: KindDeduct, Label: "Potongan " + strings.ToLower(k.Label()),
 			Count: int64(n), Rate: cut, Basis: pagu, Amount: c.pct(pagu, cut),
 		}
-		if cut == 0 {
+		// Kinds paid by the month are prorated by the working days on leave over
+		// the working days of the month (spec 4): 7 days of cuti besar are not a month.
+		wdm := c.in.WorkingDaysInMonth
+		prorate := k != CutiSakit && wdm > 0 && n < wdm
+		if prorate {
+			l.Amount = c.mul(pagu, int64(cut)*int64(n), int64(Whole)*int64(wdm))
+		}
+		switch {
+		case cut == 0:
 			l.Reason = why + ": tidak ada potongan"
-		} else {
+		case prorate:
+			l.Reason = fmt.Sprintf("%s: %s x %s x %d/%d hari kerja", why, FormatPercent(cut), FormatRupiah(pagu), n, wdm)
+		default:
 			l.Reason = fmt.Sprintf("%s: %s x %s", why, FormatPercent(cut), FormatRupiah(pagu))
 		}
 		c.add(l)

@@ -132,7 +132,7 @@ func TestCalculate(t *testing.T) {
 			input:   func(in *Input) { in.Status, in.Golongan = StatusCPNS, "III/a" },
 			want:    totals{4_000_000, 2_400_000, 1_600_000, 4_000_000, 200_000, 40_000, 3_760_000},
 			lines:   map[string]int64{CodeStatus: 1_000_000},
-			reasons: map[string]string{CodeStatus: "CPNS dibayar 80%: dikurangi 20% x Rp 5.000.000"},
+			reasons: map[string]string{CodeStatus: "CPNS dibayar 80% x Rp 5.000.000 = Rp 4.000.000: dikurangi bagian tidak dibayar Rp 5.000.000 - Rp 4.000.000 = Rp 1.000.000"},
 		},
 		{
 			name:    "PPPK golongan IX taxed as III",
@@ -340,6 +340,29 @@ func TestCalculate(t *testing.T) {
 			},
 			want:  totals{5_000_001, 2_500_001, 2_500_000, 5_000_001, 250_000, 50_000, 4_700_001},
 			lines: map[string]int64{CodeProduktivitasPagu: 2_500_001, CodeDisiplinPagu: 2_500_000},
+			// The reason text shows the remainder, never "50% x Rp 5.000.001" (which is Rp 2.500.001).
+			reasons: map[string]string{CodeDisiplinPagu: "Rp 5.000.001 - Rp 2.500.001 = Rp 2.500.000"},
+		},
+		{
+			name: "rounding: status factor rounds the paid base half up, the unpaid part is the rest",
+			rules: func(rs *RuleSet) {
+				rs.Base.Table[8] = 5_000_002
+				rs.Status.PPPK = 7500
+			},
+			input: func(in *Input) { in.Status, in.Golongan = StatusPPPK, "IX" },
+			// 75% x 5.000.002 = 3.750.001,5 -> 3.750.002 paid; 1.250.000 not paid.
+			want:    totals{3_750_002, 2_250_001, 1_500_001, 3_750_002, 187_500, 37_500, 3_525_002},
+			lines:   map[string]int64{CodeStatus: 1_250_000, CodeBase: 3_750_002},
+			reasons: map[string]string{CodeStatus: "PPPK dibayar 75% x Rp 5.000.002 = Rp 3.750.002: dikurangi bagian tidak dibayar Rp 5.000.002 - Rp 3.750.002 = Rp 1.250.000"},
+		},
+		{
+			name: "Plt in a lower post adds nothing",
+			input: func(in *Input) {
+				in.Plt = &Plt{Jabatan: "Pengadministrasi", Kelas: 6, Level: PltLebihRendah, WorkingDays: 22}
+			},
+			want:    totals{5_000_000, 3_000_000, 2_000_000, 5_000_000, 250_000, 50_000, 4_700_000},
+			lines:   map[string]int64{CodePlt: 0},
+			reasons: map[string]string{CodePlt: "Plt jabatan lebih rendah kelas 6 (Pengadministrasi) selama 22 hari kerja: tetap menerima TPP jabatan sendiri Rp 5.000.000, tidak ada tambahan"},
 		},
 	}
 	for _, tt := range tests {
@@ -503,6 +526,7 @@ func TestInputValidation(t *testing.T) {
 		field string
 	}{
 		{"period missing", nil, func(in *Input) { in.Period = Period{} }, "period"},
+		{"working days of the month above its days", nil, func(in *Input) { in.WorkingDaysInMonth = 31 }, "working_days_in_month"},
 		{"period missing, other fields still checked", nil, func(in *Input) { in.Period = Period{}; in.Status = "" }, "status"},
 		{"period before the rule set", nil, func(in *Input) { in.Period = Period{2025, 12} }, "period"},
 		{"period after the rule set", func(rs *RuleSet) { rs.EffectiveUntil = Period{2026, 6} }, nil, "period"},
@@ -562,6 +586,42 @@ func TestInputValidation(t *testing.T) {
 			}
 			if ve.Fields[tt.field] == "" {
 				t.Errorf("no message for %q; got %v", tt.field, ve.Fields)
+			}
+		})
+	}
+}
+
+// TestLeaveByMonthIsProrated: kinds paid by the month are prorated by the
+// working days on leave over the month's working days (spec 4); sick leave
+// stays banded.
+func TestLeaveByMonthIsProrated(t *testing.T) {
+	tests := []struct {
+		name   string
+		leave  []Leave
+		wdm    int
+		code   string
+		amount int64
+		reason string
+	}{
+		{"cuti besar 7 of 21 working days", []Leave{{Kind: CutiBesar, Days: 7, MonthIndex: 1}}, 21, "CUTI_BESAR", 333_333, "Cuti besar bulan ke-1, 7 hari (dibayar 50%): 50% x Rp 2.000.000 x 7/21 hari kerja"},
+		{"alasan penting 2 of 20", []Leave{{Kind: CutiAlasanPenting, Days: 2, MonthIndex: 1}}, 20, "CUTI_ALASAN_PENTING", 100_000, "2/20 hari kerja"},
+		{"the whole month is the whole share", []Leave{{Kind: CutiBesar, Days: 21, MonthIndex: 1}}, 21, "CUTI_BESAR", 1_000_000, "50% x Rp 2.000.000"},
+		{"sick leave stays banded", []Leave{{Kind: CutiSakit, Days: 3}}, 21, "CUTI_SAKIT", 500_000, "25% x Rp 2.000.000"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := clean()
+			in.Leave, in.WorkingDaysInMonth = tt.leave, tt.wdm
+			r, err := Calculate(DemoRuleSet(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, ok := r.LineByCode(tt.code)
+			if !ok || l.Amount != tt.amount || !strings.Contains(l.Reason, tt.reason) {
+				t.Fatalf("line %s = %v %s %q, want %s %q", tt.code, ok, FormatRupiah(l.Amount), l.Reason, FormatRupiah(tt.amount), tt.reason)
+			}
+			if r.Disiplin != 2_000_000-tt.amount {
+				t.Errorf("disiplin %s", FormatRupiah(r.Disiplin))
 			}
 		})
 	}

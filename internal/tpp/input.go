@@ -26,12 +26,14 @@ func (s Status) Label() string { return strings.ToUpper(string(s)) }
 // PltLevel says whether an acting post is at the same level as the employee's own or higher.
 type PltLevel string
 
-// The two kinds of acting assignment in spec 4.1.
+// The kinds of acting assignment in spec 4.1.
 const (
 	// PltSetingkat is acting in a post of the same level: own base plus a share of the post's.
 	PltSetingkat PltLevel = "setingkat"
 	// PltLebihTinggi is acting in a higher post: the higher post's base.
 	PltLebihTinggi PltLevel = "lebih_tinggi"
+	// PltLebihRendah is acting in a lower post: nothing extra, own base only.
+	PltLebihRendah PltLevel = "lebih_rendah"
 )
 
 // LeaveKind is a kind of cuti (PP 11/2017) or official absence.
@@ -120,6 +122,10 @@ type Input struct {
 	Attendance Attendance `json:"attendance"`
 	// Leave lists the leave taken in the month.
 	Leave []Leave `json:"leave,omitempty"`
+	// WorkingDaysInMonth is the month's working days (default schedule less
+	// holidays). Leave kinds paid by the month are prorated by their days over
+	// it (spec 4); 0 means not known, and such leave counts as a whole month.
+	WorkingDaysInMonth int `json:"working_days_in_month,omitempty"`
 	// Hukdis is the disciplinary sanction in force this month, if any (the heaviest, when several).
 	Hukdis *HukdisInForce `json:"hukdis,omitempty"`
 	// OtherBPJSIncome is the monthly income already counted toward the BPJS
@@ -270,11 +276,14 @@ func (in Input) validate(rs *RuleSet) error {
 		}
 	}
 
+	if in.WorkingDaysInMonth < 0 || in.WorkingDaysInMonth > dim {
+		ve.Add("working_days_in_month", fmt.Sprintf("hari kerja bulan ini harus antara 0 dan %d", dim))
+	}
 	if p := in.Plt; p != nil {
 		checkKelas(ve, "plt.kelas", p.Kelas)
 		checkExtra(ve, rs, "plt.extra_criteria", p.ExtraCriteria)
-		if p.Level != PltSetingkat && p.Level != PltLebihTinggi {
-			ve.Add("plt.level", "jenis Plt harus setingkat atau lebih tinggi")
+		if p.Level != PltSetingkat && p.Level != PltLebihTinggi && p.Level != PltLebihRendah {
+			ve.Add("plt.level", "jenis Plt harus setingkat, lebih tinggi atau lebih rendah")
 		}
 		if p.WorkingDays < 0 || p.WorkingDays > dim {
 			ve.Add("plt.working_days", fmt.Sprintf("hari kerja Plt harus antara 0 dan %d", dim))

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/views/components"
 	"github.com/ekinerja/ekinerja/views/layout"
 )
 
@@ -18,7 +19,8 @@ import (
 // buffer first so a template error can still become a proper error page.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	ctx := components.WithLocation(c.Request().Context(), s.cfg.Location)
+	if err := comp.Render(ctx, &buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())

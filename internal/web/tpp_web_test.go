@@ -201,10 +201,24 @@ func TestTPPWorkedExampleThroughThePages(t *testing.T) {
 		t.Fatalf("empty sp2d: %d", bad.status)
 	}
 	mustContain(t, bad.body, `id="err-sp2d"`)
-	if r := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {"2026-11-20"}, "sp2d": {"00123/SP2D/2026"}}); r.status != http.StatusSeeOther {
+	// A payment dated before the approval (or in the future) is refused.
+	early := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {"2026-11-20"}, "sp2d": {"00123/SP2D/2026"}})
+	if early.status != http.StatusUnprocessableEntity {
+		t.Fatalf("payment before approval: %d", early.status)
+	}
+	mustContain(t, early.body, `id="err-tanggal"`, "sebelum klaim disetujui")
+	late := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}, "sp2d": {"00123/SP2D/2026"}})
+	if late.status != http.StatusUnprocessableEntity {
+		t.Fatalf("payment in the future: %d", late.status)
+	}
+	if n := th.count(`SELECT count(*) FROM tpp_payment WHERE claim_id = ?`, id); n != 0 {
+		t.Fatalf("refused payments wrote %d rows", n)
+	}
+	today := time.Now().In(th.cfg.Location)
+	if r := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {today.Format(time.DateOnly)}, "sp2d": {"00123/SP2D/2026"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("pay: %d %s", r.status, r.body)
 	}
-	mustContain(t, verif.get(fmt.Sprintf("/tpp/klaim/%d", id)).body, "Dibayar", "00123/SP2D/2026", "20 November 2026")
+	mustContain(t, verif.get(fmt.Sprintf("/tpp/klaim/%d", id)).body, "Dibayar", "00123/SP2D/2026")
 	checkDownloads(t, th, verif, id)
 }
 

@@ -124,9 +124,9 @@ func AttendanceImportHistory(c layout.Chrome, v AttendanceImportHistoryView) tem
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var5 string
-					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(components.DateTime(b.CreatedAt))
+					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(components.DateTime(ctx, b.CreatedAt))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/attendance_history.templ`, Line: 48, Col: 46}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/attendance_history.templ`, Line: 48, Col: 51}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 					if templ_7745c5c3_Err != nil {

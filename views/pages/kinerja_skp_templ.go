@@ -2440,9 +2440,9 @@ func KinerjaBukaBulanPage(c layout.Chrome, v KinerjaBukaBulan) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var129 string
-					templ_7745c5c3_Var129, templ_7745c5c3_Err = templ.JoinStringErrs(components.DateTime(r.BerlakuSampai))
+					templ_7745c5c3_Var129, templ_7745c5c3_Err = templ.JoinStringErrs(components.DateTime(ctx, r.BerlakuSampai))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/kinerja_skp.templ`, Line: 402, Col: 50}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/kinerja_skp.templ`, Line: 402, Col: 55}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var129))
 					if templ_7745c5c3_Err != nil {

@@ -187,8 +187,10 @@ func describeFields(f map[string]string) string {
 }
 
 // claimWarnings summarises the employees' warnings for the claim's header.
+// It is never nil: stored, a nil slice would be JSON null, and the column
+// holds an array (migration 0070).
 func claimWarnings(notes []string, comp []Computed) []string {
-	out := append([]string(nil), notes...)
+	out := append(make([]string, 0, len(notes)), notes...)
 	counts := map[string]int{}
 	var kinds []string
 	for _, c := range comp {

@@ -121,17 +121,23 @@ ORDER BY p.id, rj.mulai, rj.id`,
 			e.Input.Plt = &tpp.Plt{Jabatan: r.Jabatan, Kelas: r.Kelas, WorkingDays: wd}
 		}
 	}
+	monthWorkingDays := cal.workingDays(first, last)
 	for _, id := range order {
 		e := byID[id]
+		e.Input.WorkingDaysInMonth = monthWorkingDays
 		if pl := e.Input.Plt; pl != nil {
-			// A post of a higher kelas than any own post is "lebih tinggi".
+			// A post of a higher kelas than any own post is "lebih tinggi", of a
+			// lower kelas "lebih rendah" (nothing extra, spec 4.1), else "setingkat".
 			pl.Level = tpp.PltSetingkat
 			own := 0
 			for _, sg := range e.Input.Segments {
 				own = max(own, sg.Kelas)
 			}
-			if pl.Kelas > own {
+			switch {
+			case pl.Kelas > own:
 				pl.Level = tpp.PltLebihTinggi
+			case pl.Kelas < own:
+				pl.Level = tpp.PltLebihRendah
 			}
 		}
 		if e.BankRekening == "" {

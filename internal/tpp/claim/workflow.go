@@ -190,6 +190,12 @@ func (s *Service) Pay(ctx context.Context, a Actor, id int64, p Payment) (Claim,
 			if c.Status != StatusApproved {
 				return nil
 			}
+			// A transfer cannot precede the approval. The approval's UTC date is
+			// never later than its date in WIB, WITA or WIT, so this refuses no
+			// real date in any Indonesian zone.
+			if c.ApprovedAt != nil && p.Date.Format(time.DateOnly) < c.ApprovedAt.UTC().Format(time.DateOnly) {
+				return apperr.Invalid("tanggal", "tanggal pembayaran tidak boleh sebelum klaim disetujui ("+c.ApprovedAt.UTC().Format(time.DateOnly)+")")
+			}
 			return tx.Exec(`INSERT INTO tpp_payment (claim_id, paid_date, sp2d_number, amount, paid_by) VALUES (?, ?::date, ?, ?, NULLIF(?, 0))`,
 				c.ID, p.Date.Format(time.DateOnly), p.SP2D, c.TotalNet, a.UserID).Error
 		},

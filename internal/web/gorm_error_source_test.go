@@ -1,0 +1,93 @@
+package web
+
+import (
+	"go/ast"
+	"go/types"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// gormFinishers are the GORM calls that run a query. Their *gorm.DB result
+// carries the query's error; a statement that discards it turns a database
+// failure into a wrong answer (an empty count reads as "OPD tidak dikenal").
+var gormFinishers = map[string]bool{
+	"First": true, "Last": true, "Take": true, "Find": true, "Scan": true, "Count": true, "Pluck": true,
+	"Create": true, "Save": true, "Update": true, "Updates": true, "UpdateColumn": true, "UpdateColumns": true,
+	"Delete": true, "Exec": true, "FirstOrCreate": true, "FirstOrInit": true, "FindInBatches": true,
+}
+
+// scanDroppedGormErrors type-checks every package under root (production
+// code; test files are not yet held to it) and returns each statement that runs a GORM query and discards the *gorm.DB
+// it returns, so its .Error is never read.
+func scanDroppedGormErrors(t *testing.T, root string) []string {
+	t.Helper()
+	cfg := &packages.Config{Dir: root, Tests: false,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
+	pkgs, err := packages.Load(cfg, "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, pkg := range pkgs {
+		for _, e := range pkg.Errors {
+			t.Fatalf("load %s: %v", pkg.PkgPath, e)
+		}
+		for _, file := range pkg.Syntax {
+			ast.Inspect(file, func(n ast.Node) bool {
+				var call *ast.CallExpr
+				switch st := n.(type) {
+				case *ast.ExprStmt:
+					call, _ = st.X.(*ast.CallExpr)
+				case *ast.AssignStmt: // _ = db.Find(&x)
+					if len(st.Rhs) == 1 && len(st.Lhs) == 1 {
+						if id, ok := st.Lhs[0].(*ast.Ident); ok && id.Name == "_" {
+							call, _ = st.Rhs[0].(*ast.CallExpr)
+						}
+					}
+				}
+				if call == nil {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok || !gormFinishers[sel.Sel.Name] || !isGormDB(pkg.TypesInfo.TypeOf(call)) {
+					return true
+				}
+				pos := pkg.Fset.Position(call.Pos())
+				key := pos.String()
+				if !seen[key] {
+					seen[key] = true
+					out = append(out, key+": "+sel.Sel.Name+" result (and its .Error) discarded")
+				}
+				return true
+			})
+		}
+	}
+	return out
+}
+
+func isGormDB(t types.Type) bool {
+	p, ok := t.(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := p.Elem().(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "gorm.io/gorm" && n.Obj().Name() == "DB"
+}
+
+// TestNoDroppedGormErrors fails on any GORM query whose error is never read.
+func TestNoDroppedGormErrors(t *testing.T) {
+	for _, f := range scanDroppedGormErrors(t, "../..") {
+		t.Error(strings.TrimSpace(f))
+	}
+}
+
+// TestDroppedGormErrorCheckFinds proves the check flags the pattern it is for.
+func TestDroppedGormErrorCheckFinds(t *testing.T) {
+	got := scanDroppedGormErrors(t, "testdata/droppederr")
+	if len(got) != 2 {
+		t.Fatalf("findings = %q, want the Scan and the _ = First", got)
+	}
+}
