@@ -5,8 +5,6 @@ import (
 	"go/types"
 	"strings"
 	"testing"
-
-	"golang.org/x/tools/go/packages"
 )
 
 // gormFinishers are the GORM calls that run a query. Their *gorm.DB result
@@ -23,18 +21,10 @@ var gormFinishers = map[string]bool{
 // it returns, so its .Error is never read.
 func scanDroppedGormErrors(t *testing.T, root string) []string {
 	t.Helper()
-	cfg := &packages.Config{Dir: root, Tests: false,
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
-	pkgs, err := packages.Load(cfg, "./...")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkgs := loadProductionPackages(t, root)
 	seen := map[string]bool{}
 	var out []string
 	for _, pkg := range pkgs {
-		for _, e := range pkg.Errors {
-			t.Fatalf("load %s: %v", pkg.PkgPath, e)
-		}
 		for _, file := range pkg.Syntax {
 			ast.Inspect(file, func(n ast.Node) bool {
 				var call *ast.CallExpr

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -42,25 +43,49 @@ type finding struct {
 	n                int
 }
 
+// typedPackages caches loadProductionPackages per root: type-checking the
+// module is the slow part of every source check, and each check reads the
+// same packages without changing them.
+var typedPackages = struct {
+	sync.Mutex
+	byRoot map[string][]*packages.Package
+}{byRoot: map[string][]*packages.Package{}}
+
+// loadProductionPackages type-checks every package under root (not its test
+// files) once per test binary and fails the test on any load error.
+func loadProductionPackages(t *testing.T, root string) []*packages.Package {
+	t.Helper()
+	typedPackages.Lock()
+	defer typedPackages.Unlock()
+	if pkgs, ok := typedPackages.byRoot[root]; ok {
+		return pkgs
+	}
+	cfg := &packages.Config{Dir: root, Tests: false,
+		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
+	pkgs, err := packages.Load(cfg, "./...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range pkgs {
+		for _, e := range pkg.Errors {
+			t.Fatalf("load %s: %v", pkg.PkgPath, e)
+		}
+	}
+	typedPackages.byRoot[root] = pkgs
+	return pkgs
+}
+
 // scanSQL type-checks every package under root (not its tests) and flags
 // each SQL call whose SQL text is not a compile-time constant: a constant
 // (a literal, a const, or constants joined with +) cannot carry input, so
 // only the rest needs a review.
 func scanSQL(t *testing.T, root string) []finding {
 	t.Helper()
-	cfg := &packages.Config{Dir: root, Tests: false, // tests build SQL from their own fixtures, never from input
-		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo}
-	pkgs, err := packages.Load(cfg, "./...")
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkgs := loadProductionPackages(t, root) // tests build SQL from their own fixtures, never from input
 	absRoot, _ := filepath.Abs(root)
 	seen := map[string]bool{}
 	var out []finding
 	for _, pkg := range pkgs {
-		for _, e := range pkg.Errors {
-			t.Fatalf("load %s: %v", pkg.PkgPath, e)
-		}
 		for _, file := range pkg.Syntax {
 			name := pkg.Fset.Position(file.Pos()).Filename
 			if strings.HasSuffix(name, "_templ.go") || strings.HasSuffix(name, "unsafe_source_test.go") {
