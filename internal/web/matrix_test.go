@@ -154,6 +154,7 @@ var policy = map[string][]auth.Role{
 	"POST /tpp/klaim/:id/kembalikan":      {auth.RoleVerifikator},
 	"POST /tpp/klaim/:id/setujui":         {auth.RoleVerifikator},
 	"POST /tpp/klaim/:id/bayar":           {auth.RoleVerifikator},
+	"POST /tpp/klaim/:id/susulan":         {auth.RoleAdminOPD, auth.RoleVerifikator},
 	"POST /tpp/klaim/:id/buka":            {auth.RoleVerifikator},
 	"GET /tpp/klaim/:id/pegawai/:pegawai": tppReaders,
 	"GET /tpp/klaim/:id/nominatif":        tppReaders,

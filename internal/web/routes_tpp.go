@@ -29,6 +29,7 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodPost, "/tpp/klaim/:id/setujui", verif, s.tppApprove},
 		{http.MethodPost, "/tpp/klaim/:id/bayar", verif, s.tppPay},
 		{http.MethodPost, "/tpp/klaim/:id/buka", verif, s.tppReopen},
+		{http.MethodPost, "/tpp/klaim/:id/susulan", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppSusulan},
 		{http.MethodGet, "/tpp/klaim/:id/pegawai/:pegawai", claimReaders, s.tppClaimSlip},
 		{http.MethodGet, "/tpp/klaim/:id/nominatif", claimReaders, s.tppNominatif},
 		{http.MethodGet, "/tpp/klaim/:id/nominatif.xlsx", claimReaders, s.tppNominatifXLSX},
@@ -67,6 +68,7 @@ var tppFlashes = map[string]string{
 	"tpp-disetujui":       "Klaim TPP telah disetujui dan dikunci.",
 	"tpp-dibayar":         "Klaim TPP telah ditandai dibayar.",
 	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
+	"tpp-susulan":         "Klaim susulan telah dibuat dan dihitung untuk pegawai yang ditangguhkan.",
 	"tpp-aturan":          "Aturan TPP telah disimpan.",
 	"tpp-aturan-versi":    "Aturan ini sudah dipakai klaim yang disetujui; perubahan disimpan sebagai versi baru.",
 }

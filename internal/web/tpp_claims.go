@@ -77,11 +77,17 @@ func (s *Server) tppRecompute(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.tpp.Get(c.Request().Context(), tppActor(c), id)
+	return s.runCompute(c, func(ctx context.Context, a claim.Actor) (claim.Run, error) { return s.tpp.BeginRecompute(ctx, a, id) })
+}
+
+// tppSusulan makes the supplementary claim (klaim susulan) for the employees
+// the month's claims hold out, and computes it.
+func (s *Server) tppSusulan(c echo.Context) error {
+	id, err := pathID(c, "id")
 	if err != nil {
 		return err
 	}
-	return s.startCompute(c, cl.OPDID, cl.Period())
+	return s.runCompute(c, func(ctx context.Context, a claim.Actor) (claim.Run, error) { return s.tpp.BeginSusulan(ctx, a, id) })
 }
 
 // startCompute marks the claim's computation running and runs it in the
@@ -90,9 +96,16 @@ func (s *Server) tppRecompute(c echo.Context) error {
 // "sedang dihitung" (from the mark in the database, so on every app server)
 // until it is. A computation already running answers 409.
 func (s *Server) startCompute(c echo.Context, opdID int64, p tpp.Period) error {
+	return s.runCompute(c, func(ctx context.Context, a claim.Actor) (claim.Run, error) {
+		return s.tpp.BeginCompute(ctx, a, opdID, p)
+	})
+}
+
+// runCompute starts a computation with begin and runs it as startCompute says.
+func (s *Server) runCompute(c echo.Context, begin func(ctx context.Context, a claim.Actor) (claim.Run, error)) error {
 	a := tppActor(c)
 	ctx := c.Request().Context()
-	run, err := s.tpp.BeginCompute(ctx, a, opdID, p)
+	run, err := begin(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -124,37 +137,17 @@ func (s *Server) startCompute(c echo.Context, opdID int64, p tpp.Period) error {
 	}
 }
 
-// claimView builds the claim page for the viewer.
+// claimView builds the claim page for the viewer: the claim and the actions
+// the viewer may take now, as claim.Allowed decides them.
 func (s *Server) claimView(c echo.Context, id int64) (pages.TPPClaimView, error) {
-	ctx := c.Request().Context()
-	a := tppActor(c)
-	cl, err := s.tpp.Get(ctx, a, id)
+	pg, err := s.tpp.Page(c.Request().Context(), tppActor(c), id)
 	if err != nil {
 		return pages.TPPClaimView{}, err
 	}
-	rows, err := s.tpp.Rows(ctx, id)
-	if err != nil {
-		return pages.TPPClaimView{}, err
-	}
-	run, err := s.tpp.RunState(ctx, id)
-	if err != nil {
-		return pages.TPPClaimView{}, err
-	}
-	st, r := cl.Status, a.Role
-	admin, verif := r == auth.RoleAdminOPD, r == auth.RoleVerifikator
 	return pages.TPPClaimView{
-		Claim: cl, Month: monthText(cl.Period()), Rows: rows, Warnings: cl.Warnings(), Run: run,
-		CanCompute: (admin || verif) && st.Recomputable() && !run.Running,
-		CanSubmit:  admin && st.Recomputable() && !run.Running,
-		CanVerify:  verif && st == claim.StatusSubmitted,
-		CanReturn:  verif && (st == claim.StatusSubmitted || st == claim.StatusVerified),
-		CanApprove: verif && st == claim.StatusVerified,
-		CanPay:     verif && st == claim.StatusApproved,
-		CanReopen:  verif && st == claim.StatusApproved,
-		CanExport:  st.Final(),
-		CanBank:    verif && st.Final(),
-		Errors:     map[string]string{},
-		Form:       map[string]string{"tanggal": time.Now().In(s.cfg.Location).Format(time.DateOnly)},
+		Page: pg, Month: monthText(pg.Claim.Period()), Warnings: pg.Claim.Warnings(),
+		Errors: map[string]string{},
+		Form:   map[string]string{"tanggal": time.Now().In(s.cfg.Location).Format(time.DateOnly)},
 	}, nil
 }
 

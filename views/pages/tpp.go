@@ -16,23 +16,11 @@ type TPPMonthView struct {
 }
 
 // TPPClaimView is one OPD's claim with its employees and the actions the
-// viewer may take.
+// viewer may take (decided once, by claim.Allowed, in claim.Service.Page).
 type TPPClaimView struct {
-	Claim    claim.Claim
+	claim.Page
 	Month    string
-	Rows     []claim.Row
 	Warnings []string
-	// Run says whether the claim is being computed right now.
-	Run        claim.RunState
-	CanCompute bool
-	CanSubmit  bool
-	CanVerify  bool
-	CanReturn  bool
-	CanApprove bool
-	CanPay     bool
-	CanReopen  bool
-	CanExport  bool
-	CanBank    bool
 	// Errors and Form re-show a refused form next to its fields.
 	Errors map[string]string
 	Form   map[string]string

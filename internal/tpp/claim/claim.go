@@ -13,6 +13,7 @@ package claim
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -146,11 +147,13 @@ func NewService(db *gorm.DB, k KinerjaSource, a AttendanceSource) *Service {
 
 // Claim is one OPD's TPP for one month.
 type Claim struct {
-	ID             int64      `gorm:"column:id"`
-	OPDID          int64      `gorm:"column:opd_id"`
-	OPDKode        string     `gorm:"column:opd_kode"`
-	OPDNama        string     `gorm:"column:opd_nama"`
-	PeriodDate     time.Time  `gorm:"column:period"`
+	ID         int64     `gorm:"column:id"`
+	OPDID      int64     `gorm:"column:opd_id"`
+	OPDKode    string    `gorm:"column:opd_kode"`
+	OPDNama    string    `gorm:"column:opd_nama"`
+	PeriodDate time.Time `gorm:"column:period"`
+	// Susulan is 0 for the monthly claim, n for the n-th supplementary claim.
+	Susulan        int        `gorm:"column:susulan"`
 	Status         Status     `gorm:"column:status"`
 	RuleSetID      int64      `gorm:"column:rule_set_id"`
 	RuleSetVersion int        `gorm:"column:rule_set_version"`
@@ -172,6 +175,21 @@ type Claim struct {
 	PaidDate       *time.Time `gorm:"column:paid_date"`
 	SP2DNumber     string     `gorm:"column:sp2d_number"`
 	PaidAt         *time.Time `gorm:"column:paid_at"`
+	// TotalPayable is what the claim pays once approved: the net of every
+	// employee it is not holding out (tpp_bayar_pegawai), the bank file's total.
+	TotalPayable int64 `gorm:"column:total_payable"`
+	// Held is how many employees the claim holds out (ditangguhkan).
+	Held int `gorm:"column:held"`
+	// TotalHeld is the net of the employees held out for want of an account.
+	TotalHeld int64 `gorm:"column:total_held"`
+}
+
+// Kind names the claim: "Klaim bulanan" or "Klaim susulan ke-1".
+func (c Claim) Kind() string {
+	if c.Susulan == 0 {
+		return "Klaim bulanan"
+	}
+	return fmt.Sprintf("Klaim susulan ke-%d", c.Susulan)
 }
 
 // Period returns the claim's month.
@@ -205,4 +223,41 @@ type Row struct {
 	// Warnings are separated by newlines.
 	Warnings string `gorm:"column:warnings"`
 	Error    string `gorm:"column:error"`
+	// Settled is set when the (approved) claim pays this employee.
+	Settled bool `gorm:"column:settled"`
+	// Paid is set when the claim is paid and pays this employee: only then
+	// is the employee "Dibayar".
+	Paid bool `gorm:"column:paid"`
+}
+
+// Held says why the employee is held out of the claim (ditangguhkan) and
+// waits for a supplementary claim: data that cannot be computed, or a net
+// amount with no account to transfer it to. "" means the claim pays them.
+func (r Row) Held() string {
+	switch {
+	case r.Error != "":
+		return r.Error
+	case r.Net > 0 && r.BankRekening == "":
+		return WarnNoBank
+	}
+	return ""
+}
+
+// Payable reports whether the claim pays the employee (once approved).
+func (r Row) Payable() bool { return r.Held() == "" }
+
+// PayState is the employee's payment in claim c as people read it.
+func (r Row) PayState(c Claim) string {
+	if h := r.Held(); h != "" {
+		return "Ditangguhkan: menunggu klaim susulan"
+	}
+	switch {
+	case r.Paid:
+		return "Dibayar"
+	case c.Status == StatusApproved && r.Settled:
+		return "Disetujui, menunggu pembayaran"
+	case c.Status.Final():
+		return "Dibayar klaim lain bulan ini"
+	}
+	return "Belum final"
 }

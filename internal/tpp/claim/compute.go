@@ -75,6 +75,9 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 	if err != nil {
 		return Claim{}, err
 	}
+	if err := s.dropSettled(ctx, &g, run); err != nil {
+		return Claim{}, err
+	}
 	comp := computeAll(rs.Rules, g.Employees)
 	digest, err := Digest(rs.Rules, g.Employees)
 	if err != nil {
@@ -131,6 +134,36 @@ WHERE id = ?`, rs.ID, rs.Version, digest, len(comp), t.base, t.gross, t.pph21, t
 		return Claim{}, err
 	}
 	return s.get(ctx, s.db, id)
+}
+
+// dropSettled leaves out the employees whom another claim of the same OPD
+// and month already pays (approved or paid): a susulan pays only who is still
+// waiting, and a monthly claim recomputed after a susulan does not pay the
+// susulan's employees again.
+func (s *Service) dropSettled(ctx context.Context, g *Gathered, run Run) error {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Raw(`SELECT pegawai_id FROM tpp_bayar_pegawai WHERE opd_id = ? AND period = ?::date AND claim_id <> ?`,
+		run.OPDID, periodDate(run.Period), run.ClaimID).Scan(&ids).Error; err != nil {
+		return fmt.Errorf("settled employees: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	settled := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		settled[id] = true
+	}
+	kept := g.Employees[:0]
+	for _, e := range g.Employees {
+		if !settled[e.PegawaiID] {
+			kept = append(kept, e)
+		}
+	}
+	if n := len(g.Employees) - len(kept); n > 0 {
+		g.Notes = append(g.Notes, fmt.Sprintf("%d pegawai sudah dibayar klaim lain bulan ini dan tidak dihitung lagi di klaim ini.", n))
+	}
+	g.Employees = kept
+	return nil
 }
 
 // computeAll runs tpp.Calculate for every employee, spread over the CPUs; it
@@ -209,7 +242,7 @@ func claimWarnings(notes []string, comp []Computed) []string {
 	}
 	for _, k := range kinds {
 		if k == "__err" {
-			out = append(out, fmt.Sprintf("%d pegawai tidak dapat dihitung karena datanya salah; klaim belum dapat diajukan.", counts[k]))
+			out = append(out, fmt.Sprintf("%d pegawai ditangguhkan karena datanya tidak dapat dihitung (alasannya di baris pegawai); pegawai lain tetap dapat diajukan, dan yang ditangguhkan dibayar melalui klaim susulan setelah datanya diperbaiki.", counts[k]))
 			continue
 		}
 		out = append(out, fmt.Sprintf("%d pegawai: %s.", counts[k], k))

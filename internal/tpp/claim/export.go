@@ -102,8 +102,44 @@ func (e Export) Totals() Totals {
 }
 
 // FileBase is the stem of the export files, e.g. "tpp-DINKES-2026-11".
+// A supplementary claim's files say so: "tpp-DINKES-2026-11-susulan-1".
 func (e Export) FileBase() string {
-	return "tpp-" + e.Claim.OPDKode + "-" + periodText(e.Claim.Period())
+	b := "tpp-" + e.Claim.OPDKode + "-" + periodText(e.Claim.Period())
+	if e.Claim.Susulan > 0 {
+		b += fmt.Sprintf("-susulan-%d", e.Claim.Susulan)
+	}
+	return b
+}
+
+// Title is the claim's title on the exports.
+func (e Export) Title() string {
+	if e.Claim.Susulan > 0 {
+		return fmt.Sprintf("Bulan %s (KLAIM SUSULAN KE-%d)", e.Claim.Period().String(), e.Claim.Susulan)
+	}
+	return "Bulan " + e.Claim.Period().String()
+}
+
+// Held are the rows the claim holds out (ditangguhkan): they are not in the
+// bank file and wait for a supplementary claim.
+func (e Export) Held() []Row {
+	var out []Row
+	for _, r := range e.Rows {
+		if r.Held() != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Payable is the total the claim pays: the bank file's total.
+func (e Export) Payable() int64 {
+	var t int64
+	for _, r := range e.Rows {
+		if r.Settled {
+			t += r.Net
+		}
+	}
+	return t
 }
 
 // NominatifColumns are the money columns of the daftar nominatif, in order.
@@ -153,11 +189,11 @@ func WriteXLSX(w io.Writer, e Export) error {
 	}
 	set(1, 1, "DAFTAR NOMINATIF PEMBAYARAN TAMBAHAN PENGHASILAN PEGAWAI (TPP)")
 	set(1, 2, c.OPDNama)
-	set(1, 3, "Bulan "+c.Period().String())
+	set(1, 3, e.Title())
 	set(1, 4, fmt.Sprintf("%s versi %d; status %s; digest masukan %s", c.RuleSetName, c.RuleSetVersion, c.Status.Label(), c.InputsDigest))
 	style(1, 1, 1, 2, bold)
 	head := append([]string{"No", "NIP", "Nama", "Jabatan", "Kelas", "Status", "Golongan"}, NominatifColumns...)
-	head = append(head, "Bank", "Nomor Rekening")
+	head = append(head, "Bank", "Nomor Rekening", "Pembayaran")
 	for i, h := range head {
 		set(i+1, NominatifHeaderRow, h)
 	}
@@ -177,6 +213,11 @@ func WriteXLSX(w io.Writer, e Export) error {
 		}
 		set(16, row, r.BankNama)
 		set(17, row, r.BankRekening)
+		if h := r.Held(); h != "" {
+			set(18, row, "Ditangguhkan: "+h)
+		} else {
+			set(18, row, r.PayState(c))
+		}
 	}
 	if row > NominatifHeaderRow {
 		style(8, NominatifHeaderRow+1, 15, row, money)
@@ -189,6 +230,14 @@ func WriteXLSX(w io.Writer, e Export) error {
 		set(8+j, row, v)
 	}
 	style(1, row, 15, row, boldMoney)
+	row++
+	set(3, row, "Dibayar melalui berkas bank: "+tpp.FormatRupiah(e.Payable()))
+	style(3, row, 3, row, bold)
+	if held := e.Held(); len(held) > 0 {
+		row++
+		set(3, row, fmt.Sprintf("DITANGGUHKAN: %d pegawai, dibayar melalui klaim susulan", len(held)))
+		style(3, row, 3, row, bold)
+	}
 
 	row += 3
 	set(3, row, "Mengetahui,")
@@ -220,12 +269,17 @@ func firstNonEmpty(a, b string) string {
 
 // BankDescription is the transfer description of one employee.
 func BankDescription(c Claim, nip string) string {
-	return "TPP " + c.Period().String() + " " + c.OPDKode + " " + nip
+	d := "TPP " + c.Period().String() + " " + c.OPDKode + " "
+	if c.Susulan > 0 {
+		d += fmt.Sprintf("susulan-%d ", c.Susulan)
+	}
+	return d + nip
 }
 
 // WriteBankCSV writes the bank transfer file: a header, one line per employee
-// with an account and a positive net (account number, name on the account,
-// net amount, description), then a totals line. Every field is quoted, so the
+// the claim pays (tpp_bayar_pegawai: computed, with an account) with a
+// positive net (account number, name on the account, net amount,
+// description), then a totals line. Whoever is held out is not in it. Every field is quoted, so the
 // account number stays text with its leading zeros.
 func WriteBankCSV(w io.Writer, e Export) error {
 	var b bytes.Buffer
@@ -243,7 +297,7 @@ func WriteBankCSV(w io.Writer, e Export) error {
 	line("nomor_rekening", "nama_rekening", "jumlah", "keterangan")
 	var n, sum int64
 	for _, r := range e.Rows {
-		if r.BankRekening == "" || r.Net <= 0 {
+		if !r.Settled || r.BankRekening == "" || r.Net <= 0 {
 			continue
 		}
 		name := firstNonEmpty(r.BankAtasNama, r.Nama)
@@ -251,7 +305,7 @@ func WriteBankCSV(w io.Writer, e Export) error {
 		n++
 		sum += r.Net
 	}
-	line("TOTAL", strconv.FormatInt(n, 10)+" rekening", strconv.FormatInt(sum, 10), "TPP "+e.Claim.Period().String()+" "+e.Claim.OPDKode)
+	line("TOTAL", strconv.FormatInt(n, 10)+" rekening", strconv.FormatInt(sum, 10), strings.TrimSpace(BankDescription(e.Claim, "")))
 	_, err := w.Write(b.Bytes())
 	return err
 }

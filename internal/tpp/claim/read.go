@@ -14,11 +14,16 @@ import (
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
-const claimSelect = `SELECT c.id, c.opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.period, c.status, c.rule_set_id,
+const claimSelect = `SELECT c.id, c.opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.period, c.susulan, c.status, c.rule_set_id,
     c.rule_set_version, r.name AS rule_set_name, c.inputs_digest, c.employees, c.total_base, c.total_gross, c.total_pph21,
     c.total_bpjs, c.total_net, c.warnings::text AS warnings, c.computed_at, c.submitted_at, c.verified_at, c.return_note,
-    c.approved_at, c.reopen_reason, c.paid_date, c.sp2d_number, c.paid_at
-FROM tpp_claim c JOIN opd o ON o.id = c.opd_id JOIN tpp_rule_set r ON r.id = c.rule_set_id`
+    c.approved_at, c.reopen_reason, c.paid_date, c.sp2d_number, c.paid_at,
+    h.total_payable, h.held, h.total_held
+FROM tpp_claim c CROSS JOIN LATERAL (
+    SELECT coalesce(sum(r.net) FILTER (WHERE r.error = '' AND (r.net = 0 OR r.bank_rekening <> '')), 0) AS total_payable,
+           count(*) FILTER (WHERE r.error <> '' OR (r.net > 0 AND r.bank_rekening = '')) AS held,
+           coalesce(sum(r.net) FILTER (WHERE r.error = '' AND r.net > 0 AND r.bank_rekening = ''), 0) AS total_held
+    FROM tpp_claim_pegawai r WHERE r.claim_id = c.id) h JOIN opd o ON o.id = c.opd_id JOIN tpp_rule_set r ON r.id = c.rule_set_id`
 
 func (s *Service) get(ctx context.Context, db *gorm.DB, id int64) (Claim, error) {
 	var cs []Claim
@@ -57,7 +62,7 @@ func (s *Service) Find(ctx context.Context, a Actor, opdID int64, p tpp.Period) 
 		return Claim{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrForbidden)
 	}
 	var cs []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date`, opdID, periodDate(p)).Scan(&cs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date AND c.susulan = 0`, opdID, periodDate(p)).Scan(&cs).Error; err != nil {
 		return Claim{}, err
 	}
 	if len(cs) == 0 {
@@ -70,7 +75,7 @@ func (s *Service) Find(ctx context.Context, a Actor, opdID int64, p tpp.Period) 
 // command line, which acts as the verifikator).
 func (s *Service) FindByKode(ctx context.Context, kode string, p tpp.Period) (Claim, error) {
 	var cs []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date`, kode, periodDate(p)).Scan(&cs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date AND c.susulan = 0`, kode, periodDate(p)).Scan(&cs).Error; err != nil {
 		return Claim{}, err
 	}
 	if len(cs) == 0 {
@@ -91,13 +96,18 @@ func (s *Service) OPDIDByKode(ctx context.Context, kode string) (int64, error) {
 	return ids[0], nil
 }
 
+// rowSelect reads claim rows (alias r) with whether the claim pays them.
+const rowSelect = `SELECT r.claim_id, r.pegawai_id, r.nip, r.nama, r.jabatan, r.kelas, r.status_asn, r.golongan, r.bank_nama,
+    r.bank_rekening, r.bank_atas_nama, r.base, r.produktivitas, r.disiplin, r.hukdis, r.gross, r.pph21, r.pph21_withheld,
+    r.bpjs, r.bpjs_pemda, r.net, r.warnings, r.error,
+    b.pegawai_id IS NOT NULL AS settled, (b.pegawai_id IS NOT NULL AND c.status = 'paid') AS paid
+FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id
+LEFT JOIN tpp_bayar_pegawai b ON b.claim_id = r.claim_id AND b.pegawai_id = r.pegawai_id`
+
 // Rows returns the employees of a claim the actor may see, highest kelas first.
 func (s *Service) Rows(ctx context.Context, claimID int64) ([]Row, error) {
 	var rows []Row
-	err := s.db.WithContext(ctx).Raw(`SELECT claim_id, pegawai_id, nip, nama, jabatan, kelas, status_asn, golongan, bank_nama,
-    bank_rekening, bank_atas_nama, base, produktivitas, disiplin, hukdis, gross, pph21, pph21_withheld, bpjs, bpjs_pemda, net,
-    warnings, error
-FROM tpp_claim_pegawai WHERE claim_id = ? ORDER BY kelas DESC, nama, nip`, claimID).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(rowSelect+` WHERE r.claim_id = ? ORDER BY r.kelas DESC, r.nama, r.nip`, claimID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("claim rows: %w", err)
 	}
@@ -132,9 +142,7 @@ func (s *Service) Slip(ctx context.Context, a Actor, claimID, pegawaiID int64) (
 		return Slip{}, fmt.Errorf("slip: %w", apperr.ErrNotFound)
 	}
 	var rows []Row
-	if err := s.db.WithContext(ctx).Raw(`SELECT claim_id, pegawai_id, nip, nama, jabatan, kelas, status_asn, golongan, bank_nama,
-    bank_rekening, bank_atas_nama, base, produktivitas, disiplin, hukdis, gross, pph21, pph21_withheld, bpjs, bpjs_pemda, net, warnings, error
-FROM tpp_claim_pegawai WHERE claim_id = ? AND pegawai_id = ?`, claimID, pegawaiID).Scan(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(rowSelect+` WHERE r.claim_id = ? AND r.pegawai_id = ?`, claimID, pegawaiID).Scan(&rows).Error; err != nil {
 		return Slip{}, err
 	}
 	if len(rows) == 0 {
@@ -172,9 +180,12 @@ type HistoryItem struct {
 	ClaimID    int64     `gorm:"column:claim_id"`
 	PeriodDate time.Time `gorm:"column:period"`
 	OPDNama    string    `gorm:"column:opd_nama"`
+	Susulan    int       `gorm:"column:susulan"`
 	Status     Status    `gorm:"column:status"`
 	Gross      int64     `gorm:"column:gross"`
 	Net        int64     `gorm:"column:net"`
+	// Held is set when the claim holds the employee out (ditangguhkan).
+	Held bool `gorm:"column:held"`
 }
 
 // Period returns the item's month.
@@ -185,7 +196,8 @@ func (h HistoryItem) Period() tpp.Period {
 // History returns every claim row of pegawaiID, newest month first.
 func (s *Service) History(ctx context.Context, pegawaiID int64) ([]HistoryItem, error) {
 	var hs []HistoryItem
-	err := s.db.WithContext(ctx).Raw(`SELECT c.id AS claim_id, c.period, o.nama AS opd_nama, c.status, r.gross, r.net
+	err := s.db.WithContext(ctx).Raw(`SELECT c.id AS claim_id, c.period, c.susulan, o.nama AS opd_nama, c.status, r.gross, r.net,
+    (r.error <> '' OR (r.net > 0 AND r.bank_rekening = '')) AS held
 FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id JOIN opd o ON o.id = c.opd_id
 WHERE r.pegawai_id = ? ORDER BY c.period DESC, c.id DESC`, pegawaiID).Scan(&hs).Error
 	return hs, err
@@ -193,10 +205,12 @@ WHERE r.pegawai_id = ? ORDER BY c.period DESC, c.id DESC`, pegawaiID).Scan(&hs).
 
 // MonthEntry is one OPD in the month overview, with its claim if any.
 type MonthEntry struct {
-	OPDID     int64   `gorm:"column:opd_id"`
-	OPDKode   string  `gorm:"column:opd_kode"`
-	OPDNama   string  `gorm:"column:opd_nama"`
-	ClaimID   *int64  `gorm:"column:claim_id"`
+	OPDID   int64  `gorm:"column:opd_id"`
+	OPDKode string `gorm:"column:opd_kode"`
+	OPDNama string `gorm:"column:opd_nama"`
+	ClaimID *int64 `gorm:"column:claim_id"`
+	// Susulan is 0 for the monthly claim, n for the n-th supplementary claim.
+	Susulan   int     `gorm:"column:susulan"`
 	Status    *Status `gorm:"column:status"`
 	Employees int     `gorm:"column:employees"`
 	TotalNet  int64   `gorm:"column:total_net"`
@@ -206,7 +220,7 @@ type MonthEntry struct {
 
 // Month lists the OPDs the actor may see with their claim for month p.
 func (s *Service) Month(ctx context.Context, a Actor, p tpp.Period) ([]MonthEntry, error) {
-	q := `SELECT o.id AS opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.id AS claim_id, c.status,
+	q := `SELECT o.id AS opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.id AS claim_id, coalesce(c.susulan, 0) AS susulan, c.status,
     coalesce(c.employees, 0) AS employees, coalesce(c.total_net, 0) AS total_net, coalesce(c.total_gross, 0) AS total_gross,
     coalesce(jsonb_array_length(c.warnings), 0) AS warnings
 FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.period = ?::date
@@ -221,6 +235,6 @@ WHERE o.aktif`
 		return nil, apperr.ErrForbidden
 	}
 	var out []MonthEntry
-	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode`, args...).Scan(&out).Error
+	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.susulan`, args...).Scan(&out).Error
 	return out, err
 }

@@ -41,11 +41,11 @@ type RunState struct {
 	Error string
 }
 
-// BeginCompute checks that actor a may compute the claim of opdID for month
-// p and that it is recomputable, creates the (empty, draft) claim when the
-// month has none yet, and marks the computation running, all in one short
-// transaction. A computation of the same claim already running (on any app
-// server) is refused with ErrConflict.
+// BeginCompute checks that actor a may compute the monthly claim of opdID
+// for month p and that it is recomputable, creates the (empty, draft) claim
+// when the month has none yet, and marks the computation running, all in one
+// short transaction. A computation of the same claim already running (on any
+// app server) is refused with ErrConflict.
 func (s *Service) BeginCompute(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Run, error) {
 	if !a.canAct(opdID) || a.Role == auth.RoleSuperadmin {
 		return Run{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
@@ -64,22 +64,125 @@ func (s *Service) BeginCompute(ctx context.Context, a Actor, opdID int64, p tpp.
 	if err != nil {
 		return Run{}, err
 	}
+	return s.beginRun(ctx, a, opdID, p, rs, func(tx *gorm.DB) (int64, error) {
+		if err := tx.Exec(`INSERT INTO tpp_claim (opd_id, period, susulan, rule_set_id, rule_set_version, computed_by)
+VALUES (?, ?::date, 0, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period, susulan) DO NOTHING`,
+			opdID, periodDate(p), rs.ID, rs.Version, a.UserID).Error; err != nil {
+			return 0, fmt.Errorf("create claim: %w", err)
+		}
+		var ids []int64
+		if err := tx.Raw(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date AND susulan = 0`, opdID, periodDate(p)).Scan(&ids).Error; err != nil {
+			return 0, err
+		}
+		if len(ids) == 0 {
+			return 0, errors.New("claim vanished")
+		}
+		return ids[0], nil
+	})
+}
+
+// BeginRecompute is BeginCompute for an existing claim (monthly or susulan).
+func (s *Service) BeginRecompute(ctx context.Context, a Actor, claimID int64) (Run, error) {
+	c, err := s.Get(ctx, a, claimID)
+	if err != nil {
+		return Run{}, err
+	}
+	if err := allowedWho(a, c, ActCompute); err != nil {
+		return Run{}, err
+	}
+	if c.Susulan == 0 {
+		return s.BeginCompute(ctx, a, c.OPDID, c.Period())
+	}
+	rs, err := ruleSetFor(ctx, s.db, c.Period())
+	if err != nil {
+		return Run{}, err
+	}
+	return s.beginRun(ctx, a, c.OPDID, c.Period(), rs, func(*gorm.DB) (int64, error) { return c.ID, nil })
+}
+
+// BeginSusulan makes the next supplementary claim (klaim susulan) of the OPD
+// and month of claim fromID and starts its computation. It pays who the
+// month's approved claims hold out (ditangguhkan: not computable, or no bank
+// account), so it is made only once the claim fromID is approved or paid,
+// while some employee of the month still waits, and while no other claim of
+// the OPD and month is still open.
+func (s *Service) BeginSusulan(ctx context.Context, a Actor, fromID int64) (Run, error) {
+	from, err := s.Get(ctx, a, fromID)
+	if err != nil {
+		return Run{}, err
+	}
+	if err := allowedWho(a, from, ActSusulan); err != nil {
+		return Run{}, err
+	}
+	if !from.Status.Final() {
+		return Run{}, apperr.New(apperr.ErrConflict, "Klaim susulan dibuat setelah klaim ini disetujui.")
+	}
+	p := from.Period()
+	rs, err := ruleSetFor(ctx, s.db, p)
+	if err != nil {
+		return Run{}, err
+	}
+	return s.beginRun(ctx, a, from.OPDID, p, rs, func(tx *gorm.DB) (int64, error) {
+		// One susulan at a time per OPD and month: the claims of the month are
+		// locked, so two clicks make one claim.
+		var claims []struct {
+			ID      int64  `gorm:"column:id"`
+			Status  Status `gorm:"column:status"`
+			Susulan int    `gorm:"column:susulan"`
+		}
+		if err := tx.Raw(`SELECT id, status, susulan FROM tpp_claim WHERE opd_id = ? AND period = ?::date ORDER BY susulan FOR UPDATE`,
+			from.OPDID, periodDate(p)).Scan(&claims).Error; err != nil {
+			return 0, err
+		}
+		next := 0
+		for _, c := range claims {
+			if !c.Status.Final() {
+				return 0, apperr.New(apperr.ErrConflict, fmt.Sprintf("Masih ada klaim bulan ini yang belum disetujui (klaim %d); selesaikan klaim itu lebih dulu.", c.ID))
+			}
+			next = max(next, c.Susulan+1)
+		}
+		var waiting int64
+		if err := tx.Raw(`SELECT count(DISTINCT r.pegawai_id) FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id
+WHERE c.opd_id = ? AND c.period = ?::date
+  AND NOT EXISTS (SELECT 1 FROM tpp_bayar_pegawai b WHERE b.pegawai_id = r.pegawai_id AND b.opd_id = c.opd_id AND b.period = c.period)`,
+			from.OPDID, periodDate(p)).Scan(&waiting).Error; err != nil {
+			return 0, err
+		}
+		if waiting == 0 {
+			return 0, apperr.New(apperr.ErrConflict, "Tidak ada pegawai bulan ini yang ditangguhkan; klaim susulan tidak diperlukan.")
+		}
+		var ids []int64
+		if err := tx.Raw(`INSERT INTO tpp_claim (opd_id, period, susulan, rule_set_id, rule_set_version, computed_by)
+VALUES (?, ?::date, ?, ?, ?, NULLIF(?, 0)) RETURNING id`, from.OPDID, periodDate(p), next, rs.ID, rs.Version, a.UserID).Scan(&ids).Error; err != nil {
+			return 0, fmt.Errorf("create susulan: %w", err)
+		}
+		if len(ids) == 0 {
+			return 0, errors.New("susulan not created")
+		}
+		return ids[0], audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.susulan",
+			ObjectType: "tpp_claim", ObjectID: fmt.Sprint(ids[0]),
+			Detail: map[string]any{"opd_id": from.OPDID, "bulan": periodText(p), "susulan": next, "dari_klaim": from.ID, "menunggu": waiting}})
+	})
+}
+
+// beginRun finds (or makes) the claim with claimOf and marks its computation
+// running, in one transaction.
+func (s *Service) beginRun(ctx context.Context, a Actor, opdID int64, p tpp.Period, rs StoredRuleSet, claimOf func(tx *gorm.DB) (int64, error)) (Run, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return Run{}, err
 	}
 	run := Run{OPDID: opdID, Period: p, Token: int64(binary.BigEndian.Uint64(b[:]) >> 1)}
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`INSERT INTO tpp_claim (opd_id, period, rule_set_id, rule_set_version, computed_by)
-VALUES (?, ?::date, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period) DO NOTHING`,
-			opdID, periodDate(p), rs.ID, rs.Version, a.UserID).Error; err != nil {
-			return fmt.Errorf("create claim: %w", err)
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		id, err := claimOf(tx)
+		if err != nil {
+			return err
 		}
 		var cur []struct {
 			ID     int64  `gorm:"column:id"`
 			Status Status `gorm:"column:status"`
 		}
-		if err := tx.Raw(`SELECT id, status FROM tpp_claim WHERE opd_id = ? AND period = ?::date FOR UPDATE`, opdID, periodDate(p)).Scan(&cur).Error; err != nil {
+		if err := tx.Raw(`SELECT id, status FROM tpp_claim WHERE id = ? FOR UPDATE`, id).Scan(&cur).Error; err != nil {
 			return err
 		}
 		if len(cur) == 0 {

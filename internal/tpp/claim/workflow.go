@@ -2,30 +2,32 @@ package claim
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
-	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
 // move is one workflow step: who may take it, from which statuses, to which.
 type move struct {
 	action string
-	roles  []auth.Role
-	from   []Status
-	to     Status
+	// act is the Action whose rule (Allowed) decides who may take the step and when.
+	act Action
+	to  Status
 	// set is the SQL SET list after status (with ? for args).
 	set  string
 	args []any
 	// check runs inside the transaction before the update.
-	check  func(tx *gorm.DB, c Claim) error
+	check func(tx *gorm.DB, c Claim) error
+	// after runs inside the transaction after the update.
+	after  func(tx *gorm.DB, c Claim) error
 	detail map[string]any
 }
 
@@ -39,24 +41,35 @@ func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, e
 		if err != nil {
 			return err
 		}
-		if !a.canAct(c.OPDID) {
-			return fmt.Errorf("klaim %d: %w", id, apperr.ErrNotFound)
-		}
-		if !slices.Contains(m.roles, a.Role) {
-			return fmt.Errorf("%s: %w", m.action, apperr.ErrForbidden)
+		if err := allowedWho(a, c, m.act); err != nil {
+			return err
 		}
 		if m.check != nil {
 			if err := m.check(tx, c); err != nil {
 				return err
 			}
 		}
-		if !slices.Contains(m.from, c.Status) {
-			return apperr.New(apperr.ErrConflict, fmt.Sprintf("Klaim berstatus %s; tindakan ini tidak dapat dilakukan.", c.Status.Label()))
+		var run RunState
+		if actionRules[m.act].idle {
+			var running int64
+			if err := tx.Raw(`SELECT count(*) FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL
+  AND started_at >= now() - make_interval(secs => ?)`, c.ID, StaleRun.Seconds()).Scan(&running).Error; err != nil {
+				return err
+			}
+			run.Running = running > 0
+		}
+		if err := allowedNow(c, Facts{Running: run.Running}, m.act); err != nil {
+			return err
 		}
 		args := append([]any{string(m.to)}, m.args...)
 		args = append(args, id)
 		if err := tx.Exec(`UPDATE tpp_claim SET status = ?, `+m.set+`, updated_at = now() WHERE id = ?`, args...).Error; err != nil {
 			return fmt.Errorf("%s: %w", m.action, err)
+		}
+		if m.after != nil {
+			if err := m.after(tx, c); err != nil {
+				return err
+			}
 		}
 		d := map[string]any{"dari": string(c.Status), "ke": string(m.to), "opd_id": c.OPDID, "bulan": periodText(c.Period()), "bersih": c.TotalNet}
 		for k, v := range m.detail {
@@ -72,29 +85,24 @@ func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, e
 }
 
 // Submit sends a draft or returned claim to the verifikator (admin_opd).
-// A claim with an employee that could not be computed cannot be submitted.
+// Employees that could not be computed are held out (ditangguhkan); a claim
+// where nobody could be computed cannot be submitted.
 func (s *Service) Submit(ctx context.Context, a Actor, id int64) (Claim, error) {
 	return s.step(ctx, a, id, move{
-		action: "tpp.ajukan", roles: []auth.Role{auth.RoleAdminOPD}, from: []Status{StatusDraft, StatusReturned}, to: StatusSubmitted,
+		action: "tpp.ajukan", act: ActSubmit, to: StatusSubmitted,
 		set: `submitted_at = now(), submitted_by = NULLIF(?, 0)`, args: []any{a.UserID},
 		check: func(tx *gorm.DB, c Claim) error {
-			var bad int64
-			if err := tx.Raw(`SELECT count(*) FROM tpp_claim_pegawai WHERE claim_id = ? AND error <> ''`, c.ID).Scan(&bad).Error; err != nil {
+			// Employees who cannot be computed are held out (ditangguhkan) and
+			// paid by a susulan; they never stop the others being paid.
+			var payable int64
+			if err := tx.Raw(`SELECT count(*) FROM tpp_claim_pegawai WHERE claim_id = ? AND error = ''`, c.ID).Scan(&payable).Error; err != nil {
 				return err
-			}
-			if bad > 0 {
-				return apperr.New(apperr.ErrConflict, fmt.Sprintf("%d pegawai belum dapat dihitung; perbaiki datanya lalu hitung ulang sebelum mengajukan.", bad))
 			}
 			if c.Employees == 0 {
 				return apperr.New(apperr.ErrConflict, "Klaim tidak berisi pegawai.")
 			}
-			var running int64
-			if err := tx.Raw(`SELECT count(*) FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL
-  AND started_at >= now() - make_interval(secs => ?)`, c.ID, StaleRun.Seconds()).Scan(&running).Error; err != nil {
-				return err
-			}
-			if running > 0 {
-				return apperr.New(apperr.ErrConflict, "Klaim sedang dihitung; ajukan setelah perhitungan selesai.")
+			if payable == 0 {
+				return apperr.New(apperr.ErrConflict, "Tidak ada pegawai yang dapat dihitung di klaim ini; perbaiki datanya lalu hitung ulang sebelum mengajukan.")
 			}
 			return nil
 		},
@@ -104,7 +112,7 @@ func (s *Service) Submit(ctx context.Context, a Actor, id int64) (Claim, error) 
 // Verify marks a submitted claim as checked (verifikator).
 func (s *Service) Verify(ctx context.Context, a Actor, id int64) (Claim, error) {
 	return s.step(ctx, a, id, move{
-		action: "tpp.verifikasi", roles: []auth.Role{auth.RoleVerifikator}, from: []Status{StatusSubmitted}, to: StatusVerified,
+		action: "tpp.verifikasi", act: ActVerify, to: StatusVerified,
 		set: `verified_at = now(), verified_by = NULLIF(?, 0)`, args: []any{a.UserID},
 	})
 }
@@ -116,24 +124,70 @@ func (s *Service) Return(ctx context.Context, a Actor, id int64, note string) (C
 		return Claim{}, apperr.Invalid("catatan", "tuliskan catatan pengembalian (5 sampai 1.000 huruf)")
 	}
 	return s.step(ctx, a, id, move{
-		action: "tpp.kembalikan", roles: []auth.Role{auth.RoleVerifikator}, from: []Status{StatusSubmitted, StatusVerified}, to: StatusReturned,
+		action: "tpp.kembalikan", act: ActReturn, to: StatusReturned,
 		set: `return_note = ?, verified_at = NULL, verified_by = NULL`, args: []any{note}, detail: map[string]any{"catatan": note},
 	})
 }
 
-// Approve freezes a verified claim: its lines, totals and rule set (verifikator).
+// Approve freezes a verified claim: its lines, totals and rule set
+// (verifikator). It records whom the claim pays (tpp_bayar_pegawai): every
+// employee computed who has an account, or nothing to transfer. An employee
+// whom another claim of the same OPD and month already pays is refused, by
+// the table's primary key when two approvals race.
 func (s *Service) Approve(ctx context.Context, a Actor, id int64) (Claim, error) {
 	return s.step(ctx, a, id, move{
-		action: "tpp.setujui", roles: []auth.Role{auth.RoleVerifikator}, from: []Status{StatusVerified}, to: StatusApproved,
+		action: "tpp.setujui", act: ActApprove, to: StatusApproved,
 		set: `approved_at = now(), approved_by = NULLIF(?, 0)`, args: []any{a.UserID},
 		check: func(tx *gorm.DB, c Claim) error {
 			if c.Status != StatusVerified {
 				return nil // step refuses it with the status message
 			}
+			if err := paidElsewhere(tx, c); err != nil {
+				return err
+			}
 			// From now on this version of the rules is never edited in place.
 			return tx.Exec(`UPDATE tpp_rule_set SET used = true WHERE id = ? AND NOT used`, c.RuleSetID).Error
 		},
+		after: func(tx *gorm.DB, c Claim) error {
+			err := tx.Exec(`INSERT INTO tpp_bayar_pegawai (pegawai_id, opd_id, period, claim_id, amount, bank_rekening)
+SELECT r.pegawai_id, ?, ?::date, r.claim_id, r.net, r.bank_rekening FROM tpp_claim_pegawai r
+WHERE r.claim_id = ? AND r.error = '' AND (r.net = 0 OR r.bank_rekening <> '')`, c.OPDID, periodDate(c.Period()), c.ID).Error
+			if isUniqueViolation(err) {
+				// Another claim of the month was approved with the same employee
+				// meanwhile (the transaction is aborted: nothing more to ask).
+				return apperr.New(apperr.ErrConflict, "Seorang pegawai klaim ini baru saja disetujui di klaim lain bulan ini; kembalikan klaim ini agar dihitung ulang.")
+			}
+			if err != nil {
+				return fmt.Errorf("record payees: %w", err)
+			}
+			return nil
+		},
 	})
+}
+
+// paidElsewhere refuses claim c when another claim of its OPD and month
+// already pays one of its payable employees.
+func paidElsewhere(tx *gorm.DB, c Claim) error {
+	var dup []struct {
+		Nama    string `gorm:"column:nama"`
+		NIP     string `gorm:"column:nip"`
+		ClaimID int64  `gorm:"column:claim_id"`
+	}
+	if err := tx.Raw(`SELECT r.nama, r.nip, b.claim_id FROM tpp_claim_pegawai r
+JOIN tpp_bayar_pegawai b ON b.pegawai_id = r.pegawai_id AND b.opd_id = ? AND b.period = ?::date AND b.claim_id <> r.claim_id
+WHERE r.claim_id = ? AND r.error = '' AND (r.net = 0 OR r.bank_rekening <> '') ORDER BY r.nama LIMIT 5`,
+		c.OPDID, periodDate(c.Period()), c.ID).Scan(&dup).Error; err != nil {
+		return err
+	}
+	if len(dup) == 0 {
+		return nil
+	}
+	names := make([]string, len(dup))
+	for i, d := range dup {
+		names[i] = fmt.Sprintf("%s (NIP %s, klaim %d)", d.Nama, d.NIP, d.ClaimID)
+	}
+	return apperr.New(apperr.ErrConflict, "Pegawai berikut sudah dibayar atau disetujui di klaim lain bulan ini: "+strings.Join(names, ", ")+
+		". Satu pegawai tidak dibayar dua kali untuk satu bulan: kembalikan klaim ini agar dihitung ulang.")
 }
 
 // Reopen brings an approved (not yet paid) claim back to draft so it can be
@@ -144,9 +198,13 @@ func (s *Service) Reopen(ctx context.Context, a Actor, id int64, reason string) 
 		return Claim{}, apperr.Invalid("alasan", "tuliskan alasan membuka kembali (10 sampai 1.000 huruf)")
 	}
 	return s.step(ctx, a, id, move{
-		action: "tpp.buka_kembali", roles: []auth.Role{auth.RoleVerifikator}, from: []Status{StatusApproved}, to: StatusDraft,
+		action: "tpp.buka_kembali", act: ActReopen, to: StatusDraft,
 		set:  `reopen_reason = ?, submitted_at = NULL, verified_at = NULL, approved_at = NULL, return_note = ''`,
 		args: []any{reason}, detail: map[string]any{"alasan": reason},
+		after: func(tx *gorm.DB, c Claim) error {
+			// The claim pays nobody until it is approved again.
+			return tx.Exec(`DELETE FROM tpp_bayar_pegawai WHERE claim_id = ?`, c.ID).Error
+		},
 	})
 }
 
@@ -176,7 +234,7 @@ func (s *Service) Pay(ctx context.Context, a Actor, id int64, p Payment) (Claim,
 	}
 	var already bool
 	c, err := s.step(ctx, a, id, move{
-		action: "tpp.bayar", roles: []auth.Role{auth.RoleVerifikator}, from: []Status{StatusApproved}, to: StatusPaid,
+		action: "tpp.bayar", act: ActPay, to: StatusPaid,
 		set:  `paid_date = ?::date, sp2d_number = ?, paid_at = now(), paid_by = NULLIF(?, 0)`,
 		args: []any{p.Date.Format(time.DateOnly), p.SP2D, a.UserID}, detail: map[string]any{"sp2d": p.SP2D, "tanggal": p.Date.Format(time.DateOnly)},
 		check: func(tx *gorm.DB, c Claim) error {
@@ -196,14 +254,22 @@ func (s *Service) Pay(ctx context.Context, a Actor, id int64, p Payment) (Claim,
 			if c.ApprovedAt != nil && p.Date.Format(time.DateOnly) < c.ApprovedAt.UTC().Format(time.DateOnly) {
 				return apperr.Invalid("tanggal", "tanggal pembayaran tidak boleh sebelum klaim disetujui ("+c.ApprovedAt.UTC().Format(time.DateOnly)+")")
 			}
-			return tx.Exec(`INSERT INTO tpp_payment (claim_id, paid_date, sp2d_number, amount, paid_by) VALUES (?, ?::date, ?, ?, NULLIF(?, 0))`,
-				c.ID, p.Date.Format(time.DateOnly), p.SP2D, c.TotalNet, a.UserID).Error
+			// What is paid is what the bank file transfers: the employees the
+			// claim pays, never those it holds out.
+			return tx.Exec(`INSERT INTO tpp_payment (claim_id, paid_date, sp2d_number, amount, paid_by)
+VALUES (?, ?::date, ?, (SELECT coalesce(sum(amount), 0) FROM tpp_bayar_pegawai WHERE claim_id = ?), NULLIF(?, 0))`,
+				c.ID, p.Date.Format(time.DateOnly), p.SP2D, c.ID, a.UserID).Error
 		},
 	})
 	if already {
 		return s.get(ctx, s.db, id)
 	}
 	return c, err
+}
+
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // errAlreadyPaid rolls back a repeated payment so nothing is written twice.

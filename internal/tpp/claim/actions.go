@@ -1,0 +1,208 @@
+package claim
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
+)
+
+// Action is something an actor may do to a claim. The claim page shows a
+// button for each action Allowed, and every handler of an action asks the
+// same rule, so the page and the POST never disagree.
+type Action string
+
+// The actions on a claim; the values are the last part of their route.
+const (
+	ActCompute Action = "hitung-ulang"
+	ActSubmit  Action = "ajukan"
+	ActVerify  Action = "verifikasi"
+	ActReturn  Action = "kembalikan"
+	ActApprove Action = "setujui"
+	ActPay     Action = "bayar"
+	ActReopen  Action = "buka"
+	ActSusulan Action = "susulan"
+	ActExport  Action = "nominatif"
+	ActBank    Action = "bank"
+)
+
+// Actions lists every action in the order the page shows them.
+var Actions = []Action{ActCompute, ActSubmit, ActVerify, ActApprove, ActPay, ActReturn, ActReopen, ActSusulan, ActExport, ActBank}
+
+// MoneyStep reports whether the action moves money on and needs the actor to
+// acknowledge its totals and warnings on a confirmation page first.
+func (x Action) MoneyStep() bool {
+	return x == ActSubmit || x == ActVerify || x == ActApprove || x == ActPay
+}
+
+// Label is the action's button text.
+func (x Action) Label() string {
+	switch x {
+	case ActCompute:
+		return "Hitung ulang"
+	case ActSubmit:
+		return "Ajukan ke verifikator"
+	case ActVerify:
+		return "Verifikasi"
+	case ActReturn:
+		return "Kembalikan ke admin OPD"
+	case ActApprove:
+		return "Setujui dan kunci"
+	case ActPay:
+		return "Tandai dibayar"
+	case ActReopen:
+		return "Buka kembali"
+	case ActSusulan:
+		return "Buat klaim susulan"
+	case ActExport:
+		return "Daftar nominatif"
+	case ActBank:
+		return "Berkas bank"
+	}
+	return string(x)
+}
+
+type actionRule struct {
+	roles []auth.Role
+	from  []Status
+	// idle: not while a computation of the claim runs.
+	idle bool
+	// waiting: only while an employee of the month waits for a susulan.
+	waiting bool
+}
+
+var (
+	adminVerif = []auth.Role{auth.RoleAdminOPD, auth.RoleVerifikator}
+	verifOnly  = []auth.Role{auth.RoleVerifikator}
+	final      = []Status{StatusApproved, StatusPaid}
+)
+
+// actionRules is the one table of who may do what from which status.
+var actionRules = map[Action]actionRule{
+	ActCompute: {roles: adminVerif, from: []Status{StatusDraft, StatusReturned}, idle: true},
+	ActSubmit:  {roles: []auth.Role{auth.RoleAdminOPD}, from: []Status{StatusDraft, StatusReturned}, idle: true},
+	ActVerify:  {roles: verifOnly, from: []Status{StatusSubmitted}},
+	ActReturn:  {roles: verifOnly, from: []Status{StatusSubmitted, StatusVerified}},
+	ActApprove: {roles: verifOnly, from: []Status{StatusVerified}},
+	ActPay:     {roles: verifOnly, from: []Status{StatusApproved}},
+	ActReopen:  {roles: verifOnly, from: []Status{StatusApproved}},
+	ActSusulan: {roles: adminVerif, from: final, waiting: true},
+	ActExport:  {roles: []auth.Role{auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}, from: final},
+	ActBank:    {roles: verifOnly, from: final},
+}
+
+// Facts are what the rule needs to know about a claim besides its status.
+type Facts struct {
+	// Running is set while a computation of the claim runs.
+	Running bool
+	// Waiting counts the employees of the claim's OPD and month whom no
+	// approved claim pays yet (held out), while every claim of the month is
+	// approved or paid; 0 otherwise.
+	Waiting int64
+}
+
+// Allowed says whether actor a may take action x on claim c now: nil, or why
+// not (ErrNotFound for a claim the actor may not see, ErrForbidden for a role
+// that never may, ErrConflict with the reason for a status that does not
+// allow it now).
+func Allowed(a Actor, c Claim, f Facts, x Action) error {
+	if err := allowedWho(a, c, x); err != nil {
+		return err
+	}
+	return allowedNow(c, f, x)
+}
+
+// allowedWho is the part of Allowed about the actor.
+func allowedWho(a Actor, c Claim, x Action) error {
+	r, ok := actionRules[x]
+	if !ok {
+		return fmt.Errorf("tindakan %q: %w", x, apperr.ErrNotFound)
+	}
+	if !a.canAct(c.OPDID) {
+		return fmt.Errorf("klaim %d: %w", c.ID, apperr.ErrNotFound)
+	}
+	if !slices.Contains(r.roles, a.Role) {
+		return fmt.Errorf("%s: %w", x, apperr.ErrForbidden)
+	}
+	return nil
+}
+
+// allowedNow is the part of Allowed about the claim's state.
+func allowedNow(c Claim, f Facts, x Action) error {
+	r := actionRules[x]
+	if !slices.Contains(r.from, c.Status) {
+		return apperr.New(apperr.ErrConflict, fmt.Sprintf("Klaim berstatus %s; tindakan ini tidak dapat dilakukan.", c.Status.Label()))
+	}
+	if r.idle && f.Running {
+		return apperr.New(apperr.ErrConflict, "Klaim sedang dihitung; tunggu sampai perhitungan selesai.")
+	}
+	if r.waiting && f.Waiting == 0 {
+		return apperr.New(apperr.ErrConflict, "Tidak ada pegawai bulan ini yang ditangguhkan atau semua klaim bulan ini belum disetujui; klaim susulan tidak diperlukan.")
+	}
+	return nil
+}
+
+// Page is a claim as its page shows it: rows, computation state, the other
+// claims of its OPD and month, and what the actor may do now.
+type Page struct {
+	Claim Claim
+	Rows  []Row
+	Run   RunState
+	Facts Facts
+	// Siblings are every claim of the OPD and month (monthly first, then susulan).
+	Siblings []Claim
+	allowed  map[Action]bool
+}
+
+// Can reports whether the page offers action x.
+func (p Page) Can(x Action) bool { return p.allowed[x] }
+
+// Page loads claim id for actor a with the actions a may take on it now.
+func (s *Service) Page(ctx context.Context, a Actor, id int64) (Page, error) {
+	c, err := s.Get(ctx, a, id)
+	if err != nil {
+		return Page{}, err
+	}
+	rows, err := s.Rows(ctx, id)
+	if err != nil {
+		return Page{}, err
+	}
+	run, err := s.RunState(ctx, id)
+	if err != nil {
+		return Page{}, err
+	}
+	f, err := s.facts(ctx, s.db, c, run)
+	if err != nil {
+		return Page{}, err
+	}
+	var month []Claim
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date ORDER BY c.susulan`, c.OPDID, periodDate(c.Period())).Scan(&month).Error; err != nil {
+		return Page{}, fmt.Errorf("claims of the month: %w", err)
+	}
+	p := Page{Claim: c, Rows: rows, Run: run, Facts: f, Siblings: month, allowed: map[Action]bool{}}
+	for _, x := range Actions {
+		p.allowed[x] = Allowed(a, c, f, x) == nil
+	}
+	return p, nil
+}
+
+// facts reads the Facts of claim c (run is its computation state).
+func (s *Service) facts(ctx context.Context, db *gorm.DB, c Claim, run RunState) (Facts, error) {
+	f := Facts{Running: run.Running}
+	if !c.Status.Final() {
+		return f, nil
+	}
+	err := db.WithContext(ctx).Raw(`SELECT CASE WHEN EXISTS (SELECT 1 FROM tpp_claim o WHERE o.opd_id = ? AND o.period = ?::date AND o.status NOT IN ('approved', 'paid'))
+    THEN 0 ELSE (SELECT count(DISTINCT r.pegawai_id) FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id
+        WHERE c.opd_id = ? AND c.period = ?::date
+          AND NOT EXISTS (SELECT 1 FROM tpp_bayar_pegawai b WHERE b.pegawai_id = r.pegawai_id AND b.opd_id = c.opd_id AND b.period = c.period)) END`,
+		c.OPDID, periodDate(c.Period()), c.OPDID, periodDate(c.Period())).Scan(&f.Waiting).Error
+	if err != nil {
+		return f, fmt.Errorf("waiting employees: %w", err)
+	}
+	return f, nil
+}
