@@ -41,19 +41,22 @@ func TestBrowserTPPMonthDraftToPaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	claimURL = strings.SplitN(claimURL, "?", 2)[0]
-	step(t, admin, chromedp.Click("#btn-ajukan"), chromedp.WaitVisible(`#claim-status [data-status="submitted"]`))
+	step(t, admin, confirmStep("ajukan"), chromedp.WaitVisible(`#claim-status [data-status="submitted"]`))
 
 	verif := newBrowser(t)
 	browserLogin(t, verif, base, auth.RoleVerifikator)
 	step(t, verif,
 		chromedp.Navigate(claimURL),
 		chromedp.WaitVisible("#btn-verifikasi"),
-		chromedp.Click("#btn-verifikasi"),
+		confirmStep("verifikasi"),
 		chromedp.WaitVisible("#btn-setujui"),
-		chromedp.Click("#btn-setujui"),
+		confirmStep("setujui"),
 		chromedp.WaitVisible("#btn-bayar"),
-		chromedp.SendKeys("#sp2d", "00777/SP2D/X/2026"),
 		chromedp.Click("#btn-bayar"),
+		chromedp.WaitVisible("#sp2d"),
+		chromedp.SendKeys("#sp2d", "00777/SP2D/X/2026"),
+		chromedp.Click("#setuju"),
+		chromedp.Click("#btn-konfirmasi"),
 		chromedp.WaitVisible("#paid"),
 	)
 	if got := text(t, verif, "#claim-status"); !strings.Contains(got, "Dibayar") {
@@ -106,7 +109,7 @@ func TestBrowserTPPReturnResubmitReopen(t *testing.T) {
 		chromedp.WaitVisible(`button[data-hitung="DINKES"]`),
 		chromedp.Click(`button[data-hitung="DINKES"]`),
 		chromedp.WaitVisible("#btn-ajukan"),
-		chromedp.Click("#btn-ajukan"),
+		confirmStep("ajukan"),
 		chromedp.WaitVisible(`#claim-status [data-status="submitted"]`),
 	)
 	claimURL := location(t, admin)
@@ -134,15 +137,15 @@ func TestBrowserTPPReturnResubmitReopen(t *testing.T) {
 	if got := text(t, admin, ".flash"); !strings.Contains(got, "telah dihitung") {
 		t.Fatalf("flash after recompute %q", got)
 	}
-	step(t, admin, chromedp.Click("#btn-ajukan"), chromedp.WaitVisible(`#claim-status [data-status="submitted"]`))
+	step(t, admin, confirmStep("ajukan"), chromedp.WaitVisible(`#claim-status [data-status="submitted"]`))
 
 	// Verify, approve, then reopen with a reason.
 	step(t, verif,
 		chromedp.Navigate(claimURL),
 		chromedp.WaitVisible("#btn-verifikasi"),
-		chromedp.Click("#btn-verifikasi"),
+		confirmStep("verifikasi"),
 		chromedp.WaitVisible("#btn-setujui"),
-		chromedp.Click("#btn-setujui"),
+		confirmStep("setujui"),
 		chromedp.WaitVisible(`#claim-status [data-status="approved"]`),
 		chromedp.WaitVisible("#alasan"),
 		chromedp.SendKeys("#alasan", reason),
@@ -192,4 +195,24 @@ func location(t *testing.T, ctx context.Context) string {
 		t.Fatal(err)
 	}
 	return strings.SplitN(u, "?", 2)[0]
+}
+
+// confirmStep takes a money step through its confirmation page: the
+// button on the claim page, the acknowledgement box, the confirm button.
+func confirmStep(action string) chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Click("#btn-" + action),
+		chromedp.WaitVisible("#setuju"),
+		chromedp.Click("#setuju"),
+		chromedp.Click("#btn-konfirmasi"),
+	}
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		var v chromedp.Void
+		for _, s := range steps {
+			if _, err := s(ctx, t); err != nil {
+				return v, err
+			}
+		}
+		return v, nil
+	}
 }

@@ -190,16 +190,76 @@ func (s *Server) tppStep(c echo.Context, flashKey string, do func(id int64) erro
 	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", id), flashKey)
 }
 
+// ackOf reads the acknowledgement a confirmation page posts: the checkbox
+// and the fingerprint of the claim as the page showed it. Without both the
+// step is not acknowledged.
+func ackOf(c echo.Context) claim.Ack {
+	tok := c.FormValue("konfirmasi")
+	return claim.Ack{Confirmed: c.FormValue("setuju") == "ya" && tok != "", Token: tok}
+}
+
+// moneySteps are the confirmation pages of the money steps, by route action.
+var moneySteps = map[claim.Action]string{
+	claim.ActSubmit: "tpp-diajukan", claim.ActVerify: "tpp-diverifikasi", claim.ActApprove: "tpp-disetujui", claim.ActPay: "tpp-dibayar",
+}
+
+// tppConfirm shows the confirmation page of money step x: the claim's
+// totals and every open warning, to acknowledge before the step is taken.
+func (s *Server) tppConfirm(x claim.Action) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := pathID(c, "id")
+		if err != nil {
+			return err
+		}
+		v, err := s.claimView(c, id)
+		if err != nil {
+			return err
+		}
+		if err := v.Check(x); err != nil {
+			return err
+		}
+		return s.render(c, http.StatusOK, pages.TPPConfirm(s.chrome(c, "Konfirmasi klaim TPP"), pages.TPPConfirmView{TPPClaimView: v, Action: x}))
+	}
+}
+
+// tppMoneyStep takes money step x with do; a refused form (no
+// acknowledgement, a bad field) shows the confirmation page again with its
+// messages (422) and changes nothing.
+func (s *Server) tppMoneyStep(c echo.Context, x claim.Action, do func(id int64, ack claim.Ack) error) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := do(id, ackOf(c)); err != nil {
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) {
+			return err
+		}
+		v, verr := s.claimView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Errors = ve.Fields
+		for _, k := range []string{"tanggal", "sp2d"} {
+			if x := c.FormValue(k); x != "" || k != "tanggal" {
+				v.Form[k] = x
+			}
+		}
+		return s.render(c, http.StatusUnprocessableEntity, pages.TPPConfirm(s.chrome(c, "Konfirmasi klaim TPP"), pages.TPPConfirmView{TPPClaimView: v, Action: x}))
+	}
+	return redirectWith(c, fmt.Sprintf("/tpp/klaim/%d", id), moneySteps[x])
+}
+
 func (s *Server) tppSubmit(c echo.Context) error {
-	return s.tppStep(c, "tpp-diajukan", func(id int64) error {
-		_, err := s.tpp.Submit(c.Request().Context(), tppActor(c), id)
+	return s.tppMoneyStep(c, claim.ActSubmit, func(id int64, ack claim.Ack) error {
+		_, err := s.tpp.Submit(c.Request().Context(), tppActor(c), id, ack)
 		return err
 	})
 }
 
 func (s *Server) tppVerify(c echo.Context) error {
-	return s.tppStep(c, "tpp-diverifikasi", func(id int64) error {
-		_, err := s.tpp.Verify(c.Request().Context(), tppActor(c), id)
+	return s.tppMoneyStep(c, claim.ActVerify, func(id int64, ack claim.Ack) error {
+		_, err := s.tpp.Verify(c.Request().Context(), tppActor(c), id, ack)
 		return err
 	})
 }
@@ -212,8 +272,8 @@ func (s *Server) tppReturn(c echo.Context) error {
 }
 
 func (s *Server) tppApprove(c echo.Context) error {
-	return s.tppStep(c, "tpp-disetujui", func(id int64) error {
-		_, err := s.tpp.Approve(c.Request().Context(), tppActor(c), id)
+	return s.tppMoneyStep(c, claim.ActApprove, func(id int64, ack claim.Ack) error {
+		_, err := s.tpp.Approve(c.Request().Context(), tppActor(c), id, ack)
 		return err
 	})
 }
@@ -226,7 +286,7 @@ func (s *Server) tppReopen(c echo.Context) error {
 }
 
 func (s *Server) tppPay(c echo.Context) error {
-	return s.tppStep(c, "tpp-dibayar", func(id int64) error {
+	return s.tppMoneyStep(c, claim.ActPay, func(id int64, ack claim.Ack) error {
 		p := claim.Payment{SP2D: c.FormValue("sp2d")}
 		if v := c.FormValue("tanggal"); v != "" {
 			d, err := time.ParseInLocation(time.DateOnly, v, s.cfg.Location)
@@ -235,7 +295,7 @@ func (s *Server) tppPay(c echo.Context) error {
 			}
 			p.Date = d
 		}
-		_, err := s.tpp.Pay(c.Request().Context(), tppActor(c), id, p)
+		_, err := s.tpp.Pay(c.Request().Context(), tppActor(c), id, p, ack)
 		return err
 	})
 }

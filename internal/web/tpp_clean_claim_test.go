@@ -46,7 +46,7 @@ func TestTPPCleanClaimThroughThePages(t *testing.T) {
 	}
 	for _, step := range []string{"", "ajukan"} {
 		if step != "" {
-			if r := admin.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step), nil); r.status != http.StatusSeeOther {
+			if r := admin.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step), th.ack(admin, id, step, nil)); r.status != http.StatusSeeOther {
 				t.Fatalf("%s: %d %s", step, r.status, r.body)
 			}
 		}

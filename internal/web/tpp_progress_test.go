@@ -44,7 +44,7 @@ func TestTPPComputeShowsProgress(t *testing.T) {
 		{admin, path + "/hitung-ulang", nil},
 		{verif, path + "/hitung-ulang", nil},
 		{admin, "/tpp/klaim/hitung", url.Values{"opd_id": {itoa(th.dinkes)}, "bulan": {"2026-10"}}},
-		{admin, path + "/ajukan", nil},
+		{admin, path + "/ajukan", url.Values{"setuju": {"ya"}, "konfirmasi": {"dilihat-sebelumnya"}}},
 	} {
 		if r := try.c.postForm(try.path, try.form); r.status != http.StatusConflict || !strings.Contains(r.body, "sedang dihitung") {
 			t.Fatalf("%s while computing: %d", try.path, r.status)

@@ -156,20 +156,11 @@ func TestTPPWorkedExampleThroughThePages(t *testing.T) {
 		t.Fatalf("pegawai reads other slip %d", r.status)
 	}
 
-	// Through the workflow to paid.
-	for _, step := range []struct {
-		c    *client
-		path string
-		form url.Values
-	}{
-		{admin, "ajukan", nil},
-		{verif, "verifikasi", nil},
-		{verif, "setujui", nil},
-	} {
-		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), step.form); r.status != http.StatusSeeOther {
-			t.Fatalf("%s: %d %s", step.path, r.status, r.body)
-		}
-	}
+	// Through the workflow to paid, each money step acknowledged on its
+	// confirmation page.
+	th.ackStep(admin, id, "ajukan", nil)
+	th.ackStep(verif, id, "verifikasi", nil)
+	th.ackStep(verif, id, "setujui", nil)
 	// Nobody can change the approved figures through any route.
 	net := th.count(`SELECT total_net FROM tpp_claim WHERE id = ?`, id)
 	atasan := th.as(auth.RoleAtasan)
@@ -202,12 +193,12 @@ func TestTPPWorkedExampleThroughThePages(t *testing.T) {
 	}
 	mustContain(t, bad.body, `id="err-sp2d"`)
 	// A payment dated before the approval (or in the future) is refused.
-	early := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {"2026-11-20"}, "sp2d": {"00123/SP2D/2026"}})
+	early := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), th.ack(verif, id, "bayar", url.Values{"tanggal": {"2026-11-20"}, "sp2d": {"00123/SP2D/2026"}}))
 	if early.status != http.StatusUnprocessableEntity {
 		t.Fatalf("payment before approval: %d", early.status)
 	}
 	mustContain(t, early.body, `id="err-tanggal"`, "sebelum klaim disetujui")
-	late := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}, "sp2d": {"00123/SP2D/2026"}})
+	late := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), th.ack(verif, id, "bayar", url.Values{"tanggal": {time.Now().AddDate(0, 0, 3).Format(time.DateOnly)}, "sp2d": {"00123/SP2D/2026"}}))
 	if late.status != http.StatusUnprocessableEntity {
 		t.Fatalf("payment in the future: %d", late.status)
 	}
@@ -215,7 +206,7 @@ func TestTPPWorkedExampleThroughThePages(t *testing.T) {
 		t.Fatalf("refused payments wrote %d rows", n)
 	}
 	today := time.Now().In(th.cfg.Location)
-	if r := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), url.Values{"tanggal": {today.Format(time.DateOnly)}, "sp2d": {"00123/SP2D/2026"}}); r.status != http.StatusSeeOther {
+	if r := verif.postForm(fmt.Sprintf("/tpp/klaim/%d/bayar", id), th.ack(verif, id, "bayar", url.Values{"tanggal": {today.Format(time.DateOnly)}, "sp2d": {"00123/SP2D/2026"}})); r.status != http.StatusSeeOther {
 		t.Fatalf("pay: %d %s", r.status, r.body)
 	}
 	mustContain(t, verif.get(fmt.Sprintf("/tpp/klaim/%d", id)).body, "Dibayar", "00123/SP2D/2026")

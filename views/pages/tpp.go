@@ -26,6 +26,30 @@ type TPPClaimView struct {
 	Form   map[string]string
 }
 
+// TPPConfirmView is the confirmation page of a money step: the claim's
+// totals and every open warning, which the actor acknowledges.
+type TPPConfirmView struct {
+	TPPClaimView
+	Action claim.Action
+}
+
+// WarnedRows are the employees with a warning or held out.
+func (v TPPConfirmView) WarnedRows() []claim.Row {
+	var out []claim.Row
+	for _, r := range v.Rows {
+		if r.Held() != "" || r.Warnings != "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// OpenWarnings counts what the actor acknowledges: the claim's warnings and
+// every employee held out.
+func (v TPPConfirmView) OpenWarnings() int {
+	return len(v.Warnings) + v.Claim.Held
+}
+
 // TPPSlipView is one employee's slip.
 type TPPSlipView struct {
 	Slip     claim.Slip

@@ -2,6 +2,8 @@ package claim
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 
@@ -155,11 +157,23 @@ type Page struct {
 	Facts Facts
 	// Siblings are every claim of the OPD and month (monthly first, then susulan).
 	Siblings []Claim
-	allowed  map[Action]bool
+	// refused holds, per action, why the actor may not take it now (nil: may).
+	refused map[Action]error
 }
 
 // Can reports whether the page offers action x.
-func (p Page) Can(x Action) bool { return p.allowed[x] }
+func (p Page) Can(x Action) bool {
+	err, known := p.refused[x]
+	return known && err == nil
+}
+
+// Check is nil when the actor may take action x now, else why not.
+func (p Page) Check(x Action) error {
+	if err, known := p.refused[x]; known {
+		return err
+	}
+	return fmt.Errorf("tindakan %q: %w", x, apperr.ErrNotFound)
+}
 
 // Page loads claim id for actor a with the actions a may take on it now.
 func (s *Service) Page(ctx context.Context, a Actor, id int64) (Page, error) {
@@ -183,9 +197,9 @@ func (s *Service) Page(ctx context.Context, a Actor, id int64) (Page, error) {
 	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date ORDER BY c.susulan`, c.OPDID, periodDate(c.Period())).Scan(&month).Error; err != nil {
 		return Page{}, fmt.Errorf("claims of the month: %w", err)
 	}
-	p := Page{Claim: c, Rows: rows, Run: run, Facts: f, Siblings: month, allowed: map[Action]bool{}}
+	p := Page{Claim: c, Rows: rows, Run: run, Facts: f, Siblings: month, refused: map[Action]error{}}
 	for _, x := range Actions {
-		p.allowed[x] = Allowed(a, c, f, x) == nil
+		p.refused[x] = Allowed(a, c, f, x)
 	}
 	return p, nil
 }
@@ -205,4 +219,41 @@ func (s *Service) facts(ctx context.Context, db *gorm.DB, c Claim, run RunState)
 		return f, fmt.Errorf("waiting employees: %w", err)
 	}
 	return f, nil
+}
+
+// Ack is the actor's acknowledgement of a money step (submit, verify,
+// approve, pay), posted from its confirmation page: that they saw the totals
+// and every open warning. Token is the claim's AckToken when the page was
+// shown; a claim changed since (recomputed, moved on) is refused.
+type Ack struct {
+	Confirmed bool
+	Token     string
+}
+
+// ackField is the form field of the acknowledgement, for its message.
+const ackField = "setuju"
+
+// ackMessage is the refusal of a money step without acknowledgement.
+const ackMessage = "centang pernyataan bahwa Anda sudah memeriksa jumlah dan semua peringatan klaim ini sebelum melanjutkan"
+
+func errNotAcknowledged() error { return apperr.Invalid(ackField, ackMessage) }
+
+// AckToken fingerprints what a confirmation page shows of claim c: its
+// status, figures and warnings. An acknowledgement holds for exactly this.
+func (c Claim) AckToken() string {
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%s|%s|%d|%d|%d|%d|%s|%d", c.ID, c.Status, c.InputsDigest, c.Employees,
+		c.TotalNet, c.TotalPayable, c.Held, c.WarningsJSON, c.ComputedAt.UnixNano())))
+	return hex.EncodeToString(sum[:12])
+}
+
+// checkAck refuses an acknowledgement that is missing or was given for
+// another state of claim c.
+func checkAck(c Claim, ack Ack) error {
+	if !ack.Confirmed {
+		return errNotAcknowledged()
+	}
+	if ack.Token != "" && ack.Token != c.AckToken() {
+		return apperr.New(apperr.ErrConflict, "Klaim ini berubah sejak halaman konfirmasi dibuka (dihitung ulang atau statusnya berpindah); buka kembali konfirmasinya dan periksa lagi.")
+	}
+	return nil
 }

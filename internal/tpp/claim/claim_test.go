@@ -215,13 +215,13 @@ func TestWorkflowAndFreeze(t *testing.T) {
 			t.Fatal("step allowed")
 		}
 	}
-	_, err = s.Verify(ctx, verif, c.ID) // not submitted yet
+	_, err = s.Verify(ctx, verif, c.ID, okAck) // not submitted yet
 	refused(err)
-	_, err = s.Submit(ctx, otherAdmin, c.ID)
+	_, err = s.Submit(ctx, otherAdmin, c.ID, okAck)
 	refused(err)
-	_, err = s.Submit(ctx, verif, c.ID) // only the admin OPD submits
+	_, err = s.Submit(ctx, verif, c.ID, okAck) // only the admin OPD submits
 	refused(err)
-	c = must(s.Submit(ctx, admin, c.ID))
+	c = must(s.Submit(ctx, admin, c.ID, okAck))
 	_, err = s.Compute(ctx, admin, f.opd, nov2026) // frozen while submitted
 	refused(err)
 	_, err = s.Return(ctx, verif, c.ID, "")
@@ -234,11 +234,11 @@ func TestWorkflowAndFreeze(t *testing.T) {
 	if c.Status != StatusReturned {
 		t.Fatal(c.Status)
 	}
-	c = must(s.Submit(ctx, admin, c.ID))
-	c = must(s.Verify(ctx, verif, c.ID))
-	_, err = s.Approve(ctx, admin, c.ID)
+	c = must(s.Submit(ctx, admin, c.ID, okAck))
+	c = must(s.Verify(ctx, verif, c.ID, okAck))
+	_, err = s.Approve(ctx, admin, c.ID, okAck)
 	refused(err)
-	c = must(s.Approve(ctx, verif, c.ID))
+	c = must(s.Approve(ctx, verif, c.ID, okAck))
 	if c.Status != StatusApproved {
 		t.Fatal(c.Status)
 	}
@@ -281,12 +281,12 @@ func TestWorkflowAndFreeze(t *testing.T) {
 	refused(err)
 	c = must(s.Reopen(ctx, verif, c.ID, "Koreksi data kehadiran dari BKD"))
 	c = must(s.Compute(ctx, admin, f.opd, nov2026))
-	c = must(s.Submit(ctx, admin, c.ID))
-	c = must(s.Verify(ctx, verif, c.ID))
-	c = must(s.Approve(ctx, verif, c.ID))
+	c = must(s.Submit(ctx, admin, c.ID, okAck))
+	c = must(s.Verify(ctx, verif, c.ID, okAck))
+	c = must(s.Approve(ctx, verif, c.ID, okAck))
 
 	// Two "paid" clicks at the same moment make one payment.
-	_, err = s.Pay(ctx, verif, c.ID, Payment{})
+	_, err = s.Pay(ctx, verif, c.ID, Payment{}, okAck)
 	refused(err)
 	var wg sync.WaitGroup
 	errs := make([]error, 8)
@@ -294,7 +294,7 @@ func TestWorkflowAndFreeze(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = s.Pay(ctx, verif, c.ID, Payment{Date: time.Now(), SP2D: "SP2D-001/2026"})
+			_, errs[i] = s.Pay(ctx, verif, c.ID, Payment{Date: time.Now(), SP2D: "SP2D-001/2026"}, okAck)
 		}()
 	}
 	wg.Wait()
@@ -309,7 +309,7 @@ func TestWorkflowAndFreeze(t *testing.T) {
 	if n := f.scalar(`SELECT count(*) FROM audit_log WHERE action = 'tpp.bayar' AND object_id = ?`, itoa(c.ID)); n != 1 {
 		t.Fatalf("payment audit rows = %d", n)
 	}
-	if _, err := s.Pay(ctx, verif, c.ID, Payment{Date: time.Now(), SP2D: "LAIN"}); !errors.Is(err, apperr.ErrConflict) {
+	if _, err := s.Pay(ctx, verif, c.ID, Payment{Date: time.Now(), SP2D: "LAIN"}, okAck); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("second SP2D: %v", err)
 	}
 	_, err = s.Reopen(ctx, verif, c.ID, "Sudah dibayar tetapi ingin dibuka")

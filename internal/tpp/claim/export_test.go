@@ -44,9 +44,9 @@ func approvedClaim(t *testing.T) (*fixture, *Service, Claim) {
 		t.Fatal("draft exported")
 	}
 	for _, step := range []func() (Claim, error){
-		func() (Claim, error) { return s.Submit(ctx, admin, c.ID) },
-		func() (Claim, error) { return s.Verify(ctx, verif, c.ID) },
-		func() (Claim, error) { return s.Approve(ctx, verif, c.ID) },
+		func() (Claim, error) { return s.Submit(ctx, admin, c.ID, okAck) },
+		func() (Claim, error) { return s.Verify(ctx, verif, c.ID, okAck) },
+		func() (Claim, error) { return s.Approve(ctx, verif, c.ID, okAck) },
 	} {
 		if c, err = step(); err != nil {
 			t.Fatal(err)

@@ -126,3 +126,6 @@ func workedSources(budi int64) (fakeKinerja, *fakeAttendance) {
 	return fakeKinerja{budi: {Predikat: "baik"}},
 		&fakeAttendance{recaps: map[int64]AttendanceRecap{budi: {TK: 1, TL: [4]int{0, 2, 0, 0}}}}
 }
+
+// okAck acknowledges a money step as its confirmation page would.
+var okAck = Ack{Confirmed: true}

@@ -54,13 +54,13 @@ func TestComputeRunMark(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Submit(ctx, admin, c.ID); !errors.Is(err, apperr.ErrConflict) || !strings.Contains(err.Error(), "sedang dihitung") {
+	if _, err := s.Submit(ctx, admin, c.ID, okAck); !errors.Is(err, apperr.ErrConflict) || !strings.Contains(err.Error(), "sedang dihitung") {
 		t.Fatalf("submit while running: %v", err)
 	}
 	// The claim moves on under the run (another server submitted before the
 	// mark, say): the run fails, says why, and is no longer running.
 	f.exec(`UPDATE tpp_claim_run SET finished_at = now() WHERE claim_id = ?`, c.ID)
-	if _, err := s.Submit(ctx, admin, c.ID); err != nil {
+	if _, err := s.Submit(ctx, admin, c.ID, okAck); err != nil {
 		t.Fatal(err)
 	}
 	f.exec(`UPDATE tpp_claim_run SET finished_at = NULL WHERE claim_id = ?`, c.ID)

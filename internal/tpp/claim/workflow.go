@@ -29,6 +29,8 @@ type move struct {
 	// after runs inside the transaction after the update.
 	after  func(tx *gorm.DB, c Claim) error
 	detail map[string]any
+	// ack, when set, is the acknowledgement the step needs (a money step).
+	ack *Ack
 }
 
 func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, error) {
@@ -61,6 +63,11 @@ func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, e
 		if err := allowedNow(c, Facts{Running: run.Running}, m.act); err != nil {
 			return err
 		}
+		if m.ack != nil {
+			if err := checkAck(c, *m.ack); err != nil {
+				return err
+			}
+		}
 		args := append([]any{string(m.to)}, m.args...)
 		args = append(args, id)
 		if err := tx.Exec(`UPDATE tpp_claim SET status = ?, `+m.set+`, updated_at = now() WHERE id = ?`, args...).Error; err != nil {
@@ -87,9 +94,12 @@ func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, e
 // Submit sends a draft or returned claim to the verifikator (admin_opd).
 // Employees that could not be computed are held out (ditangguhkan); a claim
 // where nobody could be computed cannot be submitted.
-func (s *Service) Submit(ctx context.Context, a Actor, id int64) (Claim, error) {
+func (s *Service) Submit(ctx context.Context, a Actor, id int64, ack Ack) (Claim, error) {
+	if !ack.Confirmed {
+		return Claim{}, errNotAcknowledged()
+	}
 	return s.step(ctx, a, id, move{
-		action: "tpp.ajukan", act: ActSubmit, to: StatusSubmitted,
+		action: "tpp.ajukan", act: ActSubmit, to: StatusSubmitted, ack: &ack,
 		set: `submitted_at = now(), submitted_by = NULLIF(?, 0)`, args: []any{a.UserID},
 		check: func(tx *gorm.DB, c Claim) error {
 			// Employees who cannot be computed are held out (ditangguhkan) and
@@ -110,9 +120,12 @@ func (s *Service) Submit(ctx context.Context, a Actor, id int64) (Claim, error) 
 }
 
 // Verify marks a submitted claim as checked (verifikator).
-func (s *Service) Verify(ctx context.Context, a Actor, id int64) (Claim, error) {
+func (s *Service) Verify(ctx context.Context, a Actor, id int64, ack Ack) (Claim, error) {
+	if !ack.Confirmed {
+		return Claim{}, errNotAcknowledged()
+	}
 	return s.step(ctx, a, id, move{
-		action: "tpp.verifikasi", act: ActVerify, to: StatusVerified,
+		action: "tpp.verifikasi", act: ActVerify, to: StatusVerified, ack: &ack,
 		set: `verified_at = now(), verified_by = NULLIF(?, 0)`, args: []any{a.UserID},
 	})
 }
@@ -134,9 +147,12 @@ func (s *Service) Return(ctx context.Context, a Actor, id int64, note string) (C
 // employee computed who has an account, or nothing to transfer. An employee
 // whom another claim of the same OPD and month already pays is refused, by
 // the table's primary key when two approvals race.
-func (s *Service) Approve(ctx context.Context, a Actor, id int64) (Claim, error) {
+func (s *Service) Approve(ctx context.Context, a Actor, id int64, ack Ack) (Claim, error) {
+	if !ack.Confirmed {
+		return Claim{}, errNotAcknowledged()
+	}
 	return s.step(ctx, a, id, move{
-		action: "tpp.setujui", act: ActApprove, to: StatusApproved,
+		action: "tpp.setujui", act: ActApprove, to: StatusApproved, ack: &ack,
 		set: `approved_at = now(), approved_by = NULLIF(?, 0)`, args: []any{a.UserID},
 		check: func(tx *gorm.DB, c Claim) error {
 			if c.Status != StatusVerified {
@@ -218,7 +234,7 @@ type Payment struct {
 // serialise on the claim's row lock; the second finds it paid. Repeating the
 // same payment (a double click) returns the paid claim; a different SP2D for
 // a paid claim is refused. tpp_payment's UNIQUE (claim_id) backs this up.
-func (s *Service) Pay(ctx context.Context, a Actor, id int64, p Payment) (Claim, error) {
+func (s *Service) Pay(ctx context.Context, a Actor, id int64, p Payment, ack Ack) (Claim, error) {
 	p.SP2D = strings.TrimSpace(p.SP2D)
 	ve := &apperr.ValidationError{}
 	if p.Date.IsZero() {
@@ -229,12 +245,15 @@ func (s *Service) Pay(ctx context.Context, a Actor, id int64, p Payment) (Claim,
 	if p.SP2D == "" || utf8.RuneCountInString(p.SP2D) > 100 {
 		ve.Add("sp2d", "nomor SP2D wajib diisi (paling banyak 100 huruf)")
 	}
+	if !ack.Confirmed {
+		ve.Add(ackField, ackMessage)
+	}
 	if err := ve.OrNil(); err != nil {
 		return Claim{}, err
 	}
 	var already bool
 	c, err := s.step(ctx, a, id, move{
-		action: "tpp.bayar", act: ActPay, to: StatusPaid,
+		action: "tpp.bayar", act: ActPay, to: StatusPaid, ack: &ack,
 		set:  `paid_date = ?::date, sp2d_number = ?, paid_at = now(), paid_by = NULLIF(?, 0)`,
 		args: []any{p.Date.Format(time.DateOnly), p.SP2D, a.UserID}, detail: map[string]any{"sp2d": p.SP2D, "tanggal": p.Date.Format(time.DateOnly)},
 		check: func(tx *gorm.DB, c Claim) error {
