@@ -103,10 +103,10 @@ func TestTPPCommandLine(t *testing.T) {
 	db.Raw(`SELECT opd_id FROM pegawai WHERE id = ?`, worked).Scan(&adminOPD)
 	steps := []func() (claim.Claim, error){
 		func() (claim.Claim, error) {
-			return s.Submit(ctx, claim.Actor{Role: auth.RoleAdminOPD, OPDID: adminOPD}, c.ID)
+			return s.Submit(ctx, claim.Actor{Role: auth.RoleAdminOPD, OPDID: adminOPD}, c.ID, claim.Ack{Confirmed: true})
 		},
-		func() (claim.Claim, error) { return s.Verify(ctx, cliActor, c.ID) },
-		func() (claim.Claim, error) { return s.Approve(ctx, cliActor, c.ID) },
+		func() (claim.Claim, error) { return s.Verify(ctx, cliActor, c.ID, claim.Ack{Confirmed: true}) },
+		func() (claim.Claim, error) { return s.Approve(ctx, cliActor, c.ID, claim.Ack{Confirmed: true}) },
 	}
 	for _, st := range steps {
 		if _, err := st(); err != nil {

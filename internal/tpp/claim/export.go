@@ -80,25 +80,50 @@ SELECT DISTINCT ON (role) role, jabatan, nama, nip FROM (
 	return e, nil
 }
 
-// Totals sums the rows of an export.
+// Totals sums the rows of an export. PPh21 is all the tax; PPhDipotong the
+// part withheld from the employees, PPhDitanggung the part the budget bears
+// (ditanggung pemerintah), so Gross - PPhDipotong - BPJS = Net.
 type Totals struct {
-	Base, Produktivitas, Disiplin, Hukdis, Gross, PPh21, BPJS, Net int64
+	Base, Produktivitas, Disiplin, Hukdis, Gross, PPh21, PPhDipotong, PPhDitanggung, BPJS, Net int64
 }
 
 // Totals adds up every row.
-func (e Export) Totals() Totals {
+func (e Export) Totals() Totals { return SumRows(e.Rows) }
+
+// SumRows adds up rows.
+func SumRows(rows []Row) Totals {
 	var t Totals
-	for _, r := range e.Rows {
+	for _, r := range rows {
 		t.Base += r.Base
 		t.Produktivitas += r.Produktivitas
 		t.Disiplin += r.Disiplin
 		t.Hukdis += r.Hukdis
 		t.Gross += r.Gross
 		t.PPh21 += r.PPh21
+		t.PPhDipotong += r.PPhDipotong()
+		t.PPhDitanggung += r.PPhDitanggung()
 		t.BPJS += r.BPJS
 		t.Net += r.Net
 	}
 	return t
+}
+
+// PPhDipotong is the PPh 21 withheld from the employee: all of it, unless
+// the budget bears it.
+func (r Row) PPhDipotong() int64 {
+	if r.PPh21Withheld {
+		return r.PPh21
+	}
+	return 0
+}
+
+// PPhDitanggung is the PPh 21 the budget bears (ditanggung pemerintah): it is
+// paid on top of the TPP and never taken from the net.
+func (r Row) PPhDitanggung() int64 {
+	if r.PPh21Withheld {
+		return 0
+	}
+	return r.PPh21
 }
 
 // FileBase is the stem of the export files, e.g. "tpp-DINKES-2026-11".
@@ -143,15 +168,21 @@ func (e Export) Payable() int64 {
 }
 
 // NominatifColumns are the money columns of the daftar nominatif, in order.
-var NominatifColumns = []string{"TPP Dasar", "Produktivitas", "Disiplin", "Hukuman Disiplin", "TPP Kotor", "PPh 21", "BPJS Kesehatan", "TPP Bersih"}
+// On every row TPP Kotor - PPh 21 Dipotong - BPJS Kesehatan = TPP Bersih; the
+// tax the budget bears is the last column, apart, as it is not deducted.
+var NominatifColumns = []string{"TPP Dasar", "Produktivitas", "Disiplin", "Hukuman Disiplin", "TPP Kotor", "PPh 21 Dipotong",
+	"BPJS Kesehatan", "TPP Bersih", "PPh 21 Ditanggung Pemerintah"}
 
 func (r Row) money() []int64 {
-	return []int64{r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross, r.PPh21, r.BPJS, r.Net}
+	return []int64{r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross, r.PPhDipotong(), r.BPJS, r.Net, r.PPhDitanggung()}
 }
 
 func (t Totals) money() []int64 {
-	return []int64{t.Base, t.Produktivitas, t.Disiplin, t.Hukdis, t.Gross, t.PPh21, t.BPJS, t.Net}
+	return []int64{t.Base, t.Produktivitas, t.Disiplin, t.Hukdis, t.Gross, t.PPhDipotong, t.BPJS, t.Net, t.PPhDitanggung}
 }
+
+// moneyCols is how many money columns the spreadsheet has, from column 8.
+var moneyCols = len(NominatifColumns)
 
 // NominatifHeaderRow is the spreadsheet row of the column headings; data starts below it.
 const NominatifHeaderRow = 6
@@ -211,25 +242,25 @@ func WriteXLSX(w io.Writer, e Export) error {
 		for j, v := range r.money() {
 			set(8+j, row, v)
 		}
-		set(16, row, r.BankNama)
-		set(17, row, r.BankRekening)
+		set(8+moneyCols, row, r.BankNama)
+		set(9+moneyCols, row, r.BankRekening)
 		if h := r.Held(); h != "" {
-			set(18, row, "Ditangguhkan: "+h)
+			set(10+moneyCols, row, "Ditangguhkan: "+h)
 		} else {
-			set(18, row, r.PayState(c))
+			set(10+moneyCols, row, r.PayState(c))
 		}
 	}
 	if row > NominatifHeaderRow {
-		style(8, NominatifHeaderRow+1, 15, row, money)
+		style(8, NominatifHeaderRow+1, 7+moneyCols, row, money)
 		style(2, NominatifHeaderRow+1, 2, row, text)
-		style(17, NominatifHeaderRow+1, 17, row, text)
+		style(9+moneyCols, NominatifHeaderRow+1, 9+moneyCols, row, text)
 	}
 	row++
 	set(3, row, "JUMLAH")
 	for j, v := range e.Totals().money() {
 		set(8+j, row, v)
 	}
-	style(1, row, 15, row, boldMoney)
+	style(1, row, 7+moneyCols, row, boldMoney)
 	row++
 	set(3, row, "Dibayar melalui berkas bank: "+tpp.FormatRupiah(e.Payable()))
 	style(3, row, 3, row, bold)
@@ -255,8 +286,8 @@ func WriteXLSX(w io.Writer, e Export) error {
 
 	_ = f.SetColWidth(sheet, "B", "B", 21)
 	_ = f.SetColWidth(sheet, "C", "D", 32)
-	_ = f.SetColWidth(sheet, "H", "O", 15)
-	_ = f.SetColWidth(sheet, "Q", "Q", 20)
+	_ = f.SetColWidth(sheet, "H", "P", 15)
+	_ = f.SetColWidth(sheet, "R", "R", 20)
 	return f.Write(w)
 }
 
