@@ -30,7 +30,9 @@ func TestTPPMoneyStepsNeedAcknowledgement(t *testing.T) {
 		t.Fatalf("the demo claim should carry warnings: %q", warningsJSON)
 	}
 	net := th.count(`SELECT total_net FROM tpp_claim WHERE id = ?`, id)
-	audits := func() int64 { return th.count(`SELECT count(*) FROM audit_log WHERE object_type = 'tpp_claim' AND object_id = ?`, itoa(id)) }
+	audits := func() int64 {
+		return th.count(`SELECT count(*) FROM audit_log WHERE object_type = 'tpp_claim' AND object_id = ?`, itoa(id))
+	}
 	status := func() string {
 		var s string
 		th.db.Raw(`SELECT status FROM tpp_claim WHERE id = ?`, id).Scan(&s)
