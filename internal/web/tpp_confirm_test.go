@@ -24,7 +24,9 @@ func TestTPPMoneyStepsNeedAcknowledgement(t *testing.T) {
 	admin, verif := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator)
 	id := th.compute(admin)
 	var warningsJSON string
-	th.db.Raw(`SELECT warnings::text FROM tpp_claim WHERE id = ?`, id).Scan(&warningsJSON)
+	if err := th.db.Raw(`SELECT warnings::text FROM tpp_claim WHERE id = ?`, id).Scan(&warningsJSON).Error; err != nil {
+		t.Fatal(err)
+	}
 	var warnings []string
 	if err := json.Unmarshal([]byte(warningsJSON), &warnings); err != nil || len(warnings) == 0 {
 		t.Fatalf("the demo claim should carry warnings: %q", warningsJSON)
@@ -35,7 +37,9 @@ func TestTPPMoneyStepsNeedAcknowledgement(t *testing.T) {
 	}
 	status := func() string {
 		var s string
-		th.db.Raw(`SELECT status FROM tpp_claim WHERE id = ?`, id).Scan(&s)
+		if err := th.db.Raw(`SELECT status FROM tpp_claim WHERE id = ?`, id).Scan(&s).Error; err != nil {
+			t.Fatal(err)
+		}
 		return s
 	}
 
@@ -111,7 +115,9 @@ func TestTPPMoneyStepsNeedAcknowledgement(t *testing.T) {
 
 	// An acknowledgement holds for what was shown: a claim recomputed after
 	// its confirmation page was opened is not submitted.
-	th.db.Exec(`UPDATE pegawai SET golongan = 'IV/a' WHERE id = ?`, th.pegawaiID)
+	if err := th.db.Exec(`UPDATE pegawai SET golongan = 'IV/a' WHERE id = ?`, th.pegawaiID).Error; err != nil {
+		t.Fatal(err)
+	}
 	other := th.as(auth.RoleAdminOPD)
 	res := other.postForm("/tpp/klaim/hitung", url.Values{"opd_id": {itoa(th.dinkes)}, "bulan": {"2026-11"}})
 	if res.status != http.StatusSeeOther {

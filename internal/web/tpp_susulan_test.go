@@ -136,7 +136,9 @@ func TestTPPHeldEmployeeIsPaidBySusulan(t *testing.T) {
 	held := th.count(`SELECT min(p.id) FROM pegawai p JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id JOIN jabatan j ON j.id = rj.jabatan_id
 WHERE j.opd_id = ? AND p.id <> ?`, th.dinkes, th.pegawaiID)
 	var heldNIP string
-	th.db.Raw(`SELECT nip FROM pegawai WHERE id = ?`, held).Scan(&heldNIP)
+	if err := th.db.Raw(`SELECT nip FROM pegawai WHERE id = ?`, held).Scan(&heldNIP).Error; err != nil {
+		t.Fatal(err)
+	}
 	if err := th.db.Exec(`UPDATE pegawai SET golongan = 'IX/z' WHERE id = ?`, held).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -219,13 +221,19 @@ func TestTPPNoEmployeePaidTwiceUnderConcurrentClicks(t *testing.T) {
 	held := th.count(`SELECT min(p.id) FROM pegawai p JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id JOIN jabatan j ON j.id = rj.jabatan_id
 WHERE j.opd_id = ? AND p.id <> ?`, th.dinkes, th.pegawaiID)
 	var heldNIP string
-	th.db.Raw(`SELECT nip FROM pegawai WHERE id = ?`, held).Scan(&heldNIP)
-	th.db.Exec(`UPDATE pegawai SET golongan = 'IX/z' WHERE id = ?`, held)
+	if err := th.db.Raw(`SELECT nip FROM pegawai WHERE id = ?`, held).Scan(&heldNIP).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := th.db.Exec(`UPDATE pegawai SET golongan = 'IX/z' WHERE id = ?`, held).Error; err != nil {
+		t.Fatal(err)
+	}
 	id := th.compute(admin)
 	th.ackStep(admin, id, "ajukan", nil)
 	th.ackStep(verif, id, "verifikasi", nil)
 	th.ackStep(verif, id, "setujui", nil)
-	th.db.Exec(`UPDATE pegawai SET golongan = 'III/a' WHERE id = ?`, held)
+	if err := th.db.Exec(`UPDATE pegawai SET golongan = 'III/a' WHERE id = ?`, held).Error; err != nil {
+		t.Fatal(err)
+	}
 	res := admin.postForm(fmt.Sprintf("/tpp/klaim/%d/susulan", id), nil)
 	m := claimPath.FindStringSubmatch(res.header.Get("Location"))
 	if res.status != http.StatusSeeOther || m == nil {
