@@ -133,17 +133,21 @@ func (a *app) signingKey(keyFile string) (ed25519.PrivateKey, error) {
 }
 
 func (a *app) tppExport(ctx context.Context, args []string) error {
-	fs := a.flags("tpp export --opd KODE --month TTTT-BB --out DIR [--bundle] [--key BERKAS]", "Menulis ekspor klaim TPP yang disetujui.")
+	fs := a.flags("tpp export --opd KODE --month TTTT-BB --out DIR [--susulan N] [--bundle] [--key BERKAS]", "Menulis ekspor klaim TPP yang disetujui.")
 	opd, month := opdMonthFlags(fs)
 	out := fs.String("out", "", "direktori tujuan")
 	bundle := fs.Bool("bundle", false, "tulis juga bundel kontinuitas bertanda tangan")
 	keyFile := fs.String("key", "", "berkas kunci tanda tangan (64 digit heksadesimal); bawaan: diturunkan dari EKINERJA_SECRET")
+	susulan := fs.Int("susulan", 0, "nomor klaim susulan bulan itu (0: klaim bulanan)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	p, err := parseOPDMonth(*opd, *month)
 	if err != nil {
 		return err
+	}
+	if *susulan < 0 || *susulan > 99 {
+		return errors.New("--susulan harus 0 sampai 99")
 	}
 	if *out == "" {
 		return errors.New("--out wajib diisi")
@@ -153,7 +157,7 @@ func (a *app) tppExport(ctx context.Context, args []string) error {
 		return err
 	}
 	defer done()
-	c, err := s.FindByKode(ctx, *opd, p)
+	c, err := s.FindSusulanByKode(ctx, *opd, p, *susulan)
 	if err != nil {
 		return err
 	}

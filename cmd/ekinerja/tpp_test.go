@@ -123,11 +123,49 @@ func TestTPPCommandLine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Whoever the monthly claim holds out (no bank account) is paid by a
+	// susulan, exported from the command line on its own.
+	if code, out := cli("tpp", "export", "--opd", "DINKES", "--month", "2026-10", "--out", dir, "--susulan", "1"); code == 0 || !strings.Contains(out, "susulan ke-1") {
+		t.Fatalf("export of a susulan that does not exist: %d %s", code, out)
+	}
+	if err := db.Exec(`UPDATE pegawai SET bank_rekening = '0011223344', bank_nama = 'Bank Bengkulu' WHERE bank_rekening = ''`).Error; err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.BeginSusulan(ctx, cliActor, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sus, err := s.RunCompute(ctx, cliActor, run)
+	if err != nil || sus.Susulan != 1 || sus.Employees == 0 {
+		t.Fatalf("susulan %+v: %v", sus, err)
+	}
+	for _, st := range []func() (claim.Claim, error){
+		func() (claim.Claim, error) {
+			return s.Submit(ctx, claim.Actor{Role: auth.RoleAdminOPD, OPDID: adminOPD}, sus.ID, claim.Ack{Confirmed: true})
+		},
+		func() (claim.Claim, error) { return s.Verify(ctx, cliActor, sus.ID, claim.Ack{Confirmed: true}) },
+		func() (claim.Claim, error) { return s.Approve(ctx, cliActor, sus.ID, claim.Ack{Confirmed: true}) },
+	} {
+		if _, err := st(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, out := cli("tpp", "export", "--opd", "DINKES", "--month", "2026-10", "--out", dir, "--susulan", "1", "--bundle"); code != 0 {
+		t.Fatalf("susulan export: %d %s", code, out)
+	}
+	for _, f := range []string{"tpp-DINKES-2026-10-susulan-1-nominatif.xlsx", "tpp-DINKES-2026-10-susulan-1-bank.csv", "tpp-DINKES-2026-10-susulan-1/manifest.sig"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	bundle := filepath.Join(dir, "tpp-DINKES-2026-10")
 	// verify needs no database: point DATABASE_URL nowhere.
 	env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/none"
 	if code, out := cli("tpp", "verify", bundle); code != 0 || !strings.Contains(out, "Bundel SAH") {
 		t.Fatalf("verify: %d %s", code, out)
+	}
+	if code, out := cli("tpp", "verify", filepath.Join(dir, "tpp-DINKES-2026-10-susulan-1")); code != 0 || !strings.Contains(out, "Bundel SAH") {
+		t.Fatalf("verify susulan: %d %s", code, out)
 	}
 	klaim := filepath.Join(bundle, "klaim.json")
 	b, _ := os.ReadFile(klaim)

@@ -42,11 +42,13 @@ const (
 
 // Manifest describes a bundle; its bytes are what is signed.
 type Manifest struct {
-	Format         string         `json:"format"`
-	ClaimID        int64          `json:"claim_id"`
-	OPDKode        string         `json:"opd_kode"`
-	OPDNama        string         `json:"opd_nama"`
-	Period         tpp.Period     `json:"bulan"`
+	Format  string     `json:"format"`
+	ClaimID int64      `json:"claim_id"`
+	OPDKode string     `json:"opd_kode"`
+	OPDNama string     `json:"opd_nama"`
+	Period  tpp.Period `json:"bulan"`
+	// Susulan is the supplementary claim's number (absent for the monthly claim).
+	Susulan        int            `json:"susulan,omitempty"`
 	Status         Status         `json:"status"`
 	RuleSetVersion int            `json:"aturan_versi"`
 	InputsDigest   string         `json:"digest_masukan"`
@@ -145,7 +147,7 @@ func (s *Service) WriteBundle(ctx context.Context, claimID int64, dir string, ke
 		files[name] = b
 	}
 
-	m := Manifest{Format: BundleFormat, ClaimID: c.ID, OPDKode: c.OPDKode, OPDNama: c.OPDNama, Period: c.Period(),
+	m := Manifest{Format: BundleFormat, ClaimID: c.ID, OPDKode: c.OPDKode, OPDNama: c.OPDNama, Period: c.Period(), Susulan: c.Susulan,
 		Status: c.Status, RuleSetVersion: c.RuleSetVersion, InputsDigest: c.InputsDigest, Employees: c.Employees,
 		TotalNet: c.TotalNet, PublicKey: hex.EncodeToString(key.Public().(ed25519.PublicKey))}
 	if err := os.MkdirAll(dir, 0o750); err != nil {

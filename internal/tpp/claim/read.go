@@ -71,15 +71,25 @@ func (s *Service) Find(ctx context.Context, a Actor, opdID int64, p tpp.Period) 
 	return cs[0], nil
 }
 
-// FindByKode returns the claim of the OPD with kode for month p (for the
-// command line, which acts as the verifikator).
+// FindByKode returns the monthly claim of the OPD with kode for month p (for
+// the command line, which acts as the verifikator).
 func (s *Service) FindByKode(ctx context.Context, kode string, p tpp.Period) (Claim, error) {
+	return s.FindSusulanByKode(ctx, kode, p, 0)
+}
+
+// FindSusulanByKode returns claim number susulan (0: the monthly claim) of
+// the OPD with kode for month p.
+func (s *Service) FindSusulanByKode(ctx context.Context, kode string, p tpp.Period, susulan int) (Claim, error) {
 	var cs []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date AND c.susulan = 0`, kode, periodDate(p)).Scan(&cs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date AND c.susulan = ?`, kode, periodDate(p), susulan).Scan(&cs).Error; err != nil {
 		return Claim{}, err
 	}
 	if len(cs) == 0 {
-		return Claim{}, apperr.New(apperr.ErrNotFound, "Belum ada klaim TPP "+kode+" untuk "+p.String()+".")
+		what := "klaim TPP"
+		if susulan > 0 {
+			what = fmt.Sprintf("klaim susulan ke-%d", susulan)
+		}
+		return Claim{}, apperr.New(apperr.ErrNotFound, "Belum ada "+what+" "+kode+" untuk "+p.String()+".")
 	}
 	return cs[0], nil
 }
