@@ -206,6 +206,9 @@ var moneySteps = map[claim.Action]string{
 // tppConfirm shows the confirmation page of money step x: the claim's
 // totals and every open warning, to acknowledge before the step is taken.
 func (s *Server) tppConfirm(x claim.Action) echo.HandlerFunc {
+	if !x.MoneyStep() {
+		panic("tppConfirm: " + string(x) + " is not a money step")
+	}
 	return func(c echo.Context) error {
 		id, err := pathID(c, "id")
 		if err != nil {
