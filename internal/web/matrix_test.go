@@ -164,6 +164,7 @@ var policy = map[string][]auth.Role{
 	"GET /tpp/aturan":                     superOnly,
 	"GET /tpp/aturan/:id":                 superOnly,
 	"POST /tpp/aturan/:id":                superOnly,
+	"POST /tpp/aturan/:id/versi-baru":     superOnly,
 	"GET /api/v1/tpp/klaim/:id":           tppReaders,
 	"GET /api/v1/tpp/slip/:id":            signedIn,
 	// security (issue 7)

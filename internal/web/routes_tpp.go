@@ -38,6 +38,7 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodGet, "/tpp/aturan", Only(auth.RoleSuperadmin), s.tppRuleSets},
 		{http.MethodGet, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetForm},
 		{http.MethodPost, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetSave},
+		{http.MethodPost, "/tpp/aturan/:id/versi-baru", Only(auth.RoleSuperadmin), s.tppRuleSetNewVersion},
 		{http.MethodGet, "/api/v1/tpp/klaim/:id", claimReaders, s.apiTPPClaim},
 		{http.MethodGet, "/api/v1/tpp/slip/:id", AnyRole, s.apiTPPSlip},
 	}
@@ -68,7 +69,7 @@ var tppFlashes = map[string]string{
 	"tpp-dibayar":         "Klaim TPP telah ditandai dibayar.",
 	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
 	"tpp-aturan":          "Aturan TPP telah disimpan.",
-	"tpp-aturan-versi":    "Aturan ini sudah dipakai klaim yang disetujui; perubahan disimpan sebagai versi baru.",
+	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai salinan; ubah isinya lalu simpan. Versi baru ini berlaku untuk klaim yang dihitung sesudahnya.",
 }
 
 // tppHome adds what waits in the tpp area to a home page.

@@ -324,7 +324,7 @@ func TestWorkflowAndFreeze(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func TestRuleSetEditMakesANewVersionOnceUsed(t *testing.T) {
+func TestRuleSetFrozenOnceComputedAndCopiedAsANewVersion(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	s := NewService(f.db, nil, nil)
@@ -352,14 +352,26 @@ func TestRuleSetEditMakesANewVersionOnceUsed(t *testing.T) {
 	if got.ID != cur.ID || got.Version != 1 || got.Rules.Disiplin.TKPerDay != 400 {
 		t.Fatalf("in place: %+v", got)
 	}
-	f.exec(`UPDATE tpp_rule_set SET used = true WHERE id = ?`, cur.ID)
+	// The first computation freezes it: an edit is refused, a new version is a copy.
+	if _, err := s.Compute(ctx, f.actor(auth.RoleVerifikator, 0), f.opd, nov2026); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.scalar(`SELECT count(*) FROM tpp_rule_set WHERE id = ? AND used`, cur.ID); n != 1 {
+		t.Fatal("computation did not freeze the version")
+	}
 	r.Disiplin.TKPerDay = 500
-	got, err = s.SaveRuleSet(ctx, sa, cur.ID, r)
+	if _, err = s.SaveRuleSet(ctx, sa, cur.ID, r); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("edit of a frozen version: %v", err)
+	}
+	got, err = s.NewRuleSetVersion(ctx, sa, cur.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID == cur.ID || got.Version != 2 || got.Rules.Disiplin.TKPerDay != 500 {
+	if got.ID == cur.ID || got.Version != 2 || got.Used || got.Rules.Disiplin.TKPerDay != 400 {
 		t.Fatalf("new version: %+v", got)
+	}
+	if got, err = s.SaveRuleSet(ctx, sa, got.ID, r); err != nil || got.Rules.Disiplin.TKPerDay != 500 {
+		t.Fatalf("edit of the new version: %v %+v", err, got.Rules.Disiplin)
 	}
 	old, _ := s.RuleSet(ctx, cur.ID)
 	if old.Rules.Disiplin.TKPerDay != 400 {

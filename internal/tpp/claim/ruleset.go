@@ -91,10 +91,17 @@ ORDER BY effective_from DESC, version DESC LIMIT 1`, periodDate(p), periodText(p
 	return rs[0], rs[0].decode()
 }
 
-// SaveRuleSet stores edited rules for version id. A version not yet used by
-// an approved claim is changed in place; a used one is never touched and the
-// edit becomes a new version (returned). Validation errors come back as an
-// *apperr.ValidationError keyed by the rule set's JSON field paths.
+// frozenMessage explains why version cannot be edited.
+func frozenMessage(version int) error {
+	return apperr.New(apperr.ErrConflict, fmt.Sprintf("Aturan TPP versi %d sudah dipakai untuk menghitung klaim dan dikunci: "+
+		"mengubahnya akan mengubah arti klaim yang sudah dihitung. Pakai tombol \"Versi baru\" untuk membuat salinan yang dapat diubah.", version))
+}
+
+// SaveRuleSet stores edited rules for version id, in place. A version is
+// frozen from the first computation that uses it (used = true): editing it
+// is refused with ErrConflict (make a new version with NewRuleSetVersion);
+// the database refuses it too (migration 0090). Validation errors come back
+// as an *apperr.ValidationError keyed by the rule set's JSON field paths.
 func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.RuleSet) (StoredRuleSet, error) {
 	var out StoredRuleSet
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -106,14 +113,10 @@ func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.
 			return fmt.Errorf("aturan TPP %d: %w", id, apperr.ErrNotFound)
 		}
 		old := cur[0]
-		newVersion := old.Used
-		if newVersion {
-			if err := tx.Raw(`SELECT coalesce(max(version), 0) + 1 FROM tpp_rule_set`).Scan(&rules.Version).Error; err != nil {
-				return err
-			}
-		} else {
-			rules.Version = old.Version
+		if old.Used {
+			return frozenMessage(old.Version)
 		}
+		rules.Version = old.Version
 		if err := rules.Validate(); err != nil {
 			var ve *tpp.ValidationError
 			if errors.As(err, &ve) {
@@ -125,22 +128,15 @@ func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.
 		if err != nil {
 			return err
 		}
-		action := "tpp.aturan_ubah"
-		if newVersion {
-			action = "tpp.aturan_versi_baru"
-			err = tx.Raw(`INSERT INTO tpp_rule_set (name, version, effective_from, params, created_by)
-VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0)) RETURNING id`, rules.Name, rules.Version, periodDate(rules.EffectiveFrom), string(params), a.UserID).Scan(&out.ID).Error
-		} else {
-			out.ID = id
-			err = tx.Exec(`UPDATE tpp_rule_set SET name = ?, effective_from = ?::date, params = ?::jsonb WHERE id = ?`,
-				rules.Name, periodDate(rules.EffectiveFrom), string(params), id).Error
-		}
-		if err != nil {
+		out.ID = id
+		if err := tx.Exec(`UPDATE tpp_rule_set SET name = ?, effective_from = ?::date, params = ?::jsonb WHERE id = ?`,
+			rules.Name, periodDate(rules.EffectiveFrom), string(params), id).Error; err != nil {
 			return fmt.Errorf("save rule set: %w", err)
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: action,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.aturan_ubah",
 			ObjectType: "tpp_rule_set", ObjectID: fmt.Sprint(out.ID),
-			Detail: map[string]any{"versi": rules.Version, "dari_versi": old.Version, "nama": rules.Name, "berlaku_mulai": periodText(rules.EffectiveFrom)}})
+			Detail: map[string]any{"versi": rules.Version, "nama": rules.Name, "berlaku_mulai": periodText(rules.EffectiveFrom),
+				"berlaku_sampai": untilText(rules.EffectiveUntil)}})
 	})
 	if err != nil {
 		return StoredRuleSet{}, err
@@ -148,8 +144,55 @@ VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0)) RETURNING id`, rules.Name, rules.
 	return ruleSetByID(ctx, s.db, out.ID)
 }
 
+// NewRuleSetVersion copies version id (frozen or not) into a new version
+// with the next number, which is not used yet and so can be edited. The copy
+// keeps the months it applies to; being the higher version, it is the one in
+// force for those months from now on (RuleSetFor), for claims computed or
+// recomputed after it. Audited.
+func (s *Service) NewRuleSetVersion(ctx context.Context, a Actor, id int64) (StoredRuleSet, error) {
+	var newID int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The table lock makes two copies at once get different numbers
+		// rather than one of them failing on the UNIQUE version.
+		if err := tx.Exec(`LOCK TABLE tpp_rule_set IN SHARE ROW EXCLUSIVE MODE`).Error; err != nil {
+			return err
+		}
+		src, err := ruleSetByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		rules := src.Rules
+		if err := tx.Raw(`SELECT coalesce(max(version), 0) + 1 FROM tpp_rule_set`).Scan(&rules.Version).Error; err != nil {
+			return err
+		}
+		params, err := json.Marshal(rules)
+		if err != nil {
+			return err
+		}
+		if err := tx.Raw(`INSERT INTO tpp_rule_set (name, version, effective_from, params, created_by)
+VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0)) RETURNING id`, rules.Name, rules.Version, periodDate(rules.EffectiveFrom), string(params), a.UserID).Scan(&newID).Error; err != nil {
+			return fmt.Errorf("new rule set version: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.aturan_versi_baru",
+			ObjectType: "tpp_rule_set", ObjectID: fmt.Sprint(newID),
+			Detail: map[string]any{"versi": rules.Version, "dari_versi": src.Version, "dari_id": src.ID, "nama": rules.Name}})
+	})
+	if err != nil {
+		return StoredRuleSet{}, err
+	}
+	return ruleSetByID(ctx, s.db, newID)
+}
+
 // periodDate is the first day of p, as the database stores months.
 func periodDate(p tpp.Period) string { return fmt.Sprintf("%04d-%02d-01", p.Year, p.Month) }
+
+// untilText is an end month as "2026-12", or "" when open-ended.
+func untilText(p tpp.Period) string {
+	if p.IsZero() {
+		return ""
+	}
+	return periodText(p)
+}
 
 // periodText is p as "2026-11".
 func periodText(p tpp.Period) string { return fmt.Sprintf("%04d-%02d", p.Year, p.Month) }

@@ -130,6 +130,9 @@ func (s *Service) Approve(ctx context.Context, a Actor, id int64) (Claim, error)
 			if c.Status != StatusVerified {
 				return nil // step refuses it with the status message
 			}
+			if err := checkDigest(tx, c); err != nil {
+				return err
+			}
 			// From now on this version of the rules is never edited in place.
 			return tx.Exec(`UPDATE tpp_rule_set SET used = true WHERE id = ? AND NOT used`, c.RuleSetID).Error
 		},
