@@ -267,8 +267,10 @@ func TestCalculate(t *testing.T) {
 			// Issue 18: a sedang of 9 months (PP 94/2021 allows 6, 9 or 12)
 			// in its 7th month, past the rule set's 6, was refused at
 			// computation; the SK decides the duration, the rule set the rate.
-			name:    "hukdis sedang longer than the rule set's months",
-			input:   func(in *Input) { in.Hukdis = &HukdisInForce{Kind: HukdisSedang, MonthIndex: 7, Months: 9, Decree: "800/17/BKPSDM/2026"} },
+			name: "hukdis sedang longer than the rule set's months",
+			input: func(in *Input) {
+				in.Hukdis = &HukdisInForce{Kind: HukdisSedang, MonthIndex: 7, Months: 9, Decree: "800/17/BKPSDM/2026"}
+			},
 			want:    totals{5_000_000, 3_000_000, 2_000_000, 2_500_000, 125_000, 25_000, 2_350_000},
 			reasons: map[string]string{CodeHukdis: "sedang (50% selama 9 bulan menurut SK 800/17/BKPSDM/2026, bulan ke-7): 50% x Rp 5.000.000"},
 		},
