@@ -284,7 +284,9 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 		acting += extra
 	}
 	post := withName(fmt.Sprintf("kelas %d", p.Kelas), p.Jabatan)
-	l := Line{Code: CodePlt, Kind: KindAdd, Label: "Tambahan Plt", Count: int64(p.WorkingDays)}
+	label := map[PltLevel]string{PltSetingkat: "Tambahan Plt jabatan setingkat", PltLebihTinggi: "Tambahan Plt jabatan lebih tinggi",
+		PltLebihRendah: "Plt jabatan lebih rendah (tanpa tambahan)"}[p.Level]
+	l := Line{Code: CodePlt, Kind: KindAdd, Label: label, Count: int64(p.WorkingDays)}
 	switch {
 	case p.WorkingDays < rule.MinWorkingDays:
 		l.Reason = fmt.Sprintf("Plt %s selama %d hari kerja, kurang dari %d hari kerja: tidak ada tambahan", post, p.WorkingDays, rule.MinWorkingDays)
