@@ -519,8 +519,7 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 	if cur.Used {
 		// Frozen since its first computation (SaveRuleSet refuses it too);
 		// the row buttons are refused as well, the form being read-only.
-		return apperr.New(apperr.ErrConflict, fmt.Sprintf("Aturan TPP versi %d sudah dipakai untuk menghitung klaim dan dikunci: "+
-			"mengubahnya akan mengubah arti klaim yang sudah dihitung. Pakai tombol \"Versi baru\" untuk membuat salinan yang dapat diubah.", cur.Version))
+		return claim.FrozenError(cur.Version)
 	}
 	base := resizeLists(cur.Rules, postedRows(cur.Rules, c.FormValue))
 	if add, del := c.FormValue("tambah"), c.FormValue("hapus"); add != "" || del != "" {

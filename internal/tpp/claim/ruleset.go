@@ -91,8 +91,8 @@ ORDER BY effective_from DESC, version DESC LIMIT 1`, periodDate(p), periodText(p
 	return rs[0], rs[0].decode()
 }
 
-// frozenMessage explains why version cannot be edited.
-func frozenMessage(version int) error {
+// FrozenError is the ErrConflict refusing an edit of a frozen version.
+func FrozenError(version int) error {
 	return apperr.New(apperr.ErrConflict, fmt.Sprintf("Aturan TPP versi %d sudah dipakai untuk menghitung klaim dan dikunci: "+
 		"mengubahnya akan mengubah arti klaim yang sudah dihitung. Pakai tombol \"Versi baru\" untuk membuat salinan yang dapat diubah.", version))
 }
@@ -114,7 +114,7 @@ func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.
 		}
 		old := cur[0]
 		if old.Used {
-			return frozenMessage(old.Version)
+			return FrozenError(old.Version)
 		}
 		rules.Version = old.Version
 		if err := rules.Validate(); err != nil {
