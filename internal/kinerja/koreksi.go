@@ -92,8 +92,9 @@ ORDER BY c.id FOR SHARE OF c`, p.Tahun, p.Bulan, p.PegawaiID).Scan(&claims).Erro
 			}
 			used = append(used, c.ID)
 		}
-		res := tx.Exec(`UPDATE penilaian_bulanan SET hasil_kerja = ?, perilaku_kerja = ?, predikat = ?, umpan_balik = ?, penilai_id = ?, updated_at = now()
-WHERE id = ? AND status = 'rated'`, string(k.HasilKerja), string(k.PerilakuKerja), string(pred), umpan, a.PegawaiID, id)
+		res := tx.Exec(`UPDATE penilaian_bulanan SET hasil_kerja = ?, perilaku_kerja = ?, predikat = ?, umpan_balik = ?, penilai_id = ?,
+    koreksi_alasan = ?, dikoreksi_at = now(), predikat_sebelum_koreksi = ?, updated_at = now()
+WHERE id = ? AND status = 'rated'`, string(k.HasilKerja), string(k.PerilakuKerja), string(pred), umpan, a.PegawaiID, alasan, string(p.Predikat), id)
 		if res.Error != nil {
 			return res.Error
 		}

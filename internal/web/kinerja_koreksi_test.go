@@ -67,6 +67,7 @@ func TestKinerjaRatingCorrection(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("correct: %d %s", r.status, r.body)
 	}
+	mustContain(t, peg.get(fmt.Sprintf("/kinerja/penilaian/%d", pid)).body, `id="penilaian-koreksi"`, "sebelumnya Baik: hasil kerja Oktober salah dipilih")
 	if predikat() != "butuh_perbaikan" || audits() != 1 ||
 		h.count(`SELECT count(*) FROM audit_log WHERE action = 'kinerja.bulan_koreksi' AND detail::jsonb->>'predikat_lama' = 'baik'
 			AND detail::jsonb->>'predikat' = 'butuh_perbaikan' AND detail::jsonb->>'alasan' LIKE 'hasil kerja Oktober%'`) != 1 {
