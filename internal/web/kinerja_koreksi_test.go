@@ -62,7 +62,30 @@ func TestKinerjaRatingCorrection(t *testing.T) {
 		t.Fatal("a refused correction changed or audited something")
 	}
 
-	// Before any approval: corrected, audited with the old and new rating and the reason.
+	// A claim computed with Baik, submitted and verified: the rating can
+	// still be corrected (no claim using it is approved yet) ...
+	month := last.Format("2006-01")
+	if r := admin.postForm("/tpp/klaim/hitung", url.Values{"opd_id": {itoa(opd)}, "bulan": {month}}); r.status != http.StatusSeeOther {
+		t.Fatalf("compute: %d %s", r.status, r.body)
+	}
+	id := h.count(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date`, opd, last.Format(time.DateOnly))
+	steps := func(names ...string) {
+		t.Helper()
+		for _, n := range names {
+			c := verif
+			if n == "ajukan" || n == "hitung-ulang" {
+				c = admin
+			}
+			form := url.Values{}
+			if n == "kembalikan" {
+				form.Set("catatan", "predikat dikoreksi, hitung ulang")
+			}
+			if r := c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, n), form); r.status != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", n, r.status, r.body)
+			}
+		}
+	}
+	steps("ajukan", "verifikasi")
 	r := atasan.postForm(path, url.Values{"hasil_kerja": {"di_bawah"}, "perilaku_kerja": {"sesuai"}, "alasan": {"hasil kerja Oktober salah dipilih, target SPJ tidak tercapai"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("correct: %d %s", r.status, r.body)
@@ -73,24 +96,19 @@ func TestKinerjaRatingCorrection(t *testing.T) {
 			AND detail::jsonb->>'predikat' = 'butuh_perbaikan' AND detail::jsonb->>'alasan' LIKE 'hasil kerja Oktober%'`) != 1 {
 		t.Fatalf("correction not stored or not audited: %s", predikat())
 	}
-	// The claim computed next pays by it (produktivitas 75%), and is approved.
-	month := last.Format("2006-01")
-	if r := admin.postForm("/tpp/klaim/hitung", url.Values{"opd_id": {itoa(opd)}, "bulan": {month}}); r.status != http.StatusSeeOther {
-		t.Fatalf("compute: %d %s", r.status, r.body)
+	// ... and the claim computed with the old predikat is not approved.
+	r = verif.postForm(fmt.Sprintf("/tpp/klaim/%d/setujui", id), nil)
+	if r.status != http.StatusConflict {
+		t.Fatalf("approval of a claim with a corrected predikat: %d", r.status)
 	}
-	id := h.count(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date`, opd, last.Format(time.DateOnly))
+	mustContain(t, r.body, "predikat 1 pegawai", "dihitung ulang")
+	// Returned and recomputed it pays by the correction (produktivitas 75%), and is approved.
+	steps("kembalikan", "hitung-ulang")
 	if base, prod := h.count(`SELECT base FROM tpp_claim_pegawai WHERE claim_id = ? AND pegawai_id = ?`, id, pegID),
 		h.count(`SELECT produktivitas FROM tpp_claim_pegawai WHERE claim_id = ? AND pegawai_id = ?`, id, pegID); base == 0 || prod != base*6/10*3/4 {
 		t.Fatalf("produktivitas %d of base %d: the corrected predikat did not reach the claim", prod, base)
 	}
-	for _, step := range []struct {
-		c    *client
-		path string
-	}{{admin, "ajukan"}, {verif, "verifikasi"}, {verif, "setujui"}} {
-		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), nil); r.status != http.StatusSeeOther {
-			t.Fatalf("%s: %d %s", step.path, r.status, r.body)
-		}
-	}
+	steps("ajukan", "verifikasi", "setujui")
 
 	// After approval: refused, with how to proceed; nothing changed.
 	fix := url.Values{"hasil_kerja": {"sesuai"}, "perilaku_kerja": {"sesuai"}, "alasan": {"setelah diperiksa ulang, target SPJ tercapai"}}

@@ -130,7 +130,7 @@ func (s *Service) Approve(ctx context.Context, a Actor, id int64) (Claim, error)
 			if c.Status != StatusVerified {
 				return nil // step refuses it with the status message
 			}
-			if err := checkDigest(tx, c); err != nil {
+			if err := s.checkInputs(tx, c); err != nil {
 				return err
 			}
 			// From now on this version of the rules is never edited in place.
