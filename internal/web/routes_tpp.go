@@ -69,7 +69,7 @@ var tppFlashes = map[string]string{
 	"tpp-dibayar":         "Klaim TPP telah ditandai dibayar.",
 	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
 	"tpp-aturan":          "Aturan TPP telah disimpan.",
-	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai salinan; ubah isinya lalu simpan. Versi baru ini berlaku untuk klaim yang dihitung sesudahnya.",
+	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai draf salinan; ubah isinya lalu Simpan untuk memberlakukannya bagi klaim yang dihitung sesudahnya.",
 }
 
 // tppHome adds what waits in the tpp area to a home page.

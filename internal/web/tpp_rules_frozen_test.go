@@ -109,7 +109,15 @@ func TestTPPRuleSetFrozenFromFirstComputation(t *testing.T) {
 		t.Fatal("new version not made, not editable or not audited")
 	}
 	edit := sa.get(fmt.Sprintf("/tpp/aturan/%d", v2))
-	mustContain(t, edit.body, "Aturan TPP versi 2", `id="btn-simpan-aturan"`)
+	mustContain(t, edit.body, "Aturan TPP versi 2", `id="btn-simpan-aturan"`, `id="rule-draft"`)
+	mustContain(t, sa.get("/tpp/aturan").body, "draf: belum berlaku sampai disimpan")
+	// A draft is never in force: computing now still uses (frozen) version 1.
+	if r := admin.postForm(fmt.Sprintf("/tpp/klaim/%d/hitung-ulang", id), nil); r.status != http.StatusSeeOther {
+		t.Fatalf("recompute with a draft version: %d %s", r.status, r.body)
+	}
+	if th.count(`SELECT rule_set_version FROM tpp_claim WHERE id = ?`, id) != 1 || th.count(`SELECT count(*) FROM tpp_rule_set WHERE id = ? AND (used OR NOT draft)`, v2) != 0 {
+		t.Fatal("a draft version was used by a computation")
+	}
 	f2 := formOf(t, edit.body)
 	f2.Set("disiplin.tk_per_day", "4")
 	f2.Set("effective_until", "2026-12")
@@ -117,7 +125,7 @@ func TestTPPRuleSetFrozenFromFirstComputation(t *testing.T) {
 		t.Fatalf("edit new version: %d %s", r.status, r.body)
 	}
 	if th.count(`SELECT (params->'disiplin'->>'tk_per_day')::int FROM tpp_rule_set WHERE id = ?`, v2) != 400 ||
-		th.count(`SELECT count(*) FROM tpp_rule_set WHERE id = ? AND params->>'effective_until' = '2026-12'`, v2) != 1 || params(1) != before {
+		th.count(`SELECT count(*) FROM tpp_rule_set WHERE id = ? AND params->>'effective_until' = '2026-12' AND NOT draft`, v2) != 1 || params(1) != before {
 		t.Fatal("new version not stored as edited, or version 1 changed")
 	}
 	mustContain(t, sa.get(fmt.Sprintf("/tpp/aturan/%d", v2)).body, `value="2026-12"`, "sampai Desember 2026")

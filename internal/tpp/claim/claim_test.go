@@ -368,8 +368,11 @@ func TestRuleSetFrozenOnceComputedAndCopiedAsANewVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID == cur.ID || got.Version != 2 || got.Used || got.Rules.Disiplin.TKPerDay != 400 {
+	if got.ID == cur.ID || got.Version != 2 || got.Used || !got.Draft || got.Rules.Disiplin.TKPerDay != 400 {
 		t.Fatalf("new version: %+v", got)
+	}
+	if now, _ := s.RuleSetFor(ctx, nov2026); now.ID != cur.ID {
+		t.Fatalf("a draft version is in force: v%d", now.Version)
 	}
 	if got, err = s.SaveRuleSet(ctx, sa, got.ID, r); err != nil || got.Rules.Disiplin.TKPerDay != 500 {
 		t.Fatalf("edit of the new version: %v %+v", err, got.Rules.Disiplin)
@@ -408,6 +411,10 @@ func TestRuleSetEditRacingAComputation(t *testing.T) {
 		nv, err := s.NewRuleSetVersion(ctx, sa, cur.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// Saved once as copied: in force and not used yet, so editable.
+		if nv, err = s.SaveRuleSet(ctx, sa, nv.ID, nv.Rules); err != nil || nv.Draft || nv.Used {
+			t.Fatalf("put in force: %v %+v", err, nv)
 		}
 		edit := nv.Rules
 		edit.Disiplin.TKPerDay = tpp.BasisPoints(310 + 10*i)
