@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -439,6 +440,28 @@ func (s *Store) PendingLeaveCount(ctx context.Context, p *auth.Principal) (int64
 // Sanction kinds (PP 94/2021), lightest first.
 var SanctionKinds = []string{"ringan", "sedang", "berat"}
 
+// SanctionDurations are the durations in months a sanction of each kind may
+// have, checked when it is recorded (spec 4: a duration the law does not
+// allow is refused then, never later at computation). PP 94/2021 pasal 8:
+// sedang is pemotongan tunjangan kinerja for 6, 9 or 12 months; berat
+// (penurunan jabatan, pembebasan dari jabatan) lasts 12 months. The law gives
+// ringan (teguran lisan, teguran tertulis, pernyataan tidak puas) no
+// duration; its effect on TPP is the Perbup's, here at most 3 months.
+// Migration 0091 holds the database to the same table for new rows.
+var SanctionDurations = map[string][]int{"ringan": {1, 2, 3}, "sedang": {6, 9, 12}, "berat": {12}}
+
+// durationText is "6, 9 atau 12".
+func durationText(ds []int) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = strconv.Itoa(d)
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " atau " + parts[len(parts)-1]
+}
+
 func sanctionRank(kind string) int { return slices.Index(SanctionKinds, kind) }
 
 // Sanction is one recorded disciplinary decree.
@@ -473,6 +496,8 @@ type SanctionInForce struct {
 	Kind         string /* "ringan","sedang","berat" */
 	MonthIndex   int    /* 1 = first month of the sanction */
 	DecreeNumber string
+	// Months is the sanction's duration (lama_bulan), as its SK decides.
+	Months int
 }
 
 // heaviest picks the heaviest sanction in force in year-month; between two
@@ -487,7 +512,7 @@ func heaviest(ss []Sanction, year int, month time.Month) (SanctionInForce, bool)
 		}
 		if !found || sanctionRank(s.Jenis) > sanctionRank(best.Kind) ||
 			(sanctionRank(s.Jenis) == sanctionRank(best.Kind) && mi < best.MonthIndex) {
-			best, found = SanctionInForce{Kind: s.Jenis, MonthIndex: mi, DecreeNumber: s.NomorSK}, true
+			best, found = SanctionInForce{Kind: s.Jenis, MonthIndex: mi, DecreeNumber: s.NomorSK, Months: s.LamaBulan}, true
 		}
 	}
 	return best, found
@@ -576,6 +601,8 @@ func (s *Store) RecordSanction(ctx context.Context, p *auth.Principal, ip string
 	var lama int
 	if _, err := fmt.Sscan(strings.TrimSpace(in.LamaBulan), &lama); err != nil || lama < 1 || lama > 36 {
 		ve.Add("lama_bulan", "Lama hukuman 1 sampai 36 bulan.")
+	} else if ds, ok := SanctionDurations[in.Jenis]; ok && !slices.Contains(ds, lama) {
+		ve.Add("lama_bulan", fmt.Sprintf("Hukuman disiplin %s berlaku %s bulan (PP 94/2021), bukan %d bulan.", in.Jenis, durationText(ds), lama))
 	}
 	ket := strings.TrimSpace(in.Keterangan)
 	if len(ket) > 500 {

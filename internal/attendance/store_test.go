@@ -262,9 +262,9 @@ func TestLongLeaveAndSanctions(t *testing.T) {
 		want  string
 	}{
 		{time.May, ""},
-		{time.June, "{sedang 1 800/12/BKPSDM/2026}"},
-		{time.August, "{sedang 3 800/12/BKPSDM/2026}"}, // heavier than the ringan of the same month
-		{time.November, "{sedang 6 800/12/BKPSDM/2026}"},
+		{time.June, "{sedang 1 800/12/BKPSDM/2026 6}"},
+		{time.August, "{sedang 3 800/12/BKPSDM/2026 6}"}, // heavier than the ringan of the same month
+		{time.November, "{sedang 6 800/12/BKPSDM/2026 6}"},
 		{time.December, ""},
 	} {
 		sf, err := f.s.SanctionsInForce(f.ctx, dinkes, 2026, c.month)

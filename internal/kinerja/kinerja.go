@@ -252,8 +252,13 @@ type Penilaian struct {
 	UmpanBalik    string          `gorm:"column:umpan_balik"`
 	SubmittedAt   *time.Time      `gorm:"column:submitted_at"`
 	RatedAt       *time.Time      `gorm:"column:rated_at"`
-	PegawaiNama   string          `gorm:"column:pegawai_nama"`
-	PegawaiNIP    string          `gorm:"column:pegawai_nip"`
+	// KoreksiAlasan, DikoreksiAt and PredikatSebelumKoreksi describe the
+	// latest correction by the atasan (SPEC 3); empty when never corrected.
+	KoreksiAlasan          string     `gorm:"column:koreksi_alasan"`
+	DikoreksiAt            *time.Time `gorm:"column:dikoreksi_at"`
+	PredikatSebelumKoreksi Predikat   `gorm:"column:predikat_sebelum_koreksi"`
+	PegawaiNama            string     `gorm:"column:pegawai_nama"`
+	PegawaiNIP             string     `gorm:"column:pegawai_nip"`
 	// MenitDisetujui is the month's approved minutes (kept live: approved rows are frozen).
 	MenitDisetujui int64       `gorm:"column:menit_disetujui"`
 	Realisasi      []Realisasi `gorm:"-"`

@@ -15,6 +15,7 @@ import (
 // penilaianCols reads a rating with the month's approved minutes.
 const penilaianCols = `b.id, b.pegawai_id, b.tahun, b.bulan, b.status, b.ringkasan, coalesce(b.hasil_kerja, '') AS hasil_kerja,
        coalesce(b.perilaku_kerja, '') AS perilaku_kerja, coalesce(b.predikat, '') AS predikat, b.umpan_balik, b.submitted_at, b.rated_at,
+       b.koreksi_alasan, b.dikoreksi_at, b.predikat_sebelum_koreksi,
        p.nama AS pegawai_nama, p.nip AS pegawai_nip,
        (SELECT coalesce(sum(a.menit), 0) FROM aktivitas a WHERE a.pegawai_id = b.pegawai_id AND a.status = 'approved'
           AND a.tanggal >= make_date(b.tahun, b.bulan, 1) AND a.tanggal < make_date(b.tahun, b.bulan, 1) + interval '1 month') AS menit_disetujui`

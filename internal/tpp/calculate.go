@@ -284,7 +284,9 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 		acting += extra
 	}
 	post := withName(fmt.Sprintf("kelas %d", p.Kelas), p.Jabatan)
-	l := Line{Code: CodePlt, Kind: KindAdd, Label: "Tambahan Plt", Count: int64(p.WorkingDays)}
+	label := map[PltLevel]string{PltSetingkat: "Tambahan Plt jabatan setingkat", PltLebihTinggi: "Tambahan Plt jabatan lebih tinggi",
+		PltLebihRendah: "Plt jabatan lebih rendah (tanpa tambahan)"}[p.Level]
+	l := Line{Code: CodePlt, Kind: KindAdd, Label: label, Count: int64(p.WorkingDays)}
 	switch {
 	case p.WorkingDays < rule.MinWorkingDays:
 		l.Reason = fmt.Sprintf("Plt %s selama %d hari kerja, kurang dari %d hari kerja: tidak ada tambahan", post, p.WorkingDays, rule.MinWorkingDays)
@@ -437,12 +439,29 @@ func (c *calc) leave(pagu int64) int64 {
 		return 0
 	}
 	rule := c.rs.Leave
-	// Aggregate per kind so input order cannot change the lines.
+	// Aggregate per kind so input order cannot change the lines. Several
+	// requests of one kind in a month are one line (spec 4); for the kinds
+	// paid by the month each month of leave keeps its own share.
 	days := map[LeaveKind]int{}
-	month := map[LeaveKind]int{}
+	parts := map[LeaveKind][]leavePart{}
+	requests := map[LeaveKind]int{}
 	for _, l := range c.in.Leave {
 		days[l.Kind] += l.Days
-		month[l.Kind] = l.MonthIndex
+		requests[l.Kind]++
+		parts[l.Kind] = addLeavePart(parts[l.Kind], l.MonthIndex, l.Days)
+	}
+	payOf := func(k LeaveKind, m int) BasisPoints {
+		switch k {
+		case CutiBesar:
+			return monthShare(rule.Besar, m)
+		case CutiAlasanPenting:
+			return monthShare(rule.AlasanPenting, m)
+		case CutiMelahirkan:
+			return monthShare(rule.Melahirkan, m)
+		case CutiMelahirkanAnakKetiga:
+			return monthShare(rule.MelahirkanAnakKetiga, m)
+		}
+		return Whole
 	}
 	var total int64
 	for _, k := range leaveKinds {
@@ -466,18 +485,17 @@ func (c *calc) leave(pagu int64) int64 {
 			pay = band.Pay
 			why = fmt.Sprintf("%s %d hari (%d-%d hari sebulan dibayar %s)", k.Label(), n, band.MinDays, band.MaxDays, FormatPercent(pay))
 		default:
-			m := month[k]
-			switch k {
-			case CutiBesar:
-				pay = monthShare(rule.Besar, m)
-			case CutiAlasanPenting:
-				pay = monthShare(rule.AlasanPenting, m)
-			case CutiMelahirkan:
-				pay = monthShare(rule.Melahirkan, m)
-			case CutiMelahirkanAnakKetiga:
-				pay = monthShare(rule.MelahirkanAnakKetiga, m)
+			if ps := parts[k]; len(ps) > 1 {
+				total += c.leaveMonths(k, ps, n, requests[k], pagu, payOf)
+				continue
 			}
-			why = fmt.Sprintf("%s bulan ke-%d, %d hari (dibayar %s)", k.Label(), m, n, FormatPercent(pay))
+			m := parts[k][0].month
+			pay = payOf(k, m)
+			many := ""
+			if requests[k] > 1 {
+				many = fmt.Sprintf(" dari %d permohonan", requests[k])
+			}
+			why = fmt.Sprintf("%s bulan ke-%d, %d hari%s (dibayar %s)", k.Label(), m, n, many, FormatPercent(pay))
 		}
 		cut := Whole - pay
 		l := Line{
@@ -505,6 +523,62 @@ func (c *calc) leave(pagu int64) int64 {
 	return total
 }
 
+// leavePart is the days of one kind of leave that are in one month of their leave.
+type leavePart struct{ month, days int }
+
+// addLeavePart adds days in month m of the leave to ps, keeping ps sorted by month.
+func addLeavePart(ps []leavePart, m, days int) []leavePart {
+	for i := range ps {
+		if ps[i].month == m {
+			ps[i].days += days
+			return ps
+		}
+	}
+	ps = append(ps, leavePart{month: m, days: days})
+	slices.SortFunc(ps, func(a, b leavePart) int { return a.month - b.month })
+	return ps
+}
+
+// leaveMonths writes the one line of a kind paid by the month whose days in
+// this month belong to different months of leave (a cuti besar ending in its
+// third month and another starting): each part deducts its own unpaid share
+// for its own days, over the working days of the month (or over the days on
+// leave when they fill the month or the month's working days are unknown),
+// rounded once for the line.
+func (c *calc) leaveMonths(k LeaveKind, ps []leavePart, n, requests int, pagu int64, payOf func(LeaveKind, int) BasisPoints) int64 {
+	wdm := c.in.WorkingDaysInMonth
+	den := n
+	if wdm > 0 && n < wdm {
+		den = wdm
+	}
+	var num int64
+	var terms, whys []string
+	for _, p := range ps {
+		pay := payOf(k, p.month)
+		cut := Whole - pay
+		num += int64(cut) * int64(p.days)
+		whys = append(whys, fmt.Sprintf("bulan ke-%d %d hari dibayar %s", p.month, p.days, FormatPercent(pay)))
+		terms = append(terms, fmt.Sprintf("%s x %d", FormatPercent(cut), p.days))
+	}
+	l := Line{
+		Code: k.Code(), Kind: KindDeduct, Label: "Potongan " + strings.ToLower(k.Label()),
+		Count: int64(n), Rate: BasisPoints(num / int64(n)), Basis: pagu,
+		Amount: c.mul(pagu, num, int64(Whole)*int64(den)),
+	}
+	why := fmt.Sprintf("%s %d hari dari %d permohonan (%s)", k.Label(), n, requests, strings.Join(whys, ", "))
+	unit := "hari kerja"
+	if den == n {
+		unit = "hari cuti"
+	}
+	if num == 0 {
+		l.Reason = why + ": tidak ada potongan"
+	} else {
+		l.Reason = fmt.Sprintf("%s: (%s)/%d %s x %s", why, strings.Join(terms, " + "), den, unit, FormatRupiah(pagu))
+	}
+	c.add(l)
+	return l.Amount
+}
+
 // hukdisGrossNet is spec 4.5 to 4.7.
 func (c *calc) hukdisGrossNet() {
 	rs, in, r := c.rs, c.in, &c.res
@@ -512,14 +586,26 @@ func (c *calc) hukdisGrossNet() {
 	if h := in.Hukdis; h != nil {
 		s, _ := rs.Hukdis.For(h.Kind)
 		r.Hukdis = c.pct(whole, s.Rate)
+		// The SK decides the duration, the rule set the percentage (spec 4):
+		// the rule set's months are only what is said when the SK's are unknown.
+		dur := fmt.Sprintf(" selama %d bulan", s.Months)
+		switch {
+		case h.Months > 0:
+			dur = fmt.Sprintf(" selama %d bulan menurut SK", h.Months)
+			if h.Decree != "" {
+				dur += " " + h.Decree
+			}
+		case h.MonthIndex > s.Months:
+			dur = ""
+		}
 		when := ""
 		if h.MonthIndex > 0 {
 			when = fmt.Sprintf(", bulan ke-%d", h.MonthIndex)
 		}
 		c.add(Line{
 			Code: CodeHukdis, Kind: KindDeduct, Label: "Potongan " + h.Kind.Label(),
-			Reason: fmt.Sprintf("Hukuman disiplin %s (%s selama %d bulan%s): %s x %s",
-				h.Kind, FormatPercent(s.Rate), s.Months, when, FormatPercent(s.Rate), FormatRupiah(whole)),
+			Reason: fmt.Sprintf("Hukuman disiplin %s (%s%s%s): %s x %s",
+				h.Kind, FormatPercent(s.Rate), dur, when, FormatPercent(s.Rate), FormatRupiah(whole)),
 			Rate: s.Rate, Basis: whole, Amount: r.Hukdis,
 		})
 	}

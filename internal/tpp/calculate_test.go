@@ -264,6 +264,23 @@ func TestCalculate(t *testing.T) {
 			reasons: map[string]string{CodeHukdis: "sedang (50% selama 6 bulan, bulan ke-6)"},
 		},
 		{
+			// Issue 18: a sedang of 9 months (PP 94/2021 allows 6, 9 or 12)
+			// in its 7th month, past the rule set's 6, was refused at
+			// computation; the SK decides the duration, the rule set the rate.
+			name: "hukdis sedang longer than the rule set's months",
+			input: func(in *Input) {
+				in.Hukdis = &HukdisInForce{Kind: HukdisSedang, MonthIndex: 7, Months: 9, Decree: "800/17/BKPSDM/2026"}
+			},
+			want:    totals{5_000_000, 3_000_000, 2_000_000, 2_500_000, 125_000, 25_000, 2_350_000},
+			reasons: map[string]string{CodeHukdis: "sedang (50% selama 9 bulan menurut SK 800/17/BKPSDM/2026, bulan ke-7): 50% x Rp 5.000.000"},
+		},
+		{
+			name:    "hukdis past the rule set's months, duration unknown",
+			input:   func(in *Input) { in.Hukdis = &HukdisInForce{Kind: HukdisSedang, MonthIndex: 12} },
+			want:    totals{5_000_000, 3_000_000, 2_000_000, 2_500_000, 125_000, 25_000, 2_350_000},
+			reasons: map[string]string{CodeHukdis: "sedang (50%, bulan ke-12)"},
+		},
+		{
 			name:  "hukdis berat takes everything",
 			input: func(in *Input) { in.Hukdis = &HukdisInForce{Kind: HukdisBerat} },
 			want:  totals{5_000_000, 3_000_000, 2_000_000, 0, 0, 0, 0},
@@ -562,11 +579,11 @@ func TestInputValidation(t *testing.T) {
 			in.Leave = []Leave{{Kind: CutiSakit, Days: 20}, {Kind: CutiSakit, Days: 11}}
 		}, "leave[1].days"},
 		{"cuti besar without month index", nil, func(in *Input) { in.Leave = []Leave{{Kind: CutiBesar, Days: 3}} }, "leave[0].month_index"},
-		{"cuti besar twice", nil, func(in *Input) {
-			in.Leave = []Leave{{Kind: CutiBesar, Days: 3, MonthIndex: 1}, {Kind: CutiBesar, Days: 3, MonthIndex: 2}}
-		}, "leave[1].kind"},
+		{"cuti besar twice, too many days together", nil, func(in *Input) {
+			in.Leave = []Leave{{Kind: CutiBesar, Days: 20, MonthIndex: 1}, {Kind: CutiBesar, Days: 11, MonthIndex: 2}}
+		}, "leave[1].days"},
 		{"hukdis kind", nil, func(in *Input) { in.Hukdis = &HukdisInForce{Kind: "pemberhentian"} }, "hukdis.kind"},
-		{"hukdis over", nil, func(in *Input) { in.Hukdis = &HukdisInForce{Kind: HukdisSedang, MonthIndex: 7} }, "hukdis.month_index"},
+		{"hukdis past its own SK", nil, func(in *Input) { in.Hukdis = &HukdisInForce{Kind: HukdisSedang, MonthIndex: 10, Months: 9} }, "hukdis.month_index"},
 		{"other BPJS income", nil, func(in *Input) { in.OtherBPJSIncome = -1 }, "other_bpjs_income"},
 	}
 	for _, tt := range tests {
@@ -607,6 +624,15 @@ func TestLeaveByMonthIsProrated(t *testing.T) {
 		{"alasan penting 2 of 20", []Leave{{Kind: CutiAlasanPenting, Days: 2, MonthIndex: 1}}, 20, "CUTI_ALASAN_PENTING", 100_000, "2/20 hari kerja"},
 		{"the whole month is the whole share", []Leave{{Kind: CutiBesar, Days: 21, MonthIndex: 1}}, 21, "CUTI_BESAR", 1_000_000, "50% x Rp 2.000.000"},
 		{"sick leave stays banded", []Leave{{Kind: CutiSakit, Days: 3}}, 21, "CUTI_SAKIT", 500_000, "25% x Rp 2.000.000"},
+		// Issue 18: two approved requests of one by-month kind in a month made
+		// the employee impossible to compute ("hanya boleh satu kali dalam
+		// sebulan"); they are one line (spec 4).
+		{"two requests of alasan penting are one line", []Leave{{Kind: CutiAlasanPenting, Days: 3, MonthIndex: 1}, {Kind: CutiAlasanPenting, Days: 2, MonthIndex: 1}}, 20,
+			"CUTI_ALASAN_PENTING", 250_000, "Cuti alasan penting bulan ke-1, 5 hari dari 2 permohonan (dibayar 50%): 50% x Rp 2.000.000 x 5/20 hari kerja"},
+		{"cuti besar ending in its third month and another starting", []Leave{{Kind: CutiBesar, Days: 5, MonthIndex: 1}, {Kind: CutiBesar, Days: 4, MonthIndex: 3}}, 20,
+			"CUTI_BESAR", 610_000, "Cuti besar 9 hari dari 2 permohonan (bulan ke-1 5 hari dibayar 50%, bulan ke-3 4 hari dibayar 10%): (50% x 5 + 90% x 4)/20 hari kerja x Rp 2.000.000"},
+		{"two requests filling the month", []Leave{{Kind: CutiBesar, Days: 10, MonthIndex: 2}, {Kind: CutiBesar, Days: 10, MonthIndex: 1}}, 20,
+			"CUTI_BESAR", 1_250_000, "(50% x 10 + 75% x 10)/20 hari cuti x Rp 2.000.000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -619,6 +645,15 @@ func TestLeaveByMonthIsProrated(t *testing.T) {
 			l, ok := r.LineByCode(tt.code)
 			if !ok || l.Amount != tt.amount || !strings.Contains(l.Reason, tt.reason) {
 				t.Fatalf("line %s = %v %s %q, want %s %q", tt.code, ok, FormatRupiah(l.Amount), l.Reason, FormatRupiah(tt.amount), tt.reason)
+			}
+			n := 0
+			for _, x := range r.Lines {
+				if x.Code == tt.code {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d lines %s, want one", n, tt.code)
 			}
 			if r.Disiplin != 2_000_000-tt.amount {
 				t.Errorf("disiplin %s", FormatRupiah(r.Disiplin))

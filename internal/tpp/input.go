@@ -188,6 +188,13 @@ type HukdisInForce struct {
 	Kind HukdisKind `json:"kind"`
 	// MonthIndex is which month of the sanction this is (1 = the first); 0 when not known.
 	MonthIndex int `json:"month_index,omitempty"`
+	// Months is the sanction's duration as its SK decides it (PP 94/2021:
+	// e.g. sedang 6, 9 or 12 months); 0 when not known. The rule set decides
+	// only the percentage, so a duration longer than the rule set's months is
+	// computed, not refused (spec 4).
+	Months int `json:"months,omitempty"`
+	// Decree is the SK's number, shown in the reason.
+	Decree string `json:"decree,omitempty"`
 }
 
 // golongan is a parsed golongan: its PNS group (1..4) for the tax rate and how to show it.
@@ -323,9 +330,9 @@ func (in Input) validate(rs *RuleSet) error {
 			if l.MonthIndex < 1 || l.MonthIndex > 120 {
 				ve.Add(f+".month_index", "bulan ke berapa cuti ini wajib diisi (1 untuk bulan pertama)")
 			}
-			if _, dup := daysByKind[l.Kind]; dup {
-				ve.Add(f+".kind", l.Kind.Label()+" hanya boleh satu kali dalam sebulan")
-			}
+			// Several requests of one kind in a month are allowed (two
+			// approved requests of cuti alasan penting): they are one line
+			// (spec 4), never a reason the employee cannot be computed.
 		}
 		daysByKind[l.Kind] += l.Days
 		if daysByKind[l.Kind] > dim {
@@ -334,10 +341,15 @@ func (in Input) validate(rs *RuleSet) error {
 	}
 
 	if h := in.Hukdis; h != nil {
-		if s, ok := rs.Hukdis.For(h.Kind); !ok {
+		if _, ok := rs.Hukdis.For(h.Kind); !ok {
 			ve.Add("hukdis.kind", "jenis hukuman disiplin harus ringan, sedang atau berat")
-		} else if h.MonthIndex < 0 || h.MonthIndex > s.Months {
-			ve.Add("hukdis.month_index", fmt.Sprintf("%s hanya berlaku %d bulan", h.Kind.Label(), s.Months))
+		} else {
+			switch {
+			case h.Months < 0 || h.Months > 120:
+				ve.Add("hukdis.months", "lama hukuman disiplin harus antara 1 dan 120 bulan")
+			case h.MonthIndex < 0 || h.MonthIndex > 120 || (h.Months > 0 && h.MonthIndex > h.Months):
+				ve.Add("hukdis.month_index", fmt.Sprintf("bulan ke-%d di luar lama hukuman disiplin (%d bulan)", h.MonthIndex, h.Months))
+			}
 		}
 	}
 

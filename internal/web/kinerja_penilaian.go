@@ -87,13 +87,21 @@ func (s *Server) kinerjaPenilaianShow(c echo.Context) error {
 }
 
 func (s *Server) renderPenilaian(c echo.Context, id int64, status int, r kinerja.Rating, errs map[string]string) error {
+	return s.renderPenilaianView(c, id, status, pages.KinerjaPenilaianView{Rating: r, Errors: errs})
+}
+
+func (s *Server) renderPenilaianView(c echo.Context, id int64, status int, v pages.KinerjaPenilaianView) error {
 	a := actor(c)
 	p, err := s.kinerja().GetPenilaian(c.Request().Context(), a, id)
 	if err != nil {
 		return err
 	}
-	v := pages.KinerjaPenilaianView{P: p, Own: p.PegawaiID == a.PegawaiID, Rating: r, Errors: errs}
+	v.P, v.Own = p, p.PegawaiID == a.PegawaiID
 	v.CanRate = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianSubmitted
+	v.CanCorrect = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianRated
+	if v.CanCorrect && v.Correction.HasilKerja == "" && v.Correction.PerilakuKerja == "" {
+		v.Correction.HasilKerja, v.Correction.PerilakuKerja = p.HasilKerja, p.PerilakuKerja
+	}
 	return s.render(c, status, pages.KinerjaPenilaianPage(s.chrome(c, "Penilaian Bulanan"), v))
 }
 
@@ -113,6 +121,25 @@ func (s *Server) kinerjaRate(c echo.Context) error {
 		return err
 	}
 	return redirectWith(c, "/kinerja/penilaian/"+itoa(id), "penilaian_nilai")
+}
+
+// kinerjaCorrect corrects a subordinate's rated month, with a reason, until
+// a TPP claim that uses it is approved (then 409: reopen that claim first).
+func (s *Server) kinerjaCorrect(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	k := kinerja.Correction{Rating: kinerja.Rating{HasilKerja: kinerja.Ekspektasi(c.FormValue("hasil_kerja")),
+		PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")), UmpanBalik: c.FormValue("umpan_balik")}, Alasan: c.FormValue("alasan")}
+	_, err = s.kinerja().CorrectPenilaian(c.Request().Context(), actor(c), id, k)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderPenilaianView(c, id, http.StatusUnprocessableEntity, pages.KinerjaPenilaianView{Correction: k, CorrectionErrors: fe})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/penilaian/"+itoa(id), "penilaian_koreksi")
 }
 
 // kinerjaBawahan lists the atasan's subordinates with their month.

@@ -94,6 +94,7 @@ func TestKinerjaOtherOPDAtasanIsRefused(t *testing.T) {
 		{"POST", "/kinerja/skp/" + id(d.skp) + "/kembalikan", url.Values{"catatan": {"x"}}},
 		{"GET", "/kinerja/penilaian/" + id(d.penilaian), nil},
 		{"POST", "/kinerja/penilaian/" + id(d.penilaian) + "/nilai", url.Values{"hasil_kerja": {"sesuai"}, "perilaku_kerja": {"sesuai"}}},
+		{"POST", "/kinerja/penilaian/" + id(d.penilaian) + "/koreksi", url.Values{"hasil_kerja": {"di_bawah"}, "perilaku_kerja": {"sesuai"}, "alasan": {"bukan bawahan saya"}}},
 		{"GET", "/api/v1/penilaian/" + id(d.penilaian), nil},
 		{"GET", "/api/v1/penilaian?pegawai_id=" + id(d.pegawai), nil},
 	}

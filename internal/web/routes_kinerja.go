@@ -52,6 +52,7 @@ func (s *Server) kinerjaRoutes() []Route {
 		{http.MethodPost, "/kinerja/penilaian", logging, s.kinerjaMonthSubmit},
 		{http.MethodGet, "/kinerja/penilaian/:id", logging, s.kinerjaPenilaianShow},
 		{http.MethodPost, "/kinerja/penilaian/:id/nilai", atasan, s.kinerjaRate},
+		{http.MethodPost, "/kinerja/penilaian/:id/koreksi", atasan, s.kinerjaCorrect},
 		{http.MethodGet, "/kinerja/bawahan", atasan, s.kinerjaBawahan},
 
 		{http.MethodGet, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopenPage},
@@ -100,6 +101,7 @@ var kinerjaFlashes = map[string]string{
 	"skp_kembalikan":    "SKP dikembalikan dengan catatan.",
 	"penilaian_ajukan":  "Penilaian bulan ini diajukan ke atasan.",
 	"penilaian_nilai":   "Penilaian disimpan.",
+	"penilaian_koreksi": "Penilaian dikoreksi dan dicatat di log audit. Klaim TPP bulan ini yang belum disetujui perlu dihitung ulang.",
 	"bulan_dibuka":      "Bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
 	"pengaturan_simpan": "Tanggal penutupan bulan disimpan.",
 }

@@ -43,6 +43,7 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodGet, "/tpp/aturan", Only(auth.RoleSuperadmin), s.tppRuleSets},
 		{http.MethodGet, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetForm},
 		{http.MethodPost, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetSave},
+		{http.MethodPost, "/tpp/aturan/:id/versi-baru", Only(auth.RoleSuperadmin), s.tppRuleSetNewVersion},
 		{http.MethodGet, "/api/v1/tpp/klaim/:id", claimReaders, s.apiTPPClaim},
 		{http.MethodGet, "/api/v1/tpp/slip/:id", AnyRole, s.apiTPPSlip},
 	}
@@ -74,7 +75,7 @@ var tppFlashes = map[string]string{
 	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
 	"tpp-susulan":         "Klaim susulan telah dibuat dan dihitung untuk pegawai yang ditangguhkan.",
 	"tpp-aturan":          "Aturan TPP telah disimpan.",
-	"tpp-aturan-versi":    "Aturan ini sudah dipakai klaim yang disetujui; perubahan disimpan sebagai versi baru.",
+	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai draf salinan; ubah isinya lalu Simpan untuk memberlakukannya bagi klaim yang dihitung sesudahnya.",
 }
 
 // tppHome adds what waits in the tpp area to a home page.

@@ -219,8 +219,29 @@ func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
 		}
 		out = append(out, f)
 	}
+	out = withEndMonth(out)
 	markLists(out)
 	return out, nil
+}
+
+// withEndMonth puts the end month on the form right after the start month
+// even when the rules are open-ended (effective_until is then omitted from
+// the JSON the form is built from), so it can always be seen and set.
+func withEndMonth(fields []pages.TPPRuleField) []pages.TPPRuleField {
+	at := -1
+	for i, f := range fields {
+		switch f.Name {
+		case "effective_until":
+			return fields
+		case "effective_from":
+			at = i + 1
+		}
+	}
+	if at < 0 {
+		at = len(fields)
+	}
+	f := pages.TPPRuleField{Name: "effective_until", Label: ruleLabel("effective_until"), Kind: "text", Group: ruleGroup("effective_until")}
+	return append(fields[:at], append([]pages.TPPRuleField{f}, fields[at:]...)...)
 }
 
 // ruleList is a list of the rule set that the form can grow and shrink.
@@ -429,6 +450,12 @@ func parseRuleForm(base tpp.RuleSet, form func(string) string) (tpp.RuleSet, []p
 	if err := json.Unmarshal(nb, &out); err != nil {
 		errs["_lain"] = "aturan tidak dapat dibaca: " + err.Error()
 	}
+	// The end month is set from the form whether or not the rules had one
+	// (an open-ended rule set has no effective_until leaf to replace).
+	out.EffectiveUntil = tpp.Period{}
+	if v, _ := vals["effective_until"].(string); v != "" {
+		out.EffectiveUntil, _ = tpp.ParsePeriod(v) // checked above
+	}
 	return out, fields, errs
 }
 
@@ -489,6 +516,11 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if cur.Used {
+		// Frozen since its first computation (SaveRuleSet refuses it too);
+		// the row buttons are refused as well, the form being read-only.
+		return claim.FrozenError(cur.Version)
+	}
 	base := resizeLists(cur.Rules, postedRows(cur.Rules, c.FormValue))
 	if add, del := c.FormValue("tambah"), c.FormValue("hapus"); add != "" || del != "" {
 		return s.tppRuleSetRows(c, cur, base, add, del)
@@ -497,11 +529,7 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 	if len(errs) == 0 {
 		saved, err := s.tpp.SaveRuleSet(ctx, tppActor(c), id, rules)
 		if err == nil {
-			key := "tpp-aturan"
-			if saved.ID != id {
-				key = "tpp-aturan-versi"
-			}
-			return redirectWith(c, fmt.Sprintf("/tpp/aturan/%d", saved.ID), key)
+			return redirectWith(c, fmt.Sprintf("/tpp/aturan/%d", saved.ID), "tpp-aturan")
 		}
 		var ve *apperr.ValidationError
 		if !errors.As(err, &ve) {
@@ -511,6 +539,20 @@ func (s *Server) tppRuleSetSave(c echo.Context) error {
 	}
 	return s.render(c, http.StatusUnprocessableEntity, pages.TPPRuleSetEdit(s.chrome(c, "Aturan TPP"),
 		pages.TPPRuleSetForm{Stored: cur, Fields: fields, Lists: formLists(base), Errors: errs}))
+}
+
+// tppRuleSetNewVersion copies a version (frozen or not) into a new,
+// editable version and opens its form.
+func (s *Server) tppRuleSetNewVersion(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	nv, err := s.tpp.NewRuleSetVersion(c.Request().Context(), tppActor(c), id)
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, fmt.Sprintf("/tpp/aturan/%d", nv.ID), "tpp-aturan-versi")
 }
 
 // tppRuleSetRows answers a "tambah baris" (add = list) or "hapus baris"

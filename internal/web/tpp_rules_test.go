@@ -47,16 +47,17 @@ func TestTPPRuleSetForm(t *testing.T) {
 	if r.status != http.StatusSeeOther || h.count(`SELECT (params->'disiplin'->>'tk_per_day')::int FROM tpp_rule_set WHERE id = 1`) != 350 {
 		t.Fatalf("save: %d %s", r.status, r.body)
 	}
-	// Used by an approved claim: a new version.
+	// Used (frozen since a computation): the edit is refused, nothing stored;
+	// TestTPPRuleSetFrozenFromFirstComputation goes through the whole path.
 	if err := h.db.Exec(`UPDATE tpp_rule_set SET used = true WHERE id = 1`).Error; err != nil {
 		t.Fatal(err)
 	}
 	r = sa.postForm("/tpp/aturan/1", form(map[string]string{"disiplin.tk_per_day": "4"}))
-	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "tpp-aturan-versi") {
-		t.Fatalf("new version: %d %q", r.status, r.header.Get("Location"))
+	if r.status != http.StatusConflict || !strings.Contains(r.body, "dikunci") {
+		t.Fatalf("edit of a used version: %d %q", r.status, r.header.Get("Location"))
 	}
-	if h.count(`SELECT count(*) FROM tpp_rule_set`) != 2 || h.count(`SELECT (params->'disiplin'->>'tk_per_day')::int FROM tpp_rule_set WHERE id = 1`) != 350 {
-		t.Fatal("used version changed or no new version")
+	if h.count(`SELECT count(*) FROM tpp_rule_set`) != 1 || h.count(`SELECT (params->'disiplin'->>'tk_per_day')::int FROM tpp_rule_set WHERE id = 1`) != 350 {
+		t.Fatal("used version changed or a version made")
 	}
 }
 

@@ -90,9 +90,13 @@ type KinerjaPenilaianView struct {
 	CanSubmit bool
 	CanRate   bool
 	Rating    kinerja.Rating
-	Prev      string
-	Next      string
-	Errors    map[string]string
+	// CanCorrect offers the atasan the correction of a rated month (SPEC 3).
+	CanCorrect       bool
+	Correction       kinerja.Correction
+	CorrectionErrors map[string]string
+	Prev             string
+	Next             string
+	Errors           map[string]string
 }
 
 // KinerjaBawahan is the atasan's overview of their subordinates' month.

@@ -99,6 +99,13 @@ FROM pegawai p WHERE p.opd_id = ?`, opd, opd).Error; err != nil {
 			if c.Employees != n {
 				b.Fatalf("employees = %d", c.Employees)
 			}
+			// What approval adds: the digest recomputed from the stored rules and inputs.
+			t0 := time.Now()
+			d, err := storedDigest(db.WithContext(ctx), c)
+			if err != nil || d != c.InputsDigest {
+				b.Fatalf("stored digest %s (%v), claim %s", d, err, c.InputsDigest)
+			}
+			b.ReportMetric(time.Since(t0).Seconds(), "s/approval-digest")
 			b.ReportMetric(float64(queries.Load()), "queries/claim")
 			b.ReportMetric(per.Seconds(), "s/claim")
 			b.Logf("%d pegawai: %v per klaim, %d query per klaim, bersih %d", n, per.Round(time.Millisecond), queries.Load(), c.TotalNet)

@@ -113,6 +113,8 @@ type Sanction struct {
 	Kind         string
 	MonthIndex   int
 	DecreeNumber string
+	// Months is the duration the SK decides (lama_bulan).
+	Months int
 }
 
 // Leave is leave of one kind in the month.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -324,7 +325,7 @@ func TestWorkflowAndFreeze(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func TestRuleSetEditMakesANewVersionOnceUsed(t *testing.T) {
+func TestRuleSetFrozenOnceComputedAndCopiedAsANewVersion(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	s := NewService(f.db, nil, nil)
@@ -352,14 +353,29 @@ func TestRuleSetEditMakesANewVersionOnceUsed(t *testing.T) {
 	if got.ID != cur.ID || got.Version != 1 || got.Rules.Disiplin.TKPerDay != 400 {
 		t.Fatalf("in place: %+v", got)
 	}
-	f.exec(`UPDATE tpp_rule_set SET used = true WHERE id = ?`, cur.ID)
+	// The first computation freezes it: an edit is refused, a new version is a copy.
+	if _, err := s.Compute(ctx, f.actor(auth.RoleVerifikator, 0), f.opd, nov2026); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.scalar(`SELECT count(*) FROM tpp_rule_set WHERE id = ? AND used`, cur.ID); n != 1 {
+		t.Fatal("computation did not freeze the version")
+	}
 	r.Disiplin.TKPerDay = 500
-	got, err = s.SaveRuleSet(ctx, sa, cur.ID, r)
+	if _, err = s.SaveRuleSet(ctx, sa, cur.ID, r); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("edit of a frozen version: %v", err)
+	}
+	got, err = s.NewRuleSetVersion(ctx, sa, cur.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID == cur.ID || got.Version != 2 || got.Rules.Disiplin.TKPerDay != 500 {
+	if got.ID == cur.ID || got.Version != 2 || got.Used || !got.Draft || got.Rules.Disiplin.TKPerDay != 400 {
 		t.Fatalf("new version: %+v", got)
+	}
+	if now, _ := s.RuleSetFor(ctx, nov2026); now.ID != cur.ID {
+		t.Fatalf("a draft version is in force: v%d", now.Version)
+	}
+	if got, err = s.SaveRuleSet(ctx, sa, got.ID, r); err != nil || got.Rules.Disiplin.TKPerDay != 500 {
+		t.Fatalf("edit of the new version: %v %+v", err, got.Rules.Disiplin)
 	}
 	old, _ := s.RuleSet(ctx, cur.ID)
 	if old.Rules.Disiplin.TKPerDay != 400 {
@@ -370,5 +386,71 @@ func TestRuleSetEditMakesANewVersionOnceUsed(t *testing.T) {
 	}
 	if n := f.scalar(`SELECT count(*) FROM audit_log WHERE action = 'tpp.aturan_versi_baru'`); n != 1 {
 		t.Fatal("no audit")
+	}
+}
+
+// TestRuleSetEditRacingAComputation: an edit of a version saved while a
+// computation with it runs either commits first (and the computation is
+// refused, to be repeated, unless it read the rules after the edit) or finds
+// the version frozen; in no order does a claim end up with a digest its
+// stored rules do not give. Two "versi baru"
+// at once get two numbers.
+func TestRuleSetEditRacingAComputation(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	budi := f.budi()
+	k, a := workedSources(budi)
+	s := NewService(f.db, k, a)
+	sa, v := f.actor(auth.RoleSuperadmin, 0), f.actor(auth.RoleVerifikator, 0)
+	cur, err := s.RuleSetFor(ctx, nov2026)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string]int{}
+	for i := range 8 {
+		nv, err := s.NewRuleSetVersion(ctx, sa, cur.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Saved once as copied: in force and not used yet, so editable.
+		if nv, err = s.SaveRuleSet(ctx, sa, nv.ID, nv.Rules); err != nil || nv.Draft || nv.Used {
+			t.Fatalf("put in force: %v %+v", err, nv)
+		}
+		edit := nv.Rules
+		edit.Disiplin.TKPerDay = tpp.BasisPoints(310 + 10*i)
+		var wg sync.WaitGroup
+		var cerr, serr error
+		var c Claim
+		wg.Add(2)
+		go func() { defer wg.Done(); c, cerr = s.Compute(ctx, v, f.opd, nov2026) }()
+		go func() { defer wg.Done(); _, serr = s.SaveRuleSet(ctx, sa, nv.ID, edit) }()
+		wg.Wait()
+		if cerr != nil && !errors.Is(cerr, apperr.ErrConflict) || serr != nil && !errors.Is(serr, apperr.ErrConflict) {
+			t.Fatalf("round %d: compute %v, save %v", i, cerr, serr)
+		}
+		outcomes[fmt.Sprintf("compute ok %v, save ok %v", cerr == nil, serr == nil)]++
+		got, err := s.get(ctx, f.db, c.ID)
+		if cerr == nil {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d, err := storedDigest(f.db, got); err != nil || d != got.InputsDigest {
+				t.Fatalf("round %d: stored digest %s (%v), claim %s", i, d, err, got.InputsDigest)
+			}
+		}
+		cur = nv
+	}
+	t.Logf("outcomes: %v", outcomes)
+	// Two new versions at once: both made, with different numbers.
+	var wg sync.WaitGroup
+	got := make([]StoredRuleSet, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() { defer wg.Done(); got[i], errs[i] = s.NewRuleSetVersion(ctx, sa, cur.ID) }()
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || got[0].Version == got[1].Version {
+		t.Fatalf("concurrent versi baru: %v %v, versions %d %d", errs[0], errs[1], got[0].Version, got[1].Version)
 	}
 }

@@ -99,6 +99,9 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		if !cur[0].Status.Recomputable() {
 			return apperr.New(apperr.ErrConflict, "Klaim berstatus "+cur[0].Status.Label()+" tidak dapat dihitung ulang.")
 		}
+		if err := freezeRuleSet(tx, rs); err != nil {
+			return err
+		}
 		// Finish this run, in the same transaction as its figures; a run
 		// taken over as stale meanwhile is no longer ours to finish.
 		fin := tx.Exec(`UPDATE tpp_claim_run SET finished_at = now(), error = '' WHERE claim_id = ? AND token = ? AND finished_at IS NULL`, id, run.Token)

@@ -217,7 +217,9 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 			e.Warnings = append(e.Warnings, WarnNoAttendance)
 		}
 		if sc, ok := sanctions[id]; ok {
-			e.Input.Hukdis = &tpp.HukdisInForce{Kind: tpp.HukdisKind(sc.Kind), MonthIndex: sc.MonthIndex}
+			// The SK's duration goes with it: the rule set decides only the
+			// rate, so a sedang of 9 months is computed in its 7th month.
+			e.Input.Hukdis = &tpp.HukdisInForce{Kind: tpp.HukdisKind(sc.Kind), MonthIndex: sc.MonthIndex, Months: sc.Months, Decree: sc.DecreeNumber}
 		}
 		for _, l := range leave[id] {
 			if l.Kind == "luar_tanggungan_negara" {
@@ -227,7 +229,18 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 			e.Input.Leave = append(e.Input.Leave, tpp.Leave{Kind: tpp.LeaveKind(l.Kind), Days: l.Days, MonthIndex: l.MonthIndex})
 		}
 		// Sorted so the digest does not depend on the source's order.
-		sort.Slice(e.Input.Leave, func(i, j int) bool { return e.Input.Leave[i].Kind < e.Input.Leave[j].Kind })
+		// Several requests of one kind stay separate entries (the engine makes
+		// them one line, each month of leave at its own share).
+		sort.Slice(e.Input.Leave, func(i, j int) bool {
+			a, b := e.Input.Leave[i], e.Input.Leave[j]
+			if a.Kind != b.Kind {
+				return a.Kind < b.Kind
+			}
+			if a.MonthIndex != b.MonthIndex {
+				return a.MonthIndex < b.MonthIndex
+			}
+			return a.Days < b.Days
+		})
 	}
 	return nil
 }

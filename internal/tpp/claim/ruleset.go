@@ -23,6 +23,8 @@ type StoredRuleSet struct {
 	Params        string    `gorm:"column:params"`
 	CreatedAt     time.Time `gorm:"column:created_at"`
 	Used          bool      `gorm:"column:used"`
+	// Draft is a new version not yet saved: never the rules in force.
+	Draft bool `gorm:"column:draft"`
 	// Rules is Params decoded.
 	Rules tpp.RuleSet `gorm:"-"`
 }
@@ -37,7 +39,7 @@ func (r *StoredRuleSet) decode() error {
 	return nil
 }
 
-const ruleSetCols = `id, name, version, effective_from, params::text AS params, created_at, used`
+const ruleSetCols = `id, name, version, effective_from, params::text AS params, created_at, used, draft`
 
 // RuleSets lists every version, newest first.
 func (s *Service) RuleSets(ctx context.Context) ([]StoredRuleSet, error) {
@@ -71,7 +73,8 @@ func ruleSetByID(ctx context.Context, db *gorm.DB, id int64) (StoredRuleSet, err
 
 // RuleSetFor returns the rules in force for month p: the version with the
 // latest effective-from month on or before p (the highest version among
-// equals) whose effective-until, if any, has not passed.
+// equals) whose effective-until, if any, has not passed. A draft version
+// (made by NewRuleSetVersion, not yet saved) is never in force.
 func (s *Service) RuleSetFor(ctx context.Context, p tpp.Period) (StoredRuleSet, error) {
 	return ruleSetFor(ctx, s.db, p)
 }
@@ -79,7 +82,7 @@ func (s *Service) RuleSetFor(ctx context.Context, p tpp.Period) (StoredRuleSet, 
 func ruleSetFor(ctx context.Context, db *gorm.DB, p tpp.Period) (StoredRuleSet, error) {
 	var rs []StoredRuleSet
 	err := db.WithContext(ctx).Raw(`SELECT `+ruleSetCols+` FROM tpp_rule_set
-WHERE effective_from <= ?::date
+WHERE NOT draft AND effective_from <= ?::date
   AND coalesce(nullif(params->>'effective_until', ''), '9999-12') >= ?
 ORDER BY effective_from DESC, version DESC LIMIT 1`, periodDate(p), periodText(p)).Scan(&rs).Error
 	if err != nil {
@@ -91,10 +94,18 @@ ORDER BY effective_from DESC, version DESC LIMIT 1`, periodDate(p), periodText(p
 	return rs[0], rs[0].decode()
 }
 
-// SaveRuleSet stores edited rules for version id. A version not yet used by
-// an approved claim is changed in place; a used one is never touched and the
-// edit becomes a new version (returned). Validation errors come back as an
-// *apperr.ValidationError keyed by the rule set's JSON field paths.
+// FrozenError is the ErrConflict refusing an edit of a frozen version.
+func FrozenError(version int) error {
+	return apperr.New(apperr.ErrConflict, fmt.Sprintf("Aturan TPP versi %d sudah dipakai untuk menghitung klaim dan dikunci: "+
+		"mengubahnya akan mengubah arti klaim yang sudah dihitung. Pakai tombol \"Versi baru\" untuk membuat salinan yang dapat diubah.", version))
+}
+
+// SaveRuleSet stores edited rules for version id, in place, and puts a
+// draft version in force. A version is
+// frozen from the first computation that uses it (used = true): editing it
+// is refused with ErrConflict (make a new version with NewRuleSetVersion);
+// the database refuses it too (migration 0090). Validation errors come back
+// as an *apperr.ValidationError keyed by the rule set's JSON field paths.
 func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.RuleSet) (StoredRuleSet, error) {
 	var out StoredRuleSet
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -106,14 +117,10 @@ func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.
 			return fmt.Errorf("aturan TPP %d: %w", id, apperr.ErrNotFound)
 		}
 		old := cur[0]
-		newVersion := old.Used
-		if newVersion {
-			if err := tx.Raw(`SELECT coalesce(max(version), 0) + 1 FROM tpp_rule_set`).Scan(&rules.Version).Error; err != nil {
-				return err
-			}
-		} else {
-			rules.Version = old.Version
+		if old.Used {
+			return FrozenError(old.Version)
 		}
+		rules.Version = old.Version
 		if err := rules.Validate(); err != nil {
 			var ve *tpp.ValidationError
 			if errors.As(err, &ve) {
@@ -125,22 +132,15 @@ func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.
 		if err != nil {
 			return err
 		}
-		action := "tpp.aturan_ubah"
-		if newVersion {
-			action = "tpp.aturan_versi_baru"
-			err = tx.Raw(`INSERT INTO tpp_rule_set (name, version, effective_from, params, created_by)
-VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0)) RETURNING id`, rules.Name, rules.Version, periodDate(rules.EffectiveFrom), string(params), a.UserID).Scan(&out.ID).Error
-		} else {
-			out.ID = id
-			err = tx.Exec(`UPDATE tpp_rule_set SET name = ?, effective_from = ?::date, params = ?::jsonb WHERE id = ?`,
-				rules.Name, periodDate(rules.EffectiveFrom), string(params), id).Error
-		}
-		if err != nil {
+		out.ID = id
+		if err := tx.Exec(`UPDATE tpp_rule_set SET name = ?, effective_from = ?::date, params = ?::jsonb, draft = false WHERE id = ?`,
+			rules.Name, periodDate(rules.EffectiveFrom), string(params), id).Error; err != nil {
 			return fmt.Errorf("save rule set: %w", err)
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: action,
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.aturan_ubah",
 			ObjectType: "tpp_rule_set", ObjectID: fmt.Sprint(out.ID),
-			Detail: map[string]any{"versi": rules.Version, "dari_versi": old.Version, "nama": rules.Name, "berlaku_mulai": periodText(rules.EffectiveFrom)}})
+			Detail: map[string]any{"versi": rules.Version, "nama": rules.Name, "berlaku_mulai": periodText(rules.EffectiveFrom), "dari_draf": old.Draft,
+				"berlaku_sampai": untilText(rules.EffectiveUntil)}})
 	})
 	if err != nil {
 		return StoredRuleSet{}, err
@@ -148,8 +148,55 @@ VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0)) RETURNING id`, rules.Name, rules.
 	return ruleSetByID(ctx, s.db, out.ID)
 }
 
+// NewRuleSetVersion copies version id (frozen or not) into a new draft
+// version with the next number, to be edited. A draft is never in force, so
+// no computation uses a half-edited copy; saving it (SaveRuleSet) puts it in
+// force: being the higher version, it is the rules for its months in claims
+// computed or recomputed after that. Audited.
+func (s *Service) NewRuleSetVersion(ctx context.Context, a Actor, id int64) (StoredRuleSet, error) {
+	var newID int64
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// The table lock makes two copies at once get different numbers
+		// rather than one of them failing on the UNIQUE version.
+		if err := tx.Exec(`LOCK TABLE tpp_rule_set IN SHARE ROW EXCLUSIVE MODE`).Error; err != nil {
+			return err
+		}
+		src, err := ruleSetByID(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		rules := src.Rules
+		if err := tx.Raw(`SELECT coalesce(max(version), 0) + 1 FROM tpp_rule_set`).Scan(&rules.Version).Error; err != nil {
+			return err
+		}
+		params, err := json.Marshal(rules)
+		if err != nil {
+			return err
+		}
+		if err := tx.Raw(`INSERT INTO tpp_rule_set (name, version, effective_from, params, created_by, draft)
+VALUES (?, ?, ?::date, ?::jsonb, NULLIF(?, 0), true) RETURNING id`, rules.Name, rules.Version, periodDate(rules.EffectiveFrom), string(params), a.UserID).Scan(&newID).Error; err != nil {
+			return fmt.Errorf("new rule set version: %w", err)
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.aturan_versi_baru",
+			ObjectType: "tpp_rule_set", ObjectID: fmt.Sprint(newID),
+			Detail: map[string]any{"versi": rules.Version, "dari_versi": src.Version, "dari_id": src.ID, "nama": rules.Name}})
+	})
+	if err != nil {
+		return StoredRuleSet{}, err
+	}
+	return ruleSetByID(ctx, s.db, newID)
+}
+
 // periodDate is the first day of p, as the database stores months.
 func periodDate(p tpp.Period) string { return fmt.Sprintf("%04d-%02d-01", p.Year, p.Month) }
+
+// untilText is an end month as "2026-12", or "" when open-ended.
+func untilText(p tpp.Period) string {
+	if p.IsZero() {
+		return ""
+	}
+	return periodText(p)
+}
 
 // periodText is p as "2026-11".
 func periodText(p tpp.Period) string { return fmt.Sprintf("%04d-%02d", p.Year, p.Month) }

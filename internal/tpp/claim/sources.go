@@ -51,7 +51,7 @@ func (a attendanceStore) SanctionsInForce(ctx context.Context, opdID int64, year
 	}
 	out := make(map[int64]Sanction, len(in))
 	for id, s := range in {
-		out[id] = Sanction{Kind: s.Kind, MonthIndex: s.MonthIndex, DecreeNumber: s.DecreeNumber}
+		out[id] = Sanction{Kind: s.Kind, MonthIndex: s.MonthIndex, DecreeNumber: s.DecreeNumber, Months: s.Months}
 	}
 	return out, nil
 }

@@ -161,6 +161,9 @@ func (s *Service) Approve(ctx context.Context, a Actor, id int64, ack Ack) (Clai
 			if err := paidElsewhere(tx, c); err != nil {
 				return err
 			}
+			if err := s.checkInputs(tx, c); err != nil {
+				return err
+			}
 			// From now on this version of the rules is never edited in place.
 			return tx.Exec(`UPDATE tpp_rule_set SET used = true WHERE id = ? AND NOT used`, c.RuleSetID).Error
 		},
