@@ -80,7 +80,7 @@ func TestKinerjaRatingCorrection(t *testing.T) {
 			if n == "kembalikan" {
 				form.Set("catatan", "predikat dikoreksi, hitung ulang")
 			}
-			if r := c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, n), form); r.status != http.StatusSeeOther {
+			if r := c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, n), ackClaim(t, c, id, n, form)); r.status != http.StatusSeeOther {
 				t.Fatalf("%s: %d %s", n, r.status, r.body)
 			}
 		}
@@ -97,7 +97,7 @@ func TestKinerjaRatingCorrection(t *testing.T) {
 		t.Fatalf("correction not stored or not audited: %s", predikat())
 	}
 	// ... and the claim computed with the old predikat is not approved.
-	r = verif.postForm(fmt.Sprintf("/tpp/klaim/%d/setujui", id), nil)
+	r = verif.postForm(fmt.Sprintf("/tpp/klaim/%d/setujui", id), ackClaim(t, verif, id, "setujui", nil))
 	if r.status != http.StatusConflict {
 		t.Fatalf("approval of a claim with a corrected predikat: %d", r.status)
 	}

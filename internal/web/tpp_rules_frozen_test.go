@@ -141,7 +141,7 @@ func TestTPPRuleSetFrozenFromFirstComputation(t *testing.T) {
 		c    *client
 		path string
 	}{{admin, "ajukan"}, {verif, "verifikasi"}} {
-		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), nil); r.status != http.StatusSeeOther {
+		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), ackClaim(t, step.c, id, step.path, nil)); r.status != http.StatusSeeOther {
 			t.Fatalf("%s: %d %s", step.path, r.status, r.body)
 		}
 	}
@@ -150,7 +150,7 @@ func TestTPPRuleSetFrozenFromFirstComputation(t *testing.T) {
 		ALTER TABLE tpp_rule_set ENABLE TRIGGER tpp_rule_set_guard`).Error; err != nil {
 		t.Fatal(err)
 	}
-	r = verif.postForm(fmt.Sprintf("/tpp/klaim/%d/setujui", id), nil)
+	r = verif.postForm(fmt.Sprintf("/tpp/klaim/%d/setujui", id), ackClaim(t, verif, id, "setujui", nil))
 	if r.status != http.StatusConflict {
 		t.Fatalf("approval of a stale claim: %d", r.status)
 	}
@@ -173,7 +173,7 @@ func TestTPPRuleSetFrozenFromFirstComputation(t *testing.T) {
 		c    *client
 		path string
 	}{{admin, "ajukan"}, {verif, "verifikasi"}, {verif, "setujui"}} {
-		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), nil); r.status != http.StatusSeeOther {
+		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), ackClaim(t, step.c, id, step.path, nil)); r.status != http.StatusSeeOther {
 			t.Fatalf("%s: %d %s", step.path, r.status, r.body)
 		}
 	}

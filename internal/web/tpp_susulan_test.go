@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
 var ackToken = regexp.MustCompile(`name="konfirmasi" value="([^"]+)"`)
@@ -23,13 +24,25 @@ var ackToken = regexp.MustCompile(`name="konfirmasi" value="([^"]+)"`)
 // the claim's fingerprint as shown.
 func (th *tppHarness) ack(c *client, id int64, action string, form url.Values) url.Values {
 	th.t.Helper()
+	return ackClaim(th.t, c, id, action, form)
+}
+
+// ackClaim is ack for tests without a tppHarness: it opens the confirmation
+// page of money step action of claim id as c and adds the acknowledgement and
+// the fingerprint it shows to form. Steps that are not money steps (return,
+// reopen, recompute) have no confirmation page and pass form through.
+func ackClaim(t testing.TB, c *client, id int64, action string, form url.Values) url.Values {
+	t.Helper()
 	if form == nil {
 		form = url.Values{}
+	}
+	if !claim.Action(action).MoneyStep() {
+		return form
 	}
 	r := c.get(fmt.Sprintf("/tpp/klaim/%d/%s", id, action))
 	m := ackToken.FindStringSubmatch(r.body)
 	if r.status != http.StatusOK || m == nil {
-		th.t.Fatalf("confirmation page %s of claim %d: %d %s", action, id, r.status, r.body)
+		t.Fatalf("confirmation page %s of claim %d: %d %s", action, id, r.status, r.body)
 	}
 	form.Set("setuju", "ya")
 	form.Set("konfirmasi", m[1])

@@ -131,7 +131,7 @@ func TestTPPOneEmployeeDoesNotBlockTheOPD(t *testing.T) {
 	}
 	page := admin.get(fmt.Sprintf("/tpp/klaim/%d/pegawai/%d", id, atasanID))
 	mustContain(t, page.body, "bulan ke-7")
-	if r := admin.postForm(fmt.Sprintf("/tpp/klaim/%d/ajukan", id), nil); r.status != http.StatusSeeOther {
+	if r := admin.postForm(fmt.Sprintf("/tpp/klaim/%d/ajukan", id), ackClaim(t, admin, id, "ajukan", nil)); r.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d %s", r.status, r.body)
 	}
 }
