@@ -20,6 +20,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ import (
 )
 
 // FormatVersion identifies the archive layout.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Table is one table's entry in the manifest.
 type Table struct {
@@ -41,12 +42,21 @@ type Table struct {
 	SHA256 string `json:"sha256"`
 }
 
+// Sequence is one sequence's state, restored exactly: a restored database
+// never issues an id again that the source had already issued.
+type Sequence struct {
+	Name      string `json:"name"`
+	LastValue int64  `json:"last_value"`
+	IsCalled  bool   `json:"is_called"`
+}
+
 // Manifest describes a backup.
 type Manifest struct {
-	Format        int       `json:"format"`
-	SchemaVersion int64     `json:"schema_version"`
-	CreatedAt     time.Time `json:"created_at"`
-	Tables        []Table   `json:"tables"`
+	Format        int        `json:"format"`
+	SchemaVersion int64      `json:"schema_version"`
+	CreatedAt     time.Time  `json:"created_at"`
+	Tables        []Table    `json:"tables"`
+	Sequences     []Sequence `json:"sequences"`
 }
 
 // withConn runs fn on one pgx connection of db's pool.
@@ -160,7 +170,9 @@ func Write(ctx context.Context, db *gorm.DB, w io.Writer) (Manifest, error) {
 				return err
 			}
 		}
-		return nil
+		// Read after the tables: a sequence is never behind the rows it numbered.
+		m.Sequences, err = sequences(ctx, conn)
+		return err
 	})
 	if err != nil {
 		return m, err
@@ -236,16 +248,140 @@ func Verify(r io.Reader) (Manifest, error) {
 	return m, err
 }
 
-// ownerTables hold the people and the history; a restore target must have
-// none of their rows.
-var ownerTables = []string{"audit_log", "users", "pegawai", "opd"}
+// referenceTables are the tables migrations fill (settings, holidays, work
+// schedules, the first rule set). A database whose other tables are all empty
+// is a new one: the restore replaces these rows with the backup's own.
+var referenceTables = map[string]bool{"pengaturan": true, "hari_libur": true, "jadwal_kerja": true, "tpp_rule_set": true}
 
 // ErrNotEmpty means the restore target already holds data.
-var ErrNotEmpty = errors.New("basis data tujuan tidak kosong: pulihkan hanya ke basis data baru")
+var ErrNotEmpty = errors.New("basis data tujuan tidak kosong: pulihkan hanya ke basis data baru yang kosong (createdb), tidak ada yang diubah")
 
-// Restore loads an archive into an empty database: it migrates the schema to
-// the backup's version, loads every table in one transaction, resets the
-// sequences, then applies any newer migrations this binary carries.
+// Trigger is one user trigger and its enabled state (pg_trigger.tgenabled:
+// O enabled, D disabled, R replica, A always).
+type Trigger struct {
+	Table, Name string
+	Enabled     string
+}
+
+// Triggers lists the database's user (non-internal) triggers in the public schema.
+func Triggers(ctx context.Context, db *gorm.DB) ([]Trigger, error) {
+	var out []Trigger
+	err := withConn(ctx, db, func(conn *pgx.Conn) error {
+		var err error
+		out, err = triggers(ctx, conn)
+		return err
+	})
+	return out, err
+}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+func triggers(ctx context.Context, q querier) ([]Trigger, error) {
+	rows, err := q.Query(ctx, `SELECT c.relname, t.tgname, t.tgenabled::text FROM pg_trigger t
+JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND NOT t.tgisinternal ORDER BY 1, 2`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Trigger, error) {
+		var t Trigger
+		err := r.Scan(&t.Table, &t.Name, &t.Enabled)
+		return t, err
+	})
+}
+
+// sequences lists the public sequences with their state.
+func sequences(ctx context.Context, q querier) ([]Sequence, error) {
+	rows, err := q.Query(ctx, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Sequence, 0, len(names))
+	for _, n := range names {
+		s := Sequence{Name: n}
+		rows, err := q.Query(ctx, "SELECT last_value, is_called FROM "+quoteIdent(n))
+		if err != nil {
+			return nil, err
+		}
+		if _, err := pgx.ForEachRow(rows, []any{&s.LastValue, &s.IsCalled}, func() error { return nil }); err != nil {
+			return nil, fmt.Errorf("sequence %s: %w", n, err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// checkEmpty refuses a target that holds anything but reference rows.
+func checkEmpty(ctx context.Context, q querier, tables []string) error {
+	for _, t := range tables {
+		if referenceTables[t] {
+			continue
+		}
+		rows, err := q.Query(ctx, "SELECT EXISTS (SELECT 1 FROM "+quoteIdent(t)+")")
+		if err != nil {
+			return err
+		}
+		var has bool
+		if _, err := pgx.ForEachRow(rows, []any{&has}, func() error { return nil }); err != nil {
+			return err
+		}
+		if has {
+			return fmt.Errorf("%w (tabel %s berisi data)", ErrNotEmpty, t)
+		}
+	}
+	return nil
+}
+
+// targetVersion is the target's applied schema version (0: no schema yet).
+func targetVersion(ctx context.Context, conn *pgx.Conn) (int64, error) {
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass('public.goose_db_version') IS NOT NULL`).Scan(&exists); err != nil {
+		return 0, err
+	}
+	if !exists {
+		return 0, nil
+	}
+	var v int64
+	err := conn.QueryRow(ctx, `SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&v)
+	return v, err
+}
+
+// sameNames reports the first difference between the backup's names and the
+// target schema's, as a sentence.
+func sameNames(kind string, backup, target []string) error {
+	in := map[string]bool{}
+	for _, n := range target {
+		in[n] = true
+	}
+	seen := map[string]bool{}
+	for _, n := range backup {
+		if !in[n] {
+			return fmt.Errorf("cadangan memuat %s %s yang tidak ada di skema versi ini: cadangan ditolak", kind, n)
+		}
+		seen[n] = true
+	}
+	for _, n := range target {
+		if !seen[n] {
+			return fmt.Errorf("cadangan tidak memuat %s %s: cadangan tidak lengkap dan ditolak", kind, n)
+		}
+	}
+	return nil
+}
+
+// Restore loads an archive into an empty database: it checks the whole
+// archive first, migrates the schema to the backup's version, loads every
+// table in one transaction with the guard triggers held off (as the tables'
+// owner: ALTER TABLE ... DISABLE TRIGGER USER, no superuser needed), puts
+// every sequence back exactly (last_value, is_called), turns every trigger
+// back to its state before and checks it, then applies any newer migrations
+// this binary carries.
 func Restore(ctx context.Context, db *gorm.DB, r io.Reader) (Manifest, error) {
 	m, data, err := read(r)
 	if err != nil {
@@ -255,74 +391,120 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader) (Manifest, error) {
 	if err != nil {
 		return m, err
 	}
-	if err := migrateTo(ctx, sqlDB, m.SchemaVersion); err != nil {
-		return m, err
-	}
+	// Refuse a used database before changing anything in it.
 	err = withConn(ctx, db, func(conn *pgx.Conn) error {
+		v, err := targetVersion(ctx, conn)
+		if err != nil || v == 0 {
+			return err
+		}
 		tables, err := tablesInOrder(ctx, conn)
 		if err != nil {
 			return err
 		}
-		// "Empty" means no people and no history. Reference rows that
-		// migrations insert (holidays, schedules, rule sets) are replaced by
-		// the backup's own.
-		for _, t := range ownerTables {
-			var any bool
-			if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+quoteIdent(t)+")").Scan(&any); err != nil {
-				return err
-			}
-			if any {
-				return fmt.Errorf("%w (tabel %s berisi data)", ErrNotEmpty, t)
-			}
+		if err := checkEmpty(ctx, conn, tables); err != nil {
+			return err
 		}
+		if v > m.SchemaVersion {
+			return fmt.Errorf("%w (skema tujuan versi %d lebih baru dari cadangan, versi %d)", ErrNotEmpty, v, m.SchemaVersion)
+		}
+		return nil
+	})
+	if err != nil {
+		return m, err
+	}
+	if err := migrateTo(ctx, sqlDB, m.SchemaVersion); err != nil {
+		return m, err
+	}
+	err = withConn(ctx, db, func(conn *pgx.Conn) error {
 		tx, err := conn.Begin(ctx)
 		if err != nil {
 			return err
 		}
 		defer tx.Rollback(context.WithoutCancel(ctx))
-		for i := len(tables) - 1; i >= 0; i-- { // children first
-			if _, ok := data[tables[i]]; !ok {
-				continue
+		tables, err := tablesInOrder(ctx, tx.Conn())
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, t := range m.Tables {
+			names = append(names, t.Name)
+		}
+		if err := sameNames("tabel", names, tables); err != nil {
+			return err
+		}
+		seqs, err := sequences(ctx, tx)
+		if err != nil {
+			return err
+		}
+		names = names[:0]
+		for _, s := range m.Sequences {
+			names = append(names, s.Name)
+		}
+		var seqNames []string
+		for _, s := range seqs {
+			seqNames = append(seqNames, s.Name)
+		}
+		if err := sameNames("sequence", names, seqNames); err != nil {
+			return err
+		}
+		for _, t := range tables { // the loads below take these locks anyway
+			if _, err := tx.Exec(ctx, "LOCK TABLE "+quoteIdent(t)+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+				return err
 			}
+		}
+		if err := checkEmpty(ctx, tx, tables); err != nil {
+			return err
+		}
+		before, err := triggers(ctx, tx)
+		if err != nil {
+			return err
+		}
+		// The guard triggers (append-only audit log, frozen claims, paid
+		// payments) judge application writes; the restore writes history
+		// as it was, so they are held off for this transaction only.
+		for _, t := range tables {
+			if _, err := tx.Exec(ctx, "ALTER TABLE "+quoteIdent(t)+" DISABLE TRIGGER USER"); err != nil {
+				return fmt.Errorf("tahan trigger tabel %s (jalankan restore sebagai pemilik tabel): %w", t, err)
+			}
+		}
+		for i := len(tables) - 1; i >= 0; i-- { // children first
 			if _, err := tx.Exec(ctx, "DELETE FROM "+quoteIdent(tables[i])); err != nil {
 				return fmt.Errorf("kosongkan tabel %s: %w", tables[i], err)
 			}
 		}
+		rowsWant := map[string]int64{}
+		for _, t := range m.Tables {
+			rowsWant[t.Name] = t.Rows
+		}
 		for _, t := range tables {
-			b, ok := data[t]
-			if !ok {
-				continue // a table the backup's schema did not have
-			}
-			if _, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(b), "COPY "+quoteIdent(t)+" FROM STDIN"); err != nil {
+			tag, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data[t]), "COPY "+quoteIdent(t)+" FROM STDIN")
+			if err != nil {
 				return fmt.Errorf("muat tabel %s: %w", t, err)
 			}
+			if tag.RowsAffected() != rowsWant[t] {
+				return fmt.Errorf("tabel %s: %d baris dimuat, manifest menyebut %d", t, tag.RowsAffected(), rowsWant[t])
+			}
 		}
-		// Sequences continue after the restored ids.
-		rows, err := tx.Query(ctx, `SELECT c.relname, a.attname FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
-  AND pg_get_serial_sequence(quote_ident(c.relname), a.attname) IS NOT NULL`)
+		for _, s := range m.Sequences {
+			if _, err := tx.Exec(ctx, "SELECT setval($1::regclass, $2, $3)", quoteIdent(s.Name), s.LastValue, s.IsCalled); err != nil {
+				return fmt.Errorf("sequence %s: %w", s.Name, err)
+			}
+		}
+		for _, tr := range before {
+			mode := map[string]string{"O": "ENABLE", "D": "DISABLE", "R": "ENABLE REPLICA", "A": "ENABLE ALWAYS"}[tr.Enabled]
+			if mode == "" {
+				return fmt.Errorf("trigger %s: keadaan %q tidak dikenal", tr.Name, tr.Enabled)
+			}
+			if _, err := tx.Exec(ctx, "ALTER TABLE "+quoteIdent(tr.Table)+" "+mode+" TRIGGER "+quoteIdent(tr.Name)); err != nil {
+				return fmt.Errorf("pulihkan trigger %s: %w", tr.Name, err)
+			}
+		}
+		after, err := triggers(ctx, tx)
 		if err != nil {
 			return err
 		}
-		type col struct{ table, column string }
-		var cols []col
-		for rows.Next() {
-			var c col
-			if err := rows.Scan(&c.table, &c.column); err != nil {
-				return err
-			}
-			cols = append(cols, c)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, c := range cols {
-			q := fmt.Sprintf(`SELECT setval(pg_get_serial_sequence(%s, %s), coalesce((SELECT max(%s) FROM %s), 0) + 1, false)`,
-				quoteLiteral(quoteIdent(c.table)), quoteLiteral(c.column), quoteIdent(c.column), quoteIdent(c.table))
-			if _, err := tx.Exec(ctx, q); err != nil {
-				return fmt.Errorf("sequence %s.%s: %w", c.table, c.column, err)
-			}
+		if !slices.Equal(before, after) {
+			return errors.New("trigger tidak kembali ke keadaan semula; pemulihan dibatalkan")
 		}
 		return tx.Commit(ctx)
 	})
@@ -332,9 +514,6 @@ WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisd
 	_, err = database.Migrate(ctx, db, nil)
 	return m, err
 }
-
-// quoteLiteral quotes a catalog name as an SQL string literal.
-func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func migrateTo(ctx context.Context, sqlDB *sql.DB, version int64) error {
 	return database.MigrateTo(ctx, sqlDB, version)
