@@ -46,8 +46,12 @@ Perintah:
   migrate status   tampilkan status setiap migrasi
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
                    (--employees N --seed S: kabupaten buatan, mis. 5000 pegawai di 40 OPD)
-  backup           tulis cadangan seluruh basis data (--out BERKAS, atau ke stdout)
-  restore BERKAS   pulihkan cadangan ke basis data kosong (host baru)
+  backup           tulis cadangan terenkripsi bertanda tangan (--out BERKAS | --dir DIR --keep N)
+  backup --check BERKAS
+                   periksa cadangan tanpa memulihkannya
+  backup keygen --out DIR
+                   buat kunci cadangan (bukan EKINERJA_SECRET)
+  restore BERKAS   pulihkan cadangan ke basis data kosong (--identity, --verify-key)
   audit verify     periksa rantai hash log audit
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   attendance demo-csv --month 2026-10 [--opd KODE]
@@ -89,6 +93,7 @@ type options struct {
 // app bundles what the subcommands share.
 type app struct {
 	opts   options
+	getenv func(string) string
 	cfg    config.Config
 	log    *slog.Logger
 	stdout io.Writer
@@ -119,7 +124,7 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, "konfigurasi tidak valid:\n ", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return 2
 	}
-	a := &app{opts: opts, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
+	a := &app{opts: opts, getenv: getenv, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -336,28 +341,155 @@ func (a *app) audit(ctx context.Context, args []string) error {
 	return errors.New("sebutkan 'verify' atau 'head'")
 }
 
+const backupHelp = `Menulis cadangan konsisten seluruh basis data: tar.gz dengan SHA-256 dan jumlah
+baris per tabel dan keadaan setiap sequence, manifest bertanda tangan Ed25519,
+seluruhnya dienkripsi dengan age untuk kunci penerima. Kunci cadangan bukan
+EKINERJA_SECRET; buat sekali dengan 'ekinerja backup keygen --out DIR'.
+
+  ekinerja backup --out BERKAS [--sign-key F] [--recipient F]
+  ekinerja backup --dir DIR --keep N [--sign-key F] [--recipient F]
+      menulis DIR/ekinerja-TTTTBBHHTjjmmddZ.backup lalu menghapus yang lebih lama
+      dari N cadangan terbaru
+  ekinerja backup --check BERKAS [--identity F] [--verify-key F]
+      memeriksa cadangan sepenuhnya (dekripsi, tanda tangan, setiap tabel, jumlah
+      baris, CRC gzip) tanpa memulihkannya; keluar 1 bila ditolak
+  ekinerja backup keygen --out DIR
+      membuat backup-sign.key dan backup-age.pub (untuk host yang menulis cadangan)
+      serta backup-verify.pub dan backup-age.key (simpan di luar server; restore
+      membutuhkannya)
+
+Bawaan berkas kunci dari lingkungan: EKINERJA_BACKUP_SIGN_KEY, EKINERJA_BACKUP_RECIPIENT,
+EKINERJA_BACKUP_IDENTITY, EKINERJA_BACKUP_VERIFY_KEY.`
+
+// parseAll parses flags that may come before or after the positional
+// arguments and returns the positional ones.
+func parseAll(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func (a *app) readKeyFlags(fs *flag.FlagSet) (*string, *string) {
+	return fs.String("identity", a.getenv("EKINERJA_BACKUP_IDENTITY"), "berkas kunci pribadi age (backup-age.key)"),
+		fs.String("verify-key", a.getenv("EKINERJA_BACKUP_VERIFY_KEY"), "berkas kunci publik tanda tangan (backup-verify.pub)")
+}
+
+func loadReadKeys(identity, verify string) (backup.ReadKeys, error) {
+	if identity == "" || verify == "" {
+		return backup.ReadKeys{}, errors.New("sebutkan --identity (backup-age.key) dan --verify-key (backup-verify.pub)")
+	}
+	ids, err := backup.LoadIdentities(identity)
+	if err != nil {
+		return backup.ReadKeys{}, err
+	}
+	pub, err := backup.LoadVerifyKey(verify)
+	if err != nil {
+		return backup.ReadKeys{}, err
+	}
+	return backup.ReadKeys{Identities: ids, Verify: pub}, nil
+}
+
 func (a *app) backup(ctx context.Context, args []string) error {
-	fs := a.flags("backup [--out BERKAS]", "Menulis cadangan konsisten seluruh basis data (tar.gz dengan checksum per tabel).")
+	if len(args) > 0 && args[0] == "keygen" {
+		fs := a.flags("backup keygen --out DIR", backupHelp)
+		out := fs.String("out", "", "direktori untuk keempat berkas kunci")
+		if _, err := parseAll(fs, args[1:]); err != nil {
+			return err
+		}
+		if *out == "" {
+			fs.Usage()
+			return errors.New("sebutkan --out DIR")
+		}
+		if err := backup.GenerateKeys(*out); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "kunci cadangan dibuat di %s:\n  %s dan %s: untuk host yang menulis cadangan\n  %s dan %s: simpan di luar server (restore membutuhkannya)\n",
+			*out, backup.SignKeyFile, backup.RecipientFile, backup.IdentityFile, backup.VerifyKeyFile)
+		return nil
+	}
+	fs := a.flags("backup [--out BERKAS | --dir DIR --keep N | --check BERKAS]", backupHelp)
 	out := fs.String("out", "", "berkas tujuan (bawaan: stdout)")
-	if err := fs.Parse(args); err != nil {
+	dir := fs.String("dir", "", "direktori cadangan terjadwal (nama berkas dengan waktu)")
+	keep := fs.Int("keep", 14, "dengan --dir: jumlah cadangan terbaru yang disimpan")
+	check := fs.String("check", "", "periksa BERKAS cadangan tanpa memulihkannya")
+	signKey := fs.String("sign-key", a.getenv("EKINERJA_BACKUP_SIGN_KEY"), "berkas kunci tanda tangan (backup-sign.key)")
+	recipient := fs.String("recipient", a.getenv("EKINERJA_BACKUP_RECIPIENT"), "berkas kunci penerima age (backup-age.pub)")
+	identity, verify := a.readKeyFlags(fs)
+	if _, err := parseAll(fs, args); err != nil {
 		return err
+	}
+	if *check != "" {
+		keys, err := loadReadKeys(*identity, *verify)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(*check)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		m, err := backup.Verify(f, keys)
+		if err != nil {
+			return err
+		}
+		var rows int64
+		for _, t := range m.Tables {
+			rows += t.Rows
+		}
+		fmt.Fprintf(a.stdout, "cadangan sah: dibuat %s, skema versi %d, %d tabel, %d baris, %d sequence, ditandatangani kunci %s\n",
+			m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables), rows, len(m.Sequences), m.KeyID)
+		return nil
+	}
+	if *signKey == "" || *recipient == "" {
+		return errors.New("sebutkan --sign-key (backup-sign.key) dan --recipient (backup-age.pub); buat dengan 'ekinerja backup keygen --out DIR'")
+	}
+	sign, err := backup.LoadSignKey(*signKey)
+	if err != nil {
+		return err
+	}
+	recs, err := backup.LoadRecipients(*recipient)
+	if err != nil {
+		return err
+	}
+	keys := backup.WriteKeys{Sign: sign, Recipients: recs}
+	if *dir != "" && *out != "" {
+		return errors.New("pilih --out atau --dir, bukan keduanya")
+	}
+	if *dir != "" && *keep < 1 {
+		return errors.New("--keep minimal 1")
 	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
+	if *dir != "" {
+		name, m, err := writeRotated(ctx, db, *dir, *keep, keys)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "cadangan selesai: %s, skema versi %d, %d tabel\n", name, m.SchemaVersion, len(m.Tables))
+		return nil
+	}
 	w := a.stdout
 	var f *os.File
 	if *out != "" {
-		// 0600: a backup holds every employee's bank account.
+		// 0600: even encrypted, a backup is nobody else's business.
 		f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return err
 		}
 		w = f
 	}
-	m, err := backup.Write(ctx, db, w)
+	m, err := backup.Write(ctx, db, w, keys)
 	if f != nil {
 		if cerr := f.Close(); err == nil {
 			err = cerr
@@ -378,15 +510,22 @@ func (a *app) backup(ctx context.Context, args []string) error {
 }
 
 func (a *app) restore(ctx context.Context, args []string) error {
-	fs := a.flags("restore BERKAS", "Memulihkan cadangan ke basis data KOSONG (DATABASE_URL), lalu menerapkan migrasi yang lebih baru.\nSesudahnya: jalankan 'ekinerja audit verify' dan ganti EKINERJA_SECRET.")
-	if err := fs.Parse(args); err != nil {
+	fs := a.flags("restore --identity backup-age.key --verify-key backup-verify.pub BERKAS",
+		"Memeriksa cadangan sepenuhnya lalu memulihkannya ke basis data KOSONG (DATABASE_URL), lalu menerapkan migrasi\nyang lebih baru. Jalankan sebagai peran pemilik basis data (bukan superuser).\nSesudahnya: 'ekinerja audit verify --expect-head ID:HASH' dan ganti EKINERJA_SECRET.")
+	identity, verify := a.readKeyFlags(fs)
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
 		return errors.New("sebutkan berkas cadangan")
 	}
-	f, err := os.Open(fs.Arg(0))
+	keys, err := loadReadKeys(*identity, *verify)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(pos[0]) // #nosec G304 G703 -- the operator names the backup to restore
 	if err != nil {
 		return err
 	}
@@ -396,11 +535,11 @@ func (a *app) restore(ctx context.Context, args []string) error {
 		return err
 	}
 	defer database.Close(db)
-	m, err := backup.Restore(ctx, db, f)
+	m, err := backup.Restore(ctx, db, f, keys)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "dipulihkan: cadangan %s, skema versi %d, %d tabel\n", m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables))
+	fmt.Fprintf(a.stdout, "dipulihkan: cadangan %s, skema versi %d, %d tabel, %d sequence\n", m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables), len(m.Sequences))
 	return nil
 }
 

@@ -14,7 +14,11 @@ import (
 func TestRun(t *testing.T) {
 	dbURL := testdb.NewURL(t)
 	dev := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL}
-	backupFile := filepath.Join(t.TempDir(), "cadangan.tar.gz")
+	backupFile := filepath.Join(t.TempDir(), "cadangan.backup")
+	keys := filepath.Join(t.TempDir(), "kunci")
+	key := func(n string) string { return filepath.Join(keys, n) }
+	withKeys := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL,
+		"EKINERJA_BACKUP_SIGN_KEY": key("backup-sign.key"), "EKINERJA_BACKUP_RECIPIENT": key("backup-age.pub")}
 	cases := []struct {
 		name    string
 		args    []string
@@ -35,9 +39,15 @@ func TestRun(t *testing.T) {
 		{name: "seed", args: []string{"seed"}, env: dev, code: 0, out: "Pegawai!Demo2026"},
 		{name: "seed again", args: []string{"seed"}, env: dev, code: 0, out: "tidak ada yang diubah"},
 		{name: "audit verify", args: []string{"audit", "verify"}, env: dev, code: 0, out: "rantai audit utuh"},
-		{name: "backup to file", args: []string{"backup", "--out", backupFile}, env: dev, code: 0, errText: "cadangan selesai"},
-		{name: "backup refuses to overwrite", args: []string{"backup", "--out", backupFile}, env: dev, code: 1, errText: "exists"},
-		{name: "restore into a database with data", args: []string{"restore", backupFile}, env: dev, code: 1, errText: "tidak kosong"},
+		{name: "backup without keys", args: []string{"backup", "--out", backupFile}, env: dev, code: 1, errText: "backup keygen"},
+		{name: "backup keygen", args: []string{"backup", "keygen", "--out", keys}, env: dev, code: 0, out: "backup-age.key"},
+		{name: "backup keygen keeps old keys", args: []string{"backup", "keygen", "--out", keys}, env: dev, code: 1, errText: "tidak ditimpa"},
+		{name: "backup to file", args: []string{"backup", "--out", backupFile, "--sign-key", key("backup-sign.key"), "--recipient", key("backup-age.pub")}, env: dev, code: 0, errText: "cadangan selesai"},
+		{name: "backup refuses to overwrite", args: []string{"backup", "--out", backupFile}, env: withKeys, code: 1, errText: "exists"},
+		{name: "backup check", args: []string{"backup", "--check", backupFile, "--identity", key("backup-age.key"), "--verify-key", key("backup-verify.pub")}, env: dev, code: 0, out: "cadangan sah"},
+		{name: "backup check with the signing key's wrong half", args: []string{"backup", "--check", backupFile, "--identity", key("backup-age.key"), "--verify-key", key("backup-age.pub")}, env: dev, code: 1, errText: "bukan berkas kunci"},
+		{name: "backup check without keys", args: []string{"backup", "--check", backupFile}, env: dev, code: 1, errText: "--identity"},
+		{name: "restore into a database with data", args: []string{"restore", backupFile, "--identity", key("backup-age.key"), "--verify-key", key("backup-verify.pub")}, env: dev, code: 1, errText: "tidak kosong"},
 		{name: "restore without file", args: []string{"restore"}, env: dev, code: 1, errText: "sebutkan berkas"},
 		{name: "unreachable database", args: []string{"migrate", "status"}, env: map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, code: 1, errText: "tidak dapat dihubungi"},
 	}

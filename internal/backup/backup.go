@@ -2,17 +2,29 @@
 // database and restores it into an empty database, so that recovery from a
 // compromised host is: new host, same binary, restore, rotate secrets.
 //
-// The archive is a gzip'd tar: manifest.json (schema version, time, and per
-// table the row count and SHA-256 of its data) and one PostgreSQL COPY text
-// file per table. Tables are found from the catalog, so tables added by later
-// migrations are included without changing this package.
+// The file is encrypted with age to the operator's recipient key (a copied
+// backup reveals no NIP or bank account) and holds a gzip'd tar:
+// manifest.json (schema version, time, per table the row count and SHA-256
+// of its data, per sequence its exact state), manifest.sig (Ed25519 over the
+// manifest, with a backup key that is not EKINERJA_SECRET) and one PostgreSQL
+// COPY text file per table. Tables are found from the catalog, so tables
+// added by later migrations are included without changing this package.
+//
+// Reading checks everything before the first row is written: the age
+// stream's authentication, the signature, every member against the manifest
+// (SHA-256 and row count), no member missing or extra, the tables every
+// backup must hold, the gzip CRC and length trailer and no trailing bytes;
+// the restore then requires the manifest's tables and sequences to be
+// exactly those of the schema.
 package backup
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -25,6 +37,7 @@ import (
 	"strings"
 	"time"
 
+	"filippo.io/age"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
@@ -34,6 +47,14 @@ import (
 
 // FormatVersion identifies the archive layout.
 const FormatVersion = 2
+
+// sigContext is signed ahead of the manifest, so the signature means
+// nothing in any other protocol.
+const sigContext = "ekinerja-backup-manifest-v2\n"
+
+// requiredTables must be in every backup: without them it is not a backup
+// of this system (and a backup without its audit log hides history).
+var requiredTables = []string{"audit_log", "users", "pegawai", "opd"}
 
 // Table is one table's entry in the manifest.
 type Table struct {
@@ -57,6 +78,8 @@ type Manifest struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	Tables        []Table    `json:"tables"`
 	Sequences     []Sequence `json:"sequences"`
+	// KeyID names the signing key (see KeyID), for messages only.
+	KeyID string `json:"key_id"`
 }
 
 // withConn runs fn on one pgx connection of db's pool.
@@ -141,12 +164,19 @@ WHERE k.contype = 'f' AND n.nspname = 'public' AND k.conrelid <> k.confrelid`)
 	return out, nil
 }
 
-// Write streams a backup of db to w from one consistent snapshot.
-func Write(ctx context.Context, db *gorm.DB, w io.Writer) (Manifest, error) {
-	m := Manifest{Format: FormatVersion, CreatedAt: time.Now().UTC()}
-	gz := gzip.NewWriter(w)
+// Write streams a signed, encrypted backup of db to w from one consistent snapshot.
+func Write(ctx context.Context, db *gorm.DB, w io.Writer, keys WriteKeys) (Manifest, error) {
+	if len(keys.Sign) != ed25519.PrivateKeySize || len(keys.Recipients) == 0 {
+		return Manifest{}, fmt.Errorf("%w: cadangan perlu kunci tanda tangan dan kunci penerima (ekinerja backup keygen)", errNoKeys)
+	}
+	m := Manifest{Format: FormatVersion, CreatedAt: time.Now().UTC(), KeyID: KeyID(keys.Sign.Public().(ed25519.PublicKey))}
+	enc, err := age.Encrypt(w, keys.Recipients...)
+	if err != nil {
+		return m, err
+	}
+	gz := gzip.NewWriter(enc)
 	tw := tar.NewWriter(gz)
-	err := withConn(ctx, db, func(conn *pgx.Conn) error {
+	err = withConn(ctx, db, func(conn *pgx.Conn) error {
 		if _, err := conn.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); err != nil {
 			return err
 		}
@@ -181,10 +211,21 @@ func Write(ctx context.Context, db *gorm.DB, w io.Writer) (Manifest, error) {
 	if err := writeFile(tw, "manifest.json", mj, m.CreatedAt); err != nil {
 		return m, err
 	}
+	if err := writeFile(tw, "manifest.sig", Sign(keys.Sign, mj), m.CreatedAt); err != nil {
+		return m, err
+	}
 	if err := tw.Close(); err != nil {
 		return m, err
 	}
-	return m, gz.Close()
+	if err := gz.Close(); err != nil {
+		return m, err
+	}
+	return m, enc.Close()
+}
+
+// Sign signs a manifest's bytes (exported for tests that forge archives).
+func Sign(key ed25519.PrivateKey, manifest []byte) []byte {
+	return ed25519.Sign(key, append([]byte(sigContext), manifest...))
 }
 
 func writeFile(tw *tar.Writer, name string, body []byte, at time.Time) error {
@@ -198,12 +239,46 @@ func writeFile(tw *tar.Writer, name string, body []byte, at time.Time) error {
 // maxFile bounds one archive member, so a hostile archive cannot exhaust memory.
 const maxFile = 4 << 30
 
-// read loads and checks an archive: every table file must match the manifest.
-func read(r io.Reader) (Manifest, map[string][]byte, error) {
-	gz, err := gzip.NewReader(r)
-	if err != nil {
-		return Manifest{}, nil, fmt.Errorf("bukan arsip cadangan ekinerja: %w", err)
+// ErrRefused wraps every reason a backup is not accepted.
+var ErrRefused = errors.New("cadangan ditolak")
+
+func refused(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrRefused, fmt.Sprintf(format, args...))
+}
+
+// validName is a table or sequence name as this schema writes them.
+func validName(s string) bool {
+	if s == "" || len(s) > 63 {
+		return false
 	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// read decrypts and checks a whole archive; nothing of it is trusted until
+// every check has passed.
+func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
+	if len(keys.Identities) == 0 || len(keys.Verify) != ed25519.PublicKeySize {
+		return Manifest{}, nil, fmt.Errorf("%w: pemeriksaan cadangan perlu kunci pribadi age dan kunci publik tanda tangan", errNoKeys)
+	}
+	dec, err := age.Decrypt(r, keys.Identities...)
+	if err != nil {
+		var nm *age.NoIdentityMatchError
+		if errors.As(err, &nm) {
+			return Manifest{}, nil, refused("cadangan tidak dapat dibuka dengan kunci pribadi ini (dienkripsi untuk kunci lain)")
+		}
+		return Manifest{}, nil, refused("bukan cadangan ekinerja terenkripsi: %v", err)
+	}
+	br := bufio.NewReader(dec)
+	gz, err := gzip.NewReader(br)
+	if err != nil {
+		return Manifest{}, nil, refused("isi cadangan bukan gzip: %v", err)
+	}
+	gz.Multistream(false)
 	tr := tar.NewReader(gz)
 	files := map[string][]byte{}
 	for {
@@ -212,39 +287,102 @@ func read(r io.Reader) (Manifest, map[string][]byte, error) {
 			break
 		}
 		if err != nil {
-			return Manifest{}, nil, fmt.Errorf("arsip rusak: %w", err)
+			return Manifest{}, nil, refused("arsip rusak: %v", err)
 		}
-		if h.Typeflag != tar.TypeReg || h.Size > maxFile || strings.Contains(h.Name, "..") {
-			return Manifest{}, nil, fmt.Errorf("arsip berisi entri tak terduga: %q", h.Name)
+		name := h.Name
+		ok := name == "manifest.json" || name == "manifest.sig" ||
+			strings.HasPrefix(name, "data/") && strings.HasSuffix(name, ".copy") && validName(strings.TrimSuffix(strings.TrimPrefix(name, "data/"), ".copy"))
+		if h.Typeflag != tar.TypeReg || h.Size < 0 || h.Size > maxFile || !ok {
+			return Manifest{}, nil, refused("arsip berisi entri tak terduga: %q", name)
+		}
+		if _, dup := files[name]; dup {
+			return Manifest{}, nil, refused("arsip memuat %q dua kali", name)
 		}
 		b, err := io.ReadAll(io.LimitReader(tr, maxFile))
 		if err != nil {
-			return Manifest{}, nil, err
+			return Manifest{}, nil, refused("arsip rusak: %v", err)
 		}
-		files[h.Name] = b
+		files[name] = b
+	}
+	// The tar end marker comes before gzip's CRC-32 and length: read on to
+	// the end so a changed or cut trailer is caught, and allow nothing after it.
+	// Only tar's zero padding may remain, a few KiB at most.
+	if _, err := io.CopyN(io.Discard, gz, 1<<20); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return Manifest{}, nil, refused("ada data tambahan sesudah akhir arsip tar")
+		}
+		return Manifest{}, nil, refused("gzip rusak (CRC atau panjang tidak cocok): %v", err)
+	}
+	if _, err := br.ReadByte(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return Manifest{}, nil, refused("arsip rusak: %v", err)
+		}
+		return Manifest{}, nil, refused("ada data tambahan sesudah arsip")
+	}
+	mj, sig := files["manifest.json"], files["manifest.sig"]
+	if mj == nil || sig == nil {
+		return Manifest{}, nil, refused("manifest.json atau manifest.sig tidak ada")
+	}
+	if !ed25519.Verify(keys.Verify, append([]byte(sigContext), mj...), sig) {
+		var peek Manifest
+		_ = json.Unmarshal(mj, &peek)
+		return Manifest{}, nil, refused("tanda tangan manifest tidak sah: cadangan diubah, atau ditandatangani kunci lain (manifest menyebut %q, kunci pemeriksa %s)", peek.KeyID, KeyID(keys.Verify))
 	}
 	var m Manifest
-	if err := json.Unmarshal(files["manifest.json"], &m); err != nil || m.Format != FormatVersion {
-		return Manifest{}, nil, errors.New("manifest.json tidak ada atau formatnya tidak dikenal")
+	dj := json.NewDecoder(bytes.NewReader(mj))
+	dj.DisallowUnknownFields()
+	if err := dj.Decode(&m); err != nil || m.Format != FormatVersion {
+		return Manifest{}, nil, refused("format manifest tidak dikenal (versi %d, diharapkan %d)", m.Format, FormatVersion)
 	}
 	data := map[string][]byte{}
 	for _, t := range m.Tables {
+		if !validName(t.Name) || data[t.Name] != nil {
+			return m, nil, refused("nama tabel %q tidak sah atau berulang", t.Name)
+		}
 		b, ok := files["data/"+t.Name+".copy"]
 		if !ok {
-			return m, nil, fmt.Errorf("data tabel %s tidak ada di arsip", t.Name)
+			return m, nil, refused("data tabel %s tidak ada di arsip", t.Name)
 		}
 		sum := sha256.Sum256(b)
 		if hex.EncodeToString(sum[:]) != t.SHA256 {
-			return m, nil, fmt.Errorf("checksum tabel %s tidak cocok: arsip rusak atau diubah", t.Name)
+			return m, nil, refused("checksum tabel %s tidak cocok: arsip rusak atau diubah", t.Name)
+		}
+		// COPY text ends every row with a newline (one inside a value is escaped).
+		if n := int64(bytes.Count(b, []byte{'\n'})); n != t.Rows || len(b) > 0 && b[len(b)-1] != '\n' {
+			return m, nil, refused("tabel %s berisi %d baris, manifest menyebut %d", t.Name, n, t.Rows)
 		}
 		data[t.Name] = b
+	}
+	for name := range files {
+		if name == "manifest.json" || name == "manifest.sig" {
+			continue
+		}
+		if _, ok := data[strings.TrimSuffix(strings.TrimPrefix(name, "data/"), ".copy")]; !ok {
+			return m, nil, refused("arsip memuat %s yang tidak ada di manifest", name)
+		}
+	}
+	for _, req := range requiredTables {
+		if _, ok := data[req]; !ok {
+			return m, nil, refused("cadangan tidak memuat tabel %s", req)
+		}
+	}
+	seen := map[string]bool{}
+	for _, sq := range m.Sequences {
+		if !validName(sq.Name) || seen[sq.Name] {
+			return m, nil, refused("nama sequence %q tidak sah atau berulang", sq.Name)
+		}
+		seen[sq.Name] = true
+	}
+	if m.SchemaVersion <= 0 {
+		return m, nil, refused("versi skema di manifest tidak sah")
 	}
 	return m, data, nil
 }
 
-// Verify checks an archive's checksums without touching a database.
-func Verify(r io.Reader) (Manifest, error) {
-	m, _, err := read(r)
+// Verify checks an archive completely (decryption, signature, members,
+// counts, gzip trailer) without touching a database.
+func Verify(r io.Reader, keys ReadKeys) (Manifest, error) {
+	m, _, err := read(r, keys)
 	return m, err
 }
 
@@ -382,8 +520,8 @@ func sameNames(kind string, backup, target []string) error {
 // every sequence back exactly (last_value, is_called), turns every trigger
 // back to its state before and checks it, then applies any newer migrations
 // this binary carries.
-func Restore(ctx context.Context, db *gorm.DB, r io.Reader) (Manifest, error) {
-	m, data, err := read(r)
+func Restore(ctx context.Context, db *gorm.DB, r io.Reader, keys ReadKeys) (Manifest, error) {
+	m, data, err := read(r, keys)
 	if err != nil {
 		return m, err
 	}
@@ -429,7 +567,7 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader) (Manifest, error) {
 		for _, t := range m.Tables {
 			names = append(names, t.Name)
 		}
-		if err := sameNames("tabel", names, tables); err != nil {
+		if err := sameNames("tabel", names, tables); err != nil { // nothing written yet
 			return err
 		}
 		seqs, err := sequences(ctx, tx)
