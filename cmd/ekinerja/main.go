@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -52,7 +53,7 @@ Perintah:
   backup keygen --out DIR
                    buat kunci cadangan (bukan EKINERJA_SECRET)
   restore BERKAS   pulihkan cadangan ke basis data kosong (--identity, --verify-key)
-  audit verify     periksa rantai hash log audit
+  audit verify     periksa rantai hash log audit (--expect-head ID:HASH: kepala yang dijangkarkan)
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   attendance demo-csv --month 2026-10 [--opd KODE]
                    tulis presensi demo sebulan (CSV, lihat docs/attendance-csv.md) ke stdout
@@ -316,29 +317,72 @@ func printLogins(w io.Writer, logins []demo.Login) {
 }
 
 func (a *app) audit(ctx context.Context, args []string) error {
-	fs := a.flags("audit verify|head", "verify: periksa seluruh rantai hash log audit dan sebutkan baris pertama yang rusak.\nhead: tampilkan id dan hash baris terakhir.")
-	if err := fs.Parse(args); err != nil {
+	fs := a.flags("audit verify [--expect-head ID:HASH] | head",
+		"verify: periksa seluruh rantai hash log audit dan sebutkan baris pertama yang rusak.\n"+
+			"        --expect-head ID:HASH (kepala yang dijangkarkan dengan 'audit head'): baris ID harus ada\n"+
+			"        di rantai yang utuh dengan hash itu; keluar 1 bila tidak (juga bila log audit kosong).\n"+
+			"head: tampilkan id dan hash baris terakhir.")
+	expect := fs.String("expect-head", "", "kepala yang dijangkarkan, ID:HASH")
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return err
+	}
+	verb := ""
+	if len(pos) == 1 {
+		verb = pos[0]
+	}
+	if verb != "verify" && verb != "head" {
+		fs.Usage()
+		return errors.New("sebutkan 'verify' atau 'head'")
+	}
+	var wantID int64
+	var wantHash string
+	if *expect != "" {
+		id, hash, ok := strings.Cut(strings.TrimSpace(*expect), ":")
+		n, perr := strconv.ParseInt(id, 10, 64)
+		if verb != "verify" || !ok || perr != nil || n < 1 || len(hash) != 64 {
+			return errors.New("--expect-head harus berbentuk ID:HASH (seperti keluaran 'ekinerja audit head'), hanya untuk verify")
+		}
+		wantID, wantHash = n, strings.ToLower(hash)
 	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	switch fs.Arg(0) {
-	case "verify", "head":
-		n, head, err := audit.Verify(ctx, db)
-		if err != nil {
-			return err
-		}
-		if fs.Arg(0) == "verify" {
-			fmt.Fprintf(a.stdout, "rantai audit utuh: %d baris diperiksa\n", n)
-		}
+	n, head, err := audit.Verify(ctx, db)
+	if err != nil {
+		return err
+	}
+	if verb == "head" {
 		fmt.Fprintf(a.stdout, "kepala: id=%d hash=%s\n", head.ID, head.Hash)
+		fmt.Fprintf(a.stdout, "jangkar: %d:%s\n", head.ID, head.Hash)
 		return nil
 	}
-	fs.Usage()
-	return errors.New("sebutkan 'verify' atau 'head'")
+	fmt.Fprintf(a.stdout, "rantai audit utuh: %d baris diperiksa\n", n)
+	fmt.Fprintf(a.stdout, "kepala: id=%d hash=%s\n", head.ID, head.Hash)
+	if wantID == 0 {
+		return nil
+	}
+	if n == 0 {
+		return fmt.Errorf("log audit kosong, padahal kepala %d diharapkan: ini bukan basis data yang dijangkarkan", wantID)
+	}
+	if wantID > head.ID {
+		return fmt.Errorf("kepala yang dijangkarkan (id %d) tidak ada: rantai berakhir di id %d (riwayat hilang)", wantID, head.ID)
+	}
+	var got string
+	if err := db.WithContext(ctx).Raw(`SELECT hash FROM audit_log WHERE id = ?`, wantID).Scan(&got).Error; err != nil {
+		return err
+	}
+	if got != wantHash {
+		return fmt.Errorf("baris audit %d berhash %s, bukan %s yang dijangkarkan: riwayat berbeda", wantID, got, wantHash)
+	}
+	if wantID == head.ID {
+		fmt.Fprintf(a.stdout, "cocok dengan kepala yang dijangkarkan (id %d)\n", wantID)
+	} else {
+		fmt.Fprintf(a.stdout, "kepala yang dijangkarkan (id %d) ada di rantai; %d baris sesudahnya\n", wantID, head.ID-wantID)
+	}
+	return nil
 }
 
 const backupHelp = `Menulis cadangan konsisten seluruh basis data: tar.gz dengan SHA-256 dan jumlah

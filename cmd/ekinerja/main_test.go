@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 )
 
@@ -87,5 +91,65 @@ func TestProcessEnvEmptyMetricsAddr(t *testing.T) {
 	}
 	if cfg.MetricsAddr != "127.0.0.1:9090" {
 		t.Errorf("unset EKINERJA_METRICS_ADDR: MetricsAddr = %q, want default", cfg.MetricsAddr)
+	}
+}
+
+// TestAuditVerifyExpectHead: the anchored head is checked by the command
+// itself; a mismatch, a missing row and an empty log all exit 1.
+func TestAuditVerifyExpectHead(t *testing.T) {
+	ctx := context.Background()
+	seeded := testdb.NewURL(t)
+	empty := testdb.NewURL(t)
+	cli := func(url string, args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := run(args, func(k string) string { return map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": url}[k] }, &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := cli(seeded, "seed"); code != 0 {
+		t.Fatal(out)
+	}
+	db, err := database.Open(ctx, seeded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close(db)
+	if err := audit.RecordNow(ctx, db, audit.Entry{Action: "tes.jangkar"}); err != nil {
+		t.Fatal(err)
+	}
+	_, head, err := audit.Verify(ctx, db)
+	if err != nil || head.ID < 2 {
+		t.Fatalf("head %+v %v", head, err)
+	}
+	var earlier string
+	db.Raw(`SELECT hash FROM audit_log WHERE id = ?`, head.ID-1).Scan(&earlier)
+	code, out := cli(seeded, "audit", "head")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("jangkar: %d:%s", head.ID, head.Hash)) {
+		t.Fatalf("audit head: %d %s", code, out)
+	}
+	wrong := strings.Repeat("0", 64)
+	cases := []struct {
+		name, url, expect string
+		code              int
+		text              string
+	}{
+		{"head matches", seeded, fmt.Sprintf("%d:%s", head.ID, head.Hash), 0, "cocok dengan kepala"},
+		{"anchored earlier row still in the chain", seeded, fmt.Sprintf("%d:%s", head.ID-1, earlier), 0, "1 baris sesudahnya"},
+		{"hash differs", seeded, fmt.Sprintf("%d:%s", head.ID, wrong), 1, "riwayat berbeda"},
+		{"anchored row missing", seeded, fmt.Sprintf("%d:%s", head.ID+5, head.Hash), 1, "tidak ada"},
+		{"empty audit log", empty, fmt.Sprintf("%d:%s", head.ID, head.Hash), 1, "log audit kosong"},
+		{"malformed anchor", seeded, "abc", 1, "ID:HASH"},
+		{"no anchor on an empty log", empty, "", 0, "0 baris diperiksa"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"audit", "verify"}
+			if tc.expect != "" {
+				args = append(args, "--expect-head", tc.expect)
+			}
+			code, out := cli(tc.url, args...)
+			if code != tc.code || !strings.Contains(out, tc.text) {
+				t.Fatalf("exit %d (want %d), output lacks %q:\n%s", code, tc.code, tc.text, out)
+			}
+		})
 	}
 }
