@@ -120,7 +120,11 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if args[0] == "selfcheck" { // runs on another host: needs no configuration
 		return selfCheck(args[1:], stdout, stderr)
 	}
-	cfg, err := config.Load(getenv)
+	load := config.LoadNoSecret
+	if needsSecret(args) {
+		load = config.Load
+	}
+	cfg, err := load(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "konfigurasi tidak valid:\n ", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return 2
@@ -159,6 +163,28 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 		return 1
 	}
 	return 0
+}
+
+// needsSecret: only the server needs EKINERJA_SECRET up front (its tokens,
+// CSRF and TOTP keys derive from it). Every other command runs without it;
+// one that signs or derives a key from the secret (tpp export --bundle, tpp
+// verify without --pubkey) asks for it where it does (app.secret). --help
+// never needs it.
+func needsSecret(args []string) bool {
+	for _, a := range args[1:] {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return false
+		}
+	}
+	return args[0] == "serve"
+}
+
+// secret is EKINERJA_SECRET for a command that derives a key from it.
+func (a *app) secret() (string, error) {
+	if err := config.RequireSecret(a.cfg); err != nil {
+		return "", err
+	}
+	return a.cfg.Secret, nil
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
