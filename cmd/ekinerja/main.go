@@ -89,6 +89,9 @@ func processEnv(key string) string {
 type options struct {
 	// tppSources replaces the kinerja and attendance stores TPP reads (tests).
 	tppSources func(db *gorm.DB) (claim.KinerjaSource, claim.AttendanceSource)
+	// ctx, when set, is the commands' parent context: cancelling it stops
+	// serve as SIGTERM does (tests).
+	ctx context.Context
 }
 
 // app bundles what the subcommands share.
@@ -130,7 +133,11 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 		return 2
 	}
 	a := &app{opts: opts, getenv: getenv, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	parent := context.Background()
+	if opts.ctx != nil {
+		parent = opts.ctx
+	}
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	var cmdErr error
