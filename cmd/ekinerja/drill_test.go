@@ -20,7 +20,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/database"
@@ -48,8 +47,8 @@ func drillEmployees(t *testing.T) int {
 // and a paid month is backed up and its audit head anchored; then, timed:
 // a new empty database owned by a non-superuser role, restore, audit verify
 // against the anchored head, a new EKINERJA_SECRET, serve, log in, and the
-// next month computed, submitted, verified, approved and paid through the
-// web server.
+// next month computed and submitted for every agency, then verified,
+// approved and paid, through the web server.
 func TestRecoveryDrill(t *testing.T) {
 	ctx := context.Background()
 	n := drillEmployees(t)
@@ -108,6 +107,16 @@ func TestRecoveryDrill(t *testing.T) {
 		} {
 			if _, err := step(); err != nil {
 				t.Fatalf("%s: %v", o.Kode, err)
+			}
+		}
+	}
+	// One admin account holds every agency's admin_opd grant, so the drill
+	// can compute and submit each agency's claim as its admin would.
+	for _, lg := range res.Logins {
+		if lg.Role == auth.RoleAdminOPD {
+			if err := src.Exec(`INSERT INTO user_roles (user_id, role, opd_id) SELECT u.id, 'admin_opd', o.id FROM users u CROSS JOIN opd o
+				WHERE u.nip = ? ON CONFLICT DO NOTHING`, lg.NIP).Error; err != nil {
+				t.Fatal(err)
 			}
 		}
 	}
@@ -213,8 +222,6 @@ func TestRecoveryDrill(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer database.Close(dst)
-	var dinkes int64
-	dst.Raw(`SELECT id FROM opd WHERE kode = 'DINKES'`).Scan(&dinkes)
 	var admin, verifikator demo.Login
 	for _, lg := range res.Logins {
 		switch lg.Role {
@@ -227,52 +234,57 @@ func TestRecoveryDrill(t *testing.T) {
 	bulan := nextMonth.Format("2006-01")
 	a := newBrowser(t, base)
 	a.login(admin.NIP, admin.Password)
-	a.post("/", "/peran", url.Values{"peran": {fmt.Sprintf("admin_opd:%d", dinkes)}})
-	lap("7. masuk (admin OPD)")
-	page := a.post("/tpp/klaim?bulan="+bulan, "/tpp/klaim/hitung", url.Values{"opd_id": {strconv.FormatInt(dinkes, 10)}, "bulan": {bulan}})
-	var id int64
-	dst.Raw(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date`, dinkes, nextMonth.Format(time.DateOnly)).Scan(&id)
-	if id == 0 {
-		t.Fatalf("no claim computed:\n%s", page)
-	}
-	claimPath := fmt.Sprintf("/tpp/klaim/%d", id)
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		rs, err := claim.NewService(dst, nil, nil).RunState(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !rs.Running {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("computation did not finish")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	lap("8. hitung TPP bulan berikutnya")
-	a.post(claimPath, claimPath+"/ajukan", url.Values{})
 	v := newBrowser(t, base)
 	v.login(verifikator.NIP, verifikator.Password)
 	v.post("/", "/peran", url.Values{"peran": {"verifikator"}})
-	v.post(claimPath, claimPath+"/verifikasi", url.Values{})
-	v.post(claimPath, claimPath+"/setujui", url.Values{})
-	v.post(claimPath, claimPath+"/bayar", url.Values{"sp2d": {"SP2D-PULIH/" + bulan}, "tanggal": {time.Now().In(loc).Format(time.DateOnly)}})
-	lap("9. ajukan, verifikasi, setujui, bayar")
+	lap("7. masuk (admin OPD, verifikator)")
+	svc := claim.NewService(dst, nil, nil)
+	ids := map[int64]int64{}
+	for _, o := range opds { // every agency's admin (here one account holding every grant)
+		a.post("/", "/peran", url.Values{"peran": {fmt.Sprintf("admin_opd:%d", o.ID)}})
+		page := a.post("/tpp/klaim?bulan="+bulan, "/tpp/klaim/hitung", url.Values{"opd_id": {strconv.FormatInt(o.ID, 10)}, "bulan": {bulan}})
+		var id int64
+		dst.Raw(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date`, o.ID, nextMonth.Format(time.DateOnly)).Scan(&id)
+		if id == 0 {
+			t.Fatalf("%s: no claim computed:\n%s", o.Kode, page)
+		}
+		for deadline := time.Now().Add(60 * time.Second); ; {
+			rs, err := svc.RunState(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rs.Running {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: computation did not finish", o.Kode)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		p := fmt.Sprintf("/tpp/klaim/%d", id)
+		a.post(p, p+"/ajukan", url.Values{})
+		ids[o.ID] = id
+	}
+	lap(fmt.Sprintf("8. hitung dan ajukan %d OPD", len(opds)))
+	for _, o := range opds {
+		p := fmt.Sprintf("/tpp/klaim/%d", ids[o.ID])
+		v.post(p, p+"/verifikasi", url.Values{})
+		v.post(p, p+"/setujui", url.Values{})
+		v.post(p, p+"/bayar", url.Values{"sp2d": {"SP2D-PULIH/" + o.Kode + "/" + bulan}, "tanggal": {time.Now().In(loc).Format(time.DateOnly)}})
+	}
+	lap("9. verifikasi, setujui, bayar")
 	total := time.Since(start)
 
 	var st struct {
-		Status    string
-		Employees int64
-		TotalNet  int64
+		Claims, Paid, Payments, Employees int64
 	}
-	dst.Raw(`SELECT status, employees, total_net FROM tpp_claim WHERE id = ?`, id).Scan(&st)
-	if st.Status != "paid" || st.Employees == 0 || st.TotalNet <= 0 {
-		t.Fatalf("next month's claim after the drill: %+v", st)
-	}
-	var payments int64
-	dst.Raw(`SELECT count(*) FROM tpp_payment WHERE claim_id = ?`, id).Scan(&payments)
-	if payments != 1 {
-		t.Fatalf("payments for the claim: %d", payments)
+	dst.Raw(`SELECT count(*) AS claims, count(*) FILTER (WHERE status = 'paid') AS paid,
+		(SELECT count(*) FROM tpp_payment y JOIN tpp_claim c2 ON c2.id = y.claim_id WHERE c2.period = ?::date) AS payments,
+		coalesce(sum(employees), 0) AS employees FROM tpp_claim WHERE period = ?::date`, nextMonth.Format(time.DateOnly), nextMonth.Format(time.DateOnly)).Scan(&st)
+	var paidBefore int64
+	dst.Raw(`SELECT coalesce(sum(employees), 0) FROM tpp_claim WHERE period = ?::date`, paidMonth.Format(time.DateOnly)).Scan(&paidBefore)
+	if st.Claims != int64(len(opds)) || st.Paid != st.Claims || st.Payments != st.Claims || st.Employees == 0 || st.Employees != paidBefore {
+		t.Fatalf("next month after the drill: %+v (the month before paid %d employees)", st, paidBefore)
 	}
 	// The chain is whole and still starts with the anchored history.
 	cli(envFor(dstURL), "audit", "verify", "--expect-head", anchor[1])
@@ -342,4 +354,3 @@ func (b *browser) login(nip, password string) {
 		b.t.Fatalf("login %s did not take", nip)
 	}
 }
-
