@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -68,4 +70,47 @@ func prune(dir string, keep int) error {
 		}
 	}
 	return nil
+}
+
+// nextDaily is the first moment after now at hh:mm in loc.
+func nextDaily(now time.Time, hhmm string, loc *time.Location) (time.Time, error) {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return time.Time{}, errors.New("--daily harus berbentuk JJ:MM, misalnya 01:30")
+	}
+	n := now.In(loc)
+	next := time.Date(n.Year(), n.Month(), n.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+	if !next.After(n) {
+		next = time.Date(n.Year(), n.Month(), n.Day()+1, t.Hour(), t.Minute(), 0, 0, loc)
+	}
+	return next, nil
+}
+
+// backupDaily writes a rotated backup every day at hh:mm (the regency's
+// zone) until ctx ends: the scheduler for hosts without cron, such as the
+// distroless image in docker compose. A failed night is logged and the next
+// night tried; it never exits on its own.
+func (a *app) backupDaily(ctx context.Context, db *gorm.DB, dir string, keep int, hhmm string, keys backup.WriteKeys) error {
+	if _, err := nextDaily(time.Now(), hhmm, a.cfg.Location); err != nil {
+		return err
+	}
+	for {
+		next, _ := nextDaily(time.Now(), hhmm, a.cfg.Location)
+		a.log.Info("cadangan terjadwal", slog.Time("berikutnya", next))
+		t := time.NewTimer(time.Until(next))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		start := time.Now()
+		name, m, err := writeRotated(ctx, db, dir, keep, keys)
+		if err != nil {
+			a.log.Error("cadangan terjadwal gagal", slog.String("error", err.Error()))
+			continue
+		}
+		a.log.Info("cadangan terjadwal selesai", slog.String("berkas", name), slog.Int64("skema", m.SchemaVersion),
+			slog.Int("tabel", len(m.Tables)), slog.Duration("durasi", time.Since(start)))
+	}
 }

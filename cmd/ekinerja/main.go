@@ -424,9 +424,10 @@ seluruhnya dienkripsi dengan age untuk kunci penerima. Kunci cadangan bukan
 EKINERJA_SECRET; buat sekali dengan 'ekinerja backup keygen --out DIR'.
 
   ekinerja backup --out BERKAS [--sign-key F] [--recipient F]
-  ekinerja backup --dir DIR --keep N [--sign-key F] [--recipient F]
+  ekinerja backup --dir DIR --keep N [--daily JJ:MM] [--sign-key F] [--recipient F]
       menulis DIR/ekinerja-TTTTBBHHTjjmmddZ.backup lalu menghapus yang lebih lama
-      dari N cadangan terbaru
+      dari N cadangan terbaru; dengan --daily tetap berjalan dan melakukannya setiap
+      hari pada jam itu (untuk docker compose / host tanpa cron)
   ekinerja backup --check BERKAS [--identity F] [--verify-key F]
       memeriksa cadangan sepenuhnya (dekripsi, tanda tangan, setiap tabel, jumlah
       baris, CRC gzip) tanpa memulihkannya; keluar 1 bila ditolak
@@ -496,6 +497,7 @@ func (a *app) backup(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "berkas tujuan (bawaan: stdout)")
 	dir := fs.String("dir", "", "direktori cadangan terjadwal (nama berkas dengan waktu)")
 	keep := fs.Int("keep", 14, "dengan --dir: jumlah cadangan terbaru yang disimpan")
+	daily := fs.String("daily", "", "dengan --dir: tetap berjalan dan mencadangkan setiap hari pukul JJ:MM (EKINERJA_TZ), untuk host tanpa cron")
 	check := fs.String("check", "", "periksa BERKAS cadangan tanpa memulihkannya")
 	signKey := fs.String("sign-key", a.getenv("EKINERJA_BACKUP_SIGN_KEY"), "berkas kunci tanda tangan (backup-sign.key)")
 	recipient := fs.String("recipient", a.getenv("EKINERJA_BACKUP_RECIPIENT"), "berkas kunci penerima age (backup-age.pub)")
@@ -543,11 +545,17 @@ func (a *app) backup(ctx context.Context, args []string) error {
 	if *dir != "" && *keep < 1 {
 		return errors.New("--keep minimal 1")
 	}
+	if *daily != "" && *dir == "" {
+		return errors.New("--daily perlu --dir")
+	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
+	if *daily != "" {
+		return a.backupDaily(ctx, db, *dir, *keep, *daily, keys)
+	}
 	if *dir != "" {
 		name, m, err := writeRotated(ctx, db, *dir, *keep, keys)
 		if err != nil {
