@@ -33,6 +33,7 @@ func writeRotated(ctx context.Context, db *gorm.DB, dir string, keep int, keys b
 	if err != nil {
 		return "", backup.Manifest{}, err
 	}
+	keys.TempDir = dir // the spool lives on the backup volume, not in memory or a read-only /tmp
 	m, err := backup.Write(ctx, db, f, keys)
 	if err == nil {
 		err = f.Sync()

@@ -32,6 +32,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -189,16 +190,11 @@ func Write(ctx context.Context, db *gorm.DB, w io.Writer, keys WriteKeys) (Manif
 			return err
 		}
 		for _, t := range tables {
-			var buf bytes.Buffer
-			tag, err := conn.PgConn().CopyTo(ctx, &buf, "COPY "+quoteIdent(t)+" TO STDOUT")
+			tb, err := writeTable(ctx, conn, tw, t, keys.TempDir, m.CreatedAt)
 			if err != nil {
-				return fmt.Errorf("copy %s: %w", t, err)
-			}
-			sum := sha256.Sum256(buf.Bytes())
-			m.Tables = append(m.Tables, Table{Name: t, Rows: tag.RowsAffected(), SHA256: hex.EncodeToString(sum[:])})
-			if err := writeFile(tw, "data/"+t+".copy", buf.Bytes(), m.CreatedAt); err != nil {
 				return err
 			}
+			m.Tables = append(m.Tables, tb)
 		}
 		// Read after the tables: a sequence is never behind the rows it numbered.
 		m.Sequences, err = sequences(ctx, conn)
@@ -228,6 +224,36 @@ func Sign(key ed25519.PrivateKey, manifest []byte) []byte {
 	return ed25519.Sign(key, append([]byte(sigContext), manifest...))
 }
 
+// writeTable spools one table's COPY to a temporary file (a tar header needs
+// the size first; memory holds no table, however large its evidence files),
+// then appends it to the archive.
+func writeTable(ctx context.Context, conn *pgx.Conn, tw *tar.Writer, t, dir string, at time.Time) (Table, error) {
+	f, err := os.CreateTemp(dir, ".ekinerja-backup-*.copy")
+	if err != nil {
+		return Table{}, err
+	}
+	defer func() { f.Close(); os.Remove(f.Name()) }()
+	h := sha256.New()
+	tag, err := conn.PgConn().CopyTo(ctx, io.MultiWriter(f, h), "COPY "+quoteIdent(t)+" TO STDOUT")
+	if err != nil {
+		return Table{}, fmt.Errorf("copy %s: %w", t, err)
+	}
+	size, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return Table{}, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Table{}, err
+	}
+	if err := tw.WriteHeader(&tar.Header{Name: "data/" + t + ".copy", Mode: 0o600, Size: size, ModTime: at, Typeflag: tar.TypeReg}); err != nil {
+		return Table{}, err
+	}
+	if _, err := io.CopyN(tw, f, size); err != nil {
+		return Table{}, err
+	}
+	return Table{Name: t, Rows: tag.RowsAffected(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
 func writeFile(tw *tar.Writer, name string, body []byte, at time.Time) error {
 	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: int64(len(body)), ModTime: at, Typeflag: tar.TypeReg}); err != nil {
 		return err
@@ -236,8 +262,59 @@ func writeFile(tw *tar.Writer, name string, body []byte, at time.Time) error {
 	return err
 }
 
-// maxFile bounds one archive member, so a hostile archive cannot exhaust memory.
-const maxFile = 4 << 30
+// maxManifest bounds the two members read into memory; table data is
+// spooled to disk (os.TempDir, i.e. $TMPDIR) and bounded by it.
+const maxManifest = 64 << 20
+
+// spooled is one table member on disk, with what reading it found.
+type spooled struct {
+	path   string
+	sha256 string
+	rows   int64 // newlines
+	endsNL bool  // empty, or the last byte is a newline
+}
+
+// spool copies n bytes of a member to a temporary file in dir, hashing and
+// counting rows on the way.
+func spool(r io.Reader, n int64, dir string) (spooled, error) {
+	f, err := os.CreateTemp(dir, "t-*.copy")
+	if err != nil {
+		return spooled{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	c := &rowCounter{last: '\n'}
+	if _, err := io.CopyN(io.MultiWriter(f, h, c), r, n); err != nil {
+		return spooled{}, err
+	}
+	return spooled{path: f.Name(), sha256: hex.EncodeToString(h.Sum(nil)), rows: c.rows, endsNL: c.last == '\n'}, f.Close()
+}
+
+type rowCounter struct {
+	rows int64
+	last byte
+}
+
+func (c *rowCounter) Write(p []byte) (int, error) {
+	c.rows += int64(bytes.Count(p, []byte{'\n'}))
+	if len(p) > 0 {
+		c.last = p[len(p)-1]
+	}
+	return len(p), nil
+}
+
+// archive is a read, fully checked backup; Close removes its spool.
+type archive struct {
+	Manifest
+	dir    string
+	tables map[string]spooled
+}
+
+func (a *archive) Close() error { return os.RemoveAll(a.dir) }
+
+func (a *archive) open(table string) (*os.File, error) {
+	return os.Open(a.tables[table].path) // #nosec G304 -- our own spool file
+}
 
 // ErrRefused wraps every reason a backup is not accepted.
 var ErrRefused = errors.New("cadangan ditolak")
@@ -260,8 +337,8 @@ func validName(s string) bool {
 }
 
 // read decrypts and checks a whole archive; nothing of it is trusted until
-// every check has passed.
-func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
+// every check has passed. The caller closes the archive.
+func read(r io.Reader, keys ReadKeys) (m Manifest, a *archive, err error) {
 	if len(keys.Identities) == 0 || len(keys.Verify) != ed25519.PublicKeySize {
 		return Manifest{}, nil, fmt.Errorf("%w: pemeriksaan cadangan perlu kunci pribadi age dan kunci publik tanda tangan", errNoKeys)
 	}
@@ -279,8 +356,19 @@ func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
 		return Manifest{}, nil, refused("isi cadangan bukan gzip: %v", err)
 	}
 	gz.Multistream(false)
+	dir, err := os.MkdirTemp("", "ekinerja-restore-")
+	if err != nil {
+		return Manifest{}, nil, err
+	}
+	a = &archive{dir: dir, tables: map[string]spooled{}}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir) // every refusal returns a nil archive
+		}
+	}()
 	tr := tar.NewReader(gz)
-	files := map[string][]byte{}
+	small := map[string][]byte{}
+	members := map[string]spooled{}
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -290,19 +378,30 @@ func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
 			return Manifest{}, nil, refused("arsip rusak: %v", err)
 		}
 		name := h.Name
-		ok := name == "manifest.json" || name == "manifest.sig" ||
-			strings.HasPrefix(name, "data/") && strings.HasSuffix(name, ".copy") && validName(strings.TrimSuffix(strings.TrimPrefix(name, "data/"), ".copy"))
-		if h.Typeflag != tar.TypeReg || h.Size < 0 || h.Size > maxFile || !ok {
+		meta := name == "manifest.json" || name == "manifest.sig"
+		table := strings.TrimSuffix(strings.TrimPrefix(name, "data/"), ".copy")
+		ok := meta || strings.HasPrefix(name, "data/") && strings.HasSuffix(name, ".copy") && validName(table)
+		if h.Typeflag != tar.TypeReg || h.Size < 0 || meta && h.Size > maxManifest || !ok {
 			return Manifest{}, nil, refused("arsip berisi entri tak terduga: %q", name)
 		}
-		if _, dup := files[name]; dup {
+		_, dup1 := small[name]
+		_, dup2 := members[table]
+		if meta && dup1 || !meta && dup2 {
 			return Manifest{}, nil, refused("arsip memuat %q dua kali", name)
 		}
-		b, err := io.ReadAll(io.LimitReader(tr, maxFile))
+		if meta {
+			b, err := io.ReadAll(io.LimitReader(tr, maxManifest))
+			if err != nil {
+				return Manifest{}, nil, refused("arsip rusak: %v", err)
+			}
+			small[name] = b
+			continue
+		}
+		sp, err := spool(tr, h.Size, dir)
 		if err != nil {
 			return Manifest{}, nil, refused("arsip rusak: %v", err)
 		}
-		files[name] = b
+		members[table] = sp
 	}
 	// The tar end marker comes before gzip's CRC-32 and length: read on to
 	// the end so a changed or cut trailer is caught, and allow nothing after it.
@@ -319,7 +418,7 @@ func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
 		}
 		return Manifest{}, nil, refused("ada data tambahan sesudah arsip")
 	}
-	mj, sig := files["manifest.json"], files["manifest.sig"]
+	mj, sig := small["manifest.json"], small["manifest.sig"]
 	if mj == nil || sig == nil {
 		return Manifest{}, nil, refused("manifest.json atau manifest.sig tidak ada")
 	}
@@ -328,41 +427,35 @@ func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
 		_ = json.Unmarshal(mj, &peek)
 		return Manifest{}, nil, refused("tanda tangan manifest tidak sah: cadangan diubah, atau ditandatangani kunci lain (manifest menyebut %q, kunci pemeriksa %s)", peek.KeyID, KeyID(keys.Verify))
 	}
-	var m Manifest
 	dj := json.NewDecoder(bytes.NewReader(mj))
 	dj.DisallowUnknownFields()
 	if err := dj.Decode(&m); err != nil || m.Format != FormatVersion {
 		return Manifest{}, nil, refused("format manifest tidak dikenal (versi %d, diharapkan %d)", m.Format, FormatVersion)
 	}
-	data := map[string][]byte{}
 	for _, t := range m.Tables {
-		if !validName(t.Name) || data[t.Name] != nil {
+		if _, dup := a.tables[t.Name]; !validName(t.Name) || dup {
 			return m, nil, refused("nama tabel %q tidak sah atau berulang", t.Name)
 		}
-		b, ok := files["data/"+t.Name+".copy"]
+		sp, ok := members[t.Name]
 		if !ok {
 			return m, nil, refused("data tabel %s tidak ada di arsip", t.Name)
 		}
-		sum := sha256.Sum256(b)
-		if hex.EncodeToString(sum[:]) != t.SHA256 {
+		if sp.sha256 != t.SHA256 {
 			return m, nil, refused("checksum tabel %s tidak cocok: arsip rusak atau diubah", t.Name)
 		}
 		// COPY text ends every row with a newline (one inside a value is escaped).
-		if n := int64(bytes.Count(b, []byte{'\n'})); n != t.Rows || len(b) > 0 && b[len(b)-1] != '\n' {
-			return m, nil, refused("tabel %s berisi %d baris, manifest menyebut %d", t.Name, n, t.Rows)
+		if sp.rows != t.Rows || !sp.endsNL {
+			return m, nil, refused("tabel %s berisi %d baris, manifest menyebut %d", t.Name, sp.rows, t.Rows)
 		}
-		data[t.Name] = b
+		a.tables[t.Name] = sp
 	}
-	for name := range files {
-		if name == "manifest.json" || name == "manifest.sig" {
-			continue
-		}
-		if _, ok := data[strings.TrimSuffix(strings.TrimPrefix(name, "data/"), ".copy")]; !ok {
-			return m, nil, refused("arsip memuat %s yang tidak ada di manifest", name)
+	for name := range members {
+		if _, ok := a.tables[name]; !ok {
+			return m, nil, refused("arsip memuat data/%s.copy yang tidak ada di manifest", name)
 		}
 	}
 	for _, req := range requiredTables {
-		if _, ok := data[req]; !ok {
+		if _, ok := a.tables[req]; !ok {
 			return m, nil, refused("cadangan tidak memuat tabel %s", req)
 		}
 	}
@@ -376,14 +469,18 @@ func read(r io.Reader, keys ReadKeys) (Manifest, map[string][]byte, error) {
 	if m.SchemaVersion <= 0 {
 		return m, nil, refused("versi skema di manifest tidak sah")
 	}
-	return m, data, nil
+	a.Manifest = m
+	return m, a, nil
 }
 
 // Verify checks an archive completely (decryption, signature, members,
 // counts, gzip trailer) without touching a database.
 func Verify(r io.Reader, keys ReadKeys) (Manifest, error) {
-	m, _, err := read(r, keys)
-	return m, err
+	m, a, err := read(r, keys)
+	if err != nil {
+		return m, err
+	}
+	return m, a.Close()
 }
 
 // referenceTables are the tables migrations fill (settings, holidays, work
@@ -525,6 +622,7 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader, keys ReadKeys) (Mani
 	if err != nil {
 		return m, err
 	}
+	defer data.Close()
 	sqlDB, err := db.DB()
 	if err != nil {
 		return m, err
@@ -615,7 +713,12 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader, keys ReadKeys) (Mani
 			rowsWant[t.Name] = t.Rows
 		}
 		for _, t := range tables {
-			tag, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(data[t]), "COPY "+quoteIdent(t)+" FROM STDIN")
+			f, err := data.open(t)
+			if err != nil {
+				return err
+			}
+			tag, err := tx.Conn().PgConn().CopyFrom(ctx, f, "COPY "+quoteIdent(t)+" FROM STDIN")
+			f.Close()
 			if err != nil {
 				return fmt.Errorf("muat tabel %s: %w", t, err)
 			}

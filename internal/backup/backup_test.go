@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -108,8 +109,13 @@ func TestRestoreFullMonthAsOwnerRole(t *testing.T) {
 	}
 
 	dst, role := ownerDB(t)
+	spool := t.TempDir()
+	t.Setenv("TMPDIR", spool)
 	if _, err := backup.Restore(ctx, dst, bytes.NewReader(buf.Bytes()), rk); err != nil {
 		t.Fatalf("restore as %s: %v", role, err)
+	}
+	if left, _ := os.ReadDir(spool); len(left) > 0 {
+		t.Errorf("restore left %d spool entries behind", len(left))
 	}
 	want, got := digest(t, src), digest(t, dst)
 	if len(want) != len(got) {
@@ -454,8 +460,15 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 		{name: "gzip length corrupted", archive: gzLength(), keys: rk, want: "gzip rusak"},
 		{name: "bytes after the gzip stream", archive: seal(t, append(append([]byte(nil), open(t, good, rk)...), 0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0), wk), keys: rk, want: "data tambahan"},
 	}
+	spool := t.TempDir()
+	t.Setenv("TMPDIR", spool) // where a restore spools the tables it checks
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if left, _ := os.ReadDir(spool); len(left) > 0 {
+					t.Errorf("refused backup left %d spool entries behind", len(left))
+				}
+			}()
 			_, err := backup.Verify(bytes.NewReader(tc.archive), tc.keys)
 			if tc.schema {
 				if err != nil {

@@ -37,6 +37,9 @@ const (
 type WriteKeys struct {
 	Sign       ed25519.PrivateKey
 	Recipients []age.Recipient
+	// TempDir is where each table is spooled while it is written (empty:
+	// os.TempDir, i.e. $TMPDIR).
+	TempDir string
 }
 
 // ReadKeys are what checking or restoring a backup needs: the private age
