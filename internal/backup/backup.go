@@ -32,9 +32,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +46,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/database"
+	"github.com/ekinerja/ekinerja/migrations"
 )
 
 // FormatVersion identifies the archive layout.
@@ -623,6 +626,11 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader, keys ReadKeys) (Mani
 		return m, err
 	}
 	defer data.Close()
+	if top, err := latestMigration(); err != nil {
+		return m, err
+	} else if m.SchemaVersion > top {
+		return m, refused("cadangan berskema versi %d, lebih baru dari biner ini (versi %d): pulihkan dengan biner versi yang sama atau lebih baru", m.SchemaVersion, top)
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return m, err
@@ -754,6 +762,24 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader, keys ReadKeys) (Mani
 	}
 	_, err = database.Migrate(ctx, db, nil)
 	return m, err
+}
+
+// latestMigration is the newest schema version this binary carries.
+func latestMigration() (int64, error) {
+	names, err := fs.Glob(migrations.FS, "*.sql")
+	if err != nil {
+		return 0, err
+	}
+	var top int64
+	for _, n := range names {
+		num, _, _ := strings.Cut(n, "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("migration %s: %w", n, err)
+		}
+		top = max(top, v)
+	}
+	return top, nil
 }
 
 func migrateTo(ctx context.Context, sqlDB *sql.DB, version int64) error {

@@ -412,6 +412,9 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 		keys    backup.ReadKeys
 		want    string
 		schema  bool // refused only once the schema is known (nothing written but the empty schema)
+		// offlineOK: the archive itself is sound (backup --check passes);
+		// only restoring it with this binary is refused, before any change.
+		offlineOK bool
 	}{
 		{name: "not a backup", archive: []byte("bukan arsip"), keys: rk, want: "bukan cadangan ekinerja"},
 		{name: "truncated", archive: good[:len(good)/2], keys: rk, want: "ditolak"},
@@ -456,6 +459,10 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 			m.Sequences = m.Sequences[1:]
 			return nil
 		}), keys: rk, want: "tidak memuat sequence", schema: true},
+		{name: "schema newer than this binary", archive: edit(t, good, wk, rk, wk.Sign, func(m *backup.Manifest, f map[string][]byte) []member {
+			m.SchemaVersion = 99999
+			return nil
+		}), keys: rk, want: "lebih baru dari biner ini", offlineOK: true},
 		{name: "gzip CRC corrupted", archive: gzTrailer(), keys: rk, want: "gzip rusak"},
 		{name: "gzip length corrupted", archive: gzLength(), keys: rk, want: "gzip rusak"},
 		{name: "bytes after the gzip stream", archive: seal(t, append(append([]byte(nil), open(t, good, rk)...), 0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0), wk), keys: rk, want: "data tambahan"},
@@ -470,7 +477,7 @@ func TestTamperedBackupIsRefused(t *testing.T) {
 				}
 			}()
 			_, err := backup.Verify(bytes.NewReader(tc.archive), tc.keys)
-			if tc.schema {
+			if tc.schema || tc.offlineOK {
 				if err != nil {
 					t.Fatalf("refused offline (%v); this case tests the schema check", err)
 				}
