@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,10 @@ import (
 // attendance runs the attendance subcommands: demo-csv writes a month of
 // demo fingerprint data in the documented import layout.
 func (a *app) attendance(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(a.stderr, "Pemakaian: ekinerja attendance demo-csv --month YYYY-MM [--opd KODE]")
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || args[0] != "demo-csv" {
 		return fmt.Errorf("pemakaian: ekinerja attendance demo-csv --month YYYY-MM [--opd KODE]")
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -46,9 +47,13 @@ Perintah:
   migrate status   tampilkan status setiap migrasi
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
                    (--employees N --seed S: kabupaten buatan, mis. 5000 pegawai di 40 OPD)
-  backup           tulis cadangan seluruh basis data (--out BERKAS, atau ke stdout)
-  restore BERKAS   pulihkan cadangan ke basis data kosong (host baru)
-  audit verify     periksa rantai hash log audit
+  backup           tulis cadangan terenkripsi bertanda tangan (--out BERKAS | --dir DIR --keep N)
+  backup --check BERKAS
+                   periksa cadangan tanpa memulihkannya
+  backup keygen --out DIR
+                   buat kunci cadangan (bukan EKINERJA_SECRET)
+  restore BERKAS   pulihkan cadangan ke basis data kosong (--identity, --verify-key)
+  audit verify     periksa rantai hash log audit (--expect-head ID:HASH: kepala yang dijangkarkan)
   audit head       tampilkan kepala rantai audit (untuk dijangkarkan di tempat lain)
   attendance demo-csv --month 2026-10 [--opd KODE]
                    tulis presensi demo sebulan (CSV, lihat docs/attendance-csv.md) ke stdout
@@ -84,11 +89,15 @@ func processEnv(key string) string {
 type options struct {
 	// tppSources replaces the kinerja and attendance stores TPP reads (tests).
 	tppSources func(db *gorm.DB) (claim.KinerjaSource, claim.AttendanceSource)
+	// ctx, when set, is the commands' parent context: cancelling it stops
+	// serve as SIGTERM does (tests).
+	ctx context.Context
 }
 
 // app bundles what the subcommands share.
 type app struct {
 	opts   options
+	getenv func(string) string
 	cfg    config.Config
 	log    *slog.Logger
 	stdout io.Writer
@@ -114,13 +123,21 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 	if args[0] == "selfcheck" { // runs on another host: needs no configuration
 		return selfCheck(args[1:], stdout, stderr)
 	}
-	cfg, err := config.Load(getenv)
+	load := config.LoadNoSecret
+	if needsSecret(args) {
+		load = config.Load
+	}
+	cfg, err := load(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "konfigurasi tidak valid:\n ", strings.ReplaceAll(err.Error(), "\n", "\n  "))
 		return 2
 	}
-	a := &app{opts: opts, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	a := &app{opts: opts, getenv: getenv, cfg: cfg, stdout: stdout, stderr: stderr, log: newLogger(stderr, cfg.LogLevel)}
+	parent := context.Background()
+	if opts.ctx != nil {
+		parent = opts.ctx
+	}
+	ctx, stop := signal.NotifyContext(parent, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	var cmdErr error
@@ -153,6 +170,28 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 		return 1
 	}
 	return 0
+}
+
+// needsSecret: only the server needs EKINERJA_SECRET up front (its tokens,
+// CSRF and TOTP keys derive from it). Every other command runs without it;
+// one that signs or derives a key from the secret (tpp export --bundle, tpp
+// verify without --pubkey) asks for it where it does (app.secret). --help
+// never needs it.
+func needsSecret(args []string) bool {
+	for _, a := range args[1:] {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return false
+		}
+	}
+	return args[0] == "serve"
+}
+
+// secret is EKINERJA_SECRET for a command that derives a key from it.
+func (a *app) secret() (string, error) {
+	if err := config.RequireSecret(a.cfg); err != nil {
+		return "", err
+	}
+	return a.cfg.Secret, nil
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
@@ -311,53 +350,231 @@ func printLogins(w io.Writer, logins []demo.Login) {
 }
 
 func (a *app) audit(ctx context.Context, args []string) error {
-	fs := a.flags("audit verify|head", "verify: periksa seluruh rantai hash log audit dan sebutkan baris pertama yang rusak.\nhead: tampilkan id dan hash baris terakhir.")
-	if err := fs.Parse(args); err != nil {
+	fs := a.flags("audit verify [--expect-head ID:HASH] | head",
+		"verify: periksa seluruh rantai hash log audit dan sebutkan baris pertama yang rusak.\n"+
+			"        --expect-head ID:HASH (kepala yang dijangkarkan dengan 'audit head'): baris ID harus ada\n"+
+			"        di rantai yang utuh dengan hash itu; keluar 1 bila tidak (juga bila log audit kosong).\n"+
+			"head: tampilkan id dan hash baris terakhir.")
+	expect := fs.String("expect-head", "", "kepala yang dijangkarkan, ID:HASH")
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return err
+	}
+	verb := ""
+	if len(pos) == 1 {
+		verb = pos[0]
+	}
+	if verb != "verify" && verb != "head" {
+		fs.Usage()
+		return errors.New("sebutkan 'verify' atau 'head'")
+	}
+	var wantID int64
+	var wantHash string
+	if *expect != "" {
+		id, hash, ok := strings.Cut(strings.TrimSpace(*expect), ":")
+		n, perr := strconv.ParseInt(id, 10, 64)
+		if verb != "verify" || !ok || perr != nil || n < 1 || len(hash) != 64 {
+			return errors.New("--expect-head harus berbentuk ID:HASH (seperti keluaran 'ekinerja audit head'), hanya untuk verify")
+		}
+		wantID, wantHash = n, strings.ToLower(hash)
 	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	switch fs.Arg(0) {
-	case "verify", "head":
-		n, head, err := audit.Verify(ctx, db)
-		if err != nil {
-			return err
-		}
-		if fs.Arg(0) == "verify" {
-			fmt.Fprintf(a.stdout, "rantai audit utuh: %d baris diperiksa\n", n)
-		}
+	n, head, err := audit.Verify(ctx, db)
+	if err != nil {
+		return err
+	}
+	if verb == "head" {
 		fmt.Fprintf(a.stdout, "kepala: id=%d hash=%s\n", head.ID, head.Hash)
+		fmt.Fprintf(a.stdout, "jangkar: %d:%s\n", head.ID, head.Hash)
 		return nil
 	}
-	fs.Usage()
-	return errors.New("sebutkan 'verify' atau 'head'")
+	fmt.Fprintf(a.stdout, "rantai audit utuh: %d baris diperiksa\n", n)
+	fmt.Fprintf(a.stdout, "kepala: id=%d hash=%s\n", head.ID, head.Hash)
+	if wantID == 0 {
+		return nil
+	}
+	if n == 0 {
+		return fmt.Errorf("log audit kosong, padahal kepala %d diharapkan: ini bukan basis data yang dijangkarkan", wantID)
+	}
+	if wantID > head.ID {
+		return fmt.Errorf("kepala yang dijangkarkan (id %d) tidak ada: rantai berakhir di id %d (riwayat hilang)", wantID, head.ID)
+	}
+	var got string
+	if err := db.WithContext(ctx).Raw(`SELECT hash FROM audit_log WHERE id = ?`, wantID).Scan(&got).Error; err != nil {
+		return err
+	}
+	if got != wantHash {
+		return fmt.Errorf("baris audit %d berhash %s, bukan %s yang dijangkarkan: riwayat berbeda", wantID, got, wantHash)
+	}
+	if wantID == head.ID {
+		fmt.Fprintf(a.stdout, "cocok dengan kepala yang dijangkarkan (id %d)\n", wantID)
+	} else {
+		fmt.Fprintf(a.stdout, "kepala yang dijangkarkan (id %d) ada di rantai; %d baris sesudahnya\n", wantID, head.ID-wantID)
+	}
+	return nil
+}
+
+const backupHelp = `Menulis cadangan konsisten seluruh basis data: tar.gz dengan SHA-256 dan jumlah
+baris per tabel dan keadaan setiap sequence, manifest bertanda tangan Ed25519,
+seluruhnya dienkripsi dengan age untuk kunci penerima. Kunci cadangan bukan
+EKINERJA_SECRET; buat sekali dengan 'ekinerja backup keygen --out DIR'.
+
+  ekinerja backup --out BERKAS [--sign-key F] [--recipient F]
+  ekinerja backup --dir DIR --keep N [--daily JJ:MM] [--sign-key F] [--recipient F]
+      menulis DIR/ekinerja-TTTTBBHHTjjmmddZ.backup lalu menghapus yang lebih lama
+      dari N cadangan terbaru; dengan --daily tetap berjalan dan melakukannya setiap
+      hari pada jam itu (untuk docker compose / host tanpa cron)
+  ekinerja backup --check BERKAS [--identity F] [--verify-key F]
+      memeriksa cadangan sepenuhnya (dekripsi, tanda tangan, setiap tabel, jumlah
+      baris, CRC gzip) tanpa memulihkannya; keluar 1 bila ditolak
+  ekinerja backup keygen --out DIR
+      membuat backup-sign.key dan backup-age.pub (untuk host yang menulis cadangan)
+      serta backup-verify.pub dan backup-age.key (simpan di luar server; restore
+      membutuhkannya)
+
+Bawaan berkas kunci dari lingkungan: EKINERJA_BACKUP_SIGN_KEY, EKINERJA_BACKUP_RECIPIENT,
+EKINERJA_BACKUP_IDENTITY, EKINERJA_BACKUP_VERIFY_KEY.`
+
+// parseAll parses flags that may come before or after the positional
+// arguments and returns the positional ones.
+func parseAll(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func (a *app) readKeyFlags(fs *flag.FlagSet) (*string, *string) {
+	return fs.String("identity", a.getenv("EKINERJA_BACKUP_IDENTITY"), "berkas kunci pribadi age (backup-age.key)"),
+		fs.String("verify-key", a.getenv("EKINERJA_BACKUP_VERIFY_KEY"), "berkas kunci publik tanda tangan (backup-verify.pub)")
+}
+
+func loadReadKeys(identity, verify string) (backup.ReadKeys, error) {
+	if identity == "" || verify == "" {
+		return backup.ReadKeys{}, errors.New("sebutkan --identity (backup-age.key) dan --verify-key (backup-verify.pub)")
+	}
+	ids, err := backup.LoadIdentities(identity)
+	if err != nil {
+		return backup.ReadKeys{}, err
+	}
+	pub, err := backup.LoadVerifyKey(verify)
+	if err != nil {
+		return backup.ReadKeys{}, err
+	}
+	return backup.ReadKeys{Identities: ids, Verify: pub}, nil
 }
 
 func (a *app) backup(ctx context.Context, args []string) error {
-	fs := a.flags("backup [--out BERKAS]", "Menulis cadangan konsisten seluruh basis data (tar.gz dengan checksum per tabel).")
+	if len(args) > 0 && args[0] == "keygen" {
+		fs := a.flags("backup keygen --out DIR", backupHelp)
+		out := fs.String("out", "", "direktori untuk keempat berkas kunci")
+		if _, err := parseAll(fs, args[1:]); err != nil {
+			return err
+		}
+		if *out == "" {
+			fs.Usage()
+			return errors.New("sebutkan --out DIR")
+		}
+		if err := backup.GenerateKeys(*out); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "kunci cadangan dibuat di %s:\n  %s dan %s: untuk host yang menulis cadangan\n  %s dan %s: simpan di luar server (restore membutuhkannya)\n",
+			*out, backup.SignKeyFile, backup.RecipientFile, backup.IdentityFile, backup.VerifyKeyFile)
+		return nil
+	}
+	fs := a.flags("backup [--out BERKAS | --dir DIR --keep N | --check BERKAS]", backupHelp)
 	out := fs.String("out", "", "berkas tujuan (bawaan: stdout)")
-	if err := fs.Parse(args); err != nil {
+	dir := fs.String("dir", "", "direktori cadangan terjadwal (nama berkas dengan waktu)")
+	keep := fs.Int("keep", 14, "dengan --dir: jumlah cadangan terbaru yang disimpan")
+	daily := fs.String("daily", "", "dengan --dir: tetap berjalan dan mencadangkan setiap hari pukul JJ:MM (EKINERJA_TZ), untuk host tanpa cron")
+	check := fs.String("check", "", "periksa BERKAS cadangan tanpa memulihkannya")
+	signKey := fs.String("sign-key", a.getenv("EKINERJA_BACKUP_SIGN_KEY"), "berkas kunci tanda tangan (backup-sign.key)")
+	recipient := fs.String("recipient", a.getenv("EKINERJA_BACKUP_RECIPIENT"), "berkas kunci penerima age (backup-age.pub)")
+	identity, verify := a.readKeyFlags(fs)
+	if _, err := parseAll(fs, args); err != nil {
 		return err
+	}
+	if *check != "" {
+		keys, err := loadReadKeys(*identity, *verify)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(*check)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		m, err := backup.Verify(f, keys)
+		if err != nil {
+			return err
+		}
+		var rows int64
+		for _, t := range m.Tables {
+			rows += t.Rows
+		}
+		fmt.Fprintf(a.stdout, "cadangan sah: dibuat %s, skema versi %d, %d tabel, %d baris, %d sequence, ditandatangani kunci %s\n",
+			m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables), rows, len(m.Sequences), m.KeyID)
+		return nil
+	}
+	if *signKey == "" || *recipient == "" {
+		return errors.New("sebutkan --sign-key (backup-sign.key) dan --recipient (backup-age.pub); buat dengan 'ekinerja backup keygen --out DIR'")
+	}
+	sign, err := backup.LoadSignKey(*signKey)
+	if err != nil {
+		return err
+	}
+	recs, err := backup.LoadRecipients(*recipient)
+	if err != nil {
+		return err
+	}
+	keys := backup.WriteKeys{Sign: sign, Recipients: recs}
+	if *dir != "" && *out != "" {
+		return errors.New("pilih --out atau --dir, bukan keduanya")
+	}
+	if *dir != "" && *keep < 1 {
+		return errors.New("--keep minimal 1")
+	}
+	if *daily != "" && *dir == "" {
+		return errors.New("--daily perlu --dir")
 	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
+	if *daily != "" {
+		return a.backupDaily(ctx, db, *dir, *keep, *daily, keys)
+	}
+	if *dir != "" {
+		name, m, err := writeRotated(ctx, db, *dir, *keep, keys)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "cadangan selesai: %s, skema versi %d, %d tabel\n", name, m.SchemaVersion, len(m.Tables))
+		return nil
+	}
 	w := a.stdout
 	var f *os.File
 	if *out != "" {
-		// 0600: a backup holds every employee's bank account.
+		// 0600: even encrypted, a backup is nobody else's business.
 		f, err = os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			return err
 		}
 		w = f
 	}
-	m, err := backup.Write(ctx, db, w)
+	m, err := backup.Write(ctx, db, w, keys)
 	if f != nil {
 		if cerr := f.Close(); err == nil {
 			err = cerr
@@ -378,15 +595,22 @@ func (a *app) backup(ctx context.Context, args []string) error {
 }
 
 func (a *app) restore(ctx context.Context, args []string) error {
-	fs := a.flags("restore BERKAS", "Memulihkan cadangan ke basis data KOSONG (DATABASE_URL), lalu menerapkan migrasi yang lebih baru.\nSesudahnya: jalankan 'ekinerja audit verify' dan ganti EKINERJA_SECRET.")
-	if err := fs.Parse(args); err != nil {
+	fs := a.flags("restore --identity backup-age.key --verify-key backup-verify.pub BERKAS",
+		"Memeriksa cadangan sepenuhnya lalu memulihkannya ke basis data KOSONG (DATABASE_URL), lalu menerapkan migrasi\nyang lebih baru. Jalankan sebagai peran pemilik basis data (bukan superuser).\nSesudahnya: 'ekinerja audit verify --expect-head ID:HASH' dan ganti EKINERJA_SECRET.")
+	identity, verify := a.readKeyFlags(fs)
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fs.Usage()
 		return errors.New("sebutkan berkas cadangan")
 	}
-	f, err := os.Open(fs.Arg(0))
+	keys, err := loadReadKeys(*identity, *verify)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(pos[0]) // #nosec G304 G703 -- the operator names the backup to restore
 	if err != nil {
 		return err
 	}
@@ -396,11 +620,11 @@ func (a *app) restore(ctx context.Context, args []string) error {
 		return err
 	}
 	defer database.Close(db)
-	m, err := backup.Restore(ctx, db, f)
+	m, err := backup.Restore(ctx, db, f, keys)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "dipulihkan: cadangan %s, skema versi %d, %d tabel\n", m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables))
+	fmt.Fprintf(a.stdout, "dipulihkan: cadangan %s, skema versi %d, %d tabel, %d sequence\n", m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, len(m.Tables), len(m.Sequences))
 	return nil
 }
 

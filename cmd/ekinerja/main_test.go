@@ -2,19 +2,27 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 )
 
 func TestRun(t *testing.T) {
 	dbURL := testdb.NewURL(t)
 	dev := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL}
-	backupFile := filepath.Join(t.TempDir(), "cadangan.tar.gz")
+	backupFile := filepath.Join(t.TempDir(), "cadangan.backup")
+	keys := filepath.Join(t.TempDir(), "kunci")
+	key := func(n string) string { return filepath.Join(keys, n) }
+	withKeys := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL,
+		"EKINERJA_BACKUP_SIGN_KEY": key("backup-sign.key"), "EKINERJA_BACKUP_RECIPIENT": key("backup-age.pub")}
 	cases := []struct {
 		name    string
 		args    []string
@@ -35,9 +43,15 @@ func TestRun(t *testing.T) {
 		{name: "seed", args: []string{"seed"}, env: dev, code: 0, out: "Pegawai!Demo2026"},
 		{name: "seed again", args: []string{"seed"}, env: dev, code: 0, out: "tidak ada yang diubah"},
 		{name: "audit verify", args: []string{"audit", "verify"}, env: dev, code: 0, out: "rantai audit utuh"},
-		{name: "backup to file", args: []string{"backup", "--out", backupFile}, env: dev, code: 0, errText: "cadangan selesai"},
-		{name: "backup refuses to overwrite", args: []string{"backup", "--out", backupFile}, env: dev, code: 1, errText: "exists"},
-		{name: "restore into a database with data", args: []string{"restore", backupFile}, env: dev, code: 1, errText: "tidak kosong"},
+		{name: "backup without keys", args: []string{"backup", "--out", backupFile}, env: dev, code: 1, errText: "backup keygen"},
+		{name: "backup keygen", args: []string{"backup", "keygen", "--out", keys}, env: dev, code: 0, out: "backup-age.key"},
+		{name: "backup keygen keeps old keys", args: []string{"backup", "keygen", "--out", keys}, env: dev, code: 1, errText: "tidak ditimpa"},
+		{name: "backup to file", args: []string{"backup", "--out", backupFile, "--sign-key", key("backup-sign.key"), "--recipient", key("backup-age.pub")}, env: dev, code: 0, errText: "cadangan selesai"},
+		{name: "backup refuses to overwrite", args: []string{"backup", "--out", backupFile}, env: withKeys, code: 1, errText: "exists"},
+		{name: "backup check", args: []string{"backup", "--check", backupFile, "--identity", key("backup-age.key"), "--verify-key", key("backup-verify.pub")}, env: dev, code: 0, out: "cadangan sah"},
+		{name: "backup check with the signing key's wrong half", args: []string{"backup", "--check", backupFile, "--identity", key("backup-age.key"), "--verify-key", key("backup-age.pub")}, env: dev, code: 1, errText: "bukan berkas kunci"},
+		{name: "backup check without keys", args: []string{"backup", "--check", backupFile}, env: dev, code: 1, errText: "--identity"},
+		{name: "restore into a database with data", args: []string{"restore", backupFile, "--identity", key("backup-age.key"), "--verify-key", key("backup-verify.pub")}, env: dev, code: 1, errText: "tidak kosong"},
 		{name: "restore without file", args: []string{"restore"}, env: dev, code: 1, errText: "sebutkan berkas"},
 		{name: "unreachable database", args: []string{"migrate", "status"}, env: map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": "postgres://postgres@127.0.0.1:1/x?sslmode=disable&connect_timeout=2"}, code: 1, errText: "tidak dapat dihubungi"},
 	}
@@ -77,5 +91,65 @@ func TestProcessEnvEmptyMetricsAddr(t *testing.T) {
 	}
 	if cfg.MetricsAddr != "127.0.0.1:9090" {
 		t.Errorf("unset EKINERJA_METRICS_ADDR: MetricsAddr = %q, want default", cfg.MetricsAddr)
+	}
+}
+
+// TestAuditVerifyExpectHead: the anchored head is checked by the command
+// itself; a mismatch, a missing row and an empty log all exit 1.
+func TestAuditVerifyExpectHead(t *testing.T) {
+	ctx := context.Background()
+	seeded := testdb.NewURL(t)
+	empty := testdb.NewURL(t)
+	cli := func(url string, args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := run(args, func(k string) string { return map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": url}[k] }, &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := cli(seeded, "seed"); code != 0 {
+		t.Fatal(out)
+	}
+	db, err := database.Open(ctx, seeded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close(db)
+	if err := audit.RecordNow(ctx, db, audit.Entry{Action: "tes.jangkar"}); err != nil {
+		t.Fatal(err)
+	}
+	_, head, err := audit.Verify(ctx, db)
+	if err != nil || head.ID < 2 {
+		t.Fatalf("head %+v %v", head, err)
+	}
+	var earlier string
+	db.Raw(`SELECT hash FROM audit_log WHERE id = ?`, head.ID-1).Scan(&earlier)
+	code, out := cli(seeded, "audit", "head")
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("jangkar: %d:%s", head.ID, head.Hash)) {
+		t.Fatalf("audit head: %d %s", code, out)
+	}
+	wrong := strings.Repeat("0", 64)
+	cases := []struct {
+		name, url, expect string
+		code              int
+		text              string
+	}{
+		{"head matches", seeded, fmt.Sprintf("%d:%s", head.ID, head.Hash), 0, "cocok dengan kepala"},
+		{"anchored earlier row still in the chain", seeded, fmt.Sprintf("%d:%s", head.ID-1, earlier), 0, "1 baris sesudahnya"},
+		{"hash differs", seeded, fmt.Sprintf("%d:%s", head.ID, wrong), 1, "riwayat berbeda"},
+		{"anchored row missing", seeded, fmt.Sprintf("%d:%s", head.ID+5, head.Hash), 1, "tidak ada"},
+		{"empty audit log", empty, fmt.Sprintf("%d:%s", head.ID, head.Hash), 1, "log audit kosong"},
+		{"malformed anchor", seeded, "abc", 1, "ID:HASH"},
+		{"no anchor on an empty log", empty, "", 0, "0 baris diperiksa"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := []string{"audit", "verify"}
+			if tc.expect != "" {
+				args = append(args, "--expect-head", tc.expect)
+			}
+			code, out := cli(tc.url, args...)
+			if code != tc.code || !strings.Contains(out, tc.text) {
+				t.Fatalf("exit %d (want %d), output lacks %q:\n%s", code, tc.code, tc.text, out)
+			}
+		})
 	}
 }

@@ -37,6 +37,10 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
 var cliActor = claim.Actor{NIP: "cli", IP: "cli", Role: auth.RoleVerifikator}
 
 func (a *app) tpp(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
+		return flag.ErrHelp
+	}
 	if len(args) == 0 {
 		fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
 		return errors.New("sebutkan compute, export atau verify")
@@ -129,7 +133,11 @@ func (a *app) signingKey(keyFile string) (ed25519.PrivateKey, error) {
 	if keyFile != "" {
 		return claim.ReadKeyFile(keyFile)
 	}
-	return claim.SigningKey(a.cfg.Secret, auth.DeriveKey), nil
+	secret, err := a.secret()
+	if err != nil {
+		return nil, fmt.Errorf("%w (atau sebutkan --key / --pubkey)", err)
+	}
+	return claim.SigningKey(secret, auth.DeriveKey), nil
 }
 
 func (a *app) tppExport(ctx context.Context, args []string) error {

@@ -167,6 +167,20 @@ func TestTPPCommandLine(t *testing.T) {
 	if code, out := cli("tpp", "verify", filepath.Join(dir, "tpp-DINKES-2026-10-susulan-1")); code != 0 || !strings.Contains(out, "Bundel SAH") {
 		t.Fatalf("verify susulan: %d %s", code, out)
 	}
+	// Verifying with the public key needs no secret at all; without either it says so.
+	pub := regexp.MustCompile(`Kunci publik \(simpan untuk verifikasi\): ([0-9a-f]{64})`).FindStringSubmatch(out)
+	if pub == nil {
+		t.Fatalf("no public key in export output:\n%s", out)
+	}
+	secret := env["EKINERJA_SECRET"]
+	delete(env, "EKINERJA_SECRET")
+	if code, out := cli("tpp", "verify", bundle, "--pubkey", pub[1]); code != 0 || !strings.Contains(out, "Bundel SAH") {
+		t.Fatalf("verify --pubkey without EKINERJA_SECRET: %d %s", code, out)
+	}
+	if code, out := cli("tpp", "verify", bundle); code == 0 || !strings.Contains(out, "EKINERJA_SECRET wajib") {
+		t.Fatalf("verify deriving the key without EKINERJA_SECRET: %d %s", code, out)
+	}
+	env["EKINERJA_SECRET"] = secret
 	klaim := filepath.Join(bundle, "klaim.json")
 	b, _ := os.ReadFile(klaim)
 	os.WriteFile(klaim, bytes.Replace(b, []byte("4606000"), []byte("4607000"), 1), 0o600)

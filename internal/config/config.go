@@ -52,8 +52,34 @@ const MetricsOff = "off"
 // Dev reports whether ekinerja runs in development mode (plain HTTP on localhost).
 func (c Config) Dev() bool { return c.Env == EnvDev }
 
-// Load reads the configuration through getenv (os.Getenv in main, a map in tests).
-func Load(getenv func(string) string) (Config, error) {
+// Load reads the configuration through getenv (os.Getenv in main, a map in
+// tests). In production it requires EKINERJA_SECRET: use it for the server
+// and for whatever signs or derives keys from the secret.
+func Load(getenv func(string) string) (Config, error) { return load(getenv, true) }
+
+// LoadNoSecret reads the configuration for a command that needs no secret
+// (restore, audit verify, backup, tpp verify --pubkey, ...): in production
+// an unset EKINERJA_SECRET leaves Secret empty instead of failing. Such a
+// command that ends up needing the secret calls RequireSecret first.
+func LoadNoSecret(getenv func(string) string) (Config, error) { return load(getenv, false) }
+
+// RequireSecret reports, in the words Load uses, why c has no usable secret.
+func RequireSecret(c Config) error {
+	switch {
+	case c.Secret == "" || c.Env == EnvProduction && c.Secret == DevSecret:
+		return errSecretMissing
+	case c.Env == EnvProduction && len(c.Secret) < 32:
+		return errSecretShort
+	}
+	return nil
+}
+
+var (
+	errSecretMissing = errors.New("EKINERJA_SECRET wajib diisi dengan rahasia acak minimal 32 karakter di mode production (contoh: openssl rand -base64 48)")
+	errSecretShort   = errors.New("EKINERJA_SECRET terlalu pendek: minimal 32 karakter")
+)
+
+func load(getenv func(string) string, needSecret bool) (Config, error) {
 	get := func(key, def string) string {
 		if v := strings.TrimSpace(getenv(key)); v != "" {
 			return v
@@ -81,10 +107,12 @@ func Load(getenv func(string) string) (Config, error) {
 			c.Secret = DevSecret
 		}
 	case EnvProduction:
-		if c.Secret == "" || c.Secret == DevSecret {
-			errs = append(errs, errors.New("EKINERJA_SECRET wajib diisi dengan rahasia acak minimal 32 karakter di mode production (contoh: openssl rand -base64 48)"))
-		} else if len(c.Secret) < 32 {
-			errs = append(errs, errors.New("EKINERJA_SECRET terlalu pendek: minimal 32 karakter"))
+		if err := RequireSecret(c); err != nil {
+			if needSecret {
+				errs = append(errs, err)
+			} else {
+				c.Secret = "" // never used half-valid
+			}
 		}
 	default:
 		errs = append(errs, fmt.Errorf("EKINERJA_ENV harus 'dev' atau 'production', bukan %q", c.Env))
