@@ -33,7 +33,6 @@ var securityTestDirs = map[string]struct {
 var securityRowsWithoutRoute = map[string]string{
 	"static analysis":       "go vet and gosec run in the build (make lint), not in the server",
 	"no unreviewed":         "a check of the source code, run by the test suite on every package",
-	"a cap on concurrent h": "PENDING (issue 16, login throttle item): route-level burst test",
 }
 
 var securityTestRef = regexp.MustCompile("`(web|cmd|auth|audit|selfcheck|kinerja)/((?:Test|Fuzz)[A-Za-z0-9_]+)`")
