@@ -31,8 +31,8 @@ var securityTestDirs = map[string]struct {
 // requirement) whose control is not a runtime path, with the reason; every
 // other row must name a route-level test.
 var securityRowsWithoutRoute = map[string]string{
-	"static analysis":       "go vet and gosec run in the build (make lint), not in the server",
-	"no unreviewed":         "a check of the source code, run by the test suite on every package",
+	"static analysis": "go vet and gosec run in the build (make lint), not in the server",
+	"no unreviewed":   "a check of the source code, run by the test suite on every package",
 }
 
 var securityTestRef = regexp.MustCompile("`(web|cmd|auth|audit|selfcheck|kinerja)/((?:Test|Fuzz)[A-Za-z0-9_]+)`")
