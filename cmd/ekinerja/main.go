@@ -274,6 +274,12 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// The demo accounts' passwords are printed in the README: in production
+	// whoever logs in first would own them (superadmin included), so the
+	// demo data is for dev mode only.
+	if !a.cfg.Dev() {
+		return errors.New("seed hanya untuk EKINERJA_ENV=dev: akun demo memakai kata sandi yang tercetak di README; di produksi buat akun lewat impor pegawai")
+	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
