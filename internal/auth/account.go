@@ -46,7 +46,7 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 	if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, chgKey).Error; err != nil {
 		return nil, err
 	}
-	if err := s.Policy().Check("sandi_baru", next, u.NIP); err != nil {
+	if err := s.Policy().CheckFor("sandi_baru", next, u.NIP, u.Nama); err != nil {
 		return nil, err
 	}
 	if next == current {

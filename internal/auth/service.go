@@ -397,7 +397,7 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	}
 	// A password that the policy refuses (a demo or common one, set before
 	// the policy or by a seed) must be changed before anything else.
-	if !u.MustChangePassword && s.Policy().Check("sandi", req.Password, u.NIP) != nil {
+	if !u.MustChangePassword && s.Policy().CheckFor("sandi", req.Password, u.NIP, u.Nama) != nil {
 		if err := s.db.WithContext(ctx).Exec(`UPDATE users SET must_change_password = true WHERE id = ?`, u.ID).Error; err != nil {
 			return nil, err
 		}

@@ -149,15 +149,34 @@ func TestClientIPFromTrustedProxiesThroughLogin(t *testing.T) {
 // mode for the demo pegawai (name and NIP from the seed).
 func passwordChangeCases(l demoLoginInfo) map[string]string {
 	return map[string]string{
-		"too short":        "pendek1",
-		"common":           "P@ssw0rd",
-		"common decorated": "Merdeka1945!",
-		"demo password":    l.password,
-		"NIP inside":       "kopi" + l.nip + "x",
+		"too short":         "pendek1",
+		"common":            "P@ssw0rd",
+		"common decorated":  "Merdeka1945!",
+		"demo password":     l.password,
+		"NIP inside":        "kopi" + l.nip + "x",
+		"repetition":        "Aaaaaaaa",
+		"pattern repeated":  "abcabcabc",
+		"keyboard walk":     "Asdfghjk",
+		"walk with digits":  "zxcvbnm2026",
+		"name":              strings.ToUpper(l.word[:1]) + l.word[1:] + "!",
+		"name + birth year": l.word + l.nip[:4],
+		"leet name + year":  strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0").Replace(l.word) + l.nip[:4] + "!",
+		"birth date":        l.nip[6:8] + l.nip[4:6] + l.nip[:4] + "ok",
 	}
 }
 
-type demoLoginInfo struct{ nip, password, nama string }
+// nameWord is the first word of 4 letters or more of a name.
+func nameWord(t *testing.T, nama string) string {
+	for _, w := range strings.FieldsFunc(strings.ToLower(nama), func(r rune) bool { return r < 'a' || r > 'z' }) {
+		if len(w) >= 4 {
+			return w
+		}
+	}
+	t.Fatalf("no name word in %q", nama)
+	return ""
+}
+
+type demoLoginInfo struct{ nip, password, nama, word string }
 
 // TestPasswordChangeRouteAppliesPolicy: /akun/sandi (production mode)
 // refuses each weak password with 422 at the field and keeps the stored
@@ -177,7 +196,7 @@ func TestPasswordChangeRouteAppliesPolicy(t *testing.T) {
 		return s
 	}
 	before := hash()
-	for name, pw := range passwordChangeCases(demoLoginInfo{nip: l.NIP, password: l.Password, nama: nama}) {
+	for name, pw := range passwordChangeCases(demoLoginInfo{nip: l.NIP, password: l.Password, nama: nama, word: nameWord(t, nama)}) {
 		res := c.postForm("/akun/sandi", url.Values{"sandi_lama": {l.Password}, "sandi_baru": {pw}, "sandi_ulang": {pw}})
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "sandi_baru-error") {
 			t.Errorf("%s (%q): status %d, want 422 at the field", name, pw, res.status)
