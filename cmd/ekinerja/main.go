@@ -226,7 +226,7 @@ func authOptions(cfg config.Config) auth.Options {
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
 	}
-	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {

@@ -84,6 +84,10 @@ type Options struct {
 	Dev bool
 	// BannedPasswords are refused outside dev mode (the demo accounts').
 	BannedPasswords []string
+	// AdminOPDWithoutTOTP lifts the two-factor requirement for admin_opd
+	// (EKINERJA_2FA_ADMIN_OPD=tidak); by default admin_opd, who edits bank
+	// accounts, needs it like the other privileged roles.
+	AdminOPDWithoutTOTP bool
 	// Secret is EKINERJA_SECRET; keys for TOTP encryption and recovery-code
 	// hashing are derived from it.
 	Secret string

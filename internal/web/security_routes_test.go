@@ -210,3 +210,27 @@ func TestPasswordChangeRouteAppliesPolicy(t *testing.T) {
 		t.Fatalf("passphrase refused: %d", res.status)
 	}
 }
+
+// TestAdminOPDNeedsTwoFactorOutsideDev: admin_opd edits bank accounts, so
+// in production every route sends them to enrolment until two-factor is
+// on; EKINERJA_2FA_ADMIN_OPD=tidak lifts it.
+func TestAdminOPDNeedsTwoFactorOutsideDev(t *testing.T) {
+	for _, tc := range []struct {
+		setting, want string
+	}{{"", "/akun/2fa"}, {"tidak", ""}} {
+		h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("a", 40), "EKINERJA_2FA_ADMIN_OPD": tc.setting})
+		l := login(t, auth.RoleAdminOPD)
+		c := h.client()
+		if res := c.postForm("/masuk", url.Values{"nip": {l.NIP}, "password": {l.Password}}); res.status != http.StatusSeeOther {
+			t.Fatalf("login: %d", res.status)
+		}
+		const pw = "sayur asem di dapur ibu"
+		if res := c.postForm("/akun/sandi", url.Values{"sandi_lama": {l.Password}, "sandi_baru": {pw}, "sandi_ulang": {pw}}); res.status != http.StatusSeeOther {
+			t.Fatalf("change: %d", res.status)
+		}
+		res := c.get("/pegawai")
+		if got := res.header.Get("Location"); got != tc.want {
+			t.Errorf("setting %q: /pegawai -> %d %q, want %q", tc.setting, res.status, got, tc.want)
+		}
+	}
+}
