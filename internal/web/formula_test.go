@@ -86,3 +86,46 @@ func TestFormulaInjectionThroughFormAndBankFile(t *testing.T) {
 		t.Errorf("the planted holder name is not in the file, neutralised: %s", res.body)
 	}
 }
+
+// TestBankAccountChangeNotifiesTheEmployee: when admin_opd changes an
+// employee's bank account on the form, the employee's home page says so
+// (when and by whom); another field's change does not.
+func TestBankAccountChangeNotifiesTheEmployee(t *testing.T) {
+	h := newHarness(t)
+	admin, peg := h.as(auth.RoleAdminOPD), h.as(auth.RolePegawai)
+	l := login(t, auth.RolePegawai)
+	var pid int64
+	h.db.Raw(`SELECT pegawai_id FROM users WHERE nip = ?`, l.NIP).Scan(&pid)
+	const notice = "Perubahan rekening bank Anda"
+	if strings.Contains(peg.get("/").body, notice) {
+		t.Fatal("notice before any change")
+	}
+	form := url.Values{"nip": {l.NIP}, "nama": {"Maya Sari"}, "status_asn": {"PNS"}, "golongan": {"III/a"}, "keadaan": {"aktif"},
+		"tugas_belajar": {"tidak"}}
+	var cur struct{ Nama, Golongan, StatusASN, BankNama, BankRekening, BankAtasNama, NPWP string }
+	h.db.Raw(`SELECT nama, golongan, status_asn, bank_nama, bank_rekening, bank_atas_nama, npwp FROM pegawai WHERE id = ?`, pid).Scan(&cur)
+	form.Set("bank_nama", cur.BankNama)
+	form.Set("bank_rekening", cur.BankRekening)
+	form.Set("bank_atas_nama", cur.BankAtasNama)
+	form.Set("npwp", cur.NPWP)
+	form.Set("nama", cur.Nama)
+	form.Set("golongan", cur.Golongan)
+	form.Set("status_asn", cur.StatusASN)
+	form.Set("nama", cur.Nama+" X")
+	if res := admin.postForm(fmt.Sprintf("/pegawai/%d", pid), form); res.status != http.StatusSeeOther {
+		t.Fatalf("name change: %d %s", res.status, res.body)
+	}
+	if strings.Contains(peg.get("/").body, notice) {
+		t.Fatal("notice after a change of the name only")
+	}
+	form.Set("bank_nama", "Bank Bengkulu")
+	form.Set("bank_rekening", "0099887766")
+	form.Set("bank_atas_nama", "Orang Lain")
+	if res := admin.postForm(fmt.Sprintf("/pegawai/%d", pid), form); res.status != http.StatusSeeOther {
+		t.Fatalf("bank change: %d %s", res.status, res.body)
+	}
+	body := peg.get("/").body
+	if !strings.Contains(body, notice) || !strings.Contains(body, login(t, auth.RoleAdminOPD).NIP) {
+		t.Fatal("the employee is not told about the bank account change")
+	}
+}
