@@ -8,6 +8,7 @@ package selfcheck
 import (
 	"context"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,7 +29,7 @@ const (
 var DefaultPaths = []string{"/", "/masuk"}
 
 // spamWords are the words of Indonesian online-gambling SEO spam.
-var spamWords = regexp.MustCompile(`(?i)\b(slot\w*|gacor|togel|judi|maxwin|casino|kasino|poker|sbobet|jackpot|scatter|pragmatic ?play|zeus|bandar ?(bola|togel|judi)|rtp ?live|situs ?(slot|judi|togel)|toto ?(gelap|macau|sgp|hk)|mahjong ?ways|bet ?\d+|deposit ?pulsa)\b`)
+var spamWords = regexp.MustCompile(`(?i)\b(slot\w*|gacor|togel|judi|judol|mpo ?\d+|maxwin|casino|kasino|poker|sbobet|jackpot|scatter|pragmatic ?play|zeus|bandar ?(bola|togel|judi)|rtp ?live|situs ?(slot|judi|togel)|toto ?(gelap|macau|sgp|hk)|mahjong ?ways|bet ?\d+|deposit ?pulsa)\b`)
 
 // csrfValue and requestIDs differ on every fetch and are not cloaking.
 var volatile = regexp.MustCompile(`name="csrf_token" value="[^"]*"`)
@@ -110,7 +111,7 @@ func Run(ctx context.Context, base string, o Options) ([]Finding, error) {
 			who string
 			f   fetched
 		}{{"peramban", browser}, {"Googlebot", bot}} {
-			if words := uniq(spamWords.FindAllString(v.f.body, -1)); len(words) > 0 {
+			if words := uniq(spamWords.FindAllString(Skeleton(v.f.body), -1)); len(words) > 0 {
 				out = append(out, Finding{Path: p, Kind: "spam", Detail: v.who + ": kata judi daring: " + strings.Join(words, ", ")})
 			}
 			for _, link := range outbound(v.f.body, bu, allowed) {
@@ -171,4 +172,35 @@ func outbound(body string, base *url.URL, allowed map[string]bool) []string {
 			}
 		}
 	}
+}
+
+// confusables maps the Cyrillic and Greek letters spam uses to look Latin
+// ("ѕlоt gаcоr") onto the Latin letter (a small skeleton in the sense of
+// Unicode TR39, for the letters of gambling words).
+var confusables = strings.NewReplacer(
+	"а", "a", "в", "b", "с", "c", "е", "e", "һ", "h", "і", "i", "ј", "j", "к", "k", "м", "m", "н", "h", "о", "o", "р", "p",
+	"ѕ", "s", "т", "t", "у", "y", "х", "x", "ԁ", "d", "ɡ", "g", "ӏ", "l", "ո", "n", "г", "r",
+	"А", "A", "В", "B", "С", "C", "Е", "E", "Н", "H", "І", "I", "Ј", "J", "К", "K", "М", "M", "О", "O", "Р", "P", "Ѕ", "S", "Т", "T", "Х", "X", "У", "Y",
+	"α", "a", "ο", "o", "ρ", "p", "τ", "t", "ν", "v", "ι", "i", "κ", "k", "Α", "A", "Β", "B", "Ε", "E", "Ζ", "Z", "Η", "H", "Ι", "I", "Κ", "K",
+	"Μ", "M", "Ν", "N", "Ο", "O", "Ρ", "P", "Τ", "T", "Υ", "Y", "Χ", "X",
+	"\u200b", "", "\u200c", "", "\u200d", "", "\u2060", "", "\u00ad", "")
+
+// leet undoes digit and symbol swaps inside words ("s1ot g4c0r").
+var leetWord = regexp.MustCompile(`[\pL0-9@$]*[\pL][\pL0-9@$]*`)
+var leet = strings.NewReplacer("0", "o", "1", "l", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s")
+
+// Skeleton returns text as the spam filter reads it: NFKC (full-width and
+// styled letters to plain ones), look-alike letters to Latin, and
+// leetspeak undone in words that have a letter; the original text is kept
+// too, so digits that matter ("MPO500") still match.
+func Skeleton(text string) string {
+	t := confusables.Replace(norm.NFKC.String(text))
+	undone := leetWord.ReplaceAllStringFunc(t, func(w string) string {
+		if strings.IndexFunc(w, func(r rune) bool { return r >= '0' && r <= '9' || r == '@' || r == '$' }) < 0 {
+			return w
+		}
+		return w + " " + leet.Replace(w)
+	})
+	// "1" is read both as l (s1ot) and i (jud1)
+	return undone + " " + strings.ReplaceAll(undone, "1", "i")
 }

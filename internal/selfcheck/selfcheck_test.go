@@ -94,3 +94,39 @@ func FuzzSelfcheckOutbound(f *testing.F) {
 		}
 	})
 }
+
+// TestSelfcheckReadsDisguisedSpam: spam spelt with look-alike Cyrillic
+// letters, full-width letters, leetspeak, or the words judol and MPO500 is
+// found on a local site.
+func TestSelfcheckReadsDisguisedSpam(t *testing.T) {
+	for _, tc := range []struct{ name, text, word string }{
+		{"cyrillic homoglyphs", "ѕlоt gаcоr hari ini", "gacor"},
+		{"leetspeak", "s1ot g4c0r maxw1n", "gacor"},
+		{"full-width", "ｓｌｏｔ ｇａｃｏｒ", "gacor"},
+		{"zero-width joiner", "ga\u200bcor", "gacor"},
+		{"judol", "info judol terbaru", "judol"},
+		{"MPO500", "Daftar MPO500 sekarang", "MPO500"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, `<html><body><p>%s</p><a href="/masuk">Masuk</a></body></html>`, tc.text)
+			}))
+			defer srv.Close()
+			fs, err := selfcheck.Run(context.Background(), srv.URL, selfcheck.Options{Paths: []string{"/"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kinds(fs)["spam"] == 0 || !strings.Contains(strings.ToLower(fmt.Sprint(fs)), strings.ToLower(tc.word)) {
+				t.Errorf("%q not found: %v", tc.text, fs)
+			}
+		})
+	}
+	// Ordinary Indonesian government text with digits is not spam.
+	clean := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<html><body><p>Peraturan Bupati Nomor 15 Tahun 2026 tentang TPP; rapat pukul 10.30 di ruang 3A.</p></body></html>`)
+	}))
+	defer clean.Close()
+	if fs, err := selfcheck.Run(context.Background(), clean.URL, selfcheck.Options{Paths: []string{"/"}}); err != nil || len(fs) != 0 {
+		t.Errorf("clean page: %v %v", fs, err)
+	}
+}
