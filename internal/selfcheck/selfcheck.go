@@ -23,7 +23,24 @@ import (
 const (
 	BrowserUA   = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
 	GooglebotUA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+	MobileUA    = "Mozilla/5.0 (Linux; Android 14; SM-A155F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
+	// GoogleReferer is what a visitor coming from a search result sends;
+	// spam is often shown only to them.
+	GoogleReferer = "https://www.google.com/"
 )
+
+// variants are the visitors a page is compared for, besides a plain
+// desktop browser: spam is shown to Googlebot, to visitors from a Google
+// search, or to phones only.
+var variants = []struct{ who, ua, referer string }{
+	{"Googlebot", GooglebotUA, ""},
+	{"pengunjung dari Google", BrowserUA, GoogleReferer},
+	{"ponsel", MobileUA, ""},
+}
+
+// NotFoundPath is a path no site has: its 404 page is checked too (spam is
+// planted in error templates).
+const NotFoundPath = "/ekinerja-selfcheck-tidak-ada"
 
 // DefaultPaths are the public pages checked when none are given.
 var DefaultPaths = []string{"/", "/masuk"}
@@ -56,12 +73,17 @@ type fetched struct {
 	final  string
 }
 
-func fetch(ctx context.Context, c *http.Client, u, ua string) (fetched, error) {
+func fetch(ctx context.Context, c *http.Client, u, ua string, referer ...string) (fetched, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return fetched{}, err
 	}
 	req.Header.Set("User-Agent", ua)
+	for _, r := range referer {
+		if r != "" {
+			req.Header.Set("Referer", r)
+		}
+	}
 	req.Header.Set("Accept", "text/html")
 	res, err := c.Do(req)
 	if err != nil {
@@ -89,6 +111,7 @@ func Run(ctx context.Context, base string, o Options) ([]Finding, error) {
 	if len(paths) == 0 {
 		paths = DefaultPaths
 	}
+	paths = append(append([]string{}, paths...), NotFoundPath)
 	allowed := map[string]bool{strings.ToLower(bu.Hostname()): true}
 	for _, h := range o.AllowHosts {
 		allowed[strings.ToLower(h)] = true
@@ -96,21 +119,30 @@ func Run(ctx context.Context, base string, o Options) ([]Finding, error) {
 	var out []Finding
 	for _, p := range paths {
 		u := bu.ResolveReference(&url.URL{Path: p}).String()
-		browser, err1 := fetch(ctx, c, u, BrowserUA)
-		bot, err2 := fetch(ctx, c, u, GooglebotUA)
-		if err1 != nil || err2 != nil {
-			out = append(out, Finding{Path: p, Kind: "fetch", Detail: fmt.Sprint(err1, " / ", err2)})
+		browser, err := fetch(ctx, c, u, BrowserUA)
+		if err != nil {
+			out = append(out, Finding{Path: p, Kind: "fetch", Detail: err.Error()})
 			continue
 		}
-		if browser.status != bot.status || browser.final != bot.final ||
-			volatile.ReplaceAllString(browser.body, "") != volatile.ReplaceAllString(bot.body, "") {
-			out = append(out, Finding{Path: p, Kind: "cloaking", Detail: fmt.Sprintf("halaman untuk Googlebot berbeda dari untuk peramban (status %d/%d, %d/%d bita)",
-				browser.status, bot.status, len(browser.body), len(bot.body))})
-		}
-		for _, v := range []struct {
+		type seen struct {
 			who string
 			f   fetched
-		}{{"peramban", browser}, {"Googlebot", bot}} {
+		}
+		all := []seen{{"peramban", browser}}
+		for _, v := range variants {
+			f, err := fetch(ctx, c, u, v.ua, v.referer)
+			if err != nil {
+				out = append(out, Finding{Path: p, Kind: "fetch", Detail: v.who + ": " + err.Error()})
+				continue
+			}
+			if browser.status != f.status || browser.final != f.final ||
+				volatile.ReplaceAllString(browser.body, "") != volatile.ReplaceAllString(f.body, "") {
+				out = append(out, Finding{Path: p, Kind: "cloaking", Detail: fmt.Sprintf("halaman untuk %s berbeda dari untuk peramban (status %d/%d, %d/%d bita)",
+					v.who, browser.status, f.status, len(browser.body), len(f.body))})
+			}
+			all = append(all, seen{v.who, f})
+		}
+		for _, v := range all {
 			if words := uniq(spamWords.FindAllString(Skeleton(v.f.body), -1)); len(words) > 0 {
 				out = append(out, Finding{Path: p, Kind: "spam", Detail: v.who + ": kata judi daring: " + strings.Join(words, ", ")})
 			}

@@ -130,3 +130,44 @@ func TestSelfcheckReadsDisguisedSpam(t *testing.T) {
 		t.Errorf("clean page: %v %v", fs, err)
 	}
 }
+
+// TestSelfcheckComparesVisitorsAndTheNotFoundPage: spam shown only to
+// visitors from a Google search (Referer), only to phones (mobile user
+// agent), or only on the 404 page is found.
+func TestSelfcheckComparesVisitorsAndTheNotFoundPage(t *testing.T) {
+	const clean = `<html><body><a href="/masuk">Masuk</a></body></html>`
+	const spam = `<html><body>slot gacor <a href="https://bandar.example/">daftar</a></body></html>`
+	for _, tc := range []struct {
+		name   string
+		spammy func(r *http.Request) bool
+		kinds  []string
+	}{
+		{"google referer", func(r *http.Request) bool { return strings.Contains(r.Referer(), "google.") }, []string{"cloaking", "spam", "outbound"}},
+		{"mobile", func(r *http.Request) bool { return strings.Contains(r.UserAgent(), "Mobile") }, []string{"cloaking", "spam", "outbound"}},
+		{"404 page", func(r *http.Request) bool { return r.URL.Path != "/" }, []string{"spam", "outbound"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.spammy(r) {
+					if r.URL.Path != "/" {
+						w.WriteHeader(http.StatusNotFound)
+					}
+					fmt.Fprint(w, spam)
+					return
+				}
+				fmt.Fprint(w, clean)
+			}))
+			defer srv.Close()
+			fs, err := selfcheck.Run(context.Background(), srv.URL, selfcheck.Options{Paths: []string{"/"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := kinds(fs)
+			for _, k := range tc.kinds {
+				if got[k] == 0 {
+					t.Errorf("no %q finding: %v", k, fs)
+				}
+			}
+		})
+	}
+}
