@@ -168,39 +168,69 @@ func uniq(ws []string) []string {
 	return out
 }
 
-// outbound lists the URLs in body's links, sources, forms and refreshes
-// whose host is not allowed.
+// cssURL finds url(...) in CSS (style attributes and <style> elements).
+var cssURL = regexp.MustCompile(`(?i)url\(\s*['"]?([^'")\s]+)`)
+
+// outbound lists the URLs in body's links, sources (also srcset), SVG
+// xlink:href, CSS url(), forms and refreshes whose host is not allowed.
 func outbound(body string, base *url.URL, allowed map[string]bool) []string {
 	var out []string
+	check := func(v string) {
+		u, err := base.Parse(strings.TrimSpace(v))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			return
+		}
+		if !allowed[strings.ToLower(u.Hostname())] {
+			out = append(out, u.String())
+		}
+	}
 	z := html.NewTokenizer(strings.NewReader(body))
+	inStyle := false
 	for {
 		tt := z.Next()
-		if tt == html.ErrorToken {
+		switch tt {
+		case html.ErrorToken:
 			return uniq(out)
-		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+		case html.TextToken:
+			if inStyle {
+				for _, m := range cssURL.FindAllStringSubmatch(string(z.Text()), -1) {
+					check(m[1])
+				}
+			}
+			continue
+		case html.EndTagToken:
+			inStyle = false
+			continue
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
 			continue
 		}
 		t := z.Token()
+		inStyle = tt == html.StartTagToken && t.Data == "style"
 		for _, a := range t.Attr {
 			v := strings.TrimSpace(a.Val)
-			switch a.Key {
-			case "href", "src", "action", "formaction", "data", "poster":
-			case "content":
-				if _, after, ok := strings.Cut(strings.ToLower(v), "url="); ok {
-					v = strings.Trim(after, `'" `)
-				} else {
-					continue
+			key := strings.ToLower(a.Key)
+			if a.Namespace != "" {
+				key = strings.ToLower(a.Namespace) + ":" + key
+			}
+			switch {
+			case key == "href", key == "src", key == "action", key == "formaction", key == "data", key == "poster",
+				strings.HasSuffix(key, ":href"), key == "background", key == "cite":
+				check(v)
+			case key == "srcset", key == "imagesrcset":
+				for _, cand := range strings.Split(v, ",") {
+					if f := strings.Fields(cand); len(f) > 0 {
+						check(f[0])
+					}
 				}
-			default:
-				continue
-			}
-			u, err := base.Parse(v)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-				continue
-			}
-			if !allowed[strings.ToLower(u.Hostname())] {
-				out = append(out, u.String())
+			case key == "style":
+				for _, m := range cssURL.FindAllStringSubmatch(v, -1) {
+					check(m[1])
+				}
+			case key == "content":
+				if _, after, ok := strings.Cut(strings.ToLower(v), "url="); ok {
+					check(strings.Trim(after, `'" `))
+				}
 			}
 		}
 	}

@@ -171,3 +171,28 @@ func TestSelfcheckComparesVisitorsAndTheNotFoundPage(t *testing.T) {
 		})
 	}
 }
+
+// TestSelfcheckFindsHiddenOutboundLinks: links out through srcset, SVG
+// xlink:href, CSS url() (attribute and <style>) are reported.
+func TestSelfcheckFindsHiddenOutboundLinks(t *testing.T) {
+	for name, body := range map[string]string{
+		"srcset":        `<img src="/a.png" srcset="/a.png 1x, https://judi.example/b.png 2x">`,
+		"svg xlink":     `<svg><a xlink:href="https://judi.example/"><text>x</text></a></svg>`,
+		"css attribute": `<div style="background:url('https://judi.example/bg.png')">x</div>`,
+		"style element": `<style>body{background:url(https://judi.example/bg.png)}</style>`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				fmt.Fprintf(w, "<html><body>%s</body></html>", body)
+			}))
+			defer srv.Close()
+			fs, err := selfcheck.Run(context.Background(), srv.URL, selfcheck.Options{Paths: []string{"/"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kinds(fs)["outbound"] == 0 || !strings.Contains(fmt.Sprint(fs), "judi.example") {
+				t.Errorf("not found: %v", fs)
+			}
+		})
+	}
+}
