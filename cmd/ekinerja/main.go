@@ -265,7 +265,7 @@ func authOptions(cfg config.Config) auth.Options {
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
 	}
-	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {
@@ -312,6 +312,12 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	seedValue := fs.Int64("seed", 1, "nilai acak awal; nilai yang sama menghasilkan data yang sama")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	// The demo accounts' passwords are printed in the README: in production
+	// whoever logs in first would own them (superadmin included), so the
+	// demo data is for dev mode only.
+	if !a.cfg.Dev() {
+		return errors.New("seed hanya untuk EKINERJA_ENV=dev: akun demo memakai kata sandi yang tercetak di README; di produksi buat akun lewat impor pegawai")
 	}
 	db, err := a.open(ctx)
 	if err != nil {

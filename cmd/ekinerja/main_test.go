@@ -40,6 +40,10 @@ func TestRun(t *testing.T) {
 		{name: "serve help", args: []string{"serve", "--help"}, env: dev, code: 0, errText: "--migrate"},
 		{name: "migrate status", args: []string{"migrate", "status"}, env: dev, code: 0, out: "diterapkan"},
 		{name: "migrate without verb", args: []string{"migrate"}, env: dev, code: 1, errText: "sebutkan 'up' atau 'status'"},
+		// Refused outside dev, before touching the database: the next case
+		// (dev) still creates the data.
+		{name: "seed in production", args: []string{"seed"}, env: map[string]string{"DATABASE_URL": dbURL, "EKINERJA_SECRET": strings.Repeat("s", 40)}, code: 1, errText: "seed hanya untuk EKINERJA_ENV=dev"},
+		{name: "seed in explicit production", args: []string{"seed", "--employees", "100"}, env: map[string]string{"DATABASE_URL": dbURL, "EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("s", 40)}, code: 1, errText: "seed hanya"},
 		{name: "seed", args: []string{"seed"}, env: dev, code: 0, out: "Pegawai!Demo2026"},
 		{name: "seed again", args: []string{"seed"}, env: dev, code: 0, out: "tidak ada yang diubah"},
 		{name: "audit verify", args: []string{"audit", "verify"}, env: dev, code: 0, out: "rantai audit utuh"},

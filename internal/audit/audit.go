@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -85,6 +86,7 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 	if e.Action == "" {
 		return errors.New("audit: empty action")
 	}
+	e = e.bounded()
 	detail := "{}"
 	if len(e.Detail) > 0 {
 		b, err := json.Marshal(e.Detail)
@@ -92,6 +94,9 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 			return fmt.Errorf("audit detail: %w", err)
 		}
 		detail = string(b)
+		if len(detail) > MaxDetail {
+			detail = `{"dipotong":true}`
+		}
 	}
 	db := tx.WithContext(ctx)
 	if err := db.Exec("SELECT pg_advisory_xact_lock(?)", lockKey).Error; err != nil {
@@ -127,6 +132,43 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 		return fmt.Errorf("audit insert: %w", err)
 	}
 	return nil
+}
+
+// Bounds of the audited fields: whatever a request carries (a 45 KB path,
+// a long NIP), a row stays small. Longer values are cut (on a UTF-8
+// boundary) and marked with "…".
+const (
+	MaxField       = 256
+	MaxDetailValue = 1000
+	MaxDetail      = 8192
+)
+
+func bound(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	for len(s) > 0 && !utf8.ValidString(s) {
+		s = s[:len(s)-1]
+	}
+	return s + "…"
+}
+
+// bounded returns e with every text field within its bound.
+func (e Entry) bounded() Entry {
+	e.ActorNIP, e.Action, e.ObjectType = bound(e.ActorNIP, 64), bound(e.Action, 100), bound(e.ObjectType, 64)
+	e.ObjectID, e.IP = bound(e.ObjectID, MaxField), bound(e.IP, 64)
+	if len(e.Detail) > 0 {
+		d := make(map[string]any, len(e.Detail))
+		for k, v := range e.Detail {
+			if str, ok := v.(string); ok {
+				v = bound(str, MaxDetailValue)
+			}
+			d[bound(k, 64)] = v
+		}
+		e.Detail = d
+	}
+	return e
 }
 
 // RecordNow writes e in a transaction of its own (for events such as a failed

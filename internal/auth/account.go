@@ -14,8 +14,16 @@ import (
 // session of the user ends (token_version is bumped) and a fresh session is
 // opened for the device that made the change.
 func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, next, ip, userAgent string) (*LoginResult, error) {
-	accKey := "nip:" + p.NIP
-	if locked, err := s.locked(ctx, accKey); err != nil {
+	// Counted before the current password is verified (atomically, like
+	// a login), so this form is no way around the login throttle; the
+	// account's login lock applies here too.
+	accKey, chgKey := "nip:"+p.NIP, "sandi:"+strconv.FormatInt(p.UserID, 10)
+	if locked, err := s.peek(ctx, accKey, accountAttempts); err != nil {
+		return nil, err
+	} else if locked {
+		return nil, ErrLocked
+	}
+	if _, locked, err := s.attempt(ctx, chgKey, pairAttempts); err != nil {
 		return nil, err
 	} else if locked {
 		return nil, ErrLocked
@@ -32,14 +40,13 @@ func (s *Service) ChangePassword(ctx context.Context, p *Principal, current, nex
 		return nil, err
 	}
 	if !ok {
-		// A wrong current password counts as a failed login: this form must
-		// not be a way around the login throttle.
-		if err := s.fail(ctx, accKey, accountFailures); err != nil {
-			return nil, err
-		}
 		return nil, apperr.Invalid("sandi_lama", "Kata sandi saat ini salah.")
 	}
-	if err := s.Policy().Check("sandi_baru", next, u.NIP); err != nil {
+	// The right current password: only wrong ones accumulate.
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, chgKey).Error; err != nil {
+		return nil, err
+	}
+	if err := s.Policy().CheckFor("sandi_baru", next, u.NIP, u.Nama); err != nil {
 		return nil, err
 	}
 	if next == current {

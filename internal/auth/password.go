@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -30,6 +31,24 @@ type Hasher struct {
 	Params Argon2Params
 	slots  chan struct{}
 	dummy  string
+	// verified counts password verifications (Verify and Burn); inFlight
+	// and peak measure concurrent argon2 computations. Both are read by
+	// Stats (tests and metrics).
+	verified atomic.Int64
+	inFlight atomic.Int64
+	peak     atomic.Int64
+}
+
+// HasherStats are the verifications done so far and the highest number of
+// argon2 computations that ran at once.
+type HasherStats struct {
+	Verifications int64
+	PeakInFlight  int64
+}
+
+// Stats returns the hasher's counters.
+func (h *Hasher) Stats() HasherStats {
+	return HasherStats{Verifications: h.verified.Load(), PeakInFlight: h.peak.Load()}
 }
 
 // NewHasher returns a Hasher allowing at most concurrent hashes at once.
@@ -48,13 +67,19 @@ var ErrMalformedHash = errors.New("bukan hash argon2id")
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
+		n := h.inFlight.Add(1)
+		for p := h.peak.Load(); n > p && !h.peak.CompareAndSwap(p, n); p = h.peak.Load() {
+		}
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-func (h *Hasher) release() { <-h.slots }
+func (h *Hasher) release() {
+	h.inFlight.Add(-1)
+	<-h.slots
+}
 
 func (h *Hasher) hashWith(p Argon2Params, password, salt []byte) string {
 	key := argon2.IDKey(password, salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
@@ -114,6 +139,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, reha
 		return false, false, err
 	}
 	defer h.release()
+	h.verified.Add(1)
 	p := parsed.params
 	key := argon2.IDKey([]byte(password), parsed.salt, p.Time, p.MemoryKiB, p.Threads, p.KeyLen)
 	ok = subtle.ConstantTimeCompare(key, parsed.key) == 1

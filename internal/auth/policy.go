@@ -66,6 +66,15 @@ func IsCommon(pw string) bool {
 // Check returns a ValidationError on field when pw is not acceptable for the
 // account nip. Messages are in Bahasa Indonesia, shown next to the field.
 func (p PasswordPolicy) Check(field, pw, nip string) error {
+	return p.CheckFor(field, pw, nip, "")
+}
+
+// CheckFor is Check knowing the person's name as well: outside dev mode it
+// also refuses repetition ("Aaaaaaaa", "abcabcabc"), keyboard and
+// alphabet walks ("Asdfghjk", "qwerty123") and passwords that are little
+// more than the person's name and parts of their NIP (birth date and year,
+// appointment year): "Maya1985!".
+func (p PasswordPolicy) CheckFor(field, pw, nip, nama string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < PasswordMin:
@@ -89,8 +98,111 @@ func (p PasswordPolicy) Check(field, pw, nip string) error {
 	if nip != "" && strings.Contains(pw, nip) {
 		return apperr.Invalid(field, "Kata sandi tidak boleh memuat NIP Anda.")
 	}
-	if strings.Count(pw, string([]rune(pw)[0])) == n {
-		return apperr.Invalid(field, "Kata sandi tidak boleh satu karakter yang diulang.")
+	if strings.Count(pw, string([]rune(pw)[0])) == n || isRepetition(pw) {
+		return apperr.Invalid(field, "Kata sandi tidak boleh berupa karakter atau pola yang diulang.")
+	}
+	if isKeyboardWalk(pw) {
+		return apperr.Invalid(field, "Kata sandi tidak boleh berupa urutan tombol atau huruf (qwerty, asdf, abcd, 1234).")
+	}
+	if isPersonal(pw, nip, nama) {
+		return apperr.Invalid(field, "Kata sandi terlalu mirip nama atau NIP Anda (nama, tanggal atau tahun lahir). Pilih frasa lain.")
 	}
 	return nil
+}
+
+// isRepetition: few distinct characters, or one short pattern repeated.
+func isRepetition(pw string) bool {
+	r := []rune(strings.ToLower(pw))
+	distinct := map[rune]bool{}
+	for _, c := range r {
+		distinct[c] = true
+	}
+	if len(distinct) <= 2 {
+		return true
+	}
+	for k := 1; k <= 4 && k < len(r); k++ {
+		periodic := true
+		for i := k; i < len(r); i++ {
+			if r[i] != r[i%k] {
+				periodic = false
+				break
+			}
+		}
+		if periodic {
+			return true
+		}
+	}
+	return false
+}
+
+// walks are keyboard rows and sequences people type as a password.
+var walks = []string{"qwertyuiop", "asdfghjkl", "zxcvbnm", "qazwsxedcrfvtgbyhnujmikolp", "1qaz2wsx3edc4rfv5tgb",
+	"abcdefghijklmnopqrstuvwxyz", "01234567890", "1q2w3e4r5t6y7u8i9o0p", "!@#$%^&*()"}
+
+// isKeyboardWalk: the password without decoration is a stretch of a walk
+// (either direction), or a walk followed or preceded by digits.
+func isKeyboardWalk(pw string) bool {
+	l := strings.ToLower(strings.TrimSpace(pw))
+	for _, core := range []string{l, strings.Trim(l, decoration), strings.TrimRight(l, "0123456789!@#$%^&*()_+-=.,?~ "), strings.TrimLeft(l, "0123456789!@#$%^&*()_+-=.,?~ ")} {
+		if utf8.RuneCountInString(core) < 4 {
+			continue
+		}
+		for _, w := range walks {
+			if strings.Contains(w, core) || strings.Contains(reverse(w), core) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+// isPersonal: once the person's name words (4 letters or more, also in
+// leetspeak) and NIP parts are taken out, fewer than 4 letters are left.
+func isPersonal(pw, nip, nama string) bool {
+	l := deleet.Replace(strings.ToLower(pw))
+	raw := strings.ToLower(pw)
+	removed := false
+	var parts []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(nama), func(r rune) bool { return !(r >= 'a' && r <= 'z') }) {
+		if len(w) >= 4 {
+			parts = append(parts, w)
+		}
+	}
+	if len(nip) == 18 {
+		// NIP: birth date YYYYMMDD, appointment YYYYMM, sex, number.
+		y, m, d, tmt := nip[0:4], nip[4:6], nip[6:8], nip[8:12]
+		parts = append(parts, nip[0:8], d+m+y, d+m+y[2:], y[2:]+m+d, y, tmt, nip[8:14])
+	}
+	for _, part := range parts {
+		for _, s := range []*string{&l, &raw} {
+			if strings.Contains(*s, part) {
+				*s = strings.ReplaceAll(*s, part, " ")
+				removed = true
+			}
+		}
+	}
+	if !removed {
+		return false
+	}
+	letters := 0
+	for _, c := range raw {
+		if c >= 'a' && c <= 'z' {
+			letters++
+		}
+	}
+	lettersL := 0
+	for _, c := range l {
+		if c >= 'a' && c <= 'z' {
+			lettersL++
+		}
+	}
+	return min(letters, lettersL) < 4
 }

@@ -16,12 +16,39 @@ import (
 	"github.com/ekinerja/ekinerja/internal/audit"
 )
 
-// Throttle limits: failures within Window lock a key for Lock.
+// Throttle limits (SECURITY.md 6.1.1). Password attempts are counted
+// before the password is verified, atomically (one upsert returning the
+// count), so a burst of concurrent guesses gets at most the limit
+// evaluated; the count includes the attempt itself.
+//
+//   - pairAttempts per (NIP, source address) in throttleWindow: the
+//     guesser's own lock. It never reaches the owner at another address.
+//   - accountAttempts per NIP from all addresses (slower): a distributed
+//     guesser. An account with two-factor passes it with the right
+//     password (then the code step, which has its own throttle), so
+//     anyone who can print an NIP cannot keep its owner out.
+//   - ipAccounts distinct accounts failing from one address (a password
+//     spray): one attacker guessing one account behind an office NAT
+//     locks only that pair, never the office. Two-factor accounts pass
+//     this lock too.
+//
+// Every lock expires after throttleLock.
+const (
+	pairAttempts    = 5
+	accountAttempts = 20
+	ipAccounts      = 20
+	throttleWindow  = 15 * time.Minute
+	throttleLock    = 15 * time.Minute
+	// MaxNIPLength bounds the NIP a login accepts before any counter or
+	// query (an NIP is 18 digits).
+	MaxNIPLength = 64
+)
+
+// The code step and the two-factor management forms count failures with
+// fail/locked: per account and per address.
 const (
 	accountFailures = 5
 	ipFailures      = 30
-	throttleWindow  = 15 * time.Minute
-	throttleLock    = 15 * time.Minute
 )
 
 // Errors a login can end in.
@@ -57,6 +84,10 @@ type Options struct {
 	Dev bool
 	// BannedPasswords are refused outside dev mode (the demo accounts').
 	BannedPasswords []string
+	// AdminOPDWithoutTOTP lifts the two-factor requirement for admin_opd
+	// (EKINERJA_2FA_ADMIN_OPD=tidak); by default admin_opd, who edits bank
+	// accounts, needs it like the other privileged roles.
+	AdminOPDWithoutTOTP bool
 	// Secret is EKINERJA_SECRET; keys for TOTP encryption and recovery-code
 	// hashing are derived from it.
 	Secret string
@@ -234,30 +265,95 @@ RETURNING failures`, key, throttleWindow.Seconds(), throttleWindow.Seconds()).Sc
 	})
 }
 
+// attempt counts one attempt against key and reports the count including
+// it and whether the key is over limit (locked). A lock that has expired,
+// or a window that has passed without a lock, starts a new count. The
+// upsert holds the row lock, so concurrent attempts see 1, 2, 3...
+func (s *Service) attempt(ctx context.Context, key string, limit int) (int, bool, error) {
+	var r struct {
+		Failures int  `gorm:"column:failures"`
+		Locked   bool `gorm:"column:locked"`
+	}
+	err := s.db.WithContext(ctx).Raw(`INSERT INTO login_throttle AS t (key, failures, window_start) VALUES (?, 1, now())
+ON CONFLICT (key) DO UPDATE SET
+  failures = CASE WHEN (t.locked_until IS NOT NULL AND t.locked_until <= now())
+                    OR (t.locked_until IS NULL AND t.window_start < now() - make_interval(secs => ?)) THEN 1 ELSE t.failures + 1 END,
+  window_start = CASE WHEN (t.locked_until IS NOT NULL AND t.locked_until <= now())
+                    OR (t.locked_until IS NULL AND t.window_start < now() - make_interval(secs => ?)) THEN now() ELSE t.window_start END,
+  locked_until = CASE WHEN (t.locked_until IS NOT NULL AND t.locked_until <= now())
+                    OR (t.locked_until IS NULL AND t.window_start < now() - make_interval(secs => ?)) THEN NULL
+                  WHEN t.locked_until IS NULL AND t.failures + 1 > ? THEN now() + make_interval(secs => ?)
+                  ELSE t.locked_until END
+RETURNING failures, (locked_until IS NOT NULL AND locked_until > now()) AS locked`,
+		key, throttleWindow.Seconds(), throttleWindow.Seconds(), throttleWindow.Seconds(), limit, throttleLock.Seconds()).Scan(&r).Error
+	return r.Failures, r.Locked || r.Failures > limit, err
+}
+
+// peek reports whether key is over limit without counting.
+func (s *Service) peek(ctx context.Context, key string, limit int) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM login_throttle WHERE key = ? AND (locked_until > now()
+  OR (locked_until IS NULL AND failures > ? AND window_start > now() - make_interval(secs => ?)))`, key, limit, throttleWindow.Seconds()).Scan(&n).Error
+	return n > 0, err
+}
+
 // Login checks the credentials, opens a session and issues its token.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
 	nip := strings.TrimSpace(req.NIP)
-	accKey, ipKey := "nip:"+nip, "ip:"+req.IP
-	entry := audit.Entry{ActorNIP: nip, IP: req.IP, ObjectType: "user"}
-	if locked, err := s.locked(ctx, accKey, ipKey); err != nil {
-		return nil, fmt.Errorf("throttle: %w", err)
-	} else if locked {
-		entry.Action = audit.ActionLoginLocked
-		if err := audit.RecordNow(ctx, s.db, entry); err != nil {
-			return nil, err
+	if len(nip) > MaxNIPLength || len(req.Password) > 1024 {
+		return nil, apperr.Invalid("nip", "NIP atau kata sandi terlalu panjang.")
+	}
+	ip := truncate(req.IP, 64)
+	pairKey, accKey, ipKey := "pair:"+nip+"|"+ip, "nip:"+nip, "ip:"+ip
+	entry := audit.Entry{ActorNIP: nip, IP: ip, ObjectType: "user"}
+	refuse := func(firstRefusal bool) (*LoginResult, error) {
+		// The first refused attempt of a lock is audited; the rest of a
+		// flood is not (it would only fill the log).
+		if firstRefusal {
+			entry.Action = audit.ActionLoginLocked
+			if err := audit.RecordNow(ctx, s.db, entry); err != nil {
+				return nil, err
+			}
 		}
 		return nil, ErrLocked
 	}
-
-	if err := s.slowDown(ctx, accKey, 10, ipKey); err != nil {
-		return nil, err
+	pairN, pairLocked, err := s.attempt(ctx, pairKey, pairAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("throttle: %w", err)
+	}
+	if pairLocked {
+		return refuse(pairN == pairAttempts+1)
+	}
+	// The address counts each account it tries once per window.
+	var ipLocked bool
+	if pairN == 1 {
+		_, ipLocked, err = s.attempt(ctx, ipKey, ipAccounts)
+	} else {
+		ipLocked, err = s.peek(ctx, ipKey, ipAccounts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("throttle: %w", err)
+	}
+	accN, accLocked, err := s.attempt(ctx, accKey, accountAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("throttle: %w", err)
 	}
 	u, err := s.loadUser(ctx, `u.nip = ?`, nip)
 	if err != nil {
 		return nil, err
 	}
+	// The account-wide and address-wide locks are soft for an account with
+	// two-factor: the right password still leads to the code step.
+	if (accLocked || ipLocked) && !(u.ID != 0 && u.TOTPEnabled && !u.Disabled) {
+		return refuse(accN == accountAttempts+1)
+	}
+	if d := max(ProgressiveDelay(pairN-1), ProgressiveDelay(accN-1-pairAttempts)); d > 0 {
+		if err := s.sleep(ctx, d); err != nil {
+			return nil, err
+		}
+	}
 	ok := false
-	if u.ID == 0 || len(req.Password) > 1024 {
+	if u.ID == 0 {
 		s.hasher.Burn(ctx, req.Password)
 	} else {
 		var rehash bool
@@ -274,18 +370,15 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		}
 	}
 	if !ok || u.Disabled {
+		if accLocked || ipLocked {
+			return nil, ErrLocked // same answer as the lock: no password oracle
+		}
 		reason := "kata sandi salah"
 		switch {
 		case u.ID == 0:
 			reason = "NIP tidak terdaftar"
 		case u.Disabled && ok:
 			reason = "akun dinonaktifkan"
-		}
-		if err := s.fail(ctx, accKey, accountFailures); err != nil {
-			return nil, err
-		}
-		if err := s.fail(ctx, ipKey, ipFailures); err != nil {
-			return nil, err
 		}
 		entry.Action, entry.Detail = audit.ActionLoginFailure, map[string]any{"alasan": reason}
 		if u.ID != 0 {
@@ -296,12 +389,19 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 		}
 		return nil, ErrBadCredentials
 	}
-	if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, accKey).Error; err != nil {
+	// A success clears this pair and an unlocked account count, and takes the pair
+	// out of the address's count of failing accounts.
+	if err := s.db.WithContext(ctx).Exec(`UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = ? AND locked_until IS NULL`, ipKey).Error; err != nil {
+		return nil, err
+	}
+	// An account lock stays until it expires: the owner getting in through
+	// it must not give the guesser a fresh count.
+	if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ? OR (key = ? AND (locked_until IS NULL OR locked_until <= now()))`, pairKey, accKey).Error; err != nil {
 		return nil, err
 	}
 	// A password that the policy refuses (a demo or common one, set before
 	// the policy or by a seed) must be changed before anything else.
-	if !u.MustChangePassword && s.Policy().Check("sandi", req.Password, u.NIP) != nil {
+	if !u.MustChangePassword && s.Policy().CheckFor("sandi", req.Password, u.NIP, u.Nama) != nil {
 		if err := s.db.WithContext(ctx).Exec(`UPDATE users SET must_change_password = true WHERE id = ?`, u.ID).Error; err != nil {
 			return nil, err
 		}

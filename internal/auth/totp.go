@@ -351,14 +351,20 @@ FROM users u WHERE u.id = ?`, userID).Scan(&row).Error
 }
 
 // TOTPRequired reports whether a person holding grants must have two-factor
-// on: atasan, verifikator and superadmin, outside dev mode.
+// on: atasan, verifikator and superadmin, and admin_opd (who edits bank
+// accounts) unless Options.AdminOPDWithoutTOTP, outside dev mode.
 func (s *Service) TOTPRequired(grants []Grant) bool {
 	if s.opts.Dev {
 		return false
 	}
 	for _, g := range grants {
-		if g.Role == RoleAtasan || g.Role == RoleVerifikator || g.Role == RoleSuperadmin {
+		switch g.Role {
+		case RoleAtasan, RoleVerifikator, RoleSuperadmin:
 			return true
+		case RoleAdminOPD:
+			if !s.opts.AdminOPDWithoutTOTP {
+				return true
+			}
 		}
 	}
 	return false

@@ -87,17 +87,17 @@ func fullMonth(t *testing.T, db *gorm.DB) {
 		return c
 	}
 	paid := must(s.Compute(ctx, verif, dinkes, p))
-	must(s.Submit(ctx, admin, paid.ID))
-	must(s.Verify(ctx, verif, paid.ID))
-	must(s.Approve(ctx, verif, paid.ID))
-	must(s.Pay(ctx, verif, paid.ID, claim.Payment{Date: time.Now(), SP2D: "SP2D-0001/2026"}))
+	must(s.Submit(ctx, admin, paid.ID, claim.Ack{Confirmed: true}))
+	must(s.Verify(ctx, verif, paid.ID, claim.Ack{Confirmed: true}))
+	must(s.Approve(ctx, verif, paid.ID, claim.Ack{Confirmed: true}))
+	must(s.Pay(ctx, verif, paid.ID, claim.Payment{Date: time.Now(), SP2D: "SP2D-0001/2026"}, claim.Ack{Confirmed: true}))
 
 	reopened := must(s.Compute(ctx, verif, bkpsdm, p))
 	adminB := admin
 	adminB.OPDID = bkpsdm
-	must(s.Submit(ctx, adminB, reopened.ID))
-	must(s.Verify(ctx, verif, reopened.ID))
-	must(s.Approve(ctx, verif, reopened.ID))
+	must(s.Submit(ctx, adminB, reopened.ID, claim.Ack{Confirmed: true}))
+	must(s.Verify(ctx, verif, reopened.ID, claim.Ack{Confirmed: true}))
+	must(s.Approve(ctx, verif, reopened.ID, claim.Ack{Confirmed: true}))
 	must(s.Reopen(ctx, verif, reopened.ID, "Golongan satu pegawai salah; dihitung ulang"))
 	must(s.Compute(ctx, verif, bpkad, p)) // a draft
 

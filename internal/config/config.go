@@ -34,6 +34,9 @@ type Config struct {
 	Env            Env
 	LogLevel       string
 	TrustedProxies []netip.Prefix
+	// AdminOPDTOTP: admin_opd needs two-factor outside dev mode
+	// (EKINERJA_2FA_ADMIN_OPD, default ya).
+	AdminOPDTOTP bool
 	// SessionIdle and SessionMax bound a login: idle time between requests
 	// and total lifetime.
 	SessionIdle time.Duration
@@ -91,9 +94,11 @@ func load(getenv func(string) string, needSecret bool) (Config, error) {
 		Addr:        get("EKINERJA_ADDR", ":8080"),
 		MetricsAddr: get("EKINERJA_METRICS_ADDR", "127.0.0.1:9090"),
 		Secret:      getenv("EKINERJA_SECRET"),
-		Env:         Env(get("EKINERJA_ENV", string(EnvProduction))),
-		LogLevel:    get("EKINERJA_LOG_LEVEL", "info"),
-		BodyLimit:   get("EKINERJA_BODY_LIMIT", "12M"),
+		AdminOPDTOTP: !strings.EqualFold(strings.TrimSpace(getenv("EKINERJA_2FA_ADMIN_OPD")), "tidak") &&
+			!strings.EqualFold(strings.TrimSpace(getenv("EKINERJA_2FA_ADMIN_OPD")), "false"),
+		Env:       Env(get("EKINERJA_ENV", string(EnvProduction))),
+		LogLevel:  get("EKINERJA_LOG_LEVEL", "info"),
+		BodyLimit: get("EKINERJA_BODY_LIMIT", "12M"),
 	}
 	// "off" (what main passes for a variable set to the empty string, see
 	// cmd/ekinerja) disables the metrics listener, as does an explicit empty value.

@@ -572,6 +572,8 @@ func FuzzCheckBukti(f *testing.F) {
 	f.Add([]byte("%PDF-1.4"), "a.pdf")
 	f.Add([]byte{0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A}, "../../etc/passwd")
 	f.Add([]byte("<svg onload=alert(1)>"), "x.svg")
+	f.Add([]byte("%PDF-1.7 << /J#53 (x) >>"), "x.pdf")
+	f.Add([]byte("\x89PNG\r\n\x1a\n<ScRiPt>"), "x.png")
 	f.Fuzz(func(t *testing.T, b []byte, name string) {
 		ct, err := CheckBukti(Bukti{Nama: name, Isi: b})
 		if err != nil {
@@ -579,6 +581,9 @@ func FuzzCheckBukti(f *testing.F) {
 		}
 		if _, ok := magic[ct]; !ok {
 			t.Fatalf("accepted %s", ct)
+		}
+		if hasMarkup(b) || (ct == "application/pdf" && hasActiveName(b)) {
+			t.Fatalf("accepted active content %q", b)
 		}
 		n := safeFileName(name, ct)
 		if strings.ContainsAny(n, "/\\\"\r\n;") || n == "" {

@@ -1,9 +1,7 @@
 package kinerja
 
 import (
-	"bytes"
 	"fmt"
-	"net/http"
 	"net/url"
 	"path"
 	"strconv"
@@ -160,31 +158,6 @@ func checkLink(s string) string {
 type Bukti struct {
 	Nama string
 	Isi  []byte
-}
-
-// magic is the file signature each allowed type must start with.
-var magic = map[string][]byte{
-	"application/pdf": []byte("%PDF-"),
-	"image/jpeg":      {0xFF, 0xD8, 0xFF},
-	"image/png":       {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A},
-}
-
-// CheckBukti decides an upload's content type from its bytes, never from its
-// name or the browser's word: http.DetectContentType and the file signature
-// must agree on PDF, JPEG or PNG, and it may be at most 2 MB.
-func CheckBukti(b Bukti) (string, error) {
-	switch {
-	case len(b.Isi) == 0:
-		return "", apperr.Invalid("bukti", "Berkas bukti kosong.")
-	case len(b.Isi) > MaxBukti:
-		return "", apperr.Invalid("bukti", "Berkas bukti paling besar 2 MB.")
-	}
-	ct := http.DetectContentType(b.Isi)
-	sig, ok := magic[ct]
-	if !ok || !bytes.HasPrefix(b.Isi, sig) {
-		return "", apperr.Invalid("bukti", "Berkas bukti harus PDF, JPG, atau PNG.")
-	}
-	return ct, nil
 }
 
 // safeFileName keeps a plain, short file name for the download header.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
 // Hasher hashes a password (auth.Hasher in production).
@@ -107,6 +108,10 @@ func (s *Store) GrantRole(ctx context.Context, a Actor, userID int64, role strin
 		if res.RowsAffected == 0 {
 			return apperr.Invalid("role", "Pengguna sudah memegang peran ini.")
 		}
+		// Tokens carry the roles held when issued: end them with the change.
+		if err := auth.RevokeUser(ctx, tx, userID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, a.entry("org.peran_beri", "user", userID, map[string]any{"peran": role, "opd_id": opdID}))
 	})
 }
@@ -126,6 +131,9 @@ func (s *Store) RevokeRole(ctx context.Context, a Actor, userID, roleID int64) e
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec(`DELETE FROM user_roles WHERE id = ?`, roleID).Error; err != nil {
+			return err
+		}
+		if err := auth.RevokeUser(ctx, tx, userID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, a.entry("org.peran_cabut", "user", userID, map[string]any{"peran": r.Role, "opd_id": r.OPDID}))
@@ -194,11 +202,11 @@ func (s *Store) SetDisabled(ctx context.Context, a Actor, userID int64, disabled
 		return apperr.Invalid("konfirmasi", "Anda tidak dapat menonaktifkan akun Anda sendiri.")
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Exec(`UPDATE users SET disabled = ?, token_version = token_version + CASE WHEN ? THEN 1 ELSE 0 END, updated_at = now() WHERE id = ?`, disabled, disabled, userID).Error; err != nil {
+		if err := tx.Exec(`UPDATE users SET disabled = ?, updated_at = now() WHERE id = ?`, disabled, userID).Error; err != nil {
 			return err
 		}
 		if disabled {
-			if err := tx.Exec(`UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL`, userID).Error; err != nil {
+			if err := auth.RevokeUser(ctx, tx, userID); err != nil {
 				return err
 			}
 		}

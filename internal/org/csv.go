@@ -141,7 +141,8 @@ func scanCSV(r io.Reader, cols []string, maxBytes int64, each func(line int, cel
 				break
 			}
 			raw := rec[i]
-			if t := strings.TrimLeft(raw, " "); t != "" && strings.IndexByte(formulaLead, t[0]) >= 0 {
+			if FormulaLed(raw) {
+				t := strings.TrimLeft(raw, " ")
 				errs = append(errs, RowError{Line: line, Column: cols[i],
 					Reason: fmt.Sprintf("Isi sel diawali %q ditolak (mencegah injeksi formula). Hapus karakter awal itu.", t[:1])})
 			}

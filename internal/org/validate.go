@@ -59,6 +59,9 @@ func GolonganOptions() []string {
 
 // cleanText trims s and reports whether it is printable text of 1..max runes.
 func cleanText(s string, max int) (string, bool) {
+	if FormulaLed(s) {
+		return strings.TrimSpace(s), false
+	}
 	s = strings.TrimSpace(s)
 	if s == "" || !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
 		return s, false
@@ -70,6 +73,19 @@ func cleanText(s string, max int) (string, bool) {
 	}
 	return s, true
 }
+
+// FormulaLed is the one rule for free text that may end up in a
+// spreadsheet (the bank file, the nominative list, an export): a value
+// whose first character after leading spaces is one of formulaLead (= + -
+// @ TAB CR) would run as a formula, so it is refused, never silently
+// changed. The import, the employee form and every cleanText field use it.
+func FormulaLed(s string) bool {
+	t := strings.TrimLeft(s, " ")
+	return t != "" && strings.IndexByte(formulaLead, t[0]) >= 0
+}
+
+// formulaMessage explains a FormulaLed refusal.
+const formulaMessage = "Isi tidak boleh diawali =, +, -, @, tab atau baris baru (mencegah injeksi formula di spreadsheet)."
 
 var kodeRe = regexp.MustCompile(`^[A-Z0-9._-]{1,32}$`)
 var unitKodeRe = regexp.MustCompile(`^[A-Z0-9._-]{1,40}$`)
@@ -142,6 +158,11 @@ type PegawaiInput struct {
 func (in PegawaiInput) Validate() (Pegawai, *apperr.ValidationError) {
 	ve := &apperr.ValidationError{}
 	p := Pegawai{NIP: strings.TrimSpace(in.NIP), OPDID: in.OPDID}
+	for field, v := range map[string]string{"nama": in.Nama, "bank_nama": in.BankNama, "bank_atas_nama": in.BankAtasNama} {
+		if FormulaLed(v) {
+			ve.Add(field, formulaMessage)
+		}
+	}
 	if _, err := ParseNIP(p.NIP); err != nil {
 		ve.Add("nip", err.Error())
 	}

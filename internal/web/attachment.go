@@ -1,62 +1,19 @@
 package web
 
 import (
-	"bytes"
 	"mime"
 	"net/http"
 	"path"
 	"strings"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // Uploads (ASVS 5.2-5.4): a web shell or an HTML/SVG page smuggled in as a
-// "document" is the classic way into a regency website. Every area that
-// accepts a file calls CheckUpload before storing it (in the database, never
-// under a served path) and serves it back only through serveAttachment.
-
-// uploadTypes are the accepted kinds: extension -> the Content-Type the
-// bytes themselves must sniff as.
-var uploadTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".png":  "image/png",
-	".jpg":  "image/jpeg",
-	".jpeg": "image/jpeg",
-	".csv":  "text/plain; charset=utf-8",
-	".txt":  "text/plain; charset=utf-8",
-}
-
-// activeMarkers are byte sequences that make a browser (or a sniffer) treat
-// a file as markup or script; a polyglot (a GIF or PDF carrying HTML) holds
-// one of them somewhere.
-var activeMarkers = [][]byte{
-	[]byte("<script"), []byte("<html"), []byte("<svg"), []byte("<!doctype"), []byte("<?xml"),
-	[]byte("<body"), []byte("<iframe"), []byte("<object"), []byte("<embed"), []byte("javascript:"),
-	[]byte("<?php"), []byte("<%"),
-}
-
-// CheckUpload accepts a file only when its extension is allowed, its bytes
-// sniff as that type, and it carries no markup or script anywhere. It
-// returns the fixed Content-Type to store and serve it with.
-func CheckUpload(name string, body []byte) (string, error) {
-	ext := strings.ToLower(path.Ext(name))
-	want, ok := uploadTypes[ext]
-	if !ok {
-		return "", apperr.Invalid("berkas", "Jenis berkas tidak diterima. Unggah PDF, PNG, JPG, CSV atau TXT.")
-	}
-	if got := http.DetectContentType(body); got != want {
-		return "", apperr.Invalid("berkas", "Isi berkas tidak sesuai dengan jenisnya ("+ext+").")
-	}
-	lower := bytes.ToLower(body)
-	for _, m := range activeMarkers {
-		if bytes.Contains(lower, m) {
-			return "", apperr.Invalid("berkas", "Berkas memuat kode HTML atau skrip dan ditolak.")
-		}
-	}
-	return want, nil
-}
+// "document" is the classic way into a regency website. The one upload that
+// is stored (aktivitas evidence) is checked by kinerja.CheckBukti, which the
+// store calls before writing; it lives in the database, never under a
+// served path, and comes back only through serveAttachment.
 
 // servableTypes are the Content-Types serveAttachment keeps; anything else
 // goes out as application/octet-stream.

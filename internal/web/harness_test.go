@@ -77,7 +77,7 @@ func newHarnessDB(t *testing.T, env map[string]string, appRole bool) *harness {
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
 	}
-	svc.Configure(auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret})
+	svc.Configure(auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP})
 	// The progressive delay is tested in package auth with a recording
 	// clock; here it would only slow the suite down.
 	svc.SetSleep(func(context.Context, time.Duration) error { return nil })

@@ -65,6 +65,17 @@ func (s *Server) home(c echo.Context) error {
 			pages.Fact{Label: "Pegawai aktif", Value: strconv.FormatInt(counts.Pegawai, 10)},
 			pages.Fact{Label: "Pengguna aktif", Value: strconv.FormatInt(counts.Users, 10)})
 	}
+	// The employee sees when their bank account was changed by someone
+	// else (the admin_opd form): a changed account redirects their TPP.
+	if h.Profile != nil {
+		w, err := s.bankChangeNotice(c, p.PegawaiID)
+		if err != nil {
+			return err
+		}
+		if w != nil {
+			h.Waiting = append(h.Waiting, *w)
+		}
+	}
 	// Each area adds what waits for this role.
 	for _, add := range []func(echo.Context, *auth.Principal, *pages.Home) error{s.orgHome, s.kinerjaHome, s.attendanceHome, s.tppHome} {
 		if err := add(c, p, &h); err != nil {
@@ -72,4 +83,24 @@ func (s *Server) home(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, pages.HomePage(s.chrome(c, h.Heading), h))
+}
+
+// bankChangeNotice tells the employee about changes of their bank account
+// in the last 30 days, from the audit rows the change wrote.
+func (s *Server) bankChangeNotice(c echo.Context, pegawaiID int64) (*pages.Waiting, error) {
+	var rows []struct {
+		At       time.Time `gorm:"column:at"`
+		ActorNIP string    `gorm:"column:actor_nip"`
+	}
+	err := s.db.WithContext(c.Request().Context()).Raw(`SELECT at, actor_nip FROM audit_log
+WHERE action = 'org.pegawai_ubah' AND object_type = 'pegawai' AND object_id = ? AND at > now() - interval '30 days'
+  AND (detail::jsonb -> 'berubah') ?| array['bank_rekening', 'bank_nama', 'bank_atas_nama']
+ORDER BY id DESC LIMIT 20`, strconv.FormatInt(pegawaiID, 10)).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	last := rows[0]
+	return &pages.Waiting{Label: "Perubahan rekening bank Anda (30 hari terakhir)", Count: int64(len(rows)),
+		Hint: "Terakhir diubah " + last.At.In(s.cfg.Location).Format("02-01-2006 15:04") + " oleh NIP " + last.ActorNIP +
+			". Jika Anda tidak memintanya, segera hubungi BKPSDM: TPP dibayar ke rekening ini."}, nil
 }

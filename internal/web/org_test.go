@@ -214,7 +214,12 @@ func TestOrgUserAdministration(t *testing.T) {
 	if res := super.postForm("/pengguna/"+itoa(uid)+"/cabut", url.Values{"role_id": {itoa(rid)}}); res.status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", res.status)
 	}
+	// The role changes ended the person's session (TestRoleChangeOrDisableRevokesTokens).
+	if res := victim.get("/"); res.status != http.StatusSeeOther {
+		t.Fatalf("victim after role changes: %d", res.status)
+	}
 	// Disabling ends the person's session at once.
+	victim = h.as(auth.RolePegawai)
 	if res := victim.get("/"); res.status != http.StatusOK {
 		t.Fatalf("victim before: %d", res.status)
 	}

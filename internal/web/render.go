@@ -105,8 +105,20 @@ func (s *Server) opdName(c echo.Context, id int64) string {
 // safeNext keeps a post-login redirect on this site: a local absolute path
 // only, never "//host" or a scheme.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if next == "" || len(next) > 2000 || !strings.HasPrefix(next, "/") {
+		return "/"
+	}
+	// Browsers drop tabs and newlines and read a backslash as a slash, so
+	// "/\t/evil.example" is "//evil.example" to them: refuse any control
+	// character or backslash, then parse and require a plain path.
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next

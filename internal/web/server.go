@@ -42,6 +42,8 @@ type Server struct {
 	// computations still running, so shutdown can let them finish.
 	computeWait time.Duration
 	background  sync.WaitGroup
+	// refusals rate-limits the log lines of anonymous refusals.
+	refusals refusalLog
 }
 
 // Deps are the Server's collaborators, built in main.
@@ -175,17 +177,91 @@ func (s *Server) waitBackground(ctx context.Context) {
 	}
 }
 
-// recordForbidden writes an audit row for a refused request.
+// recordForbidden records a refused request. A signed-in person's refusal
+// is audited (fields bounded by package audit). An anonymous one (no CSRF
+// token, a forged cookie, a scanner) goes to the log only, rate-limited
+// and aggregated per source: anyone can send those by the thousand, and
+// the permanent, hash-chained audit log must neither fill the disk nor
+// bury the refusals of real accounts (issue 16).
 func (s *Server) recordForbidden(c echo.Context, cause error) {
+	p := principal(c)
+	if p == nil {
+		s.refusals.note(logger(c), c.RealIP(), c.Request().Method, c.Request().URL.Path, cause.Error())
+		return
+	}
 	e := audit.Entry{Action: audit.ActionForbidden, IP: c.RealIP(), ObjectType: "route",
 		ObjectID: c.Request().Method + " " + c.Request().URL.Path, Detail: map[string]any{"alasan": cause.Error()}}
-	if p := principal(c); p != nil {
-		e.ActorID, e.ActorNIP = p.UserID, p.NIP
-		e.Detail["peran"] = string(p.Active.Role)
-	}
+	e.ActorID, e.ActorNIP = p.UserID, p.NIP
+	e.Detail["peran"] = string(p.Active.Role)
 	if err := audit.RecordNow(context.WithoutCancel(c.Request().Context()), s.db, e); err != nil {
 		logger(c).Error("audit forbidden", slog.String("error", err.Error()))
 	}
+}
+
+// refusalLog logs at most refusalLogBurst anonymous refusals a minute, with
+// the path cut short; the rest are counted per source and summarised once
+// the minute is over.
+type refusalLog struct {
+	mu         sync.Mutex
+	minute     time.Time
+	logged     int
+	suppressed map[string]int
+}
+
+const (
+	refusalLogBurst   = 20
+	refusalLogSources = 1000
+)
+
+func (r *refusalLog) note(log *slog.Logger, ip, method, path, reason string) {
+	r.mu.Lock()
+	now := time.Now().Truncate(time.Minute)
+	var summary map[string]int
+	if !now.Equal(r.minute) {
+		summary, r.suppressed, r.minute, r.logged = r.suppressed, nil, now, 0
+	}
+	logIt := r.logged < refusalLogBurst
+	if logIt {
+		r.logged++
+	} else {
+		if r.suppressed == nil {
+			r.suppressed = map[string]int{}
+		}
+		if _, ok := r.suppressed[ip]; ok || len(r.suppressed) < refusalLogSources {
+			r.suppressed[ip]++
+		} else {
+			r.suppressed["lainnya"]++
+		}
+	}
+	r.mu.Unlock()
+	if len(summary) > 0 {
+		total := 0
+		for _, n := range summary {
+			total += n
+		}
+		log.Warn("anonymous refusals not logged individually", slog.Int("total", total), slog.Int("sources", len(summary)), slog.Any("per_source", topSources(summary, 10)))
+	}
+	if logIt {
+		if len(path) > 200 {
+			path = path[:200] + "…"
+		}
+		log.Warn("anonymous request refused", slog.String("ip", ip), slog.String("method", method), slog.String("path", path), slog.String("reason", reason))
+	}
+}
+
+// topSources returns up to n sources with the most refusals.
+func topSources(m map[string]int, n int) map[string]int {
+	out := map[string]int{}
+	for len(out) < n && len(out) < len(m) {
+		best, bestN := "", -1
+		for k, v := range m {
+			if _, done := out[k]; !done && v > bestN {
+				best, bestN = k, v
+			}
+		}
+		out[best] = bestN
+	}
+	return out
 }
 
 // itoa formats an id for URLs and audit rows.

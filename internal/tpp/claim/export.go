@@ -320,7 +320,7 @@ func WriteBankCSV(w io.Writer, e Export) error {
 				b.WriteByte(',')
 			}
 			b.WriteByte('"')
-			b.WriteString(strings.ReplaceAll(f, `"`, `""`))
+			b.WriteString(strings.ReplaceAll(NeutraliseFormula(f), `"`, `""`))
 			b.WriteByte('"')
 		}
 		b.WriteString("\r\n")
@@ -352,4 +352,19 @@ func SlipTotals(lines []tpp.Line) (gross, net int64) {
 		}
 	}
 	return gross, net
+}
+
+// formulaLead are the characters that make a spreadsheet run a cell as a
+// formula (the same set org refuses on input: = + - @ TAB CR).
+const formulaLead = "=+-@\t\r"
+
+// NeutraliseFormula makes a cell that a spreadsheet would run as a formula
+// plain text, with the OWASP-recommended leading apostrophe: data stored
+// before the input rule, or that came another way, never runs in the
+// finance office's Excel.
+func NeutraliseFormula(s string) string {
+	if t := strings.TrimLeft(s, " "); t != "" && strings.IndexByte(formulaLead, t[0]) >= 0 {
+		return "'" + s
+	}
+	return s
 }
