@@ -262,15 +262,15 @@ func TestRecoveryDrill(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		p := fmt.Sprintf("/tpp/klaim/%d", id)
-		a.post(p, p+"/ajukan", url.Values{})
+		a.ackPost(p+"/ajukan", url.Values{})
 		ids[o.ID] = id
 	}
 	lap(fmt.Sprintf("8. hitung dan ajukan %d OPD", len(opds)))
 	for _, o := range opds {
 		p := fmt.Sprintf("/tpp/klaim/%d", ids[o.ID])
-		v.post(p, p+"/verifikasi", url.Values{})
-		v.post(p, p+"/setujui", url.Values{})
-		v.post(p, p+"/bayar", url.Values{"sp2d": {"SP2D-PULIH/" + o.Kode + "/" + bulan}, "tanggal": {time.Now().In(loc).Format(time.DateOnly)}})
+		v.ackPost(p+"/verifikasi", url.Values{})
+		v.ackPost(p+"/setujui", url.Values{})
+		v.ackPost(p+"/bayar", url.Values{"sp2d": {"SP2D-PULIH/" + o.Kode + "/" + bulan}, "tanggal": {time.Now().In(loc).Format(time.DateOnly)}})
 	}
 	lap("9. verifikasi, setujui, bayar")
 	total := time.Since(start)
@@ -346,6 +346,21 @@ func (b *browser) post(page, action string, form url.Values) string {
 	}
 	return string(body)
 }
+
+// ackPost takes a money step through its confirmation page: it reads the
+// claim's fingerprint there, ticks the acknowledgement and posts.
+func (b *browser) ackPost(action string, form url.Values) string {
+	b.t.Helper()
+	m := ackField.FindStringSubmatch(b.get(action))
+	if m == nil {
+		b.t.Fatalf("no confirmation on %s", action)
+	}
+	form.Set("setuju", "ya")
+	form.Set("konfirmasi", m[1])
+	return b.post(action, action, form)
+}
+
+var ackField = regexp.MustCompile(`name="konfirmasi" value="([^"]+)"`)
 
 func (b *browser) login(nip, password string) {
 	b.t.Helper()

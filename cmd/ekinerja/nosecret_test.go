@@ -59,6 +59,9 @@ func TestCommandsWithoutSecret(t *testing.T) {
 		env := map[string]string{"EKINERJA_ENV": "production", "DATABASE_URL": url,
 			"EKINERJA_BACKUP_SIGN_KEY": filepath.Join(keys, "backup-sign.key"), "EKINERJA_BACKUP_RECIPIENT": filepath.Join(keys, "backup-age.pub"),
 			"EKINERJA_BACKUP_IDENTITY": filepath.Join(keys, "backup-age.key"), "EKINERJA_BACKUP_VERIFY_KEY": filepath.Join(keys, "backup-verify.pub")}
+		if len(args) > 0 && args[0] == "seed" {
+			env["EKINERJA_ENV"] = "dev" // seed refuses production; the source is a dev copy
+		}
 		code := run(args, func(k string) string { return env[k] }, &out, &errb)
 		return code, out.String() + errb.String()
 	}

@@ -25,6 +25,7 @@ var securityTestDirs = map[string]struct {
 	"audit":     {"../audit", nil},
 	"selfcheck": {"../selfcheck", nil},
 	"kinerja":   {"../kinerja", nil},
+	"backup":    {"../backup", nil},
 }
 
 // securityRowsWithoutRoute are the rows (by the start of their
@@ -35,7 +36,7 @@ var securityRowsWithoutRoute = map[string]string{
 	"no unreviewed":   "a check of the source code, run by the test suite on every package",
 }
 
-var securityTestRef = regexp.MustCompile("`(web|cmd|auth|audit|selfcheck|kinerja)/((?:Test|Fuzz)[A-Za-z0-9_]+)`")
+var securityTestRef = regexp.MustCompile("`(web|cmd|auth|audit|selfcheck|kinerja|backup)/((?:Test|Fuzz)[A-Za-z0-9_]+)`")
 
 // TestSecurityRowsNameRouteTests: every row of SECURITY.md's table names
 // tests that exist, and at least one of them drives the real route (it
