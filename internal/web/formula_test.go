@@ -59,7 +59,7 @@ func TestFormulaInjectionThroughFormAndBankFile(t *testing.T) {
 		c    *client
 		path string
 	}{{admin, "ajukan"}, {verif, "verifikasi"}, {verif, "setujui"}} {
-		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), nil); r.status != http.StatusSeeOther {
+		if r := step.c.postForm(fmt.Sprintf("/tpp/klaim/%d/%s", id, step.path), ackClaim(t, step.c, id, step.path, nil)); r.status != http.StatusSeeOther {
 			t.Fatalf("%s: %d %s", step.path, r.status, r.body)
 		}
 	}
