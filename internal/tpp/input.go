@@ -354,7 +354,7 @@ func (in Input) validate(rs *RuleSet) error {
 	}
 
 	if in.OtherBPJSIncome < 0 || in.OtherBPJSIncome > MaxAmount {
-		ve.Add("other_bpjs_income", "penghasilan lain untuk BPJS harus antara Rp 0 dan "+FormatRupiah(MaxAmount))
+		ve.Add("other_bpjs_income", "penghasilan lain untuk BPJS harus antara Rp 0 dan "+Rupiah(MaxAmount).String())
 	}
 	return ve.OrNil()
 }

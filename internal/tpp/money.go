@@ -179,10 +179,16 @@ func allDigits(s string) bool {
 	return true
 }
 
-// FormatRupiah formats an amount as Indonesians write it: "Rp 4.606.000", "-Rp 5.000".
-func FormatRupiah(amount int64) string {
-	s := "Rp " + groupThousands(absU(amount))
-	if amount < 0 {
+// Rupiah is an amount of money in whole rupiah. Its String method is the one
+// way the application writes an amount for people (pages, slips, exports,
+// messages): there is no other rupiah formatter.
+type Rupiah int64
+
+// String writes r as Indonesians do: "Rp 4.606.000", "Rp 0", "-Rp 5.000";
+// math.MinInt64 too ("-Rp 9.223.372.036.854.775.808").
+func (r Rupiah) String() string {
+	s := "Rp " + groupThousands(absU(int64(r)))
+	if r < 0 {
 		return "-" + s
 	}
 	return s
@@ -206,8 +212,9 @@ func FormatPercent(b BasisPoints) string {
 	return s + "%"
 }
 
-// formatNumber formats a count with dots as thousands separators: 6750 -> "6.750".
-func formatNumber(n int64) string {
+// FormatNumber writes a count with dots as thousands separators:
+// 6750 -> "6.750", -1234 -> "-1.234", -123 -> "-123".
+func FormatNumber(n int64) string {
 	if n < 0 {
 		return "-" + groupThousands(absU(n))
 	}

@@ -530,7 +530,7 @@ func (rs RuleSet) Validate() error {
 	checkRate(ve, "bpjs.employee_rate", rs.BPJS.EmployeeRate)
 	checkRate(ve, "bpjs.government_rate", rs.BPJS.GovernmentRate)
 	if rs.BPJS.Cap < 1 || rs.BPJS.Cap > MaxAmount {
-		ve.Add("bpjs.cap", "batas dasar iuran harus antara Rp 1 dan "+FormatRupiah(MaxAmount))
+		ve.Add("bpjs.cap", "batas dasar iuran harus antara Rp 1 dan "+Rupiah(MaxAmount).String())
 	}
 	return ve.OrNil()
 }
@@ -556,7 +556,7 @@ func checkRateAt(ve *ValidationError, list string, i int, v BasisPoints) {
 // checkAmountAt checks a per-kelas amount list[i] (kelas i+1).
 func checkAmountAt(ve *ValidationError, list, what string, i int, v int64) {
 	if v < 1 || v > MaxAmount {
-		ve.Add(fmt.Sprintf("%s[%d]", list, i), fmt.Sprintf("%s %d harus antara Rp 1 dan %s", what, i+1, FormatRupiah(MaxAmount)))
+		ve.Add(fmt.Sprintf("%s[%d]", list, i), fmt.Sprintf("%s %d harus antara Rp 1 dan %s", what, i+1, Rupiah(MaxAmount)))
 	}
 }
 

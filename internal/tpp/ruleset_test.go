@@ -14,7 +14,7 @@ func TestDemoRuleSet(t *testing.T) {
 	}
 	for k, want := range map[int]int64{1: 1_750_000, 9: 5_000_000, 15: 17_500_000} {
 		if got, _ := rs.Base.KelasAmount(k); got != want {
-			t.Errorf("kelas %d = %s, want %s", k, FormatRupiah(got), FormatRupiah(want))
+			t.Errorf("kelas %d = %s, want %s", k, Rupiah(got), Rupiah(want))
 		}
 	}
 	for k := 2; k <= KelasCount; k++ {

@@ -203,7 +203,7 @@ func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
 			case "persen":
 				f.Value = formatPercentInput(n)
 			case "rupiah":
-				f.Value = tpp.FormatRupiah(n)[3:]
+				f.Value = tpp.FormatNumber(n)
 			default:
 				f.Value = v.String()
 			}
