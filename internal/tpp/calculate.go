@@ -135,8 +135,8 @@ func (r Result) LineByCode(code string) (Line, bool) {
 
 // Calculate computes one employee-month's TPP under rs.
 //
-// It returns an error wrapping ErrRuleSet (and a *ValidationError) when rs is
-// invalid, a *ValidationError when in is, and ErrOverflow only if validation
+// It returns an error wrapping ErrRuleSet (and a *apperr.ValidationError) when rs is
+// invalid, a *apperr.ValidationError when in is, and ErrOverflow only if validation
 // missed an impossible amount. The steps follow spec section 4; every line is
 // rounded half-up to whole rupiah and computed from the rounded lines before it.
 func Calculate(rs RuleSet, in Input) (Result, error) {

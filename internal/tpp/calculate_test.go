@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // clean is the worked example's employee with a spotless month.
@@ -597,9 +599,9 @@ func TestInputValidation(t *testing.T) {
 				tt.input(&in)
 			}
 			_, err := Calculate(rs, in)
-			var ve *ValidationError
+			var ve *apperr.ValidationError
 			if !errors.As(err, &ve) || errors.Is(err, ErrRuleSet) {
-				t.Fatalf("Calculate() error = %v, want an input *ValidationError", err)
+				t.Fatalf("Calculate() error = %v, want an input *apperr.ValidationError", err)
 			}
 			if ve.Fields[tt.field] == "" {
 				t.Errorf("no message for %q; got %v", tt.field, ve.Fields)

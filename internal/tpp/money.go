@@ -1,7 +1,8 @@
 // Package tpp computes the monthly performance allowance (Tambahan Penghasilan
 // Pegawai) of one employee from a rule set and plain input data. It is pure:
-// no database, no clock, no I/O, only the standard library, so every rupiah it
-// produces can be reproduced and reasoned about from its inputs alone.
+// no database, no clock, no I/O, only the standard library (and apperr for
+// its ValidationError), so every rupiah it produces can be reproduced and
+// reasoned about from its inputs alone.
 //
 // Money is int64 whole rupiah. Percentages are BasisPoints (10000 = 100%) or,
 // where the regulation uses more decimals (the Indeks TPP 0,59112978), an exact
