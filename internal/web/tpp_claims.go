@@ -29,11 +29,7 @@ func (s *Server) tppMonthParam(v string) (tpp.Period, error) {
 	if v == "" {
 		return defaultMonth(time.Now().In(s.cfg.Location)), nil
 	}
-	p, err := tpp.ParsePeriod(v)
-	if err != nil {
-		return tpp.Period{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-10")
-	}
-	return p, nil
+	return tpp.ParsePeriod(v)
 }
 
 func (s *Server) tppMonth(c echo.Context) error {
@@ -46,11 +42,9 @@ func (s *Server) tppMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := pages.TPPMonthView{Period: p, Month: monthText(p), Entries: entries,
+	v := pages.TPPMonthView{Period: p, Month: p.Param(), Entries: entries,
 		CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}
-	prev := time.Date(p.Year, time.Month(p.Month)-1, 1, 0, 0, 0, 0, time.UTC)
-	next := time.Date(p.Year, time.Month(p.Month)+1, 1, 0, 0, 0, 0, time.UTC)
-	v.Prev, v.Next = prev.Format("2006-01"), next.Format("2006-01")
+	v.Prev, v.Next = p.Prev().Param(), p.Next().Param()
 	for _, e := range entries {
 		v.Total += e.TotalNet
 	}
@@ -145,7 +139,7 @@ func (s *Server) claimView(c echo.Context, id int64) (pages.TPPClaimView, error)
 		return pages.TPPClaimView{}, err
 	}
 	return pages.TPPClaimView{
-		Page: pg, Month: monthText(pg.Claim.Period()), Warnings: pg.Claim.Warnings(),
+		Page: pg, Month: pg.Claim.Period().Param(), Warnings: pg.Claim.Warnings(),
 		Errors: map[string]string{},
 		Form:   map[string]string{"tanggal": time.Now().In(s.cfg.Location).Format(time.DateOnly)},
 	}, nil
