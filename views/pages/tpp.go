@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"strings"
+
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
@@ -54,6 +56,8 @@ func (v TPPConfirmView) OpenWarnings() int {
 type TPPSlipView struct {
 	Slip     claim.Slip
 	BackHref string
+	// PDFHref is the slip's PDF download.
+	PDFHref string
 }
 
 // TPPHistoryView is an employee's TPP months.
@@ -116,4 +120,20 @@ func (f TPPRuleSetForm) Groups() []string {
 		}
 	}
 	return out
+}
+
+// signatoryPost is a signature block's post, or fallback when none is known.
+func signatoryPost(jabatan, fallback string) string {
+	if strings.TrimSpace(jabatan) == "" {
+		return fallback
+	}
+	return jabatan
+}
+
+// signatoryName is a signer's name, or a dotted line to write it on.
+func signatoryName(nama string) string {
+	if strings.TrimSpace(nama) == "" {
+		return "(....................................)"
+	}
+	return nama
 }
