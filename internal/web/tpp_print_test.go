@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
@@ -182,13 +183,13 @@ func checkPrintedNominatif(t *testing.T, th *tppHarness, fx nominatifFixture, pa
 		if j := strings.Index(row[len(r.NIP):], "NIP 19"); j >= 0 {
 			row = row[:len(r.NIP)+j]
 		}
-		if !strings.Contains(row, " "+groupRupiah(r.Net)+" ") {
-			t.Fatalf("employee %s: net %s not on the row %q", r.NIP, groupRupiah(r.Net), row)
+		if !strings.Contains(row, " "+dotted(r.Net)+" ") {
+			t.Fatalf("employee %s: net %s not on the row %q", r.NIP, dotted(r.Net), row)
 		}
 	}
 	var seq []string
 	for _, v := range claimTotals(th, fx.id) {
-		seq = append(seq, groupRupiah(v))
+		seq = append(seq, dotted(v))
 	}
 	if !regexp.MustCompile(regexp.QuoteMeta(jumlah) + `( \d+ pegawai)? ` + regexp.QuoteMeta(strings.Join(seq, " "))).MatchString(all) {
 		t.Fatalf("totals %q not after %q in %s", seq, jumlah, all)
@@ -201,12 +202,16 @@ func checkPrintedNominatif(t *testing.T, th *tppHarness, fx nominatifFixture, pa
 	_, bankTotal, _ := bankLines(t, th.as(auth.RoleVerifikator), fx.id)
 	kn, kp := signatory(th, true)
 	bn, bp := signatory(th, false)
-	mustContain(t, all, "Dibayar melalui berkas bank", groupRupiah(bankTotal), fx.heldNama, "golongan harus berbentuk",
+	mustContain(t, all, "Dibayar melalui berkas bank", dotted(bankTotal), fx.heldNama, "golongan harus berbentuk",
 		fx.noBankNIP, claim.WarnNoBank, "Mengetahui,", kn, "NIP "+kp, "Bendahara Pengeluaran", bn, "NIP "+bp)
-	if strings.Contains(all, "Dibayar melalui berkas bank Rp "+groupRupiah(claimTotals(th, fx.id)[7])) {
+	if strings.Contains(all, "Dibayar melalui berkas bank Rp "+dotted(claimTotals(th, fx.id)[7])) {
 		t.Fatal("the bank file's total is the claim total although two employees are held")
 	}
 }
+
+// dotted is an amount as the printed tables show it: "4.606.000" (the
+// Rupiah formatter without "Rp ").
+func dotted(n int64) string { return strings.TrimPrefix(tpp.Rupiah(n).String(), "Rp ") }
 
 // nominatifHeadings are the daftar nominatif's column headings: every money column and the rest.
 func nominatifHeadings(rest ...string) []string {
@@ -401,7 +406,7 @@ func TestTPPSlipPDFThroughTheRoute(t *testing.T) {
 	}
 	at := 0
 	for _, l := range lines {
-		amount := "Rp " + groupRupiah(l.Amount)
+		amount := "Rp " + dotted(l.Amount)
 		switch l.Kind {
 		case "kurang":
 			amount = "- " + amount

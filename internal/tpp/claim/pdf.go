@@ -137,7 +137,7 @@ func (d *pdfDoc) rowHeight(cells []cell) float64 {
 }
 
 // amount is a money cell's text: "4.606.000" (the Rupiah formatter without "Rp ").
-func amount(v int64) string { return strings.Replace(tpp.FormatRupiah(v), "Rp ", "", 1) }
+func amount(v int64) string { return strings.Replace(tpp.Rupiah(v).String(), "Rp ", "", 1) }
 
 // nominatifLayout chooses the body font size and the column widths of the
 // daftar nominatif on a landscape A4 page: each money column as wide as its
@@ -276,7 +276,7 @@ func WriteNominatifPDF(w io.Writer, e Export) error {
 	lh := d.lh() + 0.4
 	d.ensure(lh * 3)
 	d.font("B", d.fs+0.5)
-	note := "Dibayar melalui berkas bank: " + tpp.FormatRupiah(e.Payable()) + fmt.Sprintf(" (%d pegawai)", len(e.Rows)-len(held))
+	note := "Dibayar melalui berkas bank: " + tpp.Rupiah(e.Payable()).String() + fmt.Sprintf(" (%d pegawai)", len(e.Rows)-len(held))
 	if c.SP2DNumber != "" && c.PaidDate != nil {
 		note += "; SP2D " + c.SP2DNumber + " tanggal " + c.PaidDate.Format("02-01-2006")
 	}
@@ -335,11 +335,11 @@ func (d *pdfDoc) signatures(e Export, opd string) {
 func slipAmount(l tpp.Line) string {
 	switch l.Kind {
 	case tpp.KindDeduct:
-		return "- " + tpp.FormatRupiah(l.Amount)
+		return "- " + tpp.Rupiah(l.Amount).String()
 	case tpp.KindInfo:
-		return "(" + tpp.FormatRupiah(l.Amount) + ")"
+		return "(" + tpp.Rupiah(l.Amount).String() + ")"
 	}
-	return tpp.FormatRupiah(l.Amount)
+	return tpp.Rupiah(l.Amount).String()
 }
 
 // WriteSlipPDF writes one employee's TPP slip as a PDF (portrait A4): who,
@@ -432,6 +432,6 @@ func WriteSlipPDF(w io.Writer, s Slip) error {
 	d.Ln(3)
 	d.ensure(lh * 2)
 	d.font("B", 9.5)
-	d.CellFormat(full, lh+1, d.tr("TPP kotor "+tpp.FormatRupiah(gross)+"; TPP bersih "+tpp.FormatRupiah(net)), "", 1, "L", false, 0, "")
+	d.CellFormat(full, lh+1, d.tr("TPP kotor "+tpp.Rupiah(gross).String()+"; TPP bersih "+tpp.Rupiah(net).String()), "", 1, "L", false, 0, "")
 	return d.Output(w)
 }
