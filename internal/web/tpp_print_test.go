@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,7 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
@@ -164,7 +168,9 @@ func checkPrintedNominatif(t *testing.T, th *tppHarness, fx nominatifFixture, pa
 		t.Fatalf("the list fits %d page; the fixture is meant to need two: %s", len(pages), all)
 	}
 	for i, p := range pages {
-		if !strings.Contains(p, "NIP 19") && i > 0 { // a page of only the signatures
+		// A page of only the notes, the held list "(NIP ...)" and the signatures has no table.
+		body, _, _ := strings.Cut(p, "Mengetahui,")
+		if i > 0 && !tableRowNIP.MatchString(body) {
 			continue
 		}
 		for _, h := range headings {
@@ -189,9 +195,9 @@ func checkPrintedNominatif(t *testing.T, th *tppHarness, fx nominatifFixture, pa
 	}
 	var seq []string
 	for _, v := range claimTotals(th, fx.id) {
-		seq = append(seq, dotted(v))
+		seq = append(seq, `(?:Rp )?`+regexp.QuoteMeta(dotted(v)))
 	}
-	if !regexp.MustCompile(regexp.QuoteMeta(jumlah) + `( \d+ pegawai)? ` + regexp.QuoteMeta(strings.Join(seq, " "))).MatchString(all) {
+	if !regexp.MustCompile(regexp.QuoteMeta(jumlah) + `( \d+ pegawai)? ` + strings.Join(seq, " ")).MatchString(all) {
 		t.Fatalf("totals %q not after %q in %s", seq, jumlah, all)
 	}
 	for i := range pages {
@@ -213,6 +219,9 @@ func checkPrintedNominatif(t *testing.T, th *tppHarness, fx nominatifFixture, pa
 // Rupiah formatter without "Rp ").
 func dotted(n int64) string { return strings.TrimPrefix(tpp.Rupiah(n).String(), "Rp ") }
 
+// tableRowNIP is an employee's NIP in a table row (the held list writes "(NIP ...)").
+var tableRowNIP = regexp.MustCompile(`[^(]NIP \d{18}`)
+
 // nominatifHeadings are the daftar nominatif's column headings: every money column and the rest.
 func nominatifHeadings(rest ...string) []string {
 	return append(append([]string{"No", "Nama / NIP", "Jabatan"}, claim.NominatifColumns...), rest...)
@@ -233,7 +242,7 @@ func TestTPPNominatifPDFThroughTheRoute(t *testing.T) {
 		r.header.Get("Content-Disposition") != `attachment; filename="tpp-DINKES-2026-10-nominatif.pdf"` {
 		t.Fatalf("pdf: %d %q %q", r.status, r.header.Get("Content-Type"), r.header.Get("Content-Disposition"))
 	}
-	if w, h := pdfPageSize(t, []byte(r.body)); w < 841 || w > 842.5 || h < 595 || h > 596 {
+	if w, h := pdfPageSize(t, []byte(r.body)); w < 841 || w > 843 || h < 594.5 || h > 596 {
 		t.Fatalf("page %v x %v pt, want A4 landscape 841.89 x 595.28", w, h)
 	}
 	pages := pdfPages(t, []byte(r.body))
@@ -441,3 +450,36 @@ func TestTPPSlipPDFThroughTheRoute(t *testing.T) {
 		t.Fatalf("pegawai on the readers' slip route: %d", r.status)
 	}
 }
+
+// TestBrowserPrintNominatifLandscapeEveryColumn prints the daftar
+// nominatif page from headless chromium as a person does (the page's own
+// print stylesheet, paper from its @page rule) and reads the PDF back: A4
+// landscape, every money column heading whole on every page (the headings
+// repeat), each employee's net on that employee's row, the totals, page
+// numbers, the bank file's total, the held employees and both signature
+// blocks.
+func TestBrowserPrintNominatifLandscapeEveryColumn(t *testing.T) {
+	th := newTPPHarness(t)
+	fx := newNominatifFixture(th)
+	ctx := newBrowser(t)
+	browserLogin(t, ctx, th.ts.URL, auth.RoleVerifikator)
+	step(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/tpp/klaim/%d/nominatif", th.ts.URL, fx.id)), chromedp.WaitVisible("#nominatif"))
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	pdf, err := chromedp.Run(sctx, chromedp.PrintToPDF(chromedp.PDFLandscape(), chromedp.PDFPaper(chromedp.PaperA4),
+		func(p *cdppage.PrintToPDFParams) { p.PreferCSSPageSize = ptrTo(true) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, h := pdfPageSize(t, pdf); w < 841 || w > 843 || h < 594.5 || h > 596 {
+		t.Fatalf("printed page %v x %v pt, want A4 landscape 841.89 x 595.28", w, h)
+	}
+	pages := pdfPages(t, pdf)
+	checkPrintedNominatif(t, th, fx, pages, nominatifHeadings("Rekening"), "Jumlah")
+	// Nothing of the screen's chrome is printed.
+	if all := strings.Join(pages, " "); strings.Contains(all, "Keluar") || strings.Contains(all, "Unduh PDF") {
+		t.Fatalf("the printout carries the page's navigation: %s", all)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
