@@ -200,6 +200,10 @@ const (
 	SangatKurang   Predikat = "sangat_kurang"
 )
 
+// Predikats are all the predikat values, best first; every one must be known
+// to the TPP rules (TestEveryKinerjaPredikatIsKnownToTPP).
+var Predikats = []Predikat{SangatBaik, Baik, ButuhPerbaikan, Kurang, SangatKurang}
+
 // Label is the predikat as people read it.
 func (p Predikat) Label() string {
 	switch p {

@@ -637,7 +637,7 @@ func (c *calc) hukdisGrossNet() {
 	c.add(tax)
 
 	b := rs.BPJS
-	room := max(0, b.Cap-in.OtherBPJSIncome)
+	room := max(0, int64(b.Cap)-in.OtherBPJSIncome)
 	basis := min(r.Gross, room)
 	note := ""
 	switch {

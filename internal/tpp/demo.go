@@ -5,7 +5,7 @@ package tpp
 // kelas 9 at Rp 5.000.000; the other kelas are filled in rising steps that
 // widen towards the top, as real Perbup tables do, so the table is strictly
 // increasing and a higher post always pays more.
-var demoTable = [KelasCount]int64{
+var demoTable = [KelasCount]Rupiah{
 	1_750_000,  // 1
 	2_000_000,  // 2
 	2_250_000,  // 3
@@ -28,7 +28,7 @@ var demoTable = [KelasCount]int64{
 // demoReference is an illustrative national tunjangan kinerja table in the
 // shape of the Perpres tables, for switching the demo to BaseModeIndeks; a
 // real deployment types in the table of the Perpres in force.
-var demoReference = [KelasCount]int64{
+var demoReference = [KelasCount]Rupiah{
 	1_968_000, 2_089_350, 2_531_250, 2_702_000, 2_928_000, 3_510_400,
 	3_915_950, 4_595_150, 5_079_200, 5_979_200, 8_757_600, 9_896_000,
 	10_936_000, 17_064_000, 19_280_000, 27_577_500, 33_240_000,

@@ -146,7 +146,7 @@ func fromBytes(data []byte) (RuleSet, Input) {
 		rs.Base.IndeksTPP = Ratio{Num: int64(s.u32()%200_000_000 + 1), Den: 100_000_000}
 	}
 	if s.n(4) == 0 {
-		rs.Base.Table[s.n(KelasCount)] = int64(s.u32()) + 1
+		rs.Base.Table[s.n(KelasCount)] = Rupiah(s.u32()) + 1
 	}
 	if s.n(4) == 0 {
 		p := s.bp()
@@ -157,7 +157,7 @@ func fromBytes(data []byte) (RuleSet, Input) {
 		rs.Status.PPPK = s.bp()
 		rs.Plt.EqualLevelShare = s.bp()
 		rs.Hukdis.Ringan.Rate = s.bp()
-		rs.BPJS.Cap = int64(s.u32()%20_000_000) + 1
+		rs.BPJS.Cap = Rupiah(s.u32()%20_000_000) + 1
 	}
 
 	in := Input{

@@ -54,9 +54,9 @@ const (
 type BaseRule struct {
 	Mode BaseMode `json:"mode"`
 	// Table is the amount per kelas in BaseModeTable; index 0 is kelas 1.
-	Table [KelasCount]int64 `json:"table"`
+	Table [KelasCount]Rupiah `json:"table"`
 	// Reference is the national tunjangan kinerja per kelas in BaseModeIndeks; index 0 is kelas 1.
-	Reference [KelasCount]int64 `json:"reference"`
+	Reference [KelasCount]Rupiah `json:"reference"`
 	// IndeksTPP is the regency's index applied to Reference, e.g. 0,59112978.
 	IndeksTPP Ratio `json:"indeks_tpp"`
 	// MaxExtraCriteria caps the per-position extra criteria percentage
@@ -70,9 +70,9 @@ func (b BaseRule) KelasAmount(k int) (int64, error) {
 		return 0, fmt.Errorf("tpp: kelas jabatan %d di luar 1-%d", k, KelasCount)
 	}
 	if b.Mode == BaseModeIndeks {
-		return b.IndeksTPP.Of(b.Reference[k-1])
+		return b.IndeksTPP.Of(int64(b.Reference[k-1]))
 	}
-	return b.Table[k-1], nil
+	return int64(b.Table[k-1]), nil
 }
 
 // StatusFactors is the share of the base paid per employment status (spec 4.1).
@@ -340,7 +340,7 @@ type BPJSRule struct {
 	// GovernmentRate is paid by the regional government on top; shown, not withheld.
 	GovernmentRate BasisPoints `json:"government_rate"`
 	// Cap is the most monthly income the contribution is computed on.
-	Cap int64 `json:"cap"`
+	Cap Rupiah `json:"cap"`
 }
 
 // Validate checks every parameter and returns a *apperr.ValidationError keyed by the
@@ -490,7 +490,7 @@ func (rs RuleSet) Validate() error {
 
 	checkRate(ve, "bpjs.employee_rate", rs.BPJS.EmployeeRate)
 	checkRate(ve, "bpjs.government_rate", rs.BPJS.GovernmentRate)
-	if rs.BPJS.Cap < 1 || rs.BPJS.Cap > MaxAmount {
+	if rs.BPJS.Cap < 1 || int64(rs.BPJS.Cap) > MaxAmount {
 		ve.Add("bpjs.cap", "batas dasar iuran harus antara Rp 1 dan "+Rupiah(MaxAmount).String())
 	}
 	return ve.OrNil()
@@ -515,8 +515,8 @@ func checkRateAt(ve *apperr.ValidationError, list string, i int, v BasisPoints) 
 }
 
 // checkAmountAt checks a per-kelas amount list[i] (kelas i+1).
-func checkAmountAt(ve *apperr.ValidationError, list, what string, i int, v int64) {
-	if v < 1 || v > MaxAmount {
+func checkAmountAt(ve *apperr.ValidationError, list, what string, i int, v Rupiah) {
+	if v < 1 || int64(v) > MaxAmount {
 		ve.Add(fmt.Sprintf("%s[%d]", list, i), fmt.Sprintf("%s %d harus antara Rp 1 dan %s", what, i+1, Rupiah(MaxAmount)))
 	}
 }

@@ -73,7 +73,7 @@ func TestRuleSetValidate(t *testing.T) {
 		{"until before from", func(r *RuleSet) { r.EffectiveUntil = Period{2025, 12} }, "effective_until"},
 		{"base mode", func(r *RuleSet) { r.Base.Mode = "lain" }, "base.mode"},
 		{"table zero", func(r *RuleSet) { r.Base.Table[16] = 0 }, "base.table[16]"},
-		{"table too big", func(r *RuleSet) { r.Base.Table[0] = MaxAmount + 1 }, "base.table[0]"},
+		{"table too big", func(r *RuleSet) { r.Base.Table[0] = Rupiah(MaxAmount) + 1 }, "base.table[0]"},
 		{"reference zero in indeks mode", func(r *RuleSet) { r.Base.Mode = BaseModeIndeks; r.Base.Reference[3] = 0 }, "base.reference[3]"},
 		{"indeks zero", func(r *RuleSet) { r.Base.Mode = BaseModeIndeks; r.Base.IndeksTPP = Ratio{0, 1} }, "base.indeks_tpp"},
 		{"indeks no denominator", func(r *RuleSet) { r.Base.Mode = BaseModeIndeks; r.Base.IndeksTPP = Ratio{1, 0} }, "base.indeks_tpp"},

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,242 +30,23 @@ import (
 // more or less, and stores nothing. The current lengths travel in hidden
 // inputs "baris.<list>".
 
-var (
-	reIndex      = regexp.MustCompile(`\[(\d+)\]`)
-	moneyPaths   = regexp.MustCompile(`^(base\.table|base\.reference)\[\d+\]$|^bpjs\.cap$`)
-	countPaths   = regexp.MustCompile(`^(plt\.min_working_days|produktivitas\.monthly_minutes_target|disiplin\.band_minutes\[\d+\]|leave\.sick\[\d+\]\.(min_days|max_days)|hukdis\.\w+\.months|pph21\.pppk\[\d+\]\.(from|to|group)|version)$`)
-	textPaths    = regexp.MustCompile(`^(name|base\.mode|produktivitas\.mode|effective_from|effective_until|base\.indeks_tpp)$`)
-	hiddenPaths  = regexp.MustCompile(`^version$`)
-	groupByPrefx = []struct{ prefix, group string }{
-		{"base.", "TPP dasar per kelas jabatan"}, {"status.", "Faktor status"}, {"plt.", "Plt/Plh"},
-		{"split.", "Pembagian produktivitas dan disiplin"}, {"produktivitas.", "Produktivitas"},
-		{"disiplin.", "Potongan disiplin"}, {"leave.", "Cuti"}, {"hukdis.", "Hukuman disiplin"},
-		{"pph21.", "PPh 21"}, {"bpjs.", "BPJS Kesehatan"},
-	}
-)
-
-var ruleLabels = map[string]string{
-	"name": "Nama aturan", "effective_from": "Berlaku mulai (TTTT-BB)", "effective_until": "Berlaku sampai (TTTT-BB, kosong = seterusnya)",
-	"base.mode": "Cara penetapan (tabel atau indeks)", "base.indeks_tpp": "Indeks TPP", "base.max_extra_criteria": "Kriteria tambahan paling tinggi (%)",
-	"status.pns": "PNS (%)", "status.cpns": "CPNS (%)", "status.pppk": "PPPK (%)", "status.tugas_belajar": "Tugas belajar (%)",
-	"plt.equal_level_share": "Tambahan Plt setingkat (%)", "plt.min_working_days": "Paling sedikit hari kerja Plt",
-	"split.produktivitas": "Bagian produktivitas (%)", "split.disiplin": "Bagian disiplin (%)",
-	"produktivitas.mode": "Cara penilaian (predikat atau menit)", "produktivitas.monthly_minutes_target": "Target menit aktivitas sebulan",
-	"disiplin.tk_per_day": "TK per hari (%)", "disiplin.missing_both_per_day": "Tidak rekam masuk dan pulang per hari (%)",
-	"disiplin.cap": "Batas jumlah potongan (%)", "pph21.borne_by_budget": "PPh 21 ditanggung anggaran daerah",
-	"bpjs.employee_rate": "Iuran pegawai (%)", "bpjs.government_rate": "Iuran pemerintah daerah (%)", "bpjs.cap": "Batas dasar iuran (Rp)",
-}
-
-func ruleLabel(path string) string {
-	if l, ok := ruleLabels[path]; ok {
-		return l
-	}
-	if l, ok := findList(path); ok {
-		return "Daftar " + l.label
-	}
-	if list, row, rest, ok := splitRow(path); ok {
-		l, _ := findList(list)
-		head := fmt.Sprintf("%s baris %d", strings.ToUpper(l.label[:1])+l.label[1:], row+1)
-		switch rest {
-		case "":
-			return fmt.Sprintf("%s bulan ke-%d: dibayar (%%)", strings.ToUpper(l.label[:1])+l.label[1:], row+1)
-		case ".min_days":
-			return head + ": dari hari ke-"
-		case ".max_days":
-			return head + ": sampai hari ke-"
-		case ".pay":
-			return head + ": dibayar (%)"
-		case ".from":
-			return head + ": dari golongan (1-17)"
-		case ".to":
-			return head + ": sampai golongan (1-17)"
-		case ".group":
-			return head + ": tarif golongan PNS (1-4)"
-		}
-	}
-	// Readable fallback from the path: "disiplin.tl[1]" -> "disiplin tl 2".
-	l := reIndex.ReplaceAllStringFunc(path, func(m string) string {
-		n, _ := strconv.Atoi(m[1 : len(m)-1])
-		return " " + strconv.Itoa(n+1)
-	})
-	l = strings.NewReplacer(".", " ", "_", " ").Replace(l)
-	switch {
-	case strings.HasPrefix(path, "base.table"):
-		l = "TPP kelas" + strings.TrimPrefix(l, "base table") + " (Rp)"
-	case strings.HasPrefix(path, "base.reference"):
-		l = "Tukin acuan kelas" + strings.TrimPrefix(l, "base reference") + " (Rp)"
-	case ruleKind(path) == "persen":
-		l += " (%)"
-	}
-	return l
-}
-
-func ruleKind(path string) string {
-	switch {
-	case moneyPaths.MatchString(path):
-		return "rupiah"
-	case countPaths.MatchString(path):
-		return "angka"
-	case textPaths.MatchString(path):
-		return "text"
-	case path == "pph21.borne_by_budget":
-		return "ya"
-	}
-	return "persen"
-}
-
-func ruleGroup(path string) string {
-	for _, g := range groupByPrefx {
-		if strings.HasPrefix(path, g.prefix) {
-			return g.group
-		}
-	}
-	return "Umum"
-}
-
-// leaf is one scalar of the rule set's JSON.
-type leaf struct {
-	path string
-	val  any // json.Number, string, bool
-}
-
-// walkJSON lists the scalars of a JSON document in document order.
-func walkJSON(b []byte) ([]leaf, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var out []leaf
-	var walk func(path string) error
-	walk = func(path string) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{':
-				for dec.More() {
-					k, err := dec.Token()
-					if err != nil {
-						return err
-					}
-					p := k.(string)
-					if path != "" {
-						p = path + "." + p
-					}
-					if err := walk(p); err != nil {
-						return err
-					}
-				}
-				_, err = dec.Token()
-				return err
-			case '[':
-				if !dec.More() { // an empty list still has a place on the form
-					out = append(out, leaf{path: path})
-				}
-				for i := 0; dec.More(); i++ {
-					if err := walk(fmt.Sprintf("%s[%d]", path, i)); err != nil {
-						return err
-					}
-				}
-				_, err = dec.Token()
-				return err
-			}
-		default:
-			out = append(out, leaf{path: path, val: t})
-		}
-		return nil
-	}
-	return out, walk("")
-}
-
-// ruleFields turns a rule set into the form's fields.
+// ruleFields turns a rule set into the form's fields: tpp.RuleFields gives
+// every parameter with its kind (from its Go type), label and group.
 func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
-	b, err := json.Marshal(rs)
+	params, err := tpp.RuleFields(rs)
 	if err != nil {
 		return nil, err
 	}
-	leaves, err := walkJSON(b)
-	if err != nil {
-		return nil, err
-	}
-	var out []pages.TPPRuleField
-	for _, l := range leaves {
-		if hiddenPaths.MatchString(l.path) {
-			continue
-		}
-		f := pages.TPPRuleField{Name: l.path, Label: ruleLabel(l.path), Kind: ruleKind(l.path), Group: ruleGroup(l.path)}
-		switch v := l.val.(type) {
-		case json.Number:
-			n, _ := v.Int64()
-			switch f.Kind {
-			case "persen":
-				f.Value = formatPercentInput(n)
-			case "rupiah":
-				f.Value = tpp.FormatNumber(n)
-			default:
-				f.Value = v.String()
-			}
-		case nil:
-			f.Kind = "kosong"
-		case bool:
-			f.Value = map[bool]string{true: "ya", false: "tidak"}[v]
-		case string:
-			f.Value = v
-			if l.path == "base.indeks_tpp" { // written with a decimal comma
-				f.Value = strings.Replace(v, ".", ",", 1)
-			}
+	out := make([]pages.TPPRuleField, 0, len(params))
+	for _, p := range params {
+		f := pages.TPPRuleField{Name: p.Path, Label: p.Label, Kind: string(p.Kind), Group: p.Group, Value: p.Format()}
+		if p.Path == "base.indeks_tpp" { // written with a decimal comma
+			f.Value = strings.Replace(f.Value, ".", ",", 1)
 		}
 		out = append(out, f)
 	}
-	out = withEndMonth(out)
 	markLists(out)
 	return out, nil
-}
-
-// withEndMonth puts the end month on the form right after the start month
-// even when the rules are open-ended (effective_until is then omitted from
-// the JSON the form is built from), so it can always be seen and set.
-func withEndMonth(fields []pages.TPPRuleField) []pages.TPPRuleField {
-	at := -1
-	for i, f := range fields {
-		switch f.Name {
-		case "effective_until":
-			return fields
-		case "effective_from":
-			at = i + 1
-		}
-	}
-	if at < 0 {
-		at = len(fields)
-	}
-	f := pages.TPPRuleField{Name: "effective_until", Label: ruleLabel("effective_until"), Kind: "text", Group: ruleGroup("effective_until")}
-	return append(fields[:at], append([]pages.TPPRuleField{f}, fields[at:]...)...)
-}
-
-// ruleList is a list of the rule set that the form can grow and shrink.
-type ruleList struct {
-	path, label string
-	max         int
-}
-
-// ruleLists are the growable lists, with the most rows each may have.
-var ruleLists = []ruleList{
-	{"leave.sick", "cuti sakit", 31},
-	{"leave.besar", "cuti besar", 36},
-	{"leave.alasan_penting", "cuti alasan penting", 36},
-	{"leave.melahirkan", "cuti melahirkan", 36},
-	{"leave.melahirkan_anak_ketiga", "cuti melahirkan anak ketiga", 36},
-	{"pph21.pppk", "golongan PPPK", 17},
-}
-
-func findList(path string) (ruleList, bool) {
-	for _, l := range ruleLists {
-		if l.path == path {
-			return l, true
-		}
-	}
-	return ruleList{}, false
 }
 
 // listRows returns the number of rows of each growable list of rs.
@@ -308,49 +88,31 @@ func resizeLists(rs tpp.RuleSet, rows map[string]int) tpp.RuleSet {
 // keeps the stored length.
 func postedRows(rs tpp.RuleSet, form func(string) string) map[string]int {
 	rows := listRows(rs)
-	for _, l := range ruleLists {
-		if n, err := strconv.Atoi(strings.TrimSpace(form("baris." + l.path))); err == nil && n >= 0 && n <= l.max {
-			rows[l.path] = n
+	for _, l := range tpp.RuleLists {
+		if n, err := strconv.Atoi(strings.TrimSpace(form("baris." + l.Path))); err == nil && n >= 0 && n <= l.Max {
+			rows[l.Path] = n
 		}
 	}
 	return rows
-}
-
-// splitRow splits "leave.sick[2].pay" into the list "leave.sick", the row 2
-// and the rest ".pay"; ok is false for a path outside the growable lists.
-func splitRow(path string) (list string, row int, rest string, ok bool) {
-	open := strings.IndexByte(path, '[')
-	shut := strings.IndexByte(path, ']')
-	if open < 0 || shut < open {
-		return "", 0, "", false
-	}
-	if _, known := findList(path[:open]); !known {
-		return "", 0, "", false
-	}
-	n, err := strconv.Atoi(path[open+1 : shut])
-	if err != nil || n < 0 {
-		return "", 0, "", false
-	}
-	return path[:open], n, path[shut+1:], true
 }
 
 // markLists sets RowEnd and ListEnd on the fields of the growable lists.
 func markLists(fields []pages.TPPRuleField) {
 	for i := range fields {
 		f := &fields[i]
-		if l, ok := findList(f.Name); ok && f.Kind == "kosong" {
-			f.ListEnd, f.ListLabel, f.Label = l.path, l.label, ruleLabel(l.path)
+		if l, ok := tpp.FindRuleList(f.Name); ok && f.Kind == "kosong" {
+			f.ListEnd, f.ListLabel, f.Label = l.Path, l.Label, tpp.RuleLabel(l.Path, tpp.KindList)
 			continue
 		}
-		list, row, _, ok := splitRow(f.Name)
+		list, row, _, ok := tpp.SplitRuleRow(f.Name)
 		if !ok {
 			continue
 		}
-		l, _ := findList(list)
-		f.ListLabel = l.label
+		l, _ := tpp.FindRuleList(list)
+		f.ListLabel = l.Label
 		nextList, nextRow, _, nextOK := "", -1, "", false
 		if i+1 < len(fields) {
-			nextList, nextRow, _, nextOK = splitRow(fields[i+1].Name)
+			nextList, nextRow, _, nextOK = tpp.SplitRuleRow(fields[i+1].Name)
 		}
 		if !nextOK || nextList != list || nextRow != row {
 			f.RowEnd = fmt.Sprintf("%s[%d]", list, row)
@@ -364,9 +126,9 @@ func markLists(fields []pages.TPPRuleField) {
 // formLists lists the growable lists of rs with their lengths for the form.
 func formLists(rs tpp.RuleSet) []pages.TPPRuleList {
 	rows := listRows(rs)
-	out := make([]pages.TPPRuleList, 0, len(ruleLists))
-	for _, l := range ruleLists {
-		out = append(out, pages.TPPRuleList{Name: l.path, Rows: rows[l.path]})
+	out := make([]pages.TPPRuleList, 0, len(tpp.RuleLists))
+	for _, l := range tpp.RuleLists {
+		out = append(out, pages.TPPRuleList{Name: l.Path, Rows: rows[l.Path]})
 	}
 	return out
 }
@@ -375,11 +137,18 @@ func formLists(rs tpp.RuleSet) []pages.TPPRuleList {
 // rows after it move up by one.
 func withoutRow(form func(string) string, list string, i int) func(string) string {
 	return func(name string) string {
-		if l, row, rest, ok := splitRow(name); ok && l == list && row >= i {
+		if l, row, rest, ok := tpp.SplitRuleRow(name); ok && l == list && row >= i {
 			return form(fmt.Sprintf("%s[%d]%s", list, row+1, rest))
 		}
 		return form(name)
 	}
+}
+
+// kindMessage says how to write a value of each kind that could not be read.
+var kindMessage = map[tpp.FieldKind]string{
+	tpp.KindMoney: "tulis rupiah utuh seperti 5.000.000",
+	tpp.KindBP:    "tulis persen seperti 3 atau 0,5",
+	tpp.KindInt:   "tulis bilangan bulat",
 }
 
 // parseRuleForm reads the form back into a rule set shaped like base: every
@@ -394,37 +163,19 @@ func parseRuleForm(base tpp.RuleSet, form func(string) string) (tpp.RuleSet, []p
 		}
 		raw := strings.TrimSpace(form(f.Name))
 		fields[i].Value = raw
-		switch f.Kind {
-		case "persen":
-			v, err := parsePercent(raw)
-			if err != nil {
-				errs[f.Name] = "tulis persen seperti 3 atau 0,5"
-				continue
-			}
-			vals[f.Name] = v
-		case "rupiah":
-			v, err := parseRupiah(raw)
-			if err != nil {
-				errs[f.Name] = "tulis rupiah utuh seperti 5.000.000"
-				continue
-			}
-			vals[f.Name] = v
-		case "angka":
-			v, err := parseCount(raw)
-			if err != nil {
-				errs[f.Name] = "tulis bilangan bulat"
-				continue
-			}
-			vals[f.Name] = v
-		case "ya":
-			vals[f.Name] = raw == "ya"
-		default:
+		kind := tpp.FieldKind(f.Kind)
+		v, err := kind.Parse(raw)
+		if err != nil {
+			errs[f.Name] = kindMessage[kind]
+			continue
+		}
+		if kind == tpp.KindText {
 			if f.Name == "base.indeks_tpp" {
 				if _, err := tpp.ParseRatio(raw); err != nil {
 					errs[f.Name] = "tulis indeks seperti 0,59112978"
 					continue
 				}
-				raw = strings.Replace(raw, ",", ".", 1)
+				v = strings.Replace(raw, ",", ".", 1)
 			}
 			if f.Name == "effective_from" || (f.Name == "effective_until" && raw != "") {
 				if _, err := tpp.ParsePeriod(raw); err != nil {
@@ -432,8 +183,8 @@ func parseRuleForm(base tpp.RuleSet, form func(string) string) (tpp.RuleSet, []p
 					continue
 				}
 			}
-			vals[f.Name] = raw
 		}
+		vals[f.Name] = v
 	}
 	if len(errs) > 0 {
 		return base, fields, errs
@@ -564,18 +315,18 @@ func (s *Server) tppRuleSetRows(c echo.Context, cur claim.StoredRuleSet, base tp
 	errs := map[string]string{}
 	status := http.StatusOK
 	if add != "" {
-		l, ok := findList(add)
+		l, ok := tpp.FindRuleList(add)
 		switch {
 		case !ok:
 			return apperr.Invalid("tambah", "daftar aturan tidak dikenal")
-		case rows[add] >= l.max:
-			errs[add] = fmt.Sprintf("paling banyak %d baris", l.max)
+		case rows[add] >= l.Max:
+			errs[add] = fmt.Sprintf("paling banyak %d baris", l.Max)
 			status = http.StatusUnprocessableEntity
 		default:
 			rows[add]++
 		}
 	} else {
-		list, i, rest, ok := splitRow(del)
+		list, i, rest, ok := tpp.SplitRuleRow(del)
 		if !ok || rest != "" || i >= rows[list] {
 			return apperr.Invalid("hapus", "baris aturan tidak dikenal")
 		}
@@ -602,7 +353,7 @@ func placeErrors(in map[string]string, fields []pages.TPPRuleField) map[string]s
 		if on[k] {
 			out[k] = v
 		} else {
-			other = append(other, ruleLabel(k)+": "+v)
+			other = append(other, tpp.RuleLabel(k, "")+": "+v)
 		}
 	}
 	if len(other) > 0 {

@@ -42,10 +42,18 @@ func TestTPPRuleSetForm(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="err-status.cpns"`) || !strings.Contains(r.body, "berjumlah 100%") {
 		t.Fatalf("invalid rules: %d", r.status)
 	}
-	// Unused: changed in place.
-	r = sa.postForm("/tpp/aturan/1", form(map[string]string{"disiplin.tk_per_day": "3,5"}))
+	// Unused: changed in place. Money fields (their Go type is tpp.Rupiah)
+	// are read as whole rupiah, percentages as basis points.
+	r = sa.postForm("/tpp/aturan/1", form(map[string]string{"disiplin.tk_per_day": "3,5", "bpjs.cap": "12.500.000", "base.table[0]": "Rp 1.800.000"}))
 	if r.status != http.StatusSeeOther || h.count(`SELECT (params->'disiplin'->>'tk_per_day')::int FROM tpp_rule_set WHERE id = 1`) != 350 {
 		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	if cp, t0 := h.count(`SELECT (params->'bpjs'->>'cap')::bigint FROM tpp_rule_set WHERE id = 1`),
+		h.count(`SELECT (params->'base'->'table'->>0)::bigint FROM tpp_rule_set WHERE id = 1`); cp != 12_500_000 || t0 != 1_800_000 {
+		t.Fatalf("money stored as bpjs.cap=%d, base.table[0]=%d; want 12500000 and 1800000 rupiah", cp, t0)
+	}
+	if r := sa.get("/tpp/aturan/1"); !strings.Contains(r.body, `value="12.500.000"`) {
+		t.Fatal("the stored cap is not shown as 12.500.000")
 	}
 	// Used (frozen since a computation): the edit is refused, nothing stored;
 	// TestTPPRuleSetFrozenFromFirstComputation goes through the whole path.

@@ -9,6 +9,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // shownAmount reads an amount as a page shows it ("Rp 4.606.000", or
@@ -17,14 +18,14 @@ func shownAmount(t *testing.T, s string) int64 {
 	t.Helper()
 	s = strings.TrimSpace(s)
 	neg := strings.HasPrefix(s, "-")
-	v, err := parseRupiah(strings.TrimPrefix(s, "-"))
+	v, err := tpp.ParseRupiah(strings.TrimPrefix(s, "-"))
 	if err != nil {
 		t.Fatalf("not a rupiah amount: %q", s)
 	}
 	if neg {
-		return -v
+		return -int64(v)
 	}
-	return v
+	return int64(v)
 }
 
 // TestSlipReadsAsTheSpecSays parses the employee's slip the way a person

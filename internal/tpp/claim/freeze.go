@@ -107,11 +107,7 @@ func (s *Service) checkInputs(tx *gorm.DB, c Claim) error {
 		if !ok {
 			continue // moved to another OPD since: not a correction
 		}
-		now := tpp.Predikat(k.Predikat)
-		if _, known := rules.Produktivitas.Predikat.Factor(now); k.Predikat == "" || !known {
-			now = tpp.PredikatTidakAda
-		}
-		if now != e.Input.Predikat {
+		if now := predikatOf(k, true); now != e.Input.Predikat {
 			changed = append(changed, e.Input.Name)
 		}
 	}

@@ -173,10 +173,7 @@ func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*E
 	for id, e := range byID {
 		k, ok := km[id]
 		e.Input.ApprovedMinutes = k.ApprovedMinutes
-		pk := tpp.Predikat(k.Predikat)
-		if _, known := rules.Produktivitas.Predikat.Factor(pk); !ok || k.Predikat == "" || !known {
-			pk = tpp.PredikatTidakAda
-		}
+		pk := predikatOf(k, ok)
 		e.Input.Predikat = pk
 		if pk == tpp.PredikatTidakAda && rules.Produktivitas.Mode == tpp.ProduktivitasPredikat {
 			e.Warnings = append(e.Warnings, WarnNoPredikat)
@@ -304,4 +301,16 @@ func (c calendar) workingDays(from, to time.Time) int {
 		}
 	}
 	return n
+}
+
+// predikatOf is the TPP predikat of an employee's kinerja month (found:
+// whether the kinerja area reported the employee at all). No month or no
+// rating yet is tpp.PredikatTidakAda; any other code is passed on as it is,
+// so a code the TPP rules do not know is refused by tpp.Calculate (the
+// employee's row says so) and never paid as a silent 0%.
+func predikatOf(k KinerjaMonth, found bool) tpp.Predikat {
+	if !found || k.Predikat == "" {
+		return tpp.PredikatTidakAda
+	}
+	return tpp.Predikat(k.Predikat)
 }

@@ -1,19 +1,19 @@
-package web
+package tpp
 
 import "testing"
 
 func TestParsePercent(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
-		want int64
+		want BasisPoints
 		ok   bool
 	}{
 		{"3", 300, true}, {"0,5", 50, true}, {"1,25%", 125, true}, {"1.25", 125, true}, {" 100 ", 10000, true},
 		{"", 0, false}, {"-1", 0, false}, {"1,255", 0, false}, {"abc", 0, false}, {",5", 0, false}, {"1,2,3", 0, false},
 	} {
-		got, err := parsePercent(tt.in)
+		got, err := ParsePercent(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("parsePercent(%q) = %d, %v", tt.in, got, err)
+			t.Errorf("ParsePercent(%q) = %d, %v", tt.in, got, err)
 		}
 	}
 }
@@ -21,15 +21,15 @@ func TestParsePercent(t *testing.T) {
 func TestParseRupiah(t *testing.T) {
 	for _, tt := range []struct {
 		in   string
-		want int64
+		want Rupiah
 		ok   bool
 	}{
 		{"5.000.000", 5_000_000, true}, {"Rp 5.000.000", 5_000_000, true}, {"5000000", 5_000_000, true},
 		{"", 0, false}, {"5,5", 0, false}, {"-5", 0, false}, {"1e6", 0, false},
 	} {
-		got, err := parseRupiah(tt.in)
+		got, err := ParseRupiah(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("parseRupiah(%q) = %d, %v", tt.in, got, err)
+			t.Errorf("ParseRupiah(%q) = %d, %v", tt.in, got, err)
 		}
 	}
 }
@@ -39,7 +39,7 @@ func FuzzParsePercent(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		v, err := parsePercent(s)
+		v, err := ParsePercent(s)
 		if err != nil {
 			return
 		}
@@ -47,8 +47,8 @@ func FuzzParsePercent(f *testing.F) {
 			t.Fatalf("negative %d from %q", v, s)
 		}
 		// What we write back reads the same.
-		if back, err := parsePercent(formatPercentInput(v)); err != nil || back != v {
-			t.Fatalf("round trip %q -> %d -> %q -> %d %v", s, v, formatPercentInput(v), back, err)
+		if back, err := ParsePercent(FormatPercentInput(v)); err != nil || back != v {
+			t.Fatalf("round trip %q -> %d -> %q -> %d %v", s, v, FormatPercentInput(v), back, err)
 		}
 	})
 }
@@ -58,7 +58,7 @@ func FuzzParseRupiah(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if v, err := parseRupiah(s); err == nil && v < 0 {
+		if v, err := ParseRupiah(s); err == nil && v < 0 {
 			t.Fatalf("negative %d from %q", v, s)
 		}
 	})
