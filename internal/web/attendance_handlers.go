@@ -160,7 +160,7 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 	if err != nil {
 		return err
 	}
-	v := pages.AttendanceEmployeeView{Month: month, M: m, CanCorrect: p.Active.Role == auth.RoleAdminOPD, Form: form, Errors: errs}
+	v := pages.AttendanceEmployeeView{Month: month, M: m, CanCorrect: attendance.MayCorrect(p) == nil, Form: form, Errors: errs}
 	return s.render(c, status, pages.AttendanceEmployee(s.chrome(c, "Presensi "+m.Pegawai.Nama), v))
 }
 
@@ -371,7 +371,7 @@ func (s *Server) renderSchedules(c echo.Context, status int, form attendance.Sch
 	if v.Assignments, err = st.Assignments(ctx, p); err != nil {
 		return err
 	}
-	if p.Active.Role == auth.RoleSuperadmin {
+	if attendance.MayEditSchedules(p) == nil {
 		v.CanEdit = true
 		if v.OPDs, err = st.OPDs(ctx); err != nil {
 			return err

@@ -550,7 +550,7 @@ func leaveTable(ls []attendance.Leave, decide, cancel bool, csrf string) templ.C
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if l.Status == "diajukan" {
+				if l.CanCancel() {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<form method=\"post\" action=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
