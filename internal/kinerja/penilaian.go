@@ -48,6 +48,7 @@ func (s *Store) CanSubmitMonth(p Penilaian, month time.Time) bool {
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
 	return s.submitOpen(first, p.Status) == nil
 }
+
 // SubmitPenilaian submits (or, until rated, resubmits) the actor's month.
 func (s *Store) SubmitPenilaian(ctx context.Context, a Actor, in SubmitMonth) (int64, error) {
 	first := time.Date(in.Month.Year(), in.Month.Month(), 1, 0, 0, 0, 0, time.UTC)
