@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,19 +19,12 @@ import (
 // attendance returns the attendance store (cheap: it holds only the pool).
 func (s *Server) attendance() *attendance.Store { return s.att }
 
-// attendanceBands are the TL/PSW band edges of the TPP rule set in force for
-// the month, so the recap page judges exactly as the computation will. A month
-// with no rule set yet falls back to the demo (SPEC) bands.
+// attendanceBands are the TL/PSW band edges for the month, as the TPP rule
+// set in force says (claim.Service.AttendanceBands); outside dev mode a
+// month without a rule set is refused with a message, never judged by the
+// demo's numbers.
 func (s *Server) attendanceBands(ctx context.Context, month pages.AttendanceMonth) (attendance.Bands, error) {
-	rs, err := s.tpp.RuleSetFor(ctx, tpp.Period{Year: month.Year, Month: int(month.Month)})
-	if errors.Is(err, apperr.ErrNotFound) {
-		return attendance.DemoBands(), nil
-	}
-	if err != nil {
-		return attendance.Bands{}, err
-	}
-	b := rs.Rules.Disiplin.BandMinutes
-	return attendance.Bands{Late: b, Early: b}, nil
+	return s.tpp.AttendanceBands(ctx, tpp.Period{Year: month.Year, Month: int(month.Month)}, s.cfg.Dev())
 }
 
 // monthParam reads ?bulan=YYYY-MM, defaulting to the current month.
