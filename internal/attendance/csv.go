@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ekinerja/ekinerja/internal/csvsafe"
 )
 
 // Column names of a fingerprint export, as RowError.Column reports them.
@@ -243,7 +245,7 @@ func (p *csvParser) readHeader() error {
 		}
 		if found == len(requiredColumns) {
 			for _, c := range cells {
-				if isFormula(bytes.TrimSpace(c)) {
+				if csvsafe.IsFormula(bytes.TrimSpace(c)) {
 					return &FileError{Line: 1, Reason: "judul kolom diawali =, +, - atau @ ditolak (dicurigai formula)"}
 				}
 			}
@@ -309,7 +311,7 @@ func (p *csvParser) next() (row Row, ok bool, err error) {
 	}
 	var refused [4]bool
 	for i, f := range fields {
-		if !isFormula(f) {
+		if !csvsafe.IsFormula(f) {
 			continue
 		}
 		row.fail(p.names[i], "sel diawali =, +, - atau @ ditolak (dicurigai formula)")
@@ -421,19 +423,6 @@ func parseDMY(b []byte) (Date, bool) {
 	year, ok3 := atoi(rest[j+1:])
 	d := Date{year, time.Month(month), day}
 	return d, ok1 && ok2 && ok3 && d.Valid()
-}
-
-// isFormula reports whether a trimmed cell could run as a spreadsheet formula.
-// A lone "-", the usual "no value" mark, cannot and is allowed.
-func isFormula(c []byte) bool {
-	if len(c) == 0 || (len(c) == 1 && c[0] == '-') {
-		return false
-	}
-	switch c[0] {
-	case '=', '+', '-', '@':
-		return true
-	}
-	return false
 }
 
 // splitFields splits one line on delim into dst (reused), honouring RFC 4180

@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ekinerja/ekinerja/internal/csvsafe"
 )
 
 // MaxImportBytes is the largest CSV file accepted (10 MB).
@@ -48,10 +50,6 @@ func (c *capReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
-// formulaLead are the characters that make a spreadsheet treat a cell as a
-// formula (CSV injection); such cells are refused, never silently changed.
-const formulaLead = "=+-@\t\r"
 
 // scanCSV streams a CSV file with the given columns and calls each for every
 // data row with its 1-based line number, its cells (trimmed) and the problems
@@ -141,7 +139,7 @@ func scanCSV(r io.Reader, cols []string, maxBytes int64, each func(line int, cel
 				break
 			}
 			raw := rec[i]
-			if FormulaLed(raw) {
+			if csvsafe.IsFormula(raw) {
 				t := strings.TrimLeft(raw, " ")
 				errs = append(errs, RowError{Line: line, Column: cols[i],
 					Reason: fmt.Sprintf("Isi sel diawali %q ditolak (mencegah injeksi formula). Hapus karakter awal itu.", t[:1])})

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ekinerja/ekinerja/internal/csvsafe"
 )
 
 // FuzzScanCSV feeds arbitrary bytes to the CSV reader: it must never panic,
@@ -44,7 +46,7 @@ func FuzzScanCSV(f *testing.F) {
 				if !utf8.ValidString(c) {
 					t.Fatalf("invalid UTF-8 cell %q", c)
 				}
-				if c != "" && strings.IndexByte("=+-@", c[0]) >= 0 && !flagged[cols[i]] {
+				if csvsafe.IsFormula(c) && !flagged[cols[i]] {
 					t.Fatalf("formula cell %q in %s not flagged", c, cols[i])
 				}
 			}

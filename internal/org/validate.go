@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/csvsafe"
 )
 
 // golonganPNS are the ranks of PNS and CPNS (I/a .. IV/e).
@@ -59,7 +60,7 @@ func GolonganOptions() []string {
 
 // cleanText trims s and reports whether it is printable text of 1..max runes.
 func cleanText(s string, max int) (string, bool) {
-	if FormulaLed(s) {
+	if csvsafe.IsFormula(s) {
 		return strings.TrimSpace(s), false
 	}
 	s = strings.TrimSpace(s)
@@ -74,17 +75,7 @@ func cleanText(s string, max int) (string, bool) {
 	return s, true
 }
 
-// FormulaLed is the one rule for free text that may end up in a
-// spreadsheet (the bank file, the nominative list, an export): a value
-// whose first character after leading spaces is one of formulaLead (= + -
-// @ TAB CR) would run as a formula, so it is refused, never silently
-// changed. The import, the employee form and every cleanText field use it.
-func FormulaLed(s string) bool {
-	t := strings.TrimLeft(s, " ")
-	return t != "" && strings.IndexByte(formulaLead, t[0]) >= 0
-}
-
-// formulaMessage explains a FormulaLed refusal.
+// formulaMessage explains a csvsafe.IsFormula refusal.
 const formulaMessage = "Isi tidak boleh diawali =, +, -, @, tab atau baris baru (mencegah injeksi formula di spreadsheet)."
 
 var kodeRe = regexp.MustCompile(`^[A-Z0-9._-]{1,32}$`)
@@ -159,7 +150,7 @@ func (in PegawaiInput) Validate() (Pegawai, *apperr.ValidationError) {
 	ve := &apperr.ValidationError{}
 	p := Pegawai{NIP: strings.TrimSpace(in.NIP), OPDID: in.OPDID}
 	for field, v := range map[string]string{"nama": in.Nama, "bank_nama": in.BankNama, "bank_atas_nama": in.BankAtasNama} {
-		if FormulaLed(v) {
+		if csvsafe.IsFormula(v) {
 			ve.Add(field, formulaMessage)
 		}
 	}

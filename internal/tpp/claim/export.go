@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/csvsafe"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
@@ -385,7 +386,7 @@ func WriteBankCSV(w io.Writer, e Export) error {
 				b.WriteByte(',')
 			}
 			b.WriteByte('"')
-			b.WriteString(strings.ReplaceAll(NeutraliseFormula(f), `"`, `""`))
+			b.WriteString(strings.ReplaceAll(csvsafe.Neutralise(f), `"`, `""`))
 			b.WriteByte('"')
 		}
 		b.WriteString("\r\n")
@@ -419,19 +420,4 @@ func SlipTotals(lines []tpp.Line) (gross, net int64) {
 		}
 	}
 	return gross, net
-}
-
-// formulaLead are the characters that make a spreadsheet run a cell as a
-// formula (the same set org refuses on input: = + - @ TAB CR).
-const formulaLead = "=+-@\t\r"
-
-// NeutraliseFormula makes a cell that a spreadsheet would run as a formula
-// plain text, with the OWASP-recommended leading apostrophe: data stored
-// before the input rule, or that came another way, never runs in the
-// finance office's Excel.
-func NeutraliseFormula(s string) string {
-	if t := strings.TrimLeft(s, " "); t != "" && strings.IndexByte(formulaLead, t[0]) >= 0 {
-		return "'" + s
-	}
-	return s
 }
