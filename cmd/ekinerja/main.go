@@ -213,7 +213,12 @@ func (a *app) flags(name, help string) *flag.FlagSet {
 }
 
 func (a *app) open(ctx context.Context) (*gorm.DB, error) {
-	db, err := database.Open(ctx, a.cfg.DatabaseURL)
+	return a.openLimited(ctx, database.Limits{})
+}
+
+// openLimited is open with server-side limits on every connection (serve).
+func (a *app) openLimited(ctx context.Context, l database.Limits) (*gorm.DB, error) {
+	db, err := database.OpenLimited(ctx, a.cfg.DatabaseURL, l)
 	if err != nil {
 		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
 	}
@@ -232,16 +237,24 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := a.open(ctx)
+	if *migrate { // without the server's statement limits: a migration may take long
+		mdb, err := a.open(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = database.Migrate(ctx, mdb, a.log)
+		database.Close(mdb)
+		if err != nil {
+			return err
+		}
+	}
+	// statement_timeout, lock_timeout, idle_in_transaction_session_timeout
+	// and a connect timeout on every connection of the server.
+	db, err := a.openLimited(ctx, database.ServeLimits)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	if *migrate {
-		if _, err := database.Migrate(ctx, db, a.log); err != nil {
-			return err
-		}
-	}
 	if err := database.CheckUpToDate(ctx, db); err != nil {
 		return err
 	}

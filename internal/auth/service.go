@@ -303,6 +303,13 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	if len(nip) > MaxNIPLength || len(req.Password) > 1024 {
 		return nil, apperr.Invalid("nip", "NIP atau kata sandi terlalu panjang.")
 	}
+	// A full hashing queue is answered before anything is counted: the
+	// person was not refused, only asked to come back.
+	leave, err := s.hasher.Admit()
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	ip := truncate(req.IP, 64)
 	pairKey, accKey, ipKey := "pair:"+nip+"|"+ip, "nip:"+nip, "ip:"+ip
 	entry := audit.Entry{ActorNIP: nip, IP: ip, ObjectType: "user"}
@@ -354,7 +361,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	}
 	ok := false
 	if u.ID == 0 {
-		s.hasher.Burn(ctx, req.Password)
+		if err := s.hasher.Burn(ctx, req.Password); err != nil {
+			return nil, err
+		}
 	} else {
 		var rehash bool
 		ok, rehash, err = s.hasher.Verify(ctx, u.PasswordHash, req.Password)

@@ -32,7 +32,12 @@ func (s *Server) loginSubmit(c echo.Context) error {
 			return err
 		}
 		status := http.StatusUnauthorized
-		if errors.Is(err, auth.ErrLocked) {
+		switch {
+		case errors.Is(err, auth.ErrLocked):
+			status = http.StatusTooManyRequests
+		case errors.Is(err, auth.ErrBusy):
+			s.metrics.loginBusy.Inc()
+			c.Response().Header().Set("Retry-After", "1")
 			status = http.StatusTooManyRequests
 		}
 		form.Error = m.Text
@@ -80,6 +85,10 @@ func (s *Server) apiToken(c echo.Context) error {
 	if err != nil {
 		if errors.Is(err, auth.ErrLocked) {
 			return c.JSON(http.StatusTooManyRequests, map[string]problem{"error": {Status: http.StatusTooManyRequests, Message: auth.ErrLocked.Error()}})
+		}
+		if errors.Is(err, auth.ErrBusy) {
+			s.metrics.loginBusy.Inc()
+			c.Response().Header().Set("Retry-After", "1")
 		}
 		return err
 	}

@@ -90,6 +90,12 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 	return ch
 }
 
+// chromeOffline is the page frame without anything read from the database
+// (the error page while it does not answer): no name, roles or navigation.
+func (s *Server) chromeOffline(c echo.Context, title string) layout.Chrome {
+	return layout.Chrome{Title: title, CSRF: csrfToken(c), CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
+}
+
 // opdName returns an agency's short name for labels.
 func (s *Server) opdName(c echo.Context, id int64) string {
 	o, err := s.org.GetOPD(c.Request().Context(), id)
