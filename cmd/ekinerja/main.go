@@ -261,6 +261,18 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
 	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
 	svc.Configure(authOptions(a.cfg))
+	if a.cfg.PreviousSecret != "" {
+		// After a rotation: two-factor secrets sealed with the previous
+		// secret are sealed again with the new one, once, before serving.
+		n, bad, err := svc.RewrapTOTP(ctx)
+		if err != nil {
+			return fmt.Errorf("two-factor secrets not re-sealed with the new EKINERJA_SECRET: %w", err)
+		}
+		a.log.Info("two-factor secrets re-sealed with the new secret", slog.Int("users", n), slog.Int("unreadable", bad))
+		if bad > 0 {
+			a.log.Warn("two-factor secrets that neither secret opens: reset those users' two-factor", slog.Int("users", bad))
+		}
+	}
 	kin, att := claim.StoreSources(db, a.cfg.Location)
 	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version,
 		TPPKinerja: kin, TPPAttendance: att})
@@ -278,7 +290,7 @@ func authOptions(cfg config.Config) auth.Options {
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
 	}
-	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, PreviousSecret: cfg.PreviousSecret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {

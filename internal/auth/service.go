@@ -74,6 +74,10 @@ type Service struct {
 	opts        Options
 	sealer      sealer
 	refreshSeal sealer
+	// prevSealer and prevRecoveryKey come from EKINERJA_SECRET_PREVIOUS
+	// (nil without one).
+	prevSealer      *sealer
+	prevRecoveryKey []byte
 	recoveryKey []byte
 }
 
@@ -91,6 +95,10 @@ type Options struct {
 	// Secret is EKINERJA_SECRET; keys for TOTP encryption and recovery-code
 	// hashing are derived from it.
 	Secret string
+	// PreviousSecret is EKINERJA_SECRET_PREVIOUS after a rotation: two-factor
+	// secrets and recovery codes sealed with it still open (RewrapTOTP
+	// re-seals the secrets). Sessions and tokens never use it.
+	PreviousSecret string
 }
 
 // NewService wires the auth service (strict options: production unless
@@ -107,6 +115,11 @@ func (s *Service) Configure(o Options) {
 	s.sealer = newSealer(DeriveKey(o.Secret, "totp"))
 	s.refreshSeal = newSealer(DeriveKey(o.Secret, "refresh"))
 	s.recoveryKey = DeriveKey(o.Secret, "recovery")
+	s.prevSealer, s.prevRecoveryKey = nil, nil
+	if o.PreviousSecret != "" && o.PreviousSecret != o.Secret {
+		ps := newSealer(DeriveKey(o.PreviousSecret, "totp"))
+		s.prevSealer, s.prevRecoveryKey = &ps, DeriveKey(o.PreviousSecret, "recovery")
+	}
 }
 
 // SetSleep replaces how the progressive delay waits (tests record it).
