@@ -193,27 +193,10 @@ VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, in.OPDID, nullID(in.Actor.UserID), trun
 			Scan(&rep.BatchID).Error; err != nil {
 			return fmt.Errorf("import batch: %w", err)
 		}
-		if err := tx.Exec(`ANALYZE impor_tmp`).Error; err != nil {
+		var err error
+		if rep.Inserted, rep.Updated, err = upsertStaged(tx, rep.BatchID); err != nil {
 			return err
 		}
-		var up struct {
-			Inserted int `gorm:"column:inserted"`
-			Updated  int `gorm:"column:updated"`
-		}
-		if err := tx.Raw(`
-WITH up AS (
-    INSERT INTO kehadiran AS k (pegawai_id, tanggal, jam_masuk, jam_pulang, sumber, impor_id)
-    SELECT pegawai_id, tanggal, jam_masuk, jam_pulang, 'import', ? FROM impor_tmp
-    ON CONFLICT (pegawai_id, tanggal) DO UPDATE
-        SET jam_masuk = EXCLUDED.jam_masuk, jam_pulang = EXCLUDED.jam_pulang, sumber = 'import',
-            impor_id = EXCLUDED.impor_id, updated_at = now()
-        WHERE (k.jam_masuk, k.jam_pulang) IS DISTINCT FROM (EXCLUDED.jam_masuk, EXCLUDED.jam_pulang)
-    RETURNING (xmax = 0) AS baru)
-SELECT count(*) FILTER (WHERE baru) AS inserted, count(*) FILTER (WHERE NOT baru) AS updated FROM up`, rep.BatchID).
-			Scan(&up).Error; err != nil {
-			return fmt.Errorf("apply records: %w", err)
-		}
-		rep.Inserted, rep.Updated = up.Inserted, up.Updated
 		del := tx.Exec(`
 DELETE FROM kehadiran k USING pegawai p
 WHERE p.id = k.pegawai_id AND p.opd_id = ?

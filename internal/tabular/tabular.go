@@ -1,0 +1,342 @@
+// Package tabular reads the tables people bring: CSV (comma, semicolon or
+// tab separated; UTF-8 with or without a byte-order mark, UTF-16 with one, or
+// Windows-1252), Excel .xlsx (the first sheet), and the ".xls" files the
+// fingerprint machines' desktop software writes, which are most often an HTML
+// table or tab-separated text under an Excel name. A real Excel 97-2003
+// (BIFF) workbook is refused with a message saying how to save it.
+//
+// It only reads cells; what a column means is the caller's business. Cells
+// are trimmed of surrounding spaces. Excel cells are read raw: a date or time
+// cell arrives as its serial number ("46296.3125"), which ExcelDateTime turns
+// into a wall-clock time.
+package tabular
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// Format is the kind of file a Table was read from.
+type Format string
+
+// Formats.
+const (
+	CSV  Format = "csv"
+	XLSX Format = "xlsx"
+	HTML Format = "html"
+)
+
+// Table is a read file: Rows[i] is one row of cells, Lines[i] its 1-based
+// line (CSV) or row (Excel) number. Blank rows are dropped.
+type Table struct {
+	Format Format
+	Rows   [][]string
+	Lines  []int
+}
+
+// FileError refuses a whole file; Reason is Bahasa Indonesia for people.
+type FileError struct{ Reason string }
+
+// Error returns the reason.
+func (e *FileError) Error() string { return e.Reason }
+
+// Options tunes Read.
+type Options struct {
+	// MaxBytes refuses a larger input (0: no limit).
+	MaxBytes int64
+	// MaxRows refuses a file with more data rows (0: no limit).
+	MaxRows int
+}
+
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// Read reads all of r as a table. The format is decided by the content, not
+// the name (a renamed file reads as what it is); name is only used for the
+// messages.
+func Read(r io.Reader, name string, opt Options) (*Table, error) {
+	lim := r
+	if opt.MaxBytes > 0 {
+		lim = io.LimitReader(r, opt.MaxBytes+1)
+	}
+	data, err := io.ReadAll(lim)
+	if err != nil {
+		return nil, fmt.Errorf("tabular: read %s: %w", name, err)
+	}
+	if opt.MaxBytes > 0 && int64(len(data)) > opt.MaxBytes {
+		return nil, &FileError{Reason: fmt.Sprintf("Berkas lebih besar dari %d MB. Pecah menjadi beberapa berkas.", opt.MaxBytes>>20)}
+	}
+	return Bytes(data, opt)
+}
+
+// Bytes reads a table from data (see Read).
+func Bytes(data []byte, opt Options) (*Table, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &FileError{Reason: "Berkas kosong."}
+	}
+	var t *Table
+	var err error
+	switch {
+	case bytes.HasPrefix(data, zipMagic):
+		t, err = readXLSX(data)
+	case bytes.HasPrefix(data, oleMagic):
+		return nil, &FileError{Reason: "Berkas Excel 97-2003 (.xls) tidak dapat dibaca. Buka di Excel lalu simpan sebagai \"Buku Kerja Excel (.xlsx)\" atau \"CSV UTF-8\"."}
+	default:
+		text, derr := decodeText(data)
+		if derr != nil {
+			return nil, derr
+		}
+		if looksHTML(text) {
+			t, err = readHTML(text)
+		} else {
+			t, err = readCSV(text)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxRows > 0 && len(t.Rows) > opt.MaxRows+1 {
+		return nil, &FileError{Reason: fmt.Sprintf("Berkas memuat lebih dari %d baris data. Pecah menjadi beberapa berkas.", opt.MaxRows)}
+	}
+	if len(t.Rows) == 0 {
+		return nil, &FileError{Reason: "Berkas kosong."}
+	}
+	return t, nil
+}
+
+// decodeText turns text bytes into UTF-8: a UTF-8 BOM is dropped, UTF-16 with
+// a BOM is decoded, and bytes that are not valid UTF-8 are read as
+// Windows-1252 (what Excel writes for "CSV (dipisahkan koma)" on Windows).
+func decodeText(data []byte) (string, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}):
+		data = data[3:]
+	case bytes.HasPrefix(data, []byte{0xFF, 0xFE}), bytes.HasPrefix(data, []byte{0xFE, 0xFF}):
+		be := data[0] == 0xFE
+		data = data[2:]
+		if len(data)%2 != 0 {
+			return "", &FileError{Reason: "Berkas UTF-16 terpotong. Simpan ulang sebagai \"CSV UTF-8\"."}
+		}
+		u := make([]uint16, len(data)/2)
+		for i := range u {
+			if be {
+				u[i] = uint16(data[2*i])<<8 | uint16(data[2*i+1])
+			} else {
+				u[i] = uint16(data[2*i+1])<<8 | uint16(data[2*i])
+			}
+		}
+		return string(utf16.Decode(u)), nil
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return "", &FileError{Reason: "Berkas bukan teks, CSV atau Excel (.xlsx) yang dapat dibaca."}
+	}
+	if utf8.Valid(data) {
+		return string(data), nil
+	}
+	s, err := charmap.Windows1252.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", &FileError{Reason: "Berkas bukan teks UTF-8 atau Windows-1252 yang sah."}
+	}
+	return string(s), nil
+}
+
+func looksHTML(s string) bool {
+	head := strings.ToLower(strings.TrimSpace(s))
+	if len(head) > 2048 {
+		head = head[:2048]
+	}
+	return strings.HasPrefix(head, "<") && (strings.Contains(head, "<table") || strings.Contains(head, "<html"))
+}
+
+// sniffDelimiter picks the separator the first line uses most: ',', ';' or tab.
+func sniffDelimiter(s string) rune {
+	line := s
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		line = s[:i]
+	}
+	best, bestN := ',', 0
+	for _, d := range []rune{',', ';', '\t'} {
+		if n := strings.Count(line, string(d)); n > bestN {
+			best, bestN = d, n
+		}
+	}
+	return best
+}
+
+func readCSV(s string) (*Table, error) {
+	cr := csv.NewReader(strings.NewReader(s))
+	cr.Comma = sniffDelimiter(s)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = false
+	t := &Table{Format: CSV}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &FileError{Reason: fmt.Sprintf("Baris %d tidak dapat dibaca sebagai CSV (tanda kutip tidak seimbang?).", pe.StartLine)}
+			}
+			return nil, &FileError{Reason: "Berkas tidak dapat dibaca sebagai CSV."}
+		}
+		line, _ := cr.FieldPos(0)
+		t.add(rec, line)
+	}
+	return t, nil
+}
+
+// add appends a row unless it is blank.
+func (t *Table) add(rec []string, line int) {
+	blank := true
+	for i := range rec {
+		rec[i] = strings.TrimSpace(rec[i])
+		blank = blank && rec[i] == ""
+	}
+	if !blank {
+		t.Rows = append(t.Rows, rec)
+		t.Lines = append(t.Lines, line)
+	}
+}
+
+func readXLSX(data []byte) (t *Table, err error) {
+	defer func() {
+		// excelize is sturdy, but a hostile archive must never be a 500.
+		if r := recover(); r != nil {
+			t, err = nil, &FileError{Reason: "Berkas Excel rusak atau tidak dapat dibaca."}
+		}
+	}()
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 200 << 20, UnzipXMLSizeLimit: 100 << 20})
+	if err != nil {
+		return nil, &FileError{Reason: "Berkas Excel (.xlsx) rusak atau tidak dapat dibuka."}
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, &FileError{Reason: "Berkas Excel tidak memuat lembar kerja."}
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, &FileError{Reason: "Lembar kerja pertama tidak dapat dibaca."}
+	}
+	defer rows.Close()
+	t = &Table{Format: XLSX}
+	n := 0
+	for rows.Next() {
+		n++
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, &FileError{Reason: fmt.Sprintf("Baris %d lembar kerja tidak dapat dibaca.", n)}
+		}
+		t.add(rec, n)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, &FileError{Reason: "Lembar kerja pertama tidak dapat dibaca."}
+	}
+	return t, nil
+}
+
+func readHTML(s string) (*Table, error) {
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(s))
+	if err != nil {
+		return nil, &FileError{Reason: "Berkas HTML tidak dapat dibaca."}
+	}
+	table := doc.Find("table").First()
+	if table.Length() == 0 {
+		return nil, &FileError{Reason: "Berkas tidak memuat tabel."}
+	}
+	t := &Table{Format: HTML}
+	table.Find("tr").Each(func(i int, tr *goquery.Selection) {
+		var rec []string
+		tr.Find("td, th").Each(func(_ int, td *goquery.Selection) {
+			rec = append(rec, strings.Join(strings.Fields(td.Text()), " "))
+		})
+		t.add(rec, i+1)
+	})
+	return t, nil
+}
+
+// HeaderName normalises a header cell for matching: lower case, letters and
+// digits only ("Jam Masuk", "jam_masuk" and "JAM-MASUK" are all "jammasuk").
+func HeaderName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Cell returns row[i], or "" when the row is short or i is negative.
+func Cell(row []string, i int) string {
+	if i < 0 || i >= len(row) {
+		return ""
+	}
+	return row[i]
+}
+
+// LooksExcelNumber reports whether s is a number Excel wrote in scientific
+// notation ("1,98109E+17", "1.98109E+17"): an NIP or account number that lost
+// its last digits when the column was not text.
+func LooksExcelNumber(s string) bool {
+	u := strings.ToUpper(strings.TrimSpace(s))
+	i := strings.Index(u, "E+")
+	if i <= 0 {
+		return false
+	}
+	mant := strings.Replace(u[:i], ",", ".", 1)
+	if _, err := strconv.ParseFloat(mant, 64); err != nil {
+		return false
+	}
+	_, err := strconv.Atoi(u[i+2:])
+	return err == nil
+}
+
+// NumberAsTextMessage is the message for an NIP (or account) Excel turned
+// into a number; it quotes the form Excel shows, so people recognise it.
+func NumberAsTextMessage(what, cell string) string {
+	return fmt.Sprintf("%s terbaca sebagai angka %q: Excel mengubah %s 18 digit menjadi angka dan digit terakhirnya hilang. Format kolom %s sebagai Teks, ketik ulang, lalu simpan.", what, cell, what, what)
+}
+
+// excelEpoch is day 0 of Excel's 1900 date system (with its 1900 leap-year bug
+// accounted for: serial 60 is the nonexistent 29 February 1900).
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+
+// ExcelSerial parses a raw Excel cell holding a date, time or date-time
+// serial ("46296", "0.3125", "46296.3125") into days since the epoch and the
+// seconds of the day, rounded to the nearest second.
+func ExcelSerial(s string) (days int, secs int, ok bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v < 0 || v >= 2958466 || math.IsNaN(v) {
+		return 0, 0, false
+	}
+	total := int64(math.Round(v * 86400))
+	return int(total / 86400), int(total % 86400), true
+}
+
+// ExcelDateTime returns the wall-clock time of a raw Excel serial, in UTC.
+func ExcelDateTime(s string) (time.Time, bool) {
+	d, sec, ok := ExcelSerial(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	return excelEpoch.AddDate(0, 0, d).Add(time.Duration(sec) * time.Second), true
+}
