@@ -84,25 +84,15 @@ func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error
 	month := defaultMonth(time.Now().In(s.cfg.Location))
 	switch p.Active.Role {
 	case auth.RoleAdminOPD, auth.RoleVerifikator:
-		entries, err := s.tpp.Month(ctx, tppActor(c), month)
+		mp, err := s.tpp.MonthPage(ctx, tppActor(c), month)
 		if err != nil {
 			return err
-		}
-		var todo int64
-		for _, e := range entries {
-			switch {
-			case p.Active.Role == auth.RoleAdminOPD && (e.Status == nil || *e.Status == claim.StatusDraft || *e.Status == claim.StatusReturned):
-				todo++
-			case p.Active.Role == auth.RoleVerifikator && e.Status != nil &&
-				(*e.Status == claim.StatusSubmitted || *e.Status == claim.StatusVerified || *e.Status == claim.StatusApproved):
-				todo++
-			}
 		}
 		label := "Klaim TPP " + month.String() + " untuk dihitung dan diajukan"
 		if p.Active.Role == auth.RoleVerifikator {
 			label = "Klaim TPP " + month.String() + " untuk diverifikasi, disetujui atau dibayar"
 		}
-		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: todo, Href: "/tpp/klaim?bulan=" + monthText(month)})
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: mp.ToDo, Href: "/tpp/klaim?bulan=" + monthText(month)})
 	}
 	return nil
 }

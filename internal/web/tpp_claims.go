@@ -41,19 +41,14 @@ func (s *Server) tppMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := tppActor(c)
-	entries, err := s.tpp.Month(c.Request().Context(), a, p)
+	mp, err := s.tpp.MonthPage(c.Request().Context(), tppActor(c), p)
 	if err != nil {
 		return err
 	}
-	v := pages.TPPMonthView{Period: p, Month: monthText(p), Entries: entries,
-		CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}
+	v := pages.TPPMonthView{MonthPage: mp, Month: monthText(p)}
 	prev := time.Date(p.Year, time.Month(p.Month)-1, 1, 0, 0, 0, 0, time.UTC)
 	next := time.Date(p.Year, time.Month(p.Month)+1, 1, 0, 0, 0, 0, time.UTC)
 	v.Prev, v.Next = prev.Format("2006-01"), next.Format("2006-01")
-	for _, e := range entries {
-		v.Total += e.TotalNet
-	}
 	return s.render(c, http.StatusOK, pages.TPPMonth(s.chrome(c, "Klaim TPP"), v))
 }
 

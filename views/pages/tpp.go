@@ -1,18 +1,12 @@
 package pages
 
-import (
-	"github.com/ekinerja/ekinerja/internal/tpp"
-	"github.com/ekinerja/ekinerja/internal/tpp/claim"
-)
+import "github.com/ekinerja/ekinerja/internal/tpp/claim"
 
 // TPPMonthView is the list of OPD claims for one month.
 type TPPMonthView struct {
-	Period     tpp.Period
+	claim.MonthPage
 	Month      string // "2026-10"
 	Prev, Next string
-	Entries    []claim.MonthEntry
-	CanCompute bool
-	Total      int64
 }
 
 // TPPClaimView is one OPD's claim with its employees and the actions the
