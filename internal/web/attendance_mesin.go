@@ -32,7 +32,7 @@ func (s *Server) renderMachines(c echo.Context, status int, form attendance.Mesi
 	if err != nil {
 		return err
 	}
-	v := pages.AttendanceMachinesView{OPDNama: s.opdName(c, p.Active.OPDID), Machines: list, Form: form, Errors: errs}
+	v := pages.AttendanceMachinesView{OPDNama: p.OPDName(p.Active.OPDID), Machines: list, Form: form, Errors: errs}
 	return s.render(c, status, pages.AttendanceMachines(s.chrome(c, "Mesin Presensi"), v))
 }
 
@@ -166,7 +166,7 @@ func (s *Server) scanImportView(c echo.Context) (pages.AttendanceScanImportView,
 	if err != nil {
 		return pages.AttendanceScanImportView{}, err
 	}
-	v := pages.AttendanceScanImportView{OPDNama: s.opdName(c, p.Active.OPDID), Machines: list}
+	v := pages.AttendanceScanImportView{OPDNama: p.OPDName(p.Active.OPDID), Machines: list}
 	v.MesinID, _ = strconv.ParseInt(c.QueryParam("mesin"), 10, 64)
 	return v, nil
 }
