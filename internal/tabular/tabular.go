@@ -245,6 +245,20 @@ func readXLSX(data []byte) (t *Table, err error) {
 		if err != nil {
 			return nil, &FileError{Reason: fmt.Sprintf("Baris %d lembar kerja tidak dapat dibaca.", n)}
 		}
+		for i, c := range rec {
+			// A number of 16 digits or more in a number cell has lost its
+			// last digits in floating point (an NIP or account typed into a
+			// General column): write it the way Excel shows it, so the
+			// caller's "read as a number" message fires, never a wrong NIP.
+			if len(c) >= 16 && isDigits(c) {
+				axis, _ := excelize.CoordinatesToCellName(i+1, n)
+				if typ, err := f.GetCellType(sheets[0], axis); err == nil && (typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset) {
+					if v, err := strconv.ParseFloat(c, 64); err == nil {
+						rec[i] = strconv.FormatFloat(v, 'E', 5, 64)
+					}
+				}
+			}
+		}
 		t.add(rec, n)
 	}
 	if err := rows.Error(); err != nil {
@@ -271,6 +285,15 @@ func readHTML(s string) (*Table, error) {
 		t.add(rec, i+1)
 	})
 	return t, nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // HeaderName normalises a header cell for matching: lower case, letters and
@@ -339,4 +362,77 @@ func ExcelDateTime(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return excelEpoch.AddDate(0, 0, d).Add(time.Duration(sec) * time.Second), true
+}
+
+// CellKind says how to write a raw Excel cell of a column as text.
+type CellKind int
+
+// Cell kinds for ToCSV.
+const (
+	// Text is written as read.
+	Text CellKind = iota
+	// DateCell turns an Excel date serial into YYYY-MM-DD.
+	DateCell
+	// ClockCell turns an Excel time (a fraction of a day) into HH:MM:SS.
+	ClockCell
+)
+
+// NeedsConversion reports whether data is something other than UTF-8 text
+// (an Excel workbook, an HTML ".xls", UTF-16 or Windows-1252 text), which the
+// streaming CSV parsers cannot read as it is.
+func NeedsConversion(data []byte) bool {
+	if bytes.HasPrefix(data, zipMagic) || bytes.HasPrefix(data, oleMagic) ||
+		bytes.HasPrefix(data, []byte{0xFF, 0xFE}) || bytes.HasPrefix(data, []byte{0xFE, 0xFF}) {
+		return true
+	}
+	text := bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
+	return !utf8.Valid(text) || looksHTML(string(text[:min(len(text), 2048)]))
+}
+
+// ToCSV reads data as a table and writes it back as UTF-8, comma-separated
+// CSV (RFC 4180 quoting), so one parser reads CSV and Excel alike. The first
+// row is the header; kind (given the header cell's HeaderName) says which
+// columns hold Excel dates or times, converted only when the cell is a
+// serial number. Blank rows are dropped, so line numbers in the CSV are not
+// the workbook's: lines maps a CSV line (1-based) to the source row.
+func ToCSV(data []byte, opt Options, kind func(header string) CellKind) (out []byte, lines []int, err error) {
+	t, err := Bytes(data, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	kinds := make([]CellKind, len(t.Rows[0]))
+	for i, h := range t.Rows[0] {
+		if kind != nil {
+			kinds[i] = kind(HeaderName(h))
+		}
+	}
+	lines = make([]int, 0, len(t.Rows))
+	for r, row := range t.Rows {
+		// A workbook leaves empty trailing cells out: pad to the header.
+		rec := make([]string, max(len(row), len(kinds)))
+		for i, c := range row {
+			rec[i] = c
+			if r == 0 || i >= len(kinds) || t.Format != XLSX {
+				continue
+			}
+			switch kinds[i] {
+			case DateCell:
+				if d, sec, ok := ExcelSerial(c); ok && sec == 0 && d > 0 {
+					rec[i] = excelEpoch.AddDate(0, 0, d).Format("2006-01-02")
+				}
+			case ClockCell:
+				if d, sec, ok := ExcelSerial(c); ok && d == 0 && strings.Contains(c, ".") {
+					rec[i] = fmt.Sprintf("%02d:%02d:%02d", sec/3600, sec/60%60, sec%60)
+				}
+			}
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, nil, fmt.Errorf("tabular: write csv: %w", err)
+		}
+		lines = append(lines, t.Lines[r])
+	}
+	w.Flush()
+	return b.Bytes(), lines, w.Error()
 }
