@@ -12,6 +12,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/tabular"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -210,7 +211,7 @@ func (s *Server) attendanceScanImport(c echo.Context) error {
 	rep, err := s.attendance().ImportScans(ctx, p, c.RealIP(), attendance.ScanImportInput{
 		MesinID: v.MesinID, FileName: fh.Filename, SkipBadRows: c.FormValue("lewati") == "1", Body: f,
 		BandsFor: func(y int, m time.Month) (attendance.Bands, error) {
-			return s.attendanceBands(ctx, pages.AttendanceMonth{Year: y, Month: m})
+			return s.attendanceBands(ctx, tpp.Period{Year: y, Month: int(m)})
 		}})
 	if errs, ok := fieldErrors(err); ok {
 		v.Error = errs["mesin_id"]

@@ -16,7 +16,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/auth"
-	"github.com/ekinerja/ekinerja/views/pages"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // attlogLine is one line as a ZKTeco machine writes it: the PIN padded to
@@ -174,7 +174,7 @@ func TestImportScansTwoMachines(t *testing.T) {
 
 	// Judged as the recap (and so the TPP) judges, to the minute at the band edges.
 	ctx := context.Background()
-	month := pages.AttendanceMonth{Year: 2026, Month: time.October}
+	month := tpp.Period{Year: 2026, Month: 10}
 	bands, err := h.srv.attendanceBands(ctx, month)
 	if err != nil {
 		t.Fatal(err)
@@ -428,7 +428,7 @@ func TestScanImportsJudgeLikeCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	bands, err := h.srv.attendanceBands(ctx, pages.AttendanceMonth{Year: 2026, Month: time.October})
+	bands, err := h.srv.attendanceBands(ctx, tpp.Period{Year: 2026, Month: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
