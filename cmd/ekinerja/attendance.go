@@ -32,7 +32,7 @@ func (a *app) attendance(ctx context.Context, args []string) error {
 	}
 	p, err := tpp.ParsePeriod(*month)
 	if err != nil {
-		return errors.New("--month: " + tpp.PeriodMessage)
+		return errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
 	}
 	year, m := p.Year, time.Month(p.Month)
 	db, err := a.open(ctx)

@@ -83,7 +83,7 @@ func parseOPDMonth(opd, month string) (tpp.Period, error) {
 	}
 	p, err := tpp.ParsePeriod(month)
 	if err != nil {
-		return tpp.Period{}, errors.New("--month: " + tpp.PeriodMessage)
+		return tpp.Period{}, errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
 	}
 	return p, nil
 }

@@ -57,11 +57,6 @@ type jadwalRow struct {
 	Pola string `gorm:"column:pola"`
 }
 
-type pegawaiJadwalRow struct {
-	PegawaiRef
-	JadwalID int64 `gorm:"column:jadwal_id"`
-}
-
 // judgeMonth loads and judges a month for the employees w selects, in a
 // fixed number of queries whatever their number (employees with their
 // schedule, schedules, holidays, records, corrections, approved leave), then

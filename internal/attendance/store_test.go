@@ -67,12 +67,6 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
-func (f *fixture) nipOf(pegawaiID int64) string {
-	var nip string
-	f.db.Raw(`SELECT nip FROM pegawai WHERE id = ?`, pegawaiID).Scan(&nip)
-	return nip
-}
-
 func (f *fixture) importCSV(opdID int64, csv string, skip bool) ImportReport {
 	f.t.Helper()
 	rep, err := f.s.Import(f.ctx, ImportInput{OPDID: opdID, Actor: ActorOf(f.pr[auth.RoleAdminOPD], "127.0.0.1"),

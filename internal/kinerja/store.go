@@ -3,7 +3,6 @@ package kinerja
 import (
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -200,14 +199,6 @@ func (s *Store) monthOpen(ctx context.Context, db *gorm.DB, pegawaiID int64, tan
 var bulanNama = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
 
 func monthName(t time.Time) string { return bulanNama[t.Month()-1] + " " + strconv.Itoa(t.Year()) }
-
-// notFound maps gorm's not-found to the domain's.
-func notFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return apperr.ErrNotFound
-	}
-	return err
-}
 
 // record writes the audit row for an actor's action; call it last in the tx.
 func record(ctx context.Context, tx *gorm.DB, a Actor, action, objType string, objID int64, detail map[string]any) error {

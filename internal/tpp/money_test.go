@@ -107,8 +107,8 @@ func TestRupiahString(t *testing.T) {
 		if got := tt.in.String(); got != tt.want {
 			t.Errorf("Rupiah(%d).String() = %q, want %q", int64(tt.in), got, tt.want)
 		}
-		if got := fmt.Sprintf("%s", tt.in); got != tt.want {
-			t.Errorf("Sprintf(%%s, Rupiah(%d)) = %q, want %q", int64(tt.in), got, tt.want)
+		if got := fmt.Sprint(tt.in); got != tt.want {
+			t.Errorf("Sprint(Rupiah(%d)) = %q, want %q", int64(tt.in), got, tt.want)
 		}
 	}
 }

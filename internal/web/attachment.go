@@ -33,7 +33,7 @@ func serveAttachment(c echo.Context, name, ctype string, body []byte) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "no-store")
+	h.Set("Cache-Control", "private, no-store")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	h.Set("Content-Disposition", attachmentDisposition(name))
 	return c.Blob(http.StatusOK, ctype, body)

@@ -29,12 +29,6 @@ func principal(c echo.Context) *auth.Principal {
 	return p
 }
 
-// requestID returns the request's id.
-func requestID(c echo.Context) string {
-	id, _ := c.Request().Context().Value(requestIDKey{}).(string)
-	return id
-}
-
 // logger returns the request-scoped logger.
 func logger(c echo.Context) *slog.Logger {
 	if l, ok := c.Request().Context().Value(loggerKey{}).(*slog.Logger); ok {
