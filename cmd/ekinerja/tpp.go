@@ -116,9 +116,9 @@ func (a *app) tppCompute(ctx context.Context, args []string) error {
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "NIP\tNAMA\tKOTOR\tPPH 21\tBPJS\tBERSIH\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.NIP, r.Nama, tpp.FormatRupiah(r.Gross), tpp.FormatRupiah(r.PPh21), tpp.FormatRupiah(r.BPJS), tpp.FormatRupiah(r.Net))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.NIP, r.Nama, tpp.Rupiah(r.Gross), tpp.Rupiah(r.PPh21), tpp.Rupiah(r.BPJS), tpp.Rupiah(r.Net))
 	}
-	fmt.Fprintf(tw, "JUMLAH\t%d pegawai\t%s\t%s\t%s\t%s\t\n", c.Employees, tpp.FormatRupiah(c.TotalGross), tpp.FormatRupiah(c.TotalPPh21), tpp.FormatRupiah(c.TotalBPJS), tpp.FormatRupiah(c.TotalNet))
+	fmt.Fprintf(tw, "JUMLAH\t%d pegawai\t%s\t%s\t%s\t%s\t\n", c.Employees, tpp.Rupiah(c.TotalGross), tpp.Rupiah(c.TotalPPh21), tpp.Rupiah(c.TotalBPJS), tpp.Rupiah(c.TotalNet))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (a *app) tppExport(ctx context.Context, args []string) error {
 	if err := os.WriteFile(bp, bb.Bytes(), 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, bp, tpp.FormatRupiah(e.Totals().Net), len(e.Rows))
+	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, bp, tpp.Rupiah(e.Totals().Net), len(e.Rows))
 	if *bundle {
 		key, err := a.signingKey(*keyFile)
 		if err != nil {
@@ -247,6 +247,6 @@ func (a *app) tppVerify(args []string) error {
 	m := rep.Manifest
 	fmt.Fprintf(a.stdout, "Bundel SAH: %s %s, aturan versi %d, status %s\n", m.OPDKode, m.Period, m.RuleSetVersion, m.Status.Label())
 	fmt.Fprintf(a.stdout, "Tanda tangan cocok; %d berkas utuh; %d pegawai dihitung ulang dan cocok.\n", len(m.Files), rep.Employees)
-	fmt.Fprintf(a.stdout, "Jumlah bersih %s; berkas bank %d rekening %s.\n", tpp.FormatRupiah(rep.TotalNet), rep.BankLines, tpp.FormatRupiah(rep.BankTotal))
+	fmt.Fprintf(a.stdout, "Jumlah bersih %s; berkas bank %d rekening %s.\n", tpp.Rupiah(rep.TotalNet), rep.BankLines, tpp.Rupiah(rep.BankTotal))
 	return nil
 }

@@ -262,7 +262,7 @@ func WriteXLSX(w io.Writer, e Export) error {
 	}
 	style(1, row, 7+moneyCols, row, boldMoney)
 	row++
-	set(3, row, "Dibayar melalui berkas bank: "+tpp.FormatRupiah(e.Payable()))
+	set(3, row, "Dibayar melalui berkas bank: "+tpp.Rupiah(e.Payable()).String())
 	style(3, row, 3, row, bold)
 	if held := e.Held(); len(held) > 0 {
 		row++
