@@ -26,8 +26,9 @@ func TestSecondDatabaseUnreachableWithFirstAppRole(t *testing.T) {
 	ctx := context.Background()
 	admin := testdb.New(t) // a superuser connection to make the login roles
 	urlA, urlB := emptyDatabaseURL(t), emptyDatabaseURL(t)
-	suffix := strings.TrimPrefix(mustParse(t, urlA).Path, "/ekinerja_new_")
-	webA, webB, legacy := "ekinerja_web_a_"+suffix, "ekinerja_web_b_"+suffix, "ekinerja_web_old_"+suffix
+	nameA := strings.TrimPrefix(mustParse(t, urlA).Path, "/")
+	suffix := nameA[len(nameA)-12:]
+	webA, webB, legacy := testdb.Prefix()+"web_a_"+suffix, testdb.Prefix()+"web_b_"+suffix, testdb.Prefix()+"web_old_"+suffix
 	for _, q := range []string{
 		fmt.Sprintf(`CREATE ROLE %q LOGIN`, webA),
 		fmt.Sprintf(`CREATE ROLE %q LOGIN`, webB),
@@ -53,7 +54,7 @@ func TestSecondDatabaseUnreachableWithFirstAppRole(t *testing.T) {
 	}
 	outA := migrate(urlA, webA)
 	migrate(urlB, webB)
-	if !strings.Contains(outA, "peran aplikasi: ekinerja_app_ekinerja_new_"+suffix) || !strings.Contains(outA, webA+" kini anggota") {
+	if !strings.Contains(outA, "peran aplikasi: ekinerja_app_"+nameA) || !strings.Contains(outA, webA+" kini anggota") {
 		t.Errorf("migrate up output:\n%s", outA)
 	}
 	// Run again: idempotent.
