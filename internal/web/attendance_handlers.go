@@ -18,13 +18,13 @@ import (
 )
 
 // attendance returns the attendance store (cheap: it holds only the pool).
-func (s *Server) attendance() *attendance.Store { return attendance.NewStore(s.db, s.cfg.Location) }
+func (s *Server) attendance() *attendance.Store { return s.att }
 
 // attendanceBands are the TL/PSW band edges of the TPP rule set in force for
 // the month, so the recap page judges exactly as the computation will. A month
 // with no rule set yet falls back to the demo (SPEC) bands.
-func (s *Server) attendanceBands(ctx context.Context, month pages.AttendanceMonth) (attendance.Bands, error) {
-	rs, err := s.tpp.RuleSetFor(ctx, tpp.Period{Year: month.Year, Month: int(month.Month)})
+func (s *Server) attendanceBands(ctx context.Context, month tpp.Period) (attendance.Bands, error) {
+	rs, err := s.tpp.RuleSetFor(ctx, month)
 	if errors.Is(err, apperr.ErrNotFound) {
 		return attendance.DemoBands(), nil
 	}
@@ -36,16 +36,11 @@ func (s *Server) attendanceBands(ctx context.Context, month pages.AttendanceMont
 }
 
 // monthParam reads ?bulan=YYYY-MM, defaulting to the current month.
-func (s *Server) monthParam(c echo.Context) (pages.AttendanceMonth, error) {
+func (s *Server) monthParam(c echo.Context) (tpp.Period, error) {
 	if b := c.QueryParam("bulan"); b != "" {
-		y, m, err := attendance.ParseMonth(b)
-		if err != nil {
-			return pages.AttendanceMonth{}, apperr.Invalid("bulan", "Bulan harus berformat YYYY-MM.")
-		}
-		return pages.AttendanceMonth{Year: y, Month: m}, nil
+		return tpp.ParsePeriod(b)
 	}
-	now := time.Now().In(s.cfg.Location)
-	return pages.AttendanceMonth{Year: now.Year(), Month: now.Month()}, nil
+	return tpp.PeriodOf(time.Now().In(s.cfg.Location)), nil
 }
 
 // attendanceMine sends a person to their own daily status page.
@@ -83,10 +78,10 @@ func (s *Server) attendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, month.Month, bands); err != nil {
+	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, time.Month(month.Month), bands); err != nil {
 		return err
 	}
-	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, month.Month); err != nil {
+	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, time.Month(month.Month)); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.AttendanceRecap(s.chrome(c, "Rekap Presensi"), v))
@@ -112,7 +107,7 @@ func (s *Server) apiAttendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := st.OPDRecap(ctx, o.ID, month.Year, month.Month, bands)
+	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
 	if err != nil {
 		return err
 	}
@@ -156,7 +151,7 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 	if err != nil {
 		return err
 	}
-	m, err := st.EmployeeMonth(ctx, id, month.Year, month.Month, bands)
+	m, err := st.EmployeeMonth(ctx, id, month.Year, time.Month(month.Month), bands)
 	if err != nil {
 		return err
 	}
@@ -183,7 +178,7 @@ func (s *Server) attendanceCorrect(c echo.Context) error {
 }
 
 func (s *Server) importView(c echo.Context) pages.AttendanceImportView {
-	return pages.AttendanceImportView{OPDNama: s.opdName(c, principal(c).Active.OPDID)}
+	return pages.AttendanceImportView{OPDNama: principal(c).OPDName(principal(c).Active.OPDID)}
 }
 
 // attendanceImportPage is the import form.

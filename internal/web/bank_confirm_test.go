@@ -142,7 +142,7 @@ JOIN jabatan j ON j.id = rj.jabatan_id WHERE j.opd_id = ? AND p.id <> ? AND p.ke
 	}
 
 	// The month's claim: confirmed account, old account while waiting, held without one.
-	month := monthText(defaultMonth(time.Now()))
+	month := defaultMonth(time.Now()).Param()
 	if res := admin.postForm("/tpp/klaim/hitung", url.Values{"opd_id": {itoa(th.dinkes)}, "bulan": {month}}); res.status != http.StatusSeeOther {
 		t.Fatalf("compute: %d %s", res.status, res.body)
 	}

@@ -8,11 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -30,7 +30,7 @@ func isUnavailable(err error) bool {
 	// A connection cut mid-query surfaces as EOF or "conn closed" from pgx.
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, gorm.ErrInvalidDB) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, apperr.ErrUnavailable) ||
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to connect")
 }
 
@@ -57,7 +57,7 @@ func classify(err error) problem {
 		p := classify(msg.Kind)
 		p.Message = msg.Text
 		return p
-	case errors.Is(err, apperr.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
+	case errors.Is(err, apperr.ErrNotFound):
 		return problem{Status: http.StatusNotFound, Message: "Data yang Anda cari tidak ditemukan."}
 	case errors.Is(err, apperr.ErrOutOfScope):
 		return problem{Status: http.StatusForbidden, Message: outOfScopeMessage}
@@ -65,7 +65,7 @@ func classify(err error) problem {
 		return problem{Status: http.StatusForbidden, Message: "Anda tidak berwenang membuka halaman atau melakukan tindakan ini."}
 	case errors.Is(err, apperr.ErrUnauthorized):
 		return problem{Status: http.StatusUnauthorized, Message: "Silakan masuk terlebih dahulu."}
-	case errors.Is(err, apperr.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
+	case errors.Is(err, apperr.ErrConflict):
 		return problem{Status: http.StatusConflict, Message: "Data telah berubah atau sudah ada. Muat ulang halaman lalu coba lagi."}
 	case isUnavailable(err):
 		return problem{Status: http.StatusServiceUnavailable, Message: "Sistem sedang gangguan: basis data tidak dapat dihubungi. Coba lagi beberapa saat lagi."}
@@ -146,5 +146,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.Redirect(http.StatusSeeOther, "/masuk?next="+safeNext(c.Request().URL.RequestURI()))
 		return
 	}
-	_ = s.render(c, p.Status, pages.Error(s.chrome(c, errorTitle(p.Status)), pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: p.Message}))
+	_ = s.render(c, p.Status, pages.Error(s.chrome(c, errorTitle(p.Status)), pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: pageMessage(p)}))
+}
+
+// pageMessage is what an error page says: a validation error that reached
+// the error page (a query parameter, not a form that shows its own fields)
+// says each field's message, so a person sees what to change.
+func pageMessage(p problem) string {
+	if len(p.Fields) == 0 {
+		return p.Message
+	}
+	msgs := make([]string, 0, len(p.Fields))
+	for _, m := range p.Fields {
+		msgs = append(msgs, m)
+	}
+	sort.Strings(msgs)
+	return strings.Join(msgs, " ")
 }

@@ -45,7 +45,7 @@ func (s *Server) home(c echo.Context) error {
 		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Pegawai tanpa nomor rekening bank", Count: counts.TanpaRekening,
 			Hint: "TPP tidak dapat ditransfer sebelum rekening diisi."})
 		h.Facts = append(h.Facts,
-			pages.Fact{Label: "OPD", Value: s.opdName(c, p.Active.OPDID)},
+			pages.Fact{Label: "OPD", Value: p.OPDName(p.Active.OPDID)},
 			pages.Fact{Label: "Pegawai aktif", Value: strconv.FormatInt(counts.Pegawai, 10)},
 			pages.Fact{Label: "Jabatan", Value: strconv.FormatInt(counts.Jabatan, 10)})
 	case auth.RoleVerifikator, auth.RoleSuperadmin:
@@ -89,16 +89,7 @@ func (s *Server) home(c echo.Context) error {
 // in the last 30 days, from the audit rows they wrote: a proposal (waiting
 // for a second person), its confirmation or refusal, and older direct edits.
 func (s *Server) bankChangeNotice(c echo.Context, pegawaiID int64) (*pages.Waiting, error) {
-	var rows []struct {
-		At       time.Time `gorm:"column:at"`
-		ActorNIP string    `gorm:"column:actor_nip"`
-		Action   string    `gorm:"column:action"`
-	}
-	err := s.db.WithContext(c.Request().Context()).Raw(`SELECT at, actor_nip, action FROM audit_log
-WHERE object_type = 'pegawai' AND object_id = ? AND at > now() - interval '30 days'
-  AND (action IN ('org.rekening_usul', 'org.rekening_konfirmasi', 'org.rekening_tolak')
-       OR (action = 'org.pegawai_ubah' AND (detail::jsonb -> 'berubah') ?| array['bank_rekening', 'bank_nama', 'bank_atas_nama']))
-ORDER BY id DESC LIMIT 20`, strconv.FormatInt(pegawaiID, 10)).Scan(&rows).Error
+	rows, err := s.audit.BankChanges(c.Request().Context(), pegawaiID)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}

@@ -29,11 +29,7 @@ func (s *Server) tppMonthParam(v string) (tpp.Period, error) {
 	if v == "" {
 		return defaultMonth(time.Now().In(s.cfg.Location)), nil
 	}
-	p, err := tpp.ParsePeriod(v)
-	if err != nil {
-		return tpp.Period{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-10")
-	}
-	return p, nil
+	return tpp.ParsePeriod(v)
 }
 
 func (s *Server) tppMonth(c echo.Context) error {
@@ -41,19 +37,12 @@ func (s *Server) tppMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := tppActor(c)
-	entries, err := s.tpp.Month(c.Request().Context(), a, p)
+	mp, err := s.tpp.MonthPage(c.Request().Context(), tppActor(c), p)
 	if err != nil {
 		return err
 	}
-	v := pages.TPPMonthView{Period: p, Month: monthText(p), Entries: entries,
-		CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}
-	prev := time.Date(p.Year, time.Month(p.Month)-1, 1, 0, 0, 0, 0, time.UTC)
-	next := time.Date(p.Year, time.Month(p.Month)+1, 1, 0, 0, 0, 0, time.UTC)
-	v.Prev, v.Next = prev.Format("2006-01"), next.Format("2006-01")
-	for _, e := range entries {
-		v.Total += e.TotalNet
-	}
+	v := pages.TPPMonthView{MonthPage: mp, Month: p.Param()}
+	v.Prev, v.Next = p.Prev().Param(), p.Next().Param()
 	return s.render(c, http.StatusOK, pages.TPPMonth(s.chrome(c, "Klaim TPP"), v))
 }
 
@@ -145,7 +134,7 @@ func (s *Server) claimView(c echo.Context, id int64) (pages.TPPClaimView, error)
 		return pages.TPPClaimView{}, err
 	}
 	return pages.TPPClaimView{
-		Page: pg, Month: monthText(pg.Claim.Period()), Warnings: pg.Claim.Warnings(),
+		Page: pg, Month: pg.Claim.Period().Param(), Warnings: pg.Claim.Warnings(),
 		Errors: map[string]string{},
 		Form:   map[string]string{"tanggal": time.Now().In(s.cfg.Location).Format(time.DateOnly)},
 	}, nil
@@ -304,24 +293,38 @@ func (s *Server) tppPay(c echo.Context) error {
 }
 
 func (s *Server) tppClaimSlip(c echo.Context) error {
-	id, err := pathID(c, "id")
+	sl, err := s.claimSlip(c)
 	if err != nil {
 		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: fmt.Sprintf("/tpp/klaim/%d", sl.Claim.ID),
+		PDFHref: fmt.Sprintf("/tpp/klaim/%d/pegawai/%d/slip.pdf", sl.Claim.ID, sl.Row.PegawaiID)}))
+}
+
+// claimSlip is employee :pegawai's slip in claim :id for the claim page's
+// readers (admin OPD of this OPD, verifikator, superadmin) only.
+func (s *Server) claimSlip(c echo.Context) (claim.Slip, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return claim.Slip{}, err
 	}
 	peg, err := pathID(c, "pegawai")
 	if err != nil {
-		return err
+		return claim.Slip{}, err
 	}
 	a := tppActor(c)
-	// The claim page's readers (admin OPD of this OPD, verifikator, superadmin) only.
 	if _, err := s.tpp.Get(c.Request().Context(), a, id); err != nil {
-		return err
+		return claim.Slip{}, err
 	}
-	sl, err := s.tpp.Slip(c.Request().Context(), a, id, peg)
+	return s.tpp.Slip(c.Request().Context(), a, id, peg)
+}
+
+func (s *Server) tppClaimSlipPDF(c echo.Context) error {
+	sl, err := s.claimSlip(c)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: fmt.Sprintf("/tpp/klaim/%d", id)}))
+	return slipPDF(c, sl)
 }
 
 // ownSlip is the signed-in person's own slip in claim id, whatever their role.
@@ -341,7 +344,16 @@ func (s *Server) tppOwnSlip(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: "/tpp/slip"}))
+	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: "/tpp/slip",
+		PDFHref: fmt.Sprintf("/tpp/slip/%d/slip.pdf", sl.Claim.ID)}))
+}
+
+func (s *Server) tppOwnSlipPDF(c echo.Context) error {
+	sl, err := s.ownSlip(c)
+	if err != nil {
+		return err
+	}
+	return slipPDF(c, sl)
 }
 
 func (s *Server) tppHistory(c echo.Context) error {
