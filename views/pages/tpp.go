@@ -117,3 +117,22 @@ func (f TPPRuleSetForm) Groups() []string {
 	}
 	return out
 }
+
+// TPPKhususListView lists the THR and gaji-13 decisions, with the form a
+// superadmin records one with.
+type TPPKhususListView struct {
+	Items    []claim.Khusus
+	CanEdit  bool
+	Form     map[string]string
+	Checked  map[string]bool
+	Errors   map[string]string
+	ThisYear string
+}
+
+// TPPKhususView is one decision with the OPDs and their special claims.
+type TPPKhususView struct {
+	Khusus     claim.Khusus
+	Entries    []claim.KhususEntry
+	CanCompute bool
+	Total      int64
+}

@@ -130,6 +130,9 @@ func (r Row) PPhDitanggung() int64 {
 // A supplementary claim's files say so: "tpp-DINKES-2026-11-susulan-1".
 func (e Export) FileBase() string {
 	b := "tpp-" + e.Claim.OPDKode + "-" + periodText(e.Claim.Period())
+	if e.Claim.Special() {
+		b = fmt.Sprintf("tpp-%s-%s-%d", e.Claim.Jenis, e.Claim.OPDKode, e.Claim.PeriodDate.Year())
+	}
 	if e.Claim.Susulan > 0 {
 		b += fmt.Sprintf("-susulan-%d", e.Claim.Susulan)
 	}
@@ -138,6 +141,10 @@ func (e Export) FileBase() string {
 
 // Title is the claim's title on the exports.
 func (e Export) Title() string {
+	if e.Claim.Special() {
+		t := strings.ToUpper(e.Claim.Kind()) + " (bulan dasar " + e.Claim.Period().String() + ")"
+		return t
+	}
 	if e.Claim.Susulan > 0 {
 		return fmt.Sprintf("Bulan %s (KLAIM SUSULAN KE-%d)", e.Claim.Period().String(), e.Claim.Susulan)
 	}
@@ -301,6 +308,9 @@ func firstNonEmpty(a, b string) string {
 // BankDescription is the transfer description of one employee.
 func BankDescription(c Claim, nip string) string {
 	d := "TPP " + c.Period().String() + " " + c.OPDKode + " "
+	if c.Special() {
+		d = fmt.Sprintf("TPP %s %d %s ", strings.ToUpper(c.Jenis), c.PeriodDate.Year(), c.OPDKode)
+	}
 	if c.Susulan > 0 {
 		d += fmt.Sprintf("susulan-%d ", c.Susulan)
 	}
