@@ -21,9 +21,14 @@ build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/ekinerja
 
 ## test: formatting, vet, generated-code check, every benchmark once (so none
-## of them rots; their numbers come from `make bench`), then every test with -race
-test: check
-	@export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
+## of them rots; their numbers come from `make bench`), then every test with
+## -race; prints the elapsed time at the end, also when a step fails.
+## Test databases are named EKINERJA_TEST_DB_PREFIX* (default ekinerja_t_):
+## give each checkout its own prefix when several test against one server.
+test:
+	@start=$$(date +%s); trap 'e=$$(( $$(date +%s) - start )); echo "make test: $$((e / 60)) menit $$((e % 60)) detik"' EXIT; \
+	$(MAKE) --no-print-directory check || exit 1; \
+	export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
 	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 10m ./... > .bench-smoke.log 2>&1 \
 		|| { cat .bench-smoke.log; echo "benchmark gagal dijalankan sekali (lihat di atas)"; exit 1; }; \
 	echo "benchmark: semua berjalan sekali (angka: make bench)"; \

@@ -99,8 +99,8 @@ func emptyDatabaseURL(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	suffix := strings.TrimPrefix(u.Path, "/ekinerja_t_")
-	role, name := "ekinerja_owner_"+suffix, "ekinerja_new_"+suffix
+	suffix := testdb.Suffix(u.String())
+	role, name := testdb.Prefix()+"owner_"+suffix, testdb.Prefix()+"new_"+suffix
 	for _, q := range []string{
 		fmt.Sprintf(`CREATE ROLE %q LOGIN NOSUPERUSER CREATEROLE NOCREATEDB`, role),
 		fmt.Sprintf(`CREATE DATABASE %q OWNER %q`, name, role),

@@ -127,9 +127,9 @@ func (a *app) printClaim(ctx context.Context, s *claim.Service, c claim.Claim) e
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "NIP\tNAMA\tKOTOR\tPPH 21\tBPJS\tBERSIH\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.NIP, r.Nama, tpp.FormatRupiah(r.Gross), tpp.FormatRupiah(r.PPh21), tpp.FormatRupiah(r.BPJS), tpp.FormatRupiah(r.Net))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.NIP, r.Nama, tpp.Rupiah(r.Gross), tpp.Rupiah(r.PPh21), tpp.Rupiah(r.BPJS), tpp.Rupiah(r.Net))
 	}
-	fmt.Fprintf(tw, "JUMLAH\t%d pegawai\t%s\t%s\t%s\t%s\t\n", c.Employees, tpp.FormatRupiah(c.TotalGross), tpp.FormatRupiah(c.TotalPPh21), tpp.FormatRupiah(c.TotalBPJS), tpp.FormatRupiah(c.TotalNet))
+	fmt.Fprintf(tw, "JUMLAH\t%d pegawai\t%s\t%s\t%s\t%s\t\n", c.Employees, tpp.Rupiah(c.TotalGross), tpp.Rupiah(c.TotalPPh21), tpp.Rupiah(c.TotalBPJS), tpp.Rupiah(c.TotalNet))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -193,22 +193,25 @@ func (a *app) writeExports(ctx context.Context, s *claim.Service, c claim.Claim,
 	if err := os.MkdirAll(out, 0o750); err != nil {
 		return err
 	}
-	var xb, bb bytes.Buffer
+	var xb, pb, bb bytes.Buffer
 	if err := claim.WriteXLSX(&xb, e); err != nil {
+		return err
+	}
+	if err := claim.WriteNominatifPDF(&pb, e); err != nil {
 		return err
 	}
 	if err := claim.WriteBankCSV(&bb, e); err != nil {
 		return err
 	}
 	xp := filepath.Join(out, e.FileBase()+"-nominatif.xlsx")
+	pp := filepath.Join(out, e.FileBase()+"-nominatif.pdf")
 	bp := filepath.Join(out, e.FileBase()+"-bank.csv")
-	if err := os.WriteFile(xp, xb.Bytes(), 0o600); err != nil {
-		return err
+	for path, b := range map[string][]byte{xp: xb.Bytes(), pp: pb.Bytes(), bp: bb.Bytes()} {
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			return err
+		}
 	}
-	if err := os.WriteFile(bp, bb.Bytes(), 0o600); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, bp, tpp.FormatRupiah(e.Totals().Net), len(e.Rows))
+	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nDaftar nominatif (PDF untuk dicetak): %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, pp, bp, tpp.Rupiah(e.Totals().Net), len(e.Rows))
 	if bundle {
 		key, err := a.signingKey(keyFile)
 		if err != nil {
@@ -264,7 +267,7 @@ func (a *app) tppVerify(args []string) error {
 	m := rep.Manifest
 	fmt.Fprintf(a.stdout, "Bundel SAH: %s %s, aturan versi %d, status %s\n", m.OPDKode, m.Period, m.RuleSetVersion, m.Status.Label())
 	fmt.Fprintf(a.stdout, "Tanda tangan cocok; %d berkas utuh; %d pegawai dihitung ulang dan cocok.\n", len(m.Files), rep.Employees)
-	fmt.Fprintf(a.stdout, "Jumlah bersih %s; berkas bank %d rekening %s.\n", tpp.FormatRupiah(rep.TotalNet), rep.BankLines, tpp.FormatRupiah(rep.BankTotal))
+	fmt.Fprintf(a.stdout, "Jumlah bersih %s; berkas bank %d rekening %s.\n", tpp.Rupiah(rep.TotalNet), rep.BankLines, tpp.Rupiah(rep.BankTotal))
 	return nil
 }
 

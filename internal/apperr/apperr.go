@@ -15,6 +15,9 @@ var (
 	ErrForbidden    = errors.New("anda tidak berwenang")
 	ErrConflict     = errors.New("data telah berubah atau sudah ada")
 	ErrUnauthorized = errors.New("silakan masuk terlebih dahulu")
+	// ErrUnavailable: the database (or another backing service) cannot be
+	// reached now; try again later.
+	ErrUnavailable = errors.New("layanan sedang tidak tersedia")
 )
 
 // ErrOutOfScope means the role may use this page or action, but not on this

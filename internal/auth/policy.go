@@ -1,8 +1,12 @@
 package auth
 
 import (
+	"bytes"
+	"compress/gzip"
 	_ "embed"
+	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
@@ -18,21 +22,50 @@ const (
 //go:embed common_passwords.txt
 var commonPasswordsTxt string
 
-// commonWords is the embedded list, lower-cased.
-var commonWords = func() map[string]bool {
-	m := map[string]bool{}
-	for _, l := range strings.Split(commonPasswordsTxt, "\n") {
-		l = strings.ToLower(strings.TrimSpace(l))
-		if l != "" && !strings.HasPrefix(l, "#") {
-			m[l] = true
+// The larger lists (passwords/README.md: sources and licences), gzip-compressed:
+// 49,233 breached passwords and 11,535 Indonesian given names and common words.
+//
+//go:embed passwords/breached.txt.gz
+var breachedGz []byte
+
+//go:embed passwords/indonesia.txt.gz
+var indonesiaGz []byte
+
+// commonWords is every embedded list, lower-cased, built on first use (a
+// few milliseconds; commands that never check a password never pay it).
+var commonWords = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool, 64000)
+	add := func(text string) {
+		for _, l := range strings.Split(text, "\n") {
+			l = strings.ToLower(strings.TrimSpace(l))
+			if l != "" && !strings.HasPrefix(l, "#") {
+				m[l] = true
+			}
 		}
 	}
+	add(commonPasswordsTxt)
+	for _, gz := range [][]byte{breachedGz, indonesiaGz} {
+		add(gunzip(gz))
+	}
 	return m
-}()
+})
+
+// gunzip reads an embedded list; a corrupt one is a build defect.
+func gunzip(b []byte) string {
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		panic("auth: embedded password list: " + err.Error())
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		panic("auth: embedded password list: " + err.Error())
+	}
+	return string(out)
+}
 
 // CommonPasswordCount is how many listed passwords the policy knows (for
 // tests and SECURITY.md); decorated variants are refused on top of these.
-func CommonPasswordCount() int { return len(commonWords) }
+func CommonPasswordCount() int { return len(commonWords()) }
 
 // deleet undoes the usual character swaps (p@ssw0rd -> password).
 var deleet = strings.NewReplacer("@", "a", "4", "a", "0", "o", "1", "i", "3", "e", "$", "s", "5", "s", "7", "t", "!", "i")
@@ -52,15 +85,16 @@ type PasswordPolicy struct {
 // IsCommon reports whether pw is a listed password, or a listed word with
 // digits and symbols around it, or its leetspeak spelling.
 func IsCommon(pw string) bool {
+	words := commonWords()
 	l := strings.ToLower(strings.TrimSpace(pw))
-	if commonWords[l] {
+	if words[l] {
 		return true
 	}
 	core := strings.Trim(l, decoration)
-	if len(core) >= 3 && (commonWords[core] || commonWords[deleet.Replace(core)]) {
+	if len(core) >= 3 && (words[core] || words[deleet.Replace(core)]) {
 		return true
 	}
-	return commonWords[deleet.Replace(l)]
+	return words[deleet.Replace(l)]
 }
 
 // Check returns a ValidationError on field when pw is not acceptable for the

@@ -54,7 +54,7 @@ func emptyDB(t *testing.T) *gorm.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := "ekinerja_restore_" + strings.TrimPrefix(u.Path, "/ekinerja_t_")
+	name := testdb.Prefix() + "restore_" + testdb.Suffix(u.String())
 	if err := admin.Exec(`CREATE DATABASE "` + name + `"`).Error; err != nil {
 		t.Fatal(err)
 	}

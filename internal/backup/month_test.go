@@ -119,8 +119,8 @@ func ownerDB(t *testing.T) (*gorm.DB, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	suffix := strings.TrimPrefix(u.Path, "/ekinerja_t_")
-	role, name := "ekinerja_owner_"+suffix, "ekinerja_restore_"+suffix
+	suffix := testdb.Suffix(u.String())
+	role, name := testdb.Prefix()+"owner_"+suffix, testdb.Prefix()+"restore_"+suffix
 	for _, q := range []string{
 		fmt.Sprintf(`CREATE ROLE %q LOGIN NOSUPERUSER CREATEROLE NOCREATEDB`, role),
 		fmt.Sprintf(`CREATE DATABASE %q OWNER %q`, name, role),

@@ -31,6 +31,9 @@ func Open(ctx context.Context, url string) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	if err := registerKinds(db); err != nil {
+		return nil, fmt.Errorf("database error kinds: %w", err)
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("database handle: %w", err)

@@ -3,6 +3,10 @@
 // (CREATE DATABASE x TEMPLATE y): fast, isolated, no leftovers, no order
 // dependence. It talks to the server named by EKINERJA_TEST_DATABASE_URL
 // (default: the local server at 127.0.0.1:5432 as user postgres).
+//
+// Every database (and role) a test makes is named with Prefix()
+// (EKINERJA_TEST_DB_PREFIX, default "ekinerja_t_"), so two checkouts testing
+// against one server can keep apart by setting different prefixes.
 package testdb
 
 import (
@@ -14,7 +18,9 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +38,39 @@ func adminURL() string {
 		return u
 	}
 	return DefaultAdminURL
+}
+
+// DefaultPrefix starts the name of every test database unless
+// EKINERJA_TEST_DB_PREFIX says otherwise.
+const DefaultPrefix = "ekinerja_t_"
+
+// prefixRE keeps a prefix a plain identifier that leaves room for the
+// 12-hex suffix and the template's hash within PostgreSQL's 63 bytes.
+var prefixRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,29}$`)
+
+// Prefix is the start of every test database and role name:
+// EKINERJA_TEST_DB_PREFIX when set (lower-case letters, digits and _, at most
+// 30 characters, starting with a letter), otherwise DefaultPrefix. An invalid
+// value panics, so a typo never silently falls back to the shared default.
+func Prefix() string {
+	p := os.Getenv("EKINERJA_TEST_DB_PREFIX")
+	if p == "" {
+		return DefaultPrefix
+	}
+	if !prefixRE.MatchString(p) {
+		panic(fmt.Sprintf("EKINERJA_TEST_DB_PREFIX=%q: gunakan huruf kecil, angka dan _ (maks. 30, diawali huruf)", p))
+	}
+	return p
+}
+
+// Suffix is the random part of a test database URL made by Create, for
+// tests that name further databases or roles after their own.
+func Suffix(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.TrimPrefix(u.Path, "/"), Prefix())
 }
 
 // withDatabase returns the admin URL pointed at database name.
@@ -61,7 +100,7 @@ func templateName() (string, error) {
 		fmt.Fprintf(h, "%s\x00%d\x00", n, len(b))
 		h.Write(b)
 	}
-	return "ekinerja_tmpl_" + hex.EncodeToString(h.Sum(nil))[:16], nil
+	return Prefix() + "tmpl_" + hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
 // quote quotes a database identifier made of [a-z0-9_] by construction.
@@ -87,7 +126,7 @@ func Create(ctx context.Context) (string, func(), error) {
 	if _, err := rand.Read(buf[:]); err != nil {
 		return "", nil, err
 	}
-	name := "ekinerja_t_" + hex.EncodeToString(buf[:])
+	name := Prefix() + hex.EncodeToString(buf[:])
 
 	// One connection holds a session advisory lock while the template is
 	// built and cloned, so parallel test packages never race.

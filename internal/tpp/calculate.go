@@ -139,8 +139,8 @@ func (r Result) LineByCode(code string) (Line, bool) {
 
 // Calculate computes one employee-month's TPP under rs.
 //
-// It returns an error wrapping ErrRuleSet (and a *ValidationError) when rs is
-// invalid, a *ValidationError when in is, and ErrOverflow only if validation
+// It returns an error wrapping ErrRuleSet (and a *apperr.ValidationError) when rs is
+// invalid, a *apperr.ValidationError when in is, and ErrOverflow only if validation
 // missed an impossible amount. The steps follow spec section 4; every line is
 // rounded half-up to whole rupiah and computed from the rounded lines before it.
 func Calculate(rs RuleSet, in Input) (Result, error) {
@@ -203,9 +203,9 @@ func (c *calc) kelasAmount(k int) (int64, string) {
 	}
 	if b.Mode == BaseModeIndeks {
 		return v, fmt.Sprintf("%s (tukin acuan %s x indeks TPP %s)",
-			FormatRupiah(v), FormatRupiah(b.Reference[k-1]), b.IndeksTPP)
+			Rupiah(v), Rupiah(b.Reference[k-1]), b.IndeksTPP)
 	}
-	return v, FormatRupiah(v)
+	return v, Rupiah(v).String()
 }
 
 // base is spec 4.1: positions held, extra criteria, Plt, status factor.
@@ -231,7 +231,7 @@ func (c *calc) base() {
 			l.Count = int64(d)
 			l.Basis = amt
 			l.Amount = c.mul(amt, int64(d), int64(dim))
-			l.Reason += fmt.Sprintf(" x %d/%d hari (tanggal %d-%d) = %s", d, dim, s.FromDay, s.ToDay, FormatRupiah(l.Amount))
+			l.Reason += fmt.Sprintf(" x %d/%d hari (tanggal %d-%d) = %s", d, dim, s.FromDay, s.ToDay, Rupiah(l.Amount))
 		}
 		c.add(l)
 		sub += l.Amount
@@ -240,7 +240,7 @@ func (c *calc) base() {
 			c.add(Line{
 				Code: CodeKriteria, Kind: KindAdd,
 				Label:  fmt.Sprintf("Kriteria tambahan jabatan kelas %d", s.Kelas),
-				Reason: fmt.Sprintf("Kondisi kerja, tempat bertugas atau kelangkaan profesi: %s x %s", FormatPercent(s.ExtraCriteria), FormatRupiah(l.Amount)),
+				Reason: fmt.Sprintf("Kondisi kerja, tempat bertugas atau kelangkaan profesi: %s x %s", FormatPercent(s.ExtraCriteria), Rupiah(l.Amount)),
 				Rate:   s.ExtraCriteria, Basis: l.Amount, Amount: k,
 			})
 			sub += k
@@ -271,7 +271,7 @@ func (c *calc) base() {
 			Code: CodeStatus, Kind: KindDeduct,
 			Label: label,
 			Reason: fmt.Sprintf("%s dibayar %s x %s = %s: dikurangi bagian tidak dibayar %s - %s = %s", who,
-				FormatPercent(factor), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(sub), FormatRupiah(paid), FormatRupiah(amt)),
+				FormatPercent(factor), Rupiah(sub), Rupiah(paid), Rupiah(sub), Rupiah(paid), Rupiah(amt)),
 			Rate: cut, Basis: sub, Amount: amt,
 		})
 		sub -= amt
@@ -289,7 +289,7 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 	acting, how := c.kelasAmount(p.Kelas)
 	if p.ExtraCriteria > 0 {
 		extra := c.pct(acting, p.ExtraCriteria)
-		how = fmt.Sprintf("%s + kriteria tambahan %s = %s", how, FormatPercent(p.ExtraCriteria), FormatRupiah(acting+extra))
+		how = fmt.Sprintf("%s + kriteria tambahan %s = %s", how, FormatPercent(p.ExtraCriteria), Rupiah(acting+extra))
 		acting += extra
 	}
 	post := withName(fmt.Sprintf("kelas %d", p.Kelas), p.Jabatan)
@@ -302,7 +302,7 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 	case p.Level == PltLebihRendah:
 		// Acting in a lower post pays nothing extra: the employee keeps own TPP.
 		l.Basis = acting
-		l.Reason = fmt.Sprintf("Plt jabatan lebih rendah %s selama %d hari kerja: tetap menerima TPP jabatan sendiri %s, tidak ada tambahan", post, p.WorkingDays, FormatRupiah(own))
+		l.Reason = fmt.Sprintf("Plt jabatan lebih rendah %s selama %d hari kerja: tetap menerima TPP jabatan sendiri %s, tidak ada tambahan", post, p.WorkingDays, Rupiah(own))
 	case p.Level == PltSetingkat:
 		l.Rate, l.Basis = rule.EqualLevelShare, acting
 		l.Amount = c.pct(acting, rule.EqualLevelShare)
@@ -312,10 +312,10 @@ func (c *calc) plt(p *Plt, own int64) int64 {
 		// the lines still sum to the base.
 		l.Basis = acting
 		l.Amount = acting - own
-		l.Reason = fmt.Sprintf("Plt jabatan lebih tinggi %s selama %d hari kerja: menerima TPP jabatan Plt %s, tambahan selisih dari %s", post, p.WorkingDays, how, FormatRupiah(own))
+		l.Reason = fmt.Sprintf("Plt jabatan lebih tinggi %s selama %d hari kerja: menerima TPP jabatan Plt %s, tambahan selisih dari %s", post, p.WorkingDays, how, Rupiah(own))
 	default:
 		l.Basis = acting
-		l.Reason = fmt.Sprintf("Plt jabatan lebih tinggi %s selama %d hari kerja: TPP jabatan Plt %s tidak lebih besar dari TPP jabatan sendiri %s, tidak ada tambahan", post, p.WorkingDays, how, FormatRupiah(own))
+		l.Reason = fmt.Sprintf("Plt jabatan lebih tinggi %s selama %d hari kerja: TPP jabatan Plt %s tidak lebih besar dari TPP jabatan sendiri %s, tidak ada tambahan", post, p.WorkingDays, how, Rupiah(own))
 	}
 	c.add(l)
 	return l.Amount
@@ -332,7 +332,7 @@ func (c *calc) shares() {
 	c.res.ProduktivitasPagu, c.res.DisiplinPagu = prodPagu, discPagu
 	c.add(Line{
 		Code: CodeProduktivitasPagu, Kind: KindTotal, Label: "Bagian produktivitas",
-		Reason: fmt.Sprintf("%s x %s", FormatPercent(rs.Split.Produktivitas), FormatRupiah(base)),
+		Reason: fmt.Sprintf("%s x %s", FormatPercent(rs.Split.Produktivitas), Rupiah(base)),
 		Rate:   rs.Split.Produktivitas, Basis: base, Amount: prodPagu,
 	})
 
@@ -342,7 +342,7 @@ func (c *calc) shares() {
 		f, _ := rs.Produktivitas.Predikat.Factor(in.Predikat)
 		prod.Rate = f
 		prod.Amount = c.pct(prodPagu, f)
-		prod.Reason = fmt.Sprintf("Predikat %s: %s x %s", in.Predikat.Label(), FormatPercent(f), FormatRupiah(prodPagu))
+		prod.Reason = fmt.Sprintf("Predikat %s: %s x %s", in.Predikat.Label(), FormatPercent(f), Rupiah(prodPagu))
 	case ProduktivitasMenit:
 		target := rs.Produktivitas.MonthlyMinutesTarget
 		m := min(in.ApprovedMinutes, target)
@@ -351,11 +351,11 @@ func (c *calc) shares() {
 		prod.Rate = BasisPoints(c.mul(int64(Whole), m, target))
 		prod.Amount = c.mul(prodPagu, m, target)
 		prod.Reason = fmt.Sprintf("Aktivitas disetujui %s dari target %s menit (%s",
-			formatNumber(in.ApprovedMinutes), formatNumber(target), FormatPercent(prod.Rate))
+			FormatNumber(in.ApprovedMinutes), FormatNumber(target), FormatPercent(prod.Rate))
 		if in.ApprovedMinutes > target {
 			prod.Reason += ", dibatasi 100%"
 		}
-		prod.Reason += ") x " + FormatRupiah(prodPagu)
+		prod.Reason += ") x " + Rupiah(prodPagu).String()
 	}
 	c.add(prod)
 	c.res.Produktivitas = prod.Amount
@@ -367,7 +367,7 @@ func (c *calc) shares() {
 	})
 	deducted, capped := c.deductions(discPagu)
 	c.res.Disiplin = discPagu - deducted
-	reason := fmt.Sprintf("%s - potongan %s", FormatRupiah(discPagu), FormatRupiah(deducted))
+	reason := fmt.Sprintf("%s - potongan %s", Rupiah(discPagu), Rupiah(deducted))
 	if capped {
 		reason += fmt.Sprintf(" (potongan dibatasi %s)", FormatPercent(rs.Disiplin.Cap))
 	}
@@ -379,10 +379,10 @@ func (c *calc) shares() {
 // rounded (a ,5 tie), the text says the remainder so it always matches the amount.
 func disiplinPaguReason(share BasisPoints, base, prodPagu, discPagu int64) string {
 	if v, err := MulDivRound(base, int64(share), int64(Whole)); err == nil && v == discPagu {
-		return fmt.Sprintf("%s x %s", FormatPercent(share), FormatRupiah(base))
+		return fmt.Sprintf("%s x %s", FormatPercent(share), Rupiah(base))
 	}
-	return fmt.Sprintf("%s x %s, sisa dasar setelah bagian produktivitas: %s - %s = %s", FormatPercent(share), FormatRupiah(base),
-		FormatRupiah(base), FormatRupiah(prodPagu), FormatRupiah(discPagu))
+	return fmt.Sprintf("%s x %s, sisa dasar setelah bagian produktivitas: %s - %s = %s", FormatPercent(share), Rupiah(base),
+		Rupiah(base), Rupiah(prodPagu), Rupiah(discPagu))
 }
 
 // deductions writes one line per kind of deduction from the disiplin share
@@ -398,7 +398,7 @@ func (c *calc) deductions(pagu int64) (int64, bool) {
 		amt := c.mul(pagu, int64(n)*int64(rate), int64(Whole))
 		c.add(Line{
 			Code: code, Kind: KindDeduct, Label: label,
-			Reason: fmt.Sprintf("%s %d %s x %s x %s", what, n, unit, FormatPercent(rate), FormatRupiah(pagu)),
+			Reason: fmt.Sprintf("%s %d %s x %s x %s", what, n, unit, FormatPercent(rate), Rupiah(pagu)),
 			Count:  int64(n), Rate: rate, Basis: pagu, Amount: amt,
 		})
 		total += amt
@@ -422,7 +422,7 @@ func (c *calc) deductions(pagu int64) (int64, bool) {
 		c.add(Line{
 			Code: CodeDeductionCap, Kind: KindAdd, Label: "Batas potongan disiplin",
 			Reason: fmt.Sprintf("Jumlah potongan %s melebihi batas %s dari %s; yang dipotong hanya %s",
-				FormatRupiah(total), FormatPercent(d.Cap), FormatRupiah(pagu), FormatRupiah(limit)),
+				Rupiah(total), FormatPercent(d.Cap), Rupiah(pagu), Rupiah(limit)),
 			Rate: d.Cap, Basis: pagu, Amount: total - limit,
 		})
 		c.res.DisiplinDeductions = limit
@@ -522,9 +522,9 @@ func (c *calc) leave(pagu int64) int64 {
 		case cut == 0:
 			l.Reason = why + ": tidak ada potongan"
 		case prorate:
-			l.Reason = fmt.Sprintf("%s: %s x %s x %d/%d hari kerja", why, FormatPercent(cut), FormatRupiah(pagu), n, wdm)
+			l.Reason = fmt.Sprintf("%s: %s x %s x %d/%d hari kerja", why, FormatPercent(cut), Rupiah(pagu), n, wdm)
 		default:
-			l.Reason = fmt.Sprintf("%s: %s x %s", why, FormatPercent(cut), FormatRupiah(pagu))
+			l.Reason = fmt.Sprintf("%s: %s x %s", why, FormatPercent(cut), Rupiah(pagu))
 		}
 		c.add(l)
 		total += l.Amount
@@ -582,7 +582,7 @@ func (c *calc) leaveMonths(k LeaveKind, ps []leavePart, n, requests int, pagu in
 	if num == 0 {
 		l.Reason = why + ": tidak ada potongan"
 	} else {
-		l.Reason = fmt.Sprintf("%s: (%s)/%d %s x %s", why, strings.Join(terms, " + "), den, unit, FormatRupiah(pagu))
+		l.Reason = fmt.Sprintf("%s: (%s)/%d %s x %s", why, strings.Join(terms, " + "), den, unit, Rupiah(pagu))
 	}
 	c.add(l)
 	return l.Amount
@@ -614,14 +614,14 @@ func (c *calc) hukdisGrossNet() {
 		c.add(Line{
 			Code: CodeHukdis, Kind: KindDeduct, Label: "Potongan " + h.Kind.Label(),
 			Reason: fmt.Sprintf("Hukuman disiplin %s (%s%s%s): %s x %s",
-				h.Kind, FormatPercent(s.Rate), dur, when, FormatPercent(s.Rate), FormatRupiah(whole)),
+				h.Kind, FormatPercent(s.Rate), dur, when, FormatPercent(s.Rate), Rupiah(whole)),
 			Rate: s.Rate, Basis: whole, Amount: r.Hukdis,
 		})
 	}
 	r.Gross = whole - r.Hukdis
-	reason := fmt.Sprintf("Produktivitas %s + disiplin %s", FormatRupiah(r.Produktivitas), FormatRupiah(r.Disiplin))
+	reason := fmt.Sprintf("Produktivitas %s + disiplin %s", Rupiah(r.Produktivitas), Rupiah(r.Disiplin))
 	if r.Hukdis > 0 {
-		reason += " - hukuman disiplin " + FormatRupiah(r.Hukdis)
+		reason += " - hukuman disiplin " + Rupiah(r.Hukdis).String()
 	}
 	c.add(Line{Code: CodeGross, Kind: KindTotal, Label: "TPP kotor", Reason: reason, Amount: r.Gross})
 
@@ -633,30 +633,30 @@ func (c *calc) hukdisGrossNet() {
 	note := ""
 	switch {
 	case in.OtherBPJSIncome > 0 && r.Gross > room:
-		note = fmt.Sprintf(" (batas %s dikurangi penghasilan lain %s)", FormatRupiah(b.Cap), FormatRupiah(in.OtherBPJSIncome))
+		note = fmt.Sprintf(" (batas %s dikurangi penghasilan lain %s)", Rupiah(b.Cap), Rupiah(in.OtherBPJSIncome))
 	case r.Gross > room:
-		note = fmt.Sprintf(" (dibatasi %s)", FormatRupiah(b.Cap))
+		note = fmt.Sprintf(" (dibatasi %s)", Rupiah(b.Cap))
 	}
 	r.BPJS = c.pct(basis, b.EmployeeRate)
 	c.add(Line{
 		Code: CodeBPJS, Kind: KindDeduct, Label: "Iuran BPJS Kesehatan",
-		Reason: fmt.Sprintf("Iuran BPJS Kesehatan pegawai %s x %s%s", FormatPercent(b.EmployeeRate), FormatRupiah(basis), note),
+		Reason: fmt.Sprintf("Iuran BPJS Kesehatan pegawai %s x %s%s", FormatPercent(b.EmployeeRate), Rupiah(basis), note),
 		Rate:   b.EmployeeRate, Basis: basis, Amount: r.BPJS,
 	})
 	r.BPJSGovernment = c.pct(basis, b.GovernmentRate)
 	c.add(Line{
 		Code: CodeBPJSGovernment, Kind: KindInfo, Label: "Iuran BPJS Kesehatan dibayar pemerintah daerah",
-		Reason: fmt.Sprintf("%s x %s%s, dibayar pemerintah daerah dan tidak dipotong", FormatPercent(b.GovernmentRate), FormatRupiah(basis), note),
+		Reason: fmt.Sprintf("%s x %s%s, dibayar pemerintah daerah dan tidak dipotong", FormatPercent(b.GovernmentRate), Rupiah(basis), note),
 		Rate:   b.GovernmentRate, Basis: basis, Amount: r.BPJSGovernment,
 	})
 
 	r.Net = r.Gross - r.BPJS
-	reason = FormatRupiah(r.Gross)
+	reason = Rupiah(r.Gross).String()
 	if r.PPh21Withheld {
 		r.Net -= r.PPh21
-		reason += " - PPh 21 " + FormatRupiah(r.PPh21)
+		reason += " - PPh 21 " + Rupiah(r.PPh21).String()
 	}
-	reason += " - BPJS " + FormatRupiah(r.BPJS)
+	reason += " - BPJS " + Rupiah(r.BPJS).String()
 	c.add(Line{Code: CodeNet, Kind: KindTotal, Label: "TPP bersih diterima", Reason: reason, Amount: r.Net})
 }
 
@@ -678,7 +678,7 @@ func (c *calc) sumSinceTotal() string {
 				b.WriteString(" + ")
 			}
 		}
-		b.WriteString(FormatRupiah(l.Amount))
+		b.WriteString(Rupiah(l.Amount).String())
 	}
 	return b.String()
 }

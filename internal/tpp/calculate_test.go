@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // clean is the worked example's employee with a spotless month.
@@ -25,8 +27,8 @@ func totalsOf(r Result) totals {
 
 func (t totals) String() string {
 	return fmt.Sprintf("base %s, produktivitas %s, disiplin %s, kotor %s, PPh %s, BPJS %s, bersih %s",
-		FormatRupiah(t.base), FormatRupiah(t.prod), FormatRupiah(t.disc), FormatRupiah(t.gross),
-		FormatRupiah(t.pph), FormatRupiah(t.bpjs), FormatRupiah(t.net))
+		Rupiah(t.base), Rupiah(t.prod), Rupiah(t.disc), Rupiah(t.gross),
+		Rupiah(t.pph), Rupiah(t.bpjs), Rupiah(t.net))
 }
 
 func TestWorkedExample(t *testing.T) {
@@ -56,7 +58,7 @@ func TestWorkedExample(t *testing.T) {
 	}
 	if len(r.Lines) != len(want) {
 		for _, l := range r.Lines {
-			t.Logf("%s %s %s", l.Code, FormatRupiah(l.Amount), l.Reason)
+			t.Logf("%s %s %s", l.Code, Rupiah(l.Amount), l.Reason)
 		}
 		t.Fatalf("%d lines, want %d", len(r.Lines), len(want))
 	}
@@ -64,7 +66,7 @@ func TestWorkedExample(t *testing.T) {
 		l := r.Lines[i]
 		if l.Code != w.code || l.Kind != w.kind || l.Amount != w.amount || l.Reason != w.reason {
 			t.Errorf("line %d = %s %s %s %q\n          want %s %s %s %q", i,
-				l.Code, l.Kind, FormatRupiah(l.Amount), l.Reason, w.code, w.kind, FormatRupiah(w.amount), w.reason)
+				l.Code, l.Kind, Rupiah(l.Amount), l.Reason, w.code, w.kind, Rupiah(w.amount), w.reason)
 		}
 	}
 	got := totalsOf(r)
@@ -401,7 +403,7 @@ func TestCalculate(t *testing.T) {
 			}
 			for code, amount := range tt.lines {
 				if l, ok := r.LineByCode(code); !ok || l.Amount != amount {
-					t.Errorf("line %s = %s (present %v), want %s", code, FormatRupiah(l.Amount), ok, FormatRupiah(amount))
+					t.Errorf("line %s = %s (present %v), want %s", code, Rupiah(l.Amount), ok, Rupiah(amount))
 				}
 			}
 			for code, part := range tt.reasons {
@@ -444,7 +446,7 @@ func TestPredikat(t *testing.T) {
 			}
 			if r.Produktivitas != tt.prod || r.Net != tt.net {
 				t.Errorf("produktivitas %s, net %s; want %s, %s",
-					FormatRupiah(r.Produktivitas), FormatRupiah(r.Net), FormatRupiah(tt.prod), FormatRupiah(tt.net))
+					Rupiah(r.Produktivitas), Rupiah(r.Net), Rupiah(tt.prod), Rupiah(tt.net))
 			}
 			if l, _ := r.LineByCode(CodeProduktivitas); !strings.HasPrefix(l.Reason, "Predikat "+tt.p.Label()+": ") {
 				t.Errorf("reason %q", l.Reason)
@@ -480,8 +482,8 @@ func TestProduktivitasMinutes(t *testing.T) {
 			}
 			l, _ := r.LineByCode(CodeProduktivitas)
 			if r.Produktivitas != tt.prod || l.Rate != tt.rate || !strings.Contains(l.Reason, tt.reason) {
-				t.Errorf("got %s at %s (%q); want %s at %s (%q)", FormatRupiah(r.Produktivitas), l.Rate, l.Reason,
-					FormatRupiah(tt.prod), tt.rate, tt.reason)
+				t.Errorf("got %s at %s (%q); want %s at %s (%q)", Rupiah(r.Produktivitas), l.Rate, l.Reason,
+					Rupiah(tt.prod), tt.rate, tt.reason)
 			}
 			checkInvariants(t, rs, in, r)
 		})
@@ -525,11 +527,11 @@ func TestLeave(t *testing.T) {
 			}
 			l, ok := r.LineByCode(tt.code)
 			if !ok || l.Kind != tt.kind || l.Amount != tt.amount || !strings.Contains(l.Reason, tt.reason) {
-				t.Errorf("line %s = %v %s %s %q, want %s %s %q", tt.code, ok, l.Kind, FormatRupiah(l.Amount), l.Reason,
-					tt.kind, FormatRupiah(tt.amount), tt.reason)
+				t.Errorf("line %s = %v %s %s %q, want %s %s %q", tt.code, ok, l.Kind, Rupiah(l.Amount), l.Reason,
+					tt.kind, Rupiah(tt.amount), tt.reason)
 			}
 			if want := 2_000_000 - tt.amount; r.Disiplin != want || r.Produktivitas != 3_000_000 {
-				t.Errorf("disiplin %s, want %s; produktivitas %s", FormatRupiah(r.Disiplin), FormatRupiah(want), FormatRupiah(r.Produktivitas))
+				t.Errorf("disiplin %s, want %s; produktivitas %s", Rupiah(r.Disiplin), Rupiah(want), Rupiah(r.Produktivitas))
 			}
 		})
 	}
@@ -597,9 +599,9 @@ func TestInputValidation(t *testing.T) {
 				tt.input(&in)
 			}
 			_, err := Calculate(rs, in)
-			var ve *ValidationError
+			var ve *apperr.ValidationError
 			if !errors.As(err, &ve) || errors.Is(err, ErrRuleSet) {
-				t.Fatalf("Calculate() error = %v, want an input *ValidationError", err)
+				t.Fatalf("Calculate() error = %v, want an input *apperr.ValidationError", err)
 			}
 			if ve.Fields[tt.field] == "" {
 				t.Errorf("no message for %q; got %v", tt.field, ve.Fields)
@@ -644,7 +646,7 @@ func TestLeaveByMonthIsProrated(t *testing.T) {
 			}
 			l, ok := r.LineByCode(tt.code)
 			if !ok || l.Amount != tt.amount || !strings.Contains(l.Reason, tt.reason) {
-				t.Fatalf("line %s = %v %s %q, want %s %q", tt.code, ok, FormatRupiah(l.Amount), l.Reason, FormatRupiah(tt.amount), tt.reason)
+				t.Fatalf("line %s = %v %s %q, want %s %q", tt.code, ok, Rupiah(l.Amount), l.Reason, Rupiah(tt.amount), tt.reason)
 			}
 			n := 0
 			for _, x := range r.Lines {
@@ -656,7 +658,7 @@ func TestLeaveByMonthIsProrated(t *testing.T) {
 				t.Errorf("%d lines %s, want one", n, tt.code)
 			}
 			if r.Disiplin != 2_000_000-tt.amount {
-				t.Errorf("disiplin %s", FormatRupiah(r.Disiplin))
+				t.Errorf("disiplin %s", Rupiah(r.Disiplin))
 			}
 		})
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // Status is an employee's ASN status.
@@ -245,7 +247,7 @@ func parseGolongan(rs *RuleSet, s Status, g string) (golongan, bool) {
 
 // validate checks in against rs; field keys follow the JSON names.
 func (in Input) validate(rs *RuleSet) error {
-	ve := &ValidationError{}
+	ve := &apperr.ValidationError{}
 	dim := 31 // so the other fields are still checked when the period is missing
 	if !in.Period.Valid() {
 		ve.Add("period", "periode wajib diisi")
@@ -359,7 +361,7 @@ func (in Input) validate(rs *RuleSet) error {
 	}
 
 	if in.OtherBPJSIncome < 0 || in.OtherBPJSIncome > MaxAmount {
-		ve.Add("other_bpjs_income", "penghasilan lain untuk BPJS harus antara Rp 0 dan "+FormatRupiah(MaxAmount))
+		ve.Add("other_bpjs_income", "penghasilan lain untuk BPJS harus antara Rp 0 dan "+Rupiah(MaxAmount).String())
 	}
 	if in.Special != nil {
 		in.Special.validate(ve)
@@ -371,19 +373,19 @@ func (in Input) validate(rs *RuleSet) error {
 	return ve.OrNil()
 }
 
-func checkKelas(ve *ValidationError, field string, k int) {
+func checkKelas(ve *apperr.ValidationError, field string, k int) {
 	if k < 1 || k > KelasCount {
 		ve.Add(field, "kelas jabatan harus antara 1 dan 17")
 	}
 }
 
-func checkExtra(ve *ValidationError, rs *RuleSet, field string, v BasisPoints) {
+func checkExtra(ve *apperr.ValidationError, rs *RuleSet, field string, v BasisPoints) {
 	if v < 0 || v > rs.Base.MaxExtraCriteria {
 		ve.Add(field, "kriteria tambahan harus antara 0% dan "+FormatPercent(rs.Base.MaxExtraCriteria))
 	}
 }
 
-func checkCount(ve *ValidationError, field string, n, dim int) {
+func checkCount(ve *apperr.ValidationError, field string, n, dim int) {
 	if n < 0 || n > dim {
 		ve.Add(field, fmt.Sprintf("harus antara 0 dan %d", dim))
 	}

@@ -1,7 +1,8 @@
 // Package tpp computes the monthly performance allowance (Tambahan Penghasilan
 // Pegawai) of one employee from a rule set and plain input data. It is pure:
-// no database, no clock, no I/O, only the standard library, so every rupiah it
-// produces can be reproduced and reasoned about from its inputs alone.
+// no database, no clock, no I/O, only the standard library (and apperr for
+// its ValidationError), so every rupiah it produces can be reproduced and
+// reasoned about from its inputs alone.
 //
 // Money is int64 whole rupiah. Percentages are BasisPoints (10000 = 100%) or,
 // where the regulation uses more decimals (the Indeks TPP 0,59112978), an exact
@@ -179,10 +180,16 @@ func allDigits(s string) bool {
 	return true
 }
 
-// FormatRupiah formats an amount as Indonesians write it: "Rp 4.606.000", "-Rp 5.000".
-func FormatRupiah(amount int64) string {
-	s := "Rp " + groupThousands(absU(amount))
-	if amount < 0 {
+// Rupiah is an amount of money in whole rupiah. Its String method is the one
+// way the application writes an amount for people (pages, slips, exports,
+// messages): there is no other rupiah formatter.
+type Rupiah int64
+
+// String writes r as Indonesians do: "Rp 4.606.000", "Rp 0", "-Rp 5.000";
+// math.MinInt64 too ("-Rp 9.223.372.036.854.775.808").
+func (r Rupiah) String() string {
+	s := "Rp " + groupThousands(absU(int64(r)))
+	if r < 0 {
 		return "-" + s
 	}
 	return s
@@ -206,8 +213,9 @@ func FormatPercent(b BasisPoints) string {
 	return s + "%"
 }
 
-// formatNumber formats a count with dots as thousands separators: 6750 -> "6.750".
-func formatNumber(n int64) string {
+// FormatNumber writes a count with dots as thousands separators:
+// 6750 -> "6.750", -1234 -> "-1.234", -123 -> "-123".
+func FormatNumber(n int64) string {
 	if n < 0 {
 		return "-" + groupThousands(absU(n))
 	}

@@ -3,6 +3,7 @@ package tpp
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -78,24 +79,57 @@ func TestMulDivRoundMatchesBigRat(t *testing.T) {
 	}
 }
 
-func TestFormatRupiah(t *testing.T) {
+func TestRupiahString(t *testing.T) {
+	tests := []struct {
+		in   Rupiah
+		want string
+	}{
+		{0, "Rp 0"},
+		{1, "Rp 1"},
+		{999, "Rp 999"},
+		{1000, "Rp 1.000"},
+		{49_000, "Rp 49.000"},
+		{123_456, "Rp 123.456"},
+		{4_606_000, "Rp 4.606.000"},
+		{12_000_000, "Rp 12.000.000"},
+		{-1, "-Rp 1"},
+		{-123, "-Rp 123"},
+		{-5000, "-Rp 5.000"},
+		{-123_456, "-Rp 123.456"},
+		{math.MaxInt64, "Rp 9.223.372.036.854.775.807"},
+		{math.MinInt64 + 1, "-Rp 9.223.372.036.854.775.807"},
+		{math.MinInt64, "-Rp 9.223.372.036.854.775.808"},
+	}
+	for _, tt := range tests {
+		if got := tt.in.String(); got != tt.want {
+			t.Errorf("Rupiah(%d).String() = %q, want %q", int64(tt.in), got, tt.want)
+		}
+		if got := fmt.Sprintf("%s", tt.in); got != tt.want {
+			t.Errorf("Sprintf(%%s, Rupiah(%d)) = %q, want %q", int64(tt.in), got, tt.want)
+		}
+	}
+}
+
+func TestFormatNumber(t *testing.T) {
 	tests := []struct {
 		in   int64
 		want string
 	}{
-		{0, "Rp 0"},
-		{999, "Rp 999"},
-		{1000, "Rp 1.000"},
-		{49_000, "Rp 49.000"},
-		{4_606_000, "Rp 4.606.000"},
-		{12_000_000, "Rp 12.000.000"},
-		{-5000, "-Rp 5.000"},
-		{math.MaxInt64, "Rp 9.223.372.036.854.775.807"},
-		{math.MinInt64, "-Rp 9.223.372.036.854.775.808"},
+		{0, "0"},
+		{7, "7"},
+		{123, "123"},
+		{-123, "-123"}, // once printed "-.123"
+		{1000, "1.000"},
+		{-1000, "-1.000"},
+		{6750, "6.750"},
+		{-123_456, "-123.456"},
+		{1_234_567, "1.234.567"},
+		{math.MaxInt64, "9.223.372.036.854.775.807"},
+		{math.MinInt64, "-9.223.372.036.854.775.808"},
 	}
 	for _, tt := range tests {
-		if got := FormatRupiah(tt.in); got != tt.want {
-			t.Errorf("FormatRupiah(%d) = %q, want %q", tt.in, got, tt.want)
+		if got := FormatNumber(tt.in); got != tt.want {
+			t.Errorf("FormatNumber(%d) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

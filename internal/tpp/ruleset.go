@@ -3,8 +3,9 @@ package tpp
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // KelasCount is the number of kelas jabatan, numbered 1 to 17.
@@ -12,46 +13,6 @@ const KelasCount = 17
 
 // ErrRuleSet marks an error caused by an invalid rule set rather than by the input.
 var ErrRuleSet = errors.New("aturan TPP tidak valid")
-
-// ValidationError carries one Bahasa Indonesia message per invalid field. It has
-// the same shape as apperr.ValidationError (this package imports only the
-// standard library), so the web layer converts it with
-// &apperr.ValidationError{Fields: ve.Fields}.
-type ValidationError struct {
-	Fields map[string]string
-}
-
-// Error lists the field messages in a stable order.
-func (e *ValidationError) Error() string {
-	keys := make([]string, 0, len(e.Fields))
-	for k := range e.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		parts = append(parts, k+": "+e.Fields[k])
-	}
-	return "data tidak valid: " + strings.Join(parts, "; ")
-}
-
-// Add records a message for field, keeping the first one given.
-func (e *ValidationError) Add(field, msg string) {
-	if e.Fields == nil {
-		e.Fields = map[string]string{}
-	}
-	if _, ok := e.Fields[field]; !ok {
-		e.Fields[field] = msg
-	}
-}
-
-// OrNil returns e when it holds any message, else a nil error.
-func (e *ValidationError) OrNil() error {
-	if e == nil || len(e.Fields) == 0 {
-		return nil
-	}
-	return e
-}
 
 // RuleSet holds every parameter of the TPP computation (spec section 4) for
 // one effective period. A rule set used by an approved claim is never edited
@@ -382,10 +343,10 @@ type BPJSRule struct {
 	Cap int64 `json:"cap"`
 }
 
-// Validate checks every parameter and returns a *ValidationError keyed by the
+// Validate checks every parameter and returns a *apperr.ValidationError keyed by the
 // JSON path of each bad field, or nil.
 func (rs RuleSet) Validate() error {
-	ve := &ValidationError{}
+	ve := &apperr.ValidationError{}
 	if strings.TrimSpace(rs.Name) == "" {
 		ve.Add("name", "nama aturan wajib diisi")
 	}
@@ -530,7 +491,7 @@ func (rs RuleSet) Validate() error {
 	checkRate(ve, "bpjs.employee_rate", rs.BPJS.EmployeeRate)
 	checkRate(ve, "bpjs.government_rate", rs.BPJS.GovernmentRate)
 	if rs.BPJS.Cap < 1 || rs.BPJS.Cap > MaxAmount {
-		ve.Add("bpjs.cap", "batas dasar iuran harus antara Rp 1 dan "+FormatRupiah(MaxAmount))
+		ve.Add("bpjs.cap", "batas dasar iuran harus antara Rp 1 dan "+Rupiah(MaxAmount).String())
 	}
 	return ve.OrNil()
 }
@@ -539,7 +500,7 @@ const msgRate = "harus antara 0% dan 100%"
 
 func rateOK(v BasisPoints) bool { return v >= 0 && v <= Whole }
 
-func checkRate(ve *ValidationError, field string, v BasisPoints) {
+func checkRate(ve *apperr.ValidationError, field string, v BasisPoints) {
 	if !rateOK(v) {
 		ve.Add(field, msgRate)
 	}
@@ -547,20 +508,20 @@ func checkRate(ve *ValidationError, field string, v BasisPoints) {
 
 // checkRateAt checks list[i]; the field name is only built for a message,
 // because Calculate validates the rule set on every call.
-func checkRateAt(ve *ValidationError, list string, i int, v BasisPoints) {
+func checkRateAt(ve *apperr.ValidationError, list string, i int, v BasisPoints) {
 	if !rateOK(v) {
 		ve.Add(fmt.Sprintf("%s[%d]", list, i), msgRate)
 	}
 }
 
 // checkAmountAt checks a per-kelas amount list[i] (kelas i+1).
-func checkAmountAt(ve *ValidationError, list, what string, i int, v int64) {
+func checkAmountAt(ve *apperr.ValidationError, list, what string, i int, v int64) {
 	if v < 1 || v > MaxAmount {
-		ve.Add(fmt.Sprintf("%s[%d]", list, i), fmt.Sprintf("%s %d harus antara Rp 1 dan %s", what, i+1, FormatRupiah(MaxAmount)))
+		ve.Add(fmt.Sprintf("%s[%d]", list, i), fmt.Sprintf("%s %d harus antara Rp 1 dan %s", what, i+1, Rupiah(MaxAmount)))
 	}
 }
 
-func checkShares(ve *ValidationError, field string, shares []BasisPoints) {
+func checkShares(ve *apperr.ValidationError, field string, shares []BasisPoints) {
 	if len(shares) == 0 {
 		ve.Add(field, "persentase pembayaran per bulan cuti wajib diisi")
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 func TestDemoRuleSet(t *testing.T) {
@@ -14,7 +16,7 @@ func TestDemoRuleSet(t *testing.T) {
 	}
 	for k, want := range map[int]int64{1: 1_750_000, 9: 5_000_000, 15: 17_500_000} {
 		if got, _ := rs.Base.KelasAmount(k); got != want {
-			t.Errorf("kelas %d = %s, want %s", k, FormatRupiah(got), FormatRupiah(want))
+			t.Errorf("kelas %d = %s, want %s", k, Rupiah(got), Rupiah(want))
 		}
 	}
 	for k := 2; k <= KelasCount; k++ {
@@ -114,9 +116,9 @@ func TestRuleSetValidate(t *testing.T) {
 			rs := DemoRuleSet()
 			tt.mutate(&rs)
 			err := rs.Validate()
-			var ve *ValidationError
+			var ve *apperr.ValidationError
 			if !errors.As(err, &ve) {
-				t.Fatalf("Validate() = %v, want *ValidationError", err)
+				t.Fatalf("Validate() = %v, want *apperr.ValidationError", err)
 			}
 			if ve.Fields[tt.field] == "" {
 				t.Errorf("no message for %q; got %v", tt.field, ve.Fields)
@@ -124,7 +126,7 @@ func TestRuleSetValidate(t *testing.T) {
 			// Calculate refuses the rule set and says it is the rule set's fault.
 			_, err = Calculate(rs, DemoInput())
 			if !errors.Is(err, ErrRuleSet) || !errors.As(err, &ve) {
-				t.Errorf("Calculate error = %v, want ErrRuleSet wrapping *ValidationError", err)
+				t.Errorf("Calculate error = %v, want ErrRuleSet wrapping *apperr.ValidationError", err)
 			}
 		})
 	}
@@ -136,18 +138,5 @@ func TestBand(t *testing.T) {
 		if got := d.Band(minutes); got != want {
 			t.Errorf("Band(%d) = %d, want %d", minutes, got, want)
 		}
-	}
-}
-
-func TestValidationError(t *testing.T) {
-	ve := &ValidationError{}
-	if ve.OrNil() != nil {
-		t.Error("empty ValidationError is not nil")
-	}
-	ve.Add("b", "kedua")
-	ve.Add("a", "pertama")
-	ve.Add("a", "diabaikan")
-	if got := ve.Error(); got != "data tidak valid: a: pertama; b: kedua" {
-		t.Errorf("Error() = %q", got)
 	}
 }

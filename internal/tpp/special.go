@@ -2,6 +2,8 @@ package tpp
 
 import (
 	"fmt"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // SpecialKind is a payment of TPP beyond the monthly one (SPEC 4a): the TPP
@@ -77,7 +79,7 @@ const (
 	CodeKelebihan = "KELEBIHAN_BAYAR"
 )
 
-func (sp *Special) validate(ve *ValidationError) {
+func (sp *Special) validate(ve *apperr.ValidationError) {
 	if !sp.Kind.Valid() {
 		ve.Add("special.kind", "jenis pembayaran harus thr atau gaji13")
 	}
@@ -89,10 +91,10 @@ func (sp *Special) validate(ve *ValidationError) {
 	}
 }
 
-func validateAdjustments(ve *ValidationError, as []Adjustment) {
+func validateAdjustments(ve *apperr.ValidationError, as []Adjustment) {
 	for i, a := range as {
 		if a.Amount == 0 || a.Amount > MaxAmount || a.Amount < -MaxAmount {
-			ve.Add(fmt.Sprintf("adjustments[%d].amount", i), "selisih harus bukan nol dan paling banyak "+FormatRupiah(MaxAmount))
+			ve.Add(fmt.Sprintf("adjustments[%d].amount", i), "selisih harus bukan nol dan paling banyak "+Rupiah(MaxAmount).String())
 		}
 		if !a.Period.Valid() {
 			ve.Add(fmt.Sprintf("adjustments[%d].period", i), "bulan selisih wajib diisi")
@@ -122,7 +124,7 @@ func (c *calc) special() {
 		}
 	}
 	c.res.Gross = c.pct(basis, sp.Rate)
-	reason := fmt.Sprintf("%s x %s (%s)", FormatPercent(sp.Rate), FormatRupiah(basis), what)
+	reason := fmt.Sprintf("%s x %s (%s)", FormatPercent(sp.Rate), Rupiah(basis).String(), what)
 	if sp.Decision != "" {
 		reason += "; " + sp.Decision
 	}
@@ -132,10 +134,10 @@ func (c *calc) special() {
 	c.add(Line{Code: CodeBPJS, Kind: KindInfo, Label: "Iuran BPJS Kesehatan",
 		Reason: "Iuran BPJS Kesehatan adalah iuran bulanan; tidak dipotong dari " + title, Amount: 0})
 	c.res.Net = c.res.Gross
-	reason = FormatRupiah(c.res.Gross)
+	reason = Rupiah(c.res.Gross).String()
 	if c.res.PPh21Withheld {
 		c.res.Net -= c.res.PPh21
-		reason += " - PPh 21 " + FormatRupiah(c.res.PPh21)
+		reason += " - PPh 21 " + Rupiah(c.res.PPh21).String()
 	}
 	c.add(Line{Code: CodeNet, Kind: KindTotal, Label: "Bersih diterima", Reason: reason, Amount: c.res.Net})
 }
@@ -153,7 +155,7 @@ func (c *calc) tax() {
 	}
 	t := Line{
 		Code: CodePPh21, Kind: KindDeduct, Label: "PPh 21",
-		Reason: fmt.Sprintf("PPh 21 %s: %s x %s", gol, FormatPercent(rate), FormatRupiah(r.Gross)),
+		Reason: fmt.Sprintf("PPh 21 %s: %s x %s", gol, FormatPercent(rate), Rupiah(r.Gross).String()),
 		Rate:   rate, Basis: r.Gross, Amount: r.PPh21,
 	}
 	if !r.PPh21Withheld {
@@ -182,7 +184,7 @@ func (c *calc) adjust() {
 			r.Applied = append(r.Applied, Applied{ID: a.ID, Amount: a.Amount})
 			c.add(Line{Code: CodeKekurangan, Kind: KindAdd, Label: "Kekurangan bayar TPP " + a.Period.String(),
 				Reason: a.Cause, Amount: a.Amount})
-			parts = append(parts, "+ "+FormatRupiah(a.Amount))
+			parts = append(parts, "+ "+Rupiah(a.Amount).String())
 		}
 	}
 	for _, a := range c.in.Adjustments {
@@ -195,18 +197,18 @@ func (c *calc) adjust() {
 		reason := a.Cause
 		if take < open {
 			reason += fmt.Sprintf("; dipotong %s dari %s, sisa %s dipotong bulan berikutnya (TPP bersih tidak boleh negatif)",
-				FormatRupiah(take), FormatRupiah(open), FormatRupiah(open-take))
+				Rupiah(take).String(), Rupiah(open).String(), Rupiah(open-take).String())
 		}
 		if take > 0 {
 			r.Applied = append(r.Applied, Applied{ID: a.ID, Amount: -take})
 		}
 		c.add(Line{Code: CodeKelebihan, Kind: KindDeduct, Label: "Kelebihan bayar TPP " + a.Period.String(),
 			Reason: reason, Amount: take})
-		parts = append(parts, "- "+FormatRupiah(take))
+		parts = append(parts, "- "+Rupiah(take).String())
 	}
 	r.Adjustment = net - before
 	r.Net = net
-	reason := FormatRupiah(before)
+	reason := Rupiah(before).String()
 	for _, p := range parts {
 		reason += " " + p
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"database/sql"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"gorm.io/gorm"
 )
 
 // Metrics are the Prometheus series ekinerja exports. They live in their own
@@ -22,7 +22,7 @@ type Metrics struct {
 }
 
 // NewMetrics registers the HTTP, Go runtime and connection-pool series.
-func NewMetrics(db *gorm.DB) *Metrics {
+func NewMetrics(pool *sql.DB) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -34,8 +34,8 @@ func NewMetrics(db *gorm.DB) *Metrics {
 		}, []string{"method", "route"}),
 	}
 	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if sqlDB, err := db.DB(); err == nil {
-		m.reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, "ekinerja"))
+	if pool != nil {
+		m.reg.MustRegister(collectors.NewDBStatsCollector(pool, "ekinerja"))
 	}
 	return m
 }

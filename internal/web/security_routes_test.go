@@ -162,6 +162,15 @@ func passwordChangeCases(l demoLoginInfo) map[string]string {
 		"name + birth year": l.word + l.nip[:4],
 		"leet name + year":  strings.NewReplacer("a", "4", "e", "3", "i", "1", "o", "0").Replace(l.word) + l.nip[:4] + "!",
 		"birth date":        l.nip[6:8] + l.nip[4:6] + l.nip[:4] + "ok",
+		// From the embedded lists (internal/auth/passwords): in the
+		// breached list only, not the curated one.
+		"breached":           "Samantha",
+		"breached decorated": "Midnight2026!",
+		"breached leetspeak": "m3rc3d3s!",
+		// Indonesian words and given names (a dictionary, not a leak).
+		"Indonesian word":      "Sekarang123",
+		"Indonesian word leet": "k3mb4li2026",
+		"Indonesian name":      "Ambarita1990!",
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // TestBrowserTPPMonthDraftToPaid takes the demo regency's October 2026 claim
@@ -31,7 +32,7 @@ func TestBrowserTPPMonthDraftToPaid(t *testing.T) {
 	if got := text(t, admin, "#claim-status"); !strings.Contains(got, "Draf") {
 		t.Fatalf("status after compute = %q", got)
 	}
-	if got := text(t, admin, "#claim-net"); got != "Rp "+groupRupiah(th.count(`SELECT total_net FROM tpp_claim`)) {
+	if got := text(t, admin, "#claim-net"); got != tpp.Rupiah(th.count(`SELECT total_net FROM tpp_claim`)).String() {
 		t.Fatalf("net shown %q", got)
 	}
 	sctx, cancel := context.WithTimeout(admin, 10*time.Second)
@@ -76,19 +77,6 @@ func TestBrowserTPPMonthDraftToPaid(t *testing.T) {
 		t.Fatalf("printable nominatif: %d", r.status)
 	}
 	checkDownloads(t, th, c, id)
-}
-
-// groupRupiah formats n with dots, as the pages do.
-func groupRupiah(n int64) string {
-	s := itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // TestBrowserTPPReturnResubmitReopen walks the claim's loops through the

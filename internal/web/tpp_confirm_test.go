@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // TestTPPMoneyStepsNeedAcknowledgement is issue 18's "money steps with one
@@ -73,7 +74,7 @@ func TestTPPMoneyStepsNeedAcknowledgement(t *testing.T) {
 		if page.status != http.StatusOK {
 			t.Fatalf("%s confirmation: %d %s", step.action, page.status, page.body)
 		}
-		mustContain(t, page.body, `id="confirm-totals"`, "Rp "+groupRupiah(net), `id="setuju"`, step.buttonText)
+		mustContain(t, page.body, `id="confirm-totals"`, tpp.Rupiah(net).String(), `id="setuju"`, step.buttonText)
 		for _, w := range warnings {
 			if !strings.Contains(html.UnescapeString(page.body), w) {
 				t.Fatalf("%s confirmation lacks warning %q", step.action, w)

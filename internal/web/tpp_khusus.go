@@ -108,10 +108,8 @@ func (s *Server) tppKhusus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := pages.TPPKhususView{Khusus: k, Entries: entries, CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}
-	for _, e := range entries {
-		v.Total += e.TotalNet
-	}
+	v := pages.TPPKhususView{Khusus: k, Entries: entries, CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator,
+		Total: claim.KhususTotal(entries)}
 	return s.render(c, http.StatusOK, pages.TPPKhusus(s.chrome(c, "Klaim "+k.Label()), v))
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // TestTPPBankFileTotalIsWhatIsMarkedPaid is issue 18's "Dibayar without a
@@ -62,7 +63,7 @@ func TestTPPBankFileTotalIsWhatIsMarkedPaid(t *testing.T) {
 	}
 	// The claim page shows what was transferred and who waits.
 	page := verif.get(fmt.Sprintf("/tpp/klaim/%d", id)).body
-	mustContain(t, page, `id="claim-held"`, "1 pegawai", `id="btn-susulan"`, "Rp "+groupRupiah(bankTotal))
+	mustContain(t, page, `id="claim-held"`, "1 pegawai", `id="btn-susulan"`, tpp.Rupiah(bankTotal).String())
 
 	// With her account filled in, the susulan pays her, and only her.
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '0099887766', bank_atas_nama = nama WHERE id = ?`, th.pegawaiID).Error; err != nil {

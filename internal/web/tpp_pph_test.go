@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
@@ -110,7 +111,7 @@ func TestTPPBorneTaxIsShownApart(t *testing.T) {
 			cp := verif.get(fmt.Sprintf("/tpp/klaim/%d", id)).body
 			row := cp[strings.Index(cp, `data-nip="`+nip+`"`):]
 			row = row[:strings.Index(row, "</tr>")]
-			mustContain(t, row, `<td class="num pph-dipotong">Rp `+groupRupiah(tc.dipotong)+`</td>`, `<td class="num pph-ditanggung">Rp `+groupRupiah(tc.ditangg)+`</td>`)
+			mustContain(t, row, `<td class="num pph-dipotong">`+tpp.Rupiah(tc.dipotong).String()+`</td>`, `<td class="num pph-ditanggung">`+tpp.Rupiah(tc.ditangg).String()+`</td>`)
 		})
 	}
 }

@@ -21,7 +21,7 @@ import (
 
 // The rule set form shows every parameter of tpp.RuleSet as one input named
 // by its JSON path ("disiplin.tl[1]"), which is also the key of
-// tpp.ValidationError, so a message lands next to its own field. The form is
+// apperr.ValidationError, so a message lands next to its own field. The form is
 // built by walking the rule set's JSON in order, so a parameter added to
 // tpp.RuleSet appears on the form without a change here.
 //
@@ -203,7 +203,7 @@ func ruleFields(rs tpp.RuleSet) ([]pages.TPPRuleField, error) {
 			case "persen":
 				f.Value = formatPercentInput(n)
 			case "rupiah":
-				f.Value = tpp.FormatRupiah(n)[3:]
+				f.Value = tpp.FormatNumber(n)
 			default:
 				f.Value = v.String()
 			}

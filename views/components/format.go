@@ -4,7 +4,6 @@ package components
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -67,24 +66,3 @@ func DateTime(ctx context.Context, t time.Time) string {
 
 // Month formats a month as "November 2026".
 func Month(t time.Time) string { return bulan[t.Month()-1] + " " + strconv.Itoa(t.Year()) }
-
-// Rupiah formats an amount as "Rp 4.606.000" (negative: "-Rp 1.000").
-func Rupiah(v int64) string {
-	neg := v < 0
-	u := uint64(v)
-	if neg {
-		u = uint64(-v)
-	}
-	s := strconv.FormatUint(u, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-Rp " + b.String()
-	}
-	return "Rp " + b.String()
-}

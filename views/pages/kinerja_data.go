@@ -2,10 +2,10 @@ package pages
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // KinerjaAktivitasList is a person's aktivitas of one month.
@@ -119,7 +119,7 @@ type KinerjaBukaBulan struct {
 var Ekspektasi = []kinerja.Ekspektasi{kinerja.DiAtas, kinerja.Sesuai, kinerja.DiBawah}
 
 // Menit formats minutes as "6.750 menit".
-func Menit(m int64) string { return thousands(m) + " menit" }
+func Menit(m int64) string { return tpp.FormatNumber(m) + " menit" }
 
 // Jam formats minutes as hours and minutes ("2 j 30 m").
 func Jam(m int) string {
@@ -135,18 +135,6 @@ func Jam(m int) string {
 // Persen formats basis points as "45,3%".
 func Persen(bp int64) string {
 	return strconv.FormatInt(bp/100, 10) + "," + strconv.FormatInt(bp%100/10, 10) + "%"
-}
-
-func thousands(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && r != '-' {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // StatusClass is the badge class of an aktivitas state.

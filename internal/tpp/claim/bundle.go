@@ -245,14 +245,14 @@ func VerifyBundle(dir string, pub ed25519.PublicKey) (VerifyReport, error) {
 	rep.Employees, rep.TotalNet = len(doc.Rows), sum
 	if sum != m.TotalNet || len(doc.Rows) != m.Employees || doc.Claim.TotalNet != m.TotalNet {
 		return rep, fmt.Errorf("jumlah daftar nominatif %s (%d pegawai) tidak sama dengan manifest %s (%d pegawai)",
-			tpp.FormatRupiah(sum), len(doc.Rows), tpp.FormatRupiah(m.TotalNet), m.Employees)
+			tpp.Rupiah(sum), len(doc.Rows), tpp.Rupiah(m.TotalNet), m.Employees)
 	}
 	if err := checkBank(files[bundleBank], &rep); err != nil {
 		return rep, err
 	}
 	if rep.BankTotal != withAccount || rep.BankLines != accounts {
 		return rep, fmt.Errorf("berkas bank %s (%d rekening) tidak sama dengan daftar nominatif %s (%d rekening)",
-			tpp.FormatRupiah(rep.BankTotal), rep.BankLines, tpp.FormatRupiah(withAccount), accounts)
+			tpp.Rupiah(rep.BankTotal), rep.BankLines, tpp.Rupiah(withAccount), accounts)
 	}
 
 	var rules tpp.RuleSet
@@ -281,7 +281,7 @@ func VerifyBundle(dir string, pub ed25519.PublicKey) (VerifyReport, error) {
 		}
 		if c.Result.Net != r.Net || c.Result.Gross != r.Gross {
 			return rep, fmt.Errorf("hitung ulang %s: bersih %s, daftar nominatif %s", c.Input.NIP,
-				tpp.FormatRupiah(c.Result.Net), tpp.FormatRupiah(r.Net))
+				tpp.Rupiah(c.Result.Net), tpp.Rupiah(r.Net))
 		}
 	}
 	return rep, nil
@@ -307,7 +307,7 @@ func checkBank(b []byte, rep *VerifyReport) error {
 	last := recs[len(recs)-1]
 	total, err := strconv.ParseInt(last[2], 10, 64)
 	if last[0] != "TOTAL" || err != nil || total != rep.BankTotal || last[1] != strconv.Itoa(rep.BankLines)+" rekening" {
-		return fmt.Errorf("%s: baris TOTAL tidak sama dengan jumlah baris-barisnya (%s, %d rekening)", bundleBank, tpp.FormatRupiah(rep.BankTotal), rep.BankLines)
+		return fmt.Errorf("%s: baris TOTAL tidak sama dengan jumlah baris-barisnya (%s, %d rekening)", bundleBank, tpp.Rupiah(rep.BankTotal), rep.BankLines)
 	}
 	return nil
 }

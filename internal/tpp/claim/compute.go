@@ -221,7 +221,7 @@ func computeOne(rules tpp.RuleSet, e Employee) Computed {
 	c := Computed{Employee: e}
 	r, err := tpp.Calculate(rules, e.Input)
 	if err != nil {
-		var ve *tpp.ValidationError
+		var ve *apperr.ValidationError
 		if errors.As(err, &ve) && !errors.Is(err, tpp.ErrRuleSet) {
 			c.Err = "Data pegawai belum lengkap atau salah: " + describeFields(ve.Fields)
 		} else {

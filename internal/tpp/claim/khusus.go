@@ -334,3 +334,12 @@ WHERE o.aktif`
 	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.susulan`, args...).Scan(&out).Error
 	return out, err
 }
+
+// KhususTotal is the net of every special claim in entries.
+func KhususTotal(entries []KhususEntry) int64 {
+	var t int64
+	for _, e := range entries {
+		t += e.TotalNet
+	}
+	return t
+}

@@ -3,7 +3,6 @@ package claim
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -122,10 +121,6 @@ func (s *Service) SaveRuleSet(ctx context.Context, a Actor, id int64, rules tpp.
 		}
 		rules.Version = old.Version
 		if err := rules.Validate(); err != nil {
-			var ve *tpp.ValidationError
-			if errors.As(err, &ve) {
-				return &apperr.ValidationError{Fields: ve.Fields}
-			}
 			return err
 		}
 		params, err := json.Marshal(rules)
