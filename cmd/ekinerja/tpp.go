@@ -31,6 +31,10 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
       Hitung (ulang) klaim TPP THR / gaji ketiga belas satu OPD menurut keputusan tahun itu.
   thr|gaji13 export --opd KODE --year TTTT --out DIR [--susulan N] [--bundle] [--key BERKAS]
       Tulis daftar nominatif, berkas bank (dan bundel) klaim THR / gaji 13 yang disetujui.
+  selisih [--opd KODE --month TTTT-BB]
+      Dengan --opd dan --month: hitung ulang klaim bulanan yang sudah dibayar terhadap
+      data sekarang dan catat kekurangan/kelebihan bayarnya. Lalu tampilkan semua
+      selisih yang masih terbuka di kabupaten/kota.
   verify BUNDEL [--pubkey HEX | --key BERKAS]
       Periksa tanda tangan, digest setiap berkas, jumlah daftar dan berkas bank, dan
       hitung ulang setiap pegawai dari aturan dan masukan di bundel. Tanpa basis data.
@@ -56,6 +60,8 @@ func (a *app) tpp(ctx context.Context, args []string) error {
 		return a.tppExport(ctx, args[1:])
 	case "verify":
 		return a.tppVerify(args[1:])
+	case "selisih":
+		return a.tppSelisih(ctx, args[1:])
 	case "thr", "gaji13":
 		return a.tppKhusus(ctx, tpp.SpecialKind(args[0]), args[1:])
 	}
@@ -338,4 +344,49 @@ func claimTitle(c claim.Claim) string {
 		return c.Kind() + " (bulan dasar " + c.Period().String() + ")"
 	}
 	return c.Period().String()
+}
+
+// tppSelisih is `ekinerja tpp selisih`: recompute a paid claim against what
+// was paid, and list the open kekurangan / kelebihan bayar.
+func (a *app) tppSelisih(ctx context.Context, args []string) error {
+	fs := a.flags("tpp selisih [--opd KODE --month TTTT-BB]", "Selisih bayar TPP (kekurangan/kelebihan bayar).")
+	opd, month := opdMonthFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if *opd != "" || *month != "" {
+		p, err := parseOPDMonth(*opd, *month)
+		if err != nil {
+			return err
+		}
+		c, err := s.FindByKode(ctx, *opd, p)
+		if err != nil {
+			return err
+		}
+		got, err := s.RecomputePaid(ctx, cliActor, c.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Klaim %s %s dihitung ulang: %d selisih baru.\n", c.OPDKode, p, len(got))
+	}
+	open, err := s.ListSelisih(ctx, cliActor, false)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNIP\tNAMA\tOPD\tBULAN\tJENIS\tSELISIH\tSISA\tSTATUS\tSEBAB")
+	for _, x := range open {
+		st := "terbuka"
+		if x.Held {
+			st = "ditahan: " + x.HoldReason
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.NIP, x.Nama, x.OPDKode, x.Period(), x.Kind(),
+			tpp.Rupiah(x.Amount), tpp.Rupiah(x.Remaining), st, x.Cause)
+	}
+	return tw.Flush()
 }

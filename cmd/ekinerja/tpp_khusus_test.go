@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -110,5 +111,39 @@ func TestTPPKhususCommandLine(t *testing.T) {
 	}
 	if code, out := cli("tpp", "verify", filepath.Join(dir, "tpp-thr-DINKES-2026")); code != 0 || !strings.Contains(out, "Bundel SAH") {
 		t.Fatalf("verify THR bundle: %d %s", code, out)
+	}
+	// Differences: the monthly claim of October is paid, then W's attendance is
+	// corrected (no TK, no TL): the recomputation records a kekurangan.
+	if code, out := cli("tpp", "compute", "--opd", "DINKES", "--month", "2026-10"); code != 0 {
+		t.Fatalf("compute: %d %s", code, out)
+	}
+	if code, out := cli("tpp", "selisih", "--opd", "DINKES", "--month", "2026-10"); code == 0 || !strings.Contains(out, "berstatus Draf") {
+		t.Fatalf("selisih of an unpaid claim: %d %s", code, out)
+	}
+	m, err := s.FindByKode(ctx, "DINKES", tpp.Period{Year: 2026, Month: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []func() (claim.Claim, error){
+		func() (claim.Claim, error) {
+			return s.Submit(ctx, claim.Actor{Role: auth.RoleAdminOPD, OPDID: m.OPDID}, m.ID, claim.Ack{Confirmed: true})
+		},
+		func() (claim.Claim, error) { return s.Verify(ctx, cliActor, m.ID, claim.Ack{Confirmed: true}) },
+		func() (claim.Claim, error) { return s.Approve(ctx, cliActor, m.ID, claim.Ack{Confirmed: true}) },
+		func() (claim.Claim, error) {
+			return s.Pay(ctx, cliActor, m.ID, claim.Payment{Date: time.Now(), SP2D: "1/SP2D"}, claim.Ack{Confirmed: true})
+		},
+	} {
+		if _, err := st(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opts.tppSources = func(*gorm.DB) (claim.KinerjaSource, claim.AttendanceSource) {
+		return fakeKinerja{ids: ids}, fakeAttendance{ids: ids, worked: -1}
+	}
+	// 4.606.000 paid; clean: 5.000.000 - 250.000 - 50.000 = 4.700.000.
+	if code, out := cli("tpp", "selisih", "--opd", "DINKES", "--month", "2026-10"); code != 0 || !strings.Contains(out, "1 selisih baru") ||
+		!regexp.MustCompile(nip+`.*Kekurangan bayar +Rp 94\.000 +Rp 94\.000 +terbuka +.*Koreksi kehadiran: TK 1 menjadi 0`).MatchString(out) {
+		t.Fatalf("selisih: %d\n%s", code, out)
 	}
 }

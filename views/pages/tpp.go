@@ -3,6 +3,7 @@ package pages
 import (
 	"strings"
 
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
@@ -151,4 +152,26 @@ type TPPKhususView struct {
 	Entries    []claim.KhususEntry
 	CanCompute bool
 	Total      int64
+}
+
+// TPPSelisihListView lists the regency's differences (kekurangan / kelebihan bayar).
+type TPPSelisihListView struct {
+	Items   []claim.Selisih
+	All     bool
+	CanHold bool
+	Errors  map[string]string
+}
+
+// TPPSelisihView is one difference with both computations.
+type TPPSelisihView struct {
+	Selisih    claim.Selisih
+	Recomputed tpp.Result
+	CanHold    bool
+	Errors     map[string]string
+}
+
+// TPPSelisihHold is the hold / release form of one difference.
+type TPPSelisihHold struct {
+	S      claim.Selisih
+	Errors map[string]string
 }

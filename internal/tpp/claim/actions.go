@@ -30,10 +30,12 @@ const (
 	ActSusulan Action = "susulan"
 	ActExport  Action = "nominatif"
 	ActBank    Action = "bank"
+	// ActSelisih recomputes a paid monthly claim against what was paid.
+	ActSelisih Action = "selisih"
 )
 
 // Actions lists every action in the order the page shows them.
-var Actions = []Action{ActCompute, ActSubmit, ActVerify, ActApprove, ActPay, ActReturn, ActReopen, ActSusulan, ActExport, ActBank}
+var Actions = []Action{ActCompute, ActSubmit, ActVerify, ActApprove, ActPay, ActReturn, ActReopen, ActSusulan, ActExport, ActBank, ActSelisih}
 
 // MoneyStep reports whether the action moves money on and needs the actor to
 // acknowledge its totals and warnings on a confirmation page first.
@@ -64,6 +66,8 @@ func (x Action) Label() string {
 		return "Daftar nominatif"
 	case ActBank:
 		return "Berkas bank"
+	case ActSelisih:
+		return "Hitung selisih bayar"
 	}
 	return string(x)
 }
@@ -95,6 +99,7 @@ var actionRules = map[Action]actionRule{
 	ActSusulan: {roles: adminVerif, from: final, waiting: true},
 	ActExport:  {roles: []auth.Role{auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}, from: final},
 	ActBank:    {roles: verifOnly, from: final},
+	ActSelisih: {roles: verifOnly, from: []Status{StatusPaid}},
 }
 
 // Facts are what the rule needs to know about a claim besides its status.

@@ -81,6 +81,11 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 	if err := s.dropSettled(ctx, &g, run); err != nil {
 		return Claim{}, err
 	}
+	if run.Khusus == nil {
+		if err := s.attachAdjustments(ctx, &g, run); err != nil {
+			return Claim{}, err
+		}
+	}
 	comp := computeAll(rs.Rules, g.Employees)
 	digest, err := Digest(rs.Rules, g.Employees)
 	if err != nil {
@@ -135,6 +140,9 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		}
 		t, err := insertRows(tx, id, comp)
 		if err != nil {
+			return err
+		}
+		if err := storeSettlements(tx, id, comp); err != nil {
 			return err
 		}
 		warnings, _ := json.Marshal(claimWarnings(g.Notes, comp))

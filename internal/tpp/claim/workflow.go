@@ -161,6 +161,9 @@ func (s *Service) Approve(ctx context.Context, a Actor, id int64, ack Ack) (Clai
 			if err := paidElsewhere(tx, c); err != nil {
 				return err
 			}
+			if err := checkSettlements(tx, c); err != nil {
+				return err
+			}
 			if err := s.checkInputs(tx, c); err != nil {
 				return err
 			}
