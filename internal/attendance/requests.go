@@ -15,6 +15,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // ---- manual corrections ----
@@ -606,10 +607,11 @@ func (s *Store) RecordSanction(ctx context.Context, p *auth.Principal, ip string
 	if sanctionRank(in.Jenis) < 0 {
 		ve.Add("jenis", "Pilih jenis hukuman: ringan, sedang, atau berat.")
 	}
-	y, m, err := ParseMonth(strings.TrimSpace(in.MulaiBulan))
+	start, err := tpp.ParsePeriod(in.MulaiBulan)
 	if err != nil {
-		ve.Add("mulai_bulan", "Bulan mulai wajib diisi (format YYYY-MM).")
+		ve.Add("mulai_bulan", tpp.PeriodMessage)
 	}
+	y, m := start.Year, time.Month(start.Month)
 	var lama int
 	if _, err := fmt.Sscan(strings.TrimSpace(in.LamaBulan), &lama); err != nil || lama < 1 || lama > 36 {
 		ve.Add("lama_bulan", "Lama hukuman 1 sampai 36 bulan.")

@@ -176,15 +176,6 @@ func monthBounds(year int, month time.Month) (Date, Date, error) {
 	return first, Date{year, month, daysIn(year, month)}, nil
 }
 
-// ParseMonth parses "2026-10" into a year and month.
-func ParseMonth(s string) (int, time.Month, error) {
-	t, err := time.Parse("2006-01", s)
-	if err != nil || t.Year() < 2000 || t.Year() > 2099 {
-		return 0, 0, fmt.Errorf("%w: month %q is not YYYY-MM", ErrInvalid, s)
-	}
-	return t.Year(), t.Month(), nil
-}
-
 // OPDPegawai lists an OPD's active employees by name (for pickers).
 func (s *Store) OPDPegawai(ctx context.Context, opdID int64) ([]PegawaiRef, error) {
 	var out []PegawaiRef

@@ -23,21 +23,16 @@ func (s *Server) attendance() *attendance.Store { return s.att }
 // set in force says (claim.Service.AttendanceBands); outside dev mode a
 // month without a rule set is refused with a message, never judged by the
 // demo's numbers.
-func (s *Server) attendanceBands(ctx context.Context, month pages.AttendanceMonth) (attendance.Bands, error) {
-	return s.tpp.AttendanceBands(ctx, tpp.Period{Year: month.Year, Month: int(month.Month)}, s.cfg.Dev())
+func (s *Server) attendanceBands(ctx context.Context, month tpp.Period) (attendance.Bands, error) {
+	return s.tpp.AttendanceBands(ctx, month, s.cfg.Dev())
 }
 
 // monthParam reads ?bulan=YYYY-MM, defaulting to the current month.
-func (s *Server) monthParam(c echo.Context) (pages.AttendanceMonth, error) {
+func (s *Server) monthParam(c echo.Context) (tpp.Period, error) {
 	if b := c.QueryParam("bulan"); b != "" {
-		y, m, err := attendance.ParseMonth(b)
-		if err != nil {
-			return pages.AttendanceMonth{}, apperr.Invalid("bulan", "Bulan harus berformat YYYY-MM.")
-		}
-		return pages.AttendanceMonth{Year: y, Month: m}, nil
+		return tpp.ParsePeriod(b)
 	}
-	now := time.Now().In(s.cfg.Location)
-	return pages.AttendanceMonth{Year: now.Year(), Month: now.Month()}, nil
+	return tpp.PeriodOf(time.Now().In(s.cfg.Location)), nil
 }
 
 // attendanceMine sends a person to their own daily status page.
@@ -75,10 +70,10 @@ func (s *Server) attendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, month.Month, bands); err != nil {
+	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, time.Month(month.Month), bands); err != nil {
 		return err
 	}
-	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, month.Month); err != nil {
+	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, time.Month(month.Month)); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.AttendanceRecap(s.chrome(c, "Rekap Presensi"), v))
@@ -104,7 +99,7 @@ func (s *Server) apiAttendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := st.OPDRecap(ctx, o.ID, month.Year, month.Month, bands)
+	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
 	if err != nil {
 		return err
 	}
@@ -148,7 +143,7 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 	if err != nil {
 		return err
 	}
-	m, err := st.EmployeeMonth(ctx, id, month.Year, month.Month, bands)
+	m, err := st.EmployeeMonth(ctx, id, month.Year, time.Month(month.Month), bands)
 	if err != nil {
 		return err
 	}

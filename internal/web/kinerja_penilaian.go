@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -50,10 +51,11 @@ func (s *Server) renderMonth(c echo.Context, status int, month time.Time, prev, 
 
 // kinerjaMonthSubmit submits the person's month.
 func (s *Server) kinerjaMonthSubmit(c echo.Context) error {
-	month, err := kinerja.ParseMonth(c.FormValue("bulan"))
+	p, err := tpp.ParsePeriod(c.FormValue("bulan"))
 	if err != nil {
 		return err
 	}
+	month := p.First()
 	form, err := c.FormParams()
 	if err != nil {
 		return err
@@ -180,9 +182,9 @@ func (s *Server) renderReopen(c echo.Context, status int, v pages.KinerjaBukaBul
 // kinerjaReopen reopens one employee's closed month.
 func (s *Server) kinerjaReopen(c echo.Context) error {
 	v := pages.KinerjaBukaBulan{NIP: c.FormValue("nip"), Bulan: c.FormValue("bulan"), Alasan: c.FormValue("alasan")}
-	month, err := kinerja.ParseMonth(v.Bulan)
+	p, err := tpp.ParsePeriod(v.Bulan)
 	if err == nil {
-		err = s.kinerja().ReopenMonth(c.Request().Context(), actor(c), v.NIP, month, v.Alasan)
+		err = s.kinerja().ReopenMonth(c.Request().Context(), actor(c), v.NIP, p.First(), v.Alasan)
 	}
 	if fe, ok := fieldErrors(err); ok {
 		v.Errors = fe

@@ -36,7 +36,7 @@ func (r *StoredRuleSet) decode() error {
 	}
 	// The row is the authority for the identity of the version.
 	r.Rules.Name, r.Rules.Version = r.Name, r.Version
-	r.Rules.EffectiveFrom = tpp.Period{Year: r.EffectiveFrom.Year(), Month: int(r.EffectiveFrom.Month())}
+	r.Rules.EffectiveFrom = tpp.PeriodOf(r.EffectiveFrom)
 	return nil
 }
 
