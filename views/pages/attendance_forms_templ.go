@@ -641,7 +641,7 @@ func AttendanceLeave(c layout.Chrome, v AttendanceLeaveView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Role == "admin_opd" {
+			if v.ForOthers {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<label for=\"pegawai_id\">Pegawai</label> ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
