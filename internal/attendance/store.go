@@ -69,6 +69,16 @@ func MayEditSchedules(p *auth.Principal) error {
 	return nil
 }
 
+// OwnOPDOnly reports whether p's attendance pages are about one agency, its
+// own (an admin_opd): they offer no choice of agency and OPDOf,
+// ImportHistory and the recaps keep p to it. The regency-wide roles choose.
+func OwnOPDOnly(p *auth.Principal) bool { return p.Active.Role == auth.RoleAdminOPD }
+
+// FilesLeaveForOthers reports whether p files leave requests for the
+// employees of its agency (an admin_opd, as RequestLeave allows) rather
+// than for themself, so the form asks which employee.
+func FilesLeaveForOthers(p *auth.Principal) bool { return p.Active.Role == auth.RoleAdminOPD }
+
 // ActorOf returns the Actor of a principal.
 func ActorOf(p *auth.Principal, ip string) Actor {
 	return Actor{UserID: p.UserID, NIP: p.NIP, IP: ip}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -55,7 +54,7 @@ func (s *Server) attendanceRecap(c echo.Context) error {
 		}
 	}
 	v := pages.AttendanceRecapView{Month: month}
-	if p.Active.Role != auth.RoleAdminOPD {
+	if !attendance.OwnOPDOnly(p) {
 		if v.OPDs, err = st.OPDs(ctx); err != nil {
 			return err
 		}
@@ -87,7 +86,7 @@ func (s *Server) apiAttendanceRecap(c echo.Context) error {
 		return err
 	}
 	asked, _ := strconv.ParseInt(c.QueryParam("opd"), 10, 64)
-	if asked == 0 && p.Active.Role != auth.RoleAdminOPD {
+	if asked == 0 && !attendance.OwnOPDOnly(p) {
 		return apperr.Invalid("opd", "Parameter opd wajib diisi.")
 	}
 	st := s.attendance()
@@ -217,8 +216,8 @@ func (s *Server) renderLeave(c echo.Context, status int, form attendance.LeaveIn
 	if err != nil {
 		return err
 	}
-	v := pages.AttendanceLeaveView{Role: string(p.Active.Role), List: list, Form: form, Errors: errs}
-	if p.Active.Role == auth.RoleAdminOPD {
+	v := pages.AttendanceLeaveView{ForOthers: attendance.FilesLeaveForOthers(p), List: list, Form: form, Errors: errs}
+	if attendance.FilesLeaveForOthers(p) {
 		if v.Pegawai, err = st.OPDPegawai(ctx, p.Active.OPDID); err != nil {
 			return err
 		}
@@ -477,7 +476,7 @@ func (s *Server) attendanceImportHistory(c echo.Context) error {
 	if v.Batches, err = st.ImportHistory(ctx, p, asked); err != nil {
 		return err
 	}
-	if p.Active.Role != auth.RoleAdminOPD {
+	if !attendance.OwnOPDOnly(p) {
 		if v.OPDs, err = st.OPDs(ctx); err != nil {
 			return err
 		}

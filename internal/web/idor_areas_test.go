@@ -168,7 +168,7 @@ func TestAssignToAnotherOPDsPositionIsRefused(t *testing.T) {
 	for _, jenis := range []string{"definitif", "plt"} {
 		res := c.postForm("/pegawai/"+itoa(own)+"/penugasan", url.Values{"jabatan_id": {itoa(foreign)}, "jenis": {jenis},
 			"mulai": {"2026-11-02"}, "selesai": {"2027-01-29"}, "nomor_sk": {"800/2/2026"}})
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="e-jabatan_id"`) {
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `id="err-jabatan_id"`) {
 			t.Errorf("%s to another OPD's position: %d", jenis, res.status)
 		}
 	}

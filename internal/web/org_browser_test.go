@@ -32,9 +32,9 @@ func TestBrowserAdminCreatesEmployee(t *testing.T) {
 		chromedp.SendKeys("#f-bank_rekening", "0021234567"),
 		chromedp.SendKeys("#f-bank_atas_nama", "Maya Sari"),
 		chromedp.Click("#simpan"),
-		chromedp.WaitVisible("#e-nip"),
+		chromedp.WaitVisible("#err-nip"),
 	)
-	if got := text(t, ctx, "#e-nip"); !strings.Contains(got, "18 digit") {
+	if got := text(t, ctx, "#err-nip"); !strings.Contains(got, "18 digit") {
 		t.Fatalf("nip message = %q", got)
 	}
 	step(t, ctx,

@@ -98,7 +98,7 @@ func TestOrgCreateEmployeeValidatesAndLists(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad form: status %d", res.status)
 	}
-	for _, id := range []string{`id="e-nip"`, `id="e-nama"`, `id="e-golongan"`} {
+	for _, id := range []string{`id="err-nip"`, `id="err-nama"`, `id="err-golongan"`} {
 		if !strings.Contains(res.body, id) {
 			t.Fatalf("no message %s next to its field", id)
 		}

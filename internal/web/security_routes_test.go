@@ -207,7 +207,7 @@ func TestPasswordChangeRouteAppliesPolicy(t *testing.T) {
 	before := hash()
 	for name, pw := range passwordChangeCases(demoLoginInfo{nip: l.NIP, password: l.Password, nama: nama, word: nameWord(t, nama)}) {
 		res := c.postForm("/akun/sandi", url.Values{"sandi_lama": {l.Password}, "sandi_baru": {pw}, "sandi_ulang": {pw}})
-		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "sandi_baru-error") {
+		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "err-sandi_baru") {
 			t.Errorf("%s (%q): status %d, want 422 at the field", name, pw, res.status)
 		}
 	}

@@ -44,8 +44,8 @@ func TestForcedPasswordChangeGuardsEveryRoute(t *testing.T) {
 	}
 	// Mismatched confirmation and common passwords are refused next to the field.
 	for _, tc := range []struct{ next, again, field string }{
-		{"kopi susu di teras rumah", "lain", "sandi_ulang-error"},
-		{"pendek", "pendek", "sandi_baru-error"},
+		{"kopi susu di teras rumah", "lain", "err-sandi_ulang"},
+		{"pendek", "pendek", "err-sandi_baru"},
 	} {
 		res := c.postForm("/akun/sandi", url.Values{"sandi_lama": {l.Password}, "sandi_baru": {tc.next}, "sandi_ulang": {tc.again}})
 		if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, tc.field) {

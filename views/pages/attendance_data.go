@@ -38,11 +38,12 @@ type AttendanceImportView struct {
 
 // AttendanceLeaveView is the leave/DL page.
 type AttendanceLeaveView struct {
-	Role    string // active role code
-	List    attendance.LeaveList
-	Pegawai []attendance.PegawaiRef // admin_opd: who the form can pick
-	Form    attendance.LeaveInput
-	Errors  map[string]string
+	// ForOthers: the form files for an employee of the agency (attendance.FilesLeaveForOthers).
+	ForOthers bool
+	List      attendance.LeaveList
+	Pegawai   []attendance.PegawaiRef // admin_opd: who the form can pick
+	Form      attendance.LeaveInput
+	Errors    map[string]string
 }
 
 // AttendanceSanctionView is the hukuman disiplin page.

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+)
+
+// opdTable matches a statement that reads the opd table.
+var opdTable = regexp.MustCompile(`(?i)\b(from|join)\s+"?opd"?\s`)
+
+// TestChromeLoadsRoleNamesInOneQuery: every page's role switcher names the
+// agency of each admin_opd grant, and those names come with the roles in
+// one query (not one OPD lookup per grant per page): with three grants the
+// page reads the opd table once.
+func TestChromeLoadsRoleNamesInOneQuery(t *testing.T) {
+	h := newHarness(t)
+	l := login(t, auth.RoleAdminOPD)
+	uid := h.count(`SELECT id FROM users WHERE nip = ?`, l.NIP)
+	type opdRow struct {
+		ID        int64
+		Singkatan string
+		Nama      string
+	}
+	var opds []opdRow
+	if err := h.db.Raw(`SELECT id, singkatan, nama FROM opd WHERE id NOT IN (SELECT opd_id FROM user_roles WHERE user_id = ? AND opd_id IS NOT NULL) ORDER BY id LIMIT 2`, uid).Scan(&opds).Error; err != nil || len(opds) != 2 {
+		t.Fatalf("other agencies: %v %d", err, len(opds))
+	}
+	for _, o := range opds {
+		if err := h.db.Exec(`INSERT INTO user_roles (user_id, role, opd_id) VALUES (?, 'admin_opd', ?)`, uid, o.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := h.as(auth.RoleAdminOPD)
+
+	var mu sync.Mutex
+	var reads []string
+	count := func(tx *gorm.DB) {
+		if sql := tx.Statement.SQL.String(); opdTable.MatchString(sql) {
+			mu.Lock()
+			reads = append(reads, sql)
+			mu.Unlock()
+		}
+	}
+	cb := h.db.Callback()
+	for _, err := range []error{
+		cb.Query().After("*").Register("test:opd_reads", count),
+		cb.Row().After("*").Register("test:opd_reads", count),
+		cb.Raw().After("*").Register("test:opd_reads", count),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := c.get("/akun/sandi")
+	if res.status != http.StatusOK {
+		t.Fatalf("page: %d", res.status)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reads) != 1 {
+		t.Fatalf("the page read the opd table %d times, want once (with the roles):\n%s", len(reads), strings.Join(reads, "\n"))
+	}
+	for _, o := range opds {
+		name := o.Singkatan
+		if name == "" {
+			name = o.Nama
+		}
+		if want := fmt.Sprintf("Admin OPD (%s)", name); !strings.Contains(res.body, want) {
+			t.Errorf("role switcher lacks %q", want)
+		}
+	}
+}
