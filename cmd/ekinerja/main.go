@@ -28,6 +28,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
 	"github.com/ekinerja/ekinerja/internal/selfcheck"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/internal/web"
 	"github.com/ekinerja/ekinerja/static"
@@ -273,9 +274,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			a.log.Warn("two-factor secrets that neither secret opens: reset those users' two-factor", slog.Int("users", bad))
 		}
 	}
-	kin, att := claim.StoreSources(db, a.cfg.Location)
-	srv, err := web.New(web.Deps{Config: a.cfg, DB: db, Log: a.log, Auth: svc, Static: static.FS, Version: version,
-		TPPKinerja: kin, TPPAttendance: att})
+	st, err := stores.FromStores(db, a.cfg.Location)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Deps{Config: a.cfg, Stores: st, Log: a.log, Auth: svc, Static: static.FS, Version: version})
 	if err != nil {
 		return err
 	}

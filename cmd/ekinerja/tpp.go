@@ -176,22 +176,25 @@ func (a *app) tppExport(ctx context.Context, args []string) error {
 	if err := os.MkdirAll(*out, 0o750); err != nil {
 		return err
 	}
-	var xb, bb bytes.Buffer
+	var xb, pb, bb bytes.Buffer
 	if err := claim.WriteXLSX(&xb, e); err != nil {
+		return err
+	}
+	if err := claim.WriteNominatifPDF(&pb, e); err != nil {
 		return err
 	}
 	if err := claim.WriteBankCSV(&bb, e); err != nil {
 		return err
 	}
 	xp := filepath.Join(*out, e.FileBase()+"-nominatif.xlsx")
+	pp := filepath.Join(*out, e.FileBase()+"-nominatif.pdf")
 	bp := filepath.Join(*out, e.FileBase()+"-bank.csv")
-	if err := os.WriteFile(xp, xb.Bytes(), 0o600); err != nil {
-		return err
+	for path, b := range map[string][]byte{xp: xb.Bytes(), pp: pb.Bytes(), bp: bb.Bytes()} {
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			return err
+		}
 	}
-	if err := os.WriteFile(bp, bb.Bytes(), 0o600); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, bp, tpp.Rupiah(e.Totals().Net), len(e.Rows))
+	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nDaftar nominatif (PDF untuk dicetak): %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, pp, bp, tpp.Rupiah(e.Totals().Net), len(e.Rows))
 	if *bundle {
 		key, err := a.signingKey(*keyFile)
 		if err != nil {

@@ -123,6 +123,9 @@ func TestTPPCommandLine(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if b, err := os.ReadFile(filepath.Join(dir, "tpp-DINKES-2026-10-nominatif.pdf")); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("printable PDF of tpp-DINKES-2026-10: %v", err)
+	}
 	// Whoever the monthly claim holds out (no bank account) is paid by a
 	// susulan, exported from the command line on its own.
 	if code, out := cli("tpp", "export", "--opd", "DINKES", "--month", "2026-10", "--out", dir, "--susulan", "1"); code == 0 || !strings.Contains(out, "susulan ke-1") {
@@ -157,6 +160,9 @@ func TestTPPCommandLine(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "tpp-DINKES-2026-10-susulan-1-nominatif.pdf")); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatalf("printable PDF of tpp-DINKES-2026-10-susulan-1: %v", err)
 	}
 	bundle := filepath.Join(dir, "tpp-DINKES-2026-10")
 	// verify needs no database: point DATABASE_URL nowhere.

@@ -17,6 +17,9 @@ var (
 	ErrUnauthorized = errors.New("silakan masuk terlebih dahulu")
 	// ErrBusy means a bounded queue is full: try again in a moment (429).
 	ErrBusy = errors.New("terlalu banyak permintaan bersamaan")
+	// ErrUnavailable: the database (or another backing service) cannot be
+	// reached now; try again later.
+	ErrUnavailable = errors.New("layanan sedang tidak tersedia")
 )
 
 // ErrOutOfScope means the role may use this page or action, but not on this

@@ -267,3 +267,37 @@ func List(ctx context.Context, db *gorm.DB, f Filter) ([]Row, error) {
 	}
 	return rows, nil
 }
+
+// Log is the audit log as the web layer uses it, built once on the
+// application's connection.
+type Log struct{ db *gorm.DB }
+
+// NewLog returns the audit log on db.
+func NewLog(db *gorm.DB) *Log { return &Log{db: db} }
+
+// Record writes e in a transaction of its own (RecordNow).
+func (l *Log) Record(ctx context.Context, e Entry) error { return RecordNow(ctx, l.db, e) }
+
+// List returns the rows f selects, newest first.
+func (l *Log) List(ctx context.Context, f Filter) ([]Row, error) { return List(ctx, l.db, f) }
+
+// Change is one audited change of an object: when and by whom.
+type Change struct {
+	At       time.Time `gorm:"column:at"`
+	ActorNIP string    `gorm:"column:actor_nip"`
+}
+
+// BankChanges lists, newest first and at most 20, the changes of employee
+// pegawaiID's bank account in the last 30 days, from the audit rows
+// org.pegawai_ubah wrote.
+func (l *Log) BankChanges(ctx context.Context, pegawaiID int64) ([]Change, error) {
+	var rows []Change
+	err := l.db.WithContext(ctx).Raw(`SELECT at, actor_nip FROM audit_log
+WHERE action = 'org.pegawai_ubah' AND object_type = 'pegawai' AND object_id = ? AND at > now() - interval '30 days'
+  AND (detail::jsonb -> 'berubah') ?| array['bank_rekening', 'bank_nama', 'bank_atas_nama']
+ORDER BY id DESC LIMIT 20`, strconv.FormatInt(pegawaiID, 10)).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("bank account changes: %w", err)
+	}
+	return rows, nil
+}

@@ -1,6 +1,9 @@
 package auth
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+)
 
 // Role is what a person may do; a person holds one or more.
 type Role string
@@ -69,12 +72,14 @@ type Grant struct {
 
 // Principal is the authenticated person behind a request.
 type Principal struct {
-	UserID             int64
-	PegawaiID          int64
-	NIP                string
-	Nama               string
-	OPDID              int64
-	Grants             []Grant
+	UserID    int64
+	PegawaiID int64
+	NIP       string
+	Nama      string
+	OPDID     int64
+	Grants    []Grant
+	// OPDNames are the short names of the agencies of Grants, loaded with them.
+	OPDNames           map[int64]string
 	Active             Grant
 	SessionID          string
 	TokenVersion       int
@@ -94,6 +99,23 @@ func (p *Principal) Has(r Role) bool {
 		}
 	}
 	return false
+}
+
+// GrantLabel is grant g as the role switcher shows it: "Admin OPD (BKPSDM)".
+func (p *Principal) GrantLabel(g Grant) string {
+	label := g.Role.Label()
+	if g.OPDID != 0 {
+		label += " (" + p.OPDName(g.OPDID) + ")"
+	}
+	return label
+}
+
+// OPDName is the short name of the agency of one of p's grants.
+func (p *Principal) OPDName(id int64) string {
+	if name := p.OPDNames[id]; name != "" {
+		return name
+	}
+	return "OPD " + strconv.FormatInt(id, 10)
 }
 
 // holds reports whether p holds exactly grant g.

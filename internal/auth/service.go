@@ -78,7 +78,7 @@ type Service struct {
 	// (nil without one).
 	prevSealer      *sealer
 	prevRecoveryKey []byte
-	recoveryKey []byte
+	recoveryKey     []byte
 }
 
 // Options are the deployment-dependent settings of the service.
@@ -205,20 +205,26 @@ const userSelect = `SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.passwo
   u.totp_enabled_at IS NOT NULL AS totp_enabled
 FROM users u JOIN pegawai p ON p.id = u.pegawai_id`
 
-func (s *Service) grants(ctx context.Context, db *gorm.DB, userID int64) ([]Grant, error) {
+// grants loads a user's roles with the short names of their agencies, in
+// one query (every page's role switcher shows them).
+func (s *Service) grants(ctx context.Context, db *gorm.DB, userID int64) ([]Grant, map[int64]string, error) {
 	var rows []struct {
-		Role  string `gorm:"column:role"`
-		OPDID *int64 `gorm:"column:opd_id"`
+		Role    string `gorm:"column:role"`
+		OPDID   *int64 `gorm:"column:opd_id"`
+		OPDName string `gorm:"column:opd_name"`
 	}
-	if err := db.WithContext(ctx).Raw(`SELECT role, opd_id FROM user_roles WHERE user_id = ? ORDER BY id`, userID).Scan(&rows).Error; err != nil {
-		return nil, err
+	if err := db.WithContext(ctx).Raw(`SELECT r.role, r.opd_id, coalesce(nullif(o.singkatan, ''), o.nama, '') AS opd_name
+FROM user_roles r LEFT JOIN opd o ON o.id = r.opd_id WHERE r.user_id = ? ORDER BY r.id`, userID).Scan(&rows).Error; err != nil {
+		return nil, nil, fmt.Errorf("load roles: %w", err)
 	}
 	gs := make([]Grant, 0, len(rows)+1)
+	names := map[int64]string{}
 	hasPegawai := false
 	for _, r := range rows {
 		g := Grant{Role: Role(r.Role)}
 		if r.OPDID != nil {
 			g.OPDID = *r.OPDID
+			names[g.OPDID] = r.OPDName
 		}
 		hasPegawai = hasPegawai || g.Role == RolePegawai
 		gs = append(gs, g)
@@ -226,7 +232,7 @@ func (s *Service) grants(ctx context.Context, db *gorm.DB, userID int64) ([]Gran
 	if !hasPegawai { // every user is an employee and may see their own data
 		gs = append([]Grant{{Role: RolePegawai}}, gs...)
 	}
-	return gs, nil
+	return gs, names, nil
 }
 
 // LoginRequest is what the login form or API sends.
@@ -458,7 +464,7 @@ func (s *Service) loadUser(ctx context.Context, where string, args ...any) (user
 
 // openSession opens a server-side session for u and issues its tokens.
 func (s *Service) openSession(ctx context.Context, u userRow, ip, userAgent, factor string) (*LoginResult, error) {
-	grants, err := s.grants(ctx, s.db, u.ID)
+	grants, opdNames, err := s.grants(ctx, s.db, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -488,7 +494,7 @@ VALUES (?, ?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?)`, sid, u.ID, string(active.Role), 
 	if err != nil {
 		return nil, err
 	}
-	p := &Principal{UserID: u.ID, PegawaiID: u.PegawaiID, NIP: u.NIP, Nama: u.Nama, OPDID: u.OPDID, Grants: grants,
+	p := &Principal{UserID: u.ID, PegawaiID: u.PegawaiID, NIP: u.NIP, Nama: u.Nama, OPDID: u.OPDID, Grants: grants, OPDNames: opdNames,
 		Active: active, SessionID: sid, TokenVersion: u.TokenVersion, MustChangePassword: u.MustChangePassword, TOTPEnabled: u.TOTPEnabled}
 	p.NeedsTOTPEnrolment = !u.TOTPEnabled && s.TOTPRequired(grants)
 	return &LoginResult{Principal: p, Token: tok, Expires: exp, Refresh: refresh, RefreshExpires: now.Add(s.max)}, nil
@@ -547,11 +553,11 @@ WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 		now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.idle {
 		return nil, ErrSessionInvalid
 	}
-	grants, err := s.grants(ctx, s.db, row.ID)
+	grants, opdNames, err := s.grants(ctx, s.db, row.ID)
 	if err != nil {
 		return nil, err
 	}
-	p := &Principal{UserID: row.ID, PegawaiID: row.PegawaiID, NIP: row.NIP, Nama: row.Nama, OPDID: row.OPDID, Grants: grants,
+	p := &Principal{UserID: row.ID, PegawaiID: row.PegawaiID, NIP: row.NIP, Nama: row.Nama, OPDID: row.OPDID, Grants: grants, OPDNames: opdNames,
 		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword, TOTPEnabled: row.TOTPEnabled}
 	p.NeedsTOTPEnrolment = !row.TOTPEnabled && s.TOTPRequired(grants)
 	p.Active = Grant{Role: Role(row.ActiveRole)}

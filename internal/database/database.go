@@ -77,6 +77,9 @@ func OpenLimited(ctx context.Context, url string, l Limits) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	if err := registerKinds(db); err != nil {
+		return nil, fmt.Errorf("database error kinds: %w", err)
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("database handle: %w", err)

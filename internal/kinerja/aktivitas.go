@@ -402,6 +402,15 @@ ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(subs)).Scan(&rows).Error
 	return out, nil
 }
 
+// QueueCount is how many aktivitas the queue holds in all.
+func QueueCount(q []QueuePerson) int {
+	n := 0
+	for _, p := range q {
+		n += p.Jumlah
+	}
+	return n
+}
+
 // PendingCount is how many aktivitas and months wait for review from one subordinate.
 type PendingCount struct {
 	PegawaiID int64  `gorm:"column:pegawai_id"`

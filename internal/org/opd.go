@@ -88,6 +88,21 @@ func (s *Store) ListUnits(ctx context.Context, opdID int64) ([]UnitKerja, error)
 	return us, err
 }
 
+// UnitOptions lists the units a form in scope sc may pick: an admin_opd's
+// own agency's; in the regency scope those of agency opdID, or of every
+// agency (at most 2000) when none is chosen yet.
+func (s *Store) UnitOptions(ctx context.Context, sc Scope, opdID int64) ([]UnitKerja, error) {
+	if sc.OPDID != 0 {
+		return s.ListUnits(ctx, sc.OPDID)
+	}
+	if opdID != 0 {
+		return s.ListUnits(ctx, opdID)
+	}
+	var us []UnitKerja
+	err := s.db.WithContext(ctx).Order("kode").Limit(2000).Find(&us).Error
+	return us, err
+}
+
 // CreateUnit validates and stores a unit kerja in scope, audited.
 func (s *Store) CreateUnit(ctx context.Context, sc Scope, a Actor, in UnitInput) (UnitKerja, error) {
 	u, ve := in.Validate()

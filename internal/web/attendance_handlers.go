@@ -18,7 +18,7 @@ import (
 )
 
 // attendance returns the attendance store (cheap: it holds only the pool).
-func (s *Server) attendance() *attendance.Store { return attendance.NewStore(s.db, s.cfg.Location) }
+func (s *Server) attendance() *attendance.Store { return s.att }
 
 // attendanceBands are the TL/PSW band edges of the TPP rule set in force for
 // the month, so the recap page judges exactly as the computation will. A month
@@ -183,7 +183,7 @@ func (s *Server) attendanceCorrect(c echo.Context) error {
 }
 
 func (s *Server) importView(c echo.Context) pages.AttendanceImportView {
-	return pages.AttendanceImportView{OPDNama: s.opdName(c, principal(c).Active.OPDID)}
+	return pages.AttendanceImportView{OPDNama: principal(c).OPDName(principal(c).Active.OPDID)}
 }
 
 // attendanceImportPage is the import form.

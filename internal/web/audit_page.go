@@ -23,7 +23,7 @@ func (s *Server) auditPage(c echo.Context) error {
 	if b, err := strconv.ParseInt(c.QueryParam("sebelum"), 10, 64); err == nil && b > 0 {
 		f.BeforeID = b
 	}
-	rows, err := audit.List(c.Request().Context(), s.db, f)
+	rows, err := s.audit.List(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
-	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/views/layout"
@@ -31,7 +30,7 @@ func isUnavailable(err error) bool {
 	// A connection cut mid-query surfaces as EOF or "conn closed" from pgx.
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) ||
-		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, gorm.ErrInvalidDB) ||
+		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, apperr.ErrUnavailable) ||
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to connect")
 }
 
@@ -65,7 +64,7 @@ func classify(err error) problem {
 		p := classify(msg.Kind)
 		p.Message = msg.Text
 		return p
-	case errors.Is(err, apperr.ErrNotFound), errors.Is(err, gorm.ErrRecordNotFound):
+	case errors.Is(err, apperr.ErrNotFound):
 		return problem{Status: http.StatusNotFound, Message: "Data yang Anda cari tidak ditemukan."}
 	case errors.Is(err, apperr.ErrOutOfScope):
 		return problem{Status: http.StatusForbidden, Message: outOfScopeMessage}
@@ -75,7 +74,7 @@ func classify(err error) problem {
 		return problem{Status: http.StatusUnauthorized, Message: "Silakan masuk terlebih dahulu."}
 	case errors.Is(err, apperr.ErrBusy):
 		return problem{Status: http.StatusTooManyRequests, Message: "Terlalu banyak permintaan bersamaan. Coba lagi beberapa detik lagi."}
-	case errors.Is(err, apperr.ErrConflict), errors.Is(err, gorm.ErrDuplicatedKey):
+	case errors.Is(err, apperr.ErrConflict):
 		return problem{Status: http.StatusConflict, Message: "Data telah berubah atau sudah ada. Muat ulang halaman lalu coba lagi."}
 	case isUnavailable(err):
 		return problem{Status: http.StatusServiceUnavailable, Message: "Sistem sedang gangguan: basis data tidak dapat dihubungi. Coba lagi beberapa saat lagi."}
@@ -148,11 +147,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			p = problem{Status: st, Message: msgDatabaseSlow}
 		}
 	}
-	if errors.Is(err, errOverloaded) {
-		p.Message = msgOverloaded
-	}
 	switch {
-	case errors.Is(err, errOverloaded): // counted (ekinerja_http_shed_total) and in the request line
 	case p.Status == http.StatusServiceUnavailable:
 		l.Warn("request failed", slog.String("error", err.Error()), slog.Int("status", p.Status))
 	case p.Status >= 500:
@@ -161,8 +156,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.recordForbidden(c, err)
 	}
 	switch {
-	case errors.Is(err, errOverloaded):
-		c.Response().Header().Set("Retry-After", "2")
 	case p.Status == http.StatusServiceUnavailable:
 		c.Response().Header().Set("Retry-After", "30")
 	case p.Status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "":

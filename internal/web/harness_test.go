@@ -19,6 +19,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -28,11 +29,13 @@ var fastArgon2 = auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 3
 
 // harness is a real server on loopback over a fresh, seeded database.
 type harness struct {
-	t   *testing.T
-	db  *gorm.DB
-	srv *Server
-	ts  *httptest.Server
-	cfg config.Config
+	t  *testing.T
+	db *gorm.DB
+	// appDB is the connection the server uses (the app role's with appRole).
+	appDB *gorm.DB
+	srv   *Server
+	ts    *httptest.Server
+	cfg   config.Config
 }
 
 func newHarness(t *testing.T) *harness {
@@ -91,7 +94,7 @@ func newHarnessServerDB(t *testing.T, env map[string]string, serverDBOf func(own
 	// clock; here it would only slow the suite down.
 	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv, err := New(Deps{Config: cfg, DB: serverDB, Log: log, Auth: svc, Static: static.FS, Version: "test"})
+	srv, err := New(Deps{Config: cfg, Stores: testStores(t, serverDB, cfg, stores.Sources{}), Log: log, Auth: svc, Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +109,17 @@ func newHarnessServerDB(t *testing.T, env map[string]string, serverDBOf func(own
 	t.Cleanup(ts.Close)
 	// Computations started by requests finish before the database goes.
 	t.Cleanup(srv.background.Wait)
-	return &harness{t: t, db: db, srv: srv, ts: ts, cfg: cfg}
+	return &harness{t: t, db: db, appDB: serverDB, srv: srv, ts: ts, cfg: cfg}
+}
+
+// testStores builds the server's stores on db, as main does.
+func testStores(tb testing.TB, db *gorm.DB, cfg config.Config, src stores.Sources) stores.Set {
+	tb.Helper()
+	st, err := stores.New(db, cfg.Location, src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return st
 }
 
 // login returns the demo account of role.

@@ -6,8 +6,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/ekinerja/ekinerja/internal/database"
 )
 
 // healthz says the process is up; it touches nothing else.
@@ -19,7 +17,7 @@ func (s *Server) healthz(c echo.Context) error {
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := database.Ping(ctx, s.db); err != nil {
+	if s.pool == nil || s.pool.PingContext(ctx) != nil {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "tidak dapat dihubungi"})
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "database": "ok"})

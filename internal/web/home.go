@@ -45,7 +45,7 @@ func (s *Server) home(c echo.Context) error {
 		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Pegawai tanpa nomor rekening bank", Count: counts.TanpaRekening,
 			Hint: "TPP tidak dapat ditransfer sebelum rekening diisi."})
 		h.Facts = append(h.Facts,
-			pages.Fact{Label: "OPD", Value: s.opdName(c, p.Active.OPDID)},
+			pages.Fact{Label: "OPD", Value: p.OPDName(p.Active.OPDID)},
 			pages.Fact{Label: "Pegawai aktif", Value: strconv.FormatInt(counts.Pegawai, 10)},
 			pages.Fact{Label: "Jabatan", Value: strconv.FormatInt(counts.Jabatan, 10)})
 	case auth.RoleVerifikator, auth.RoleSuperadmin:
@@ -88,14 +88,7 @@ func (s *Server) home(c echo.Context) error {
 // bankChangeNotice tells the employee about changes of their bank account
 // in the last 30 days, from the audit rows the change wrote.
 func (s *Server) bankChangeNotice(c echo.Context, pegawaiID int64) (*pages.Waiting, error) {
-	var rows []struct {
-		At       time.Time `gorm:"column:at"`
-		ActorNIP string    `gorm:"column:actor_nip"`
-	}
-	err := s.db.WithContext(c.Request().Context()).Raw(`SELECT at, actor_nip FROM audit_log
-WHERE action = 'org.pegawai_ubah' AND object_type = 'pegawai' AND object_id = ? AND at > now() - interval '30 days'
-  AND (detail::jsonb -> 'berubah') ?| array['bank_rekening', 'bank_nama', 'bank_atas_nama']
-ORDER BY id DESC LIMIT 20`, strconv.FormatInt(pegawaiID, 10)).Scan(&rows).Error
+	rows, err := s.audit.BankChanges(c.Request().Context(), pegawaiID)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}

@@ -143,8 +143,12 @@ VALUES (?, ?, current_date, 'Aktivitas atasan', 1, 'dokumen', 60, 'draft') RETUR
 		{"admin_opd reads another OPD's employee through own claim", auth.RoleAdminOPD, http.MethodGet, "/tpp/klaim/" + sid(claimOwn) + "/pegawai/" + sid(victim), nil},
 		{"admin_opd reads another OPD's nominative list", auth.RoleAdminOPD, http.MethodGet, "/tpp/klaim/" + sid(claimX) + "/nominatif", nil},
 		{"admin_opd downloads another OPD's nominative list", auth.RoleAdminOPD, http.MethodGet, "/tpp/klaim/" + sid(claimX) + "/nominatif.xlsx", nil},
+		{"admin_opd downloads another OPD's nominative list as PDF", auth.RoleAdminOPD, http.MethodGet, "/tpp/klaim/" + sid(claimX) + "/nominatif.pdf", nil},
+		{"admin_opd downloads a slip PDF in another OPD's claim", auth.RoleAdminOPD, http.MethodGet, "/tpp/klaim/" + sid(claimX) + "/pegawai/" + sid(victim) + "/slip.pdf", nil},
+		{"admin_opd downloads another OPD's employee's slip PDF through own claim", auth.RoleAdminOPD, http.MethodGet, "/tpp/klaim/" + sid(claimOwn) + "/pegawai/" + sid(victim) + "/slip.pdf", nil},
 		{"admin_opd reads another OPD's claim by API", auth.RoleAdminOPD, http.MethodGet, "/api/v1/tpp/klaim/" + sid(claimX), nil},
 		{"pegawai reads a slip of a claim not theirs", auth.RolePegawai, http.MethodGet, "/tpp/slip/" + sid(claimX), nil},
+		{"pegawai downloads a slip PDF of a claim not theirs", auth.RolePegawai, http.MethodGet, "/tpp/slip/" + sid(claimX) + "/slip.pdf", nil},
 		{"pegawai reads a slip of a claim not theirs by API", auth.RolePegawai, http.MethodGet, "/api/v1/tpp/slip/" + sid(claimX), nil},
 	}
 }

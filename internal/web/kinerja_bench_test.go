@@ -12,6 +12,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -72,7 +73,7 @@ r AS (INSERT INTO user_roles (user_id, role) SELECT id, x FROM u, unnest(ARRAY['
 	}
 	svc := auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
 	svc.Configure(auth.Options{Dev: cfg.Dev(), Secret: cfg.Secret}) // dev: two-factor optional, as in the demo
-	srv, err := New(Deps{Config: cfg, DB: db, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: svc, Static: static.FS, Version: "bench"})
+	srv, err := New(Deps{Config: cfg, Stores: testStores(b, db, cfg, stores.Sources{}), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: svc, Static: static.FS, Version: "bench"})
 	if err != nil {
 		b.Fatal(err)
 	}

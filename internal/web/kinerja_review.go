@@ -22,10 +22,7 @@ func (s *Server) renderQueue(c echo.Context, status int, msg string, errs map[st
 	if err != nil {
 		return err
 	}
-	v := pages.KinerjaQueue{People: people, Error: msg, Errors: errs}
-	for _, p := range people {
-		v.Total += p.Jumlah
-	}
+	v := pages.KinerjaQueue{People: people, Total: kinerja.QueueCount(people), Error: msg, Errors: errs}
 	return s.render(c, status, pages.KinerjaTinjauPage(s.chrome(c, "Tinjau Aktivitas"), v))
 }
 

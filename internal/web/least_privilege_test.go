@@ -51,7 +51,7 @@ func appRoleDB(t *testing.T, owner *gorm.DB, ownerURL string) *gorm.DB {
 // audit row, nor create a table.
 func TestAppRunsWithLeastPrivilege(t *testing.T) {
 	h := newHarnessDB(t, map[string]string{"EKINERJA_ENV": "dev"}, true)
-	app := h.srv.db
+	app := h.appDB
 
 	var who struct {
 		User  string `gorm:"column:u"`

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"database/sql"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,7 +10,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"gorm.io/gorm"
 )
 
 // Metrics are the Prometheus series ekinerja exports. They live in their own
@@ -26,7 +26,7 @@ type Metrics struct {
 }
 
 // NewMetrics registers the HTTP, Go runtime and connection-pool series.
-func NewMetrics(db *gorm.DB) *Metrics {
+func NewMetrics(pool *sql.DB) *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -40,8 +40,8 @@ func NewMetrics(db *gorm.DB) *Metrics {
 	m.shed = prometheus.NewCounter(prometheus.CounterOpts{Name: "ekinerja_http_shed_total", Help: "Requests answered 503 because the instance was at EKINERJA_MAX_INFLIGHT."})
 	m.loginBusy = prometheus.NewCounter(prometheus.CounterOpts{Name: "ekinerja_login_busy_total", Help: "Logins answered 429 because the password-hashing queue was full."})
 	m.reg.MustRegister(m.requests, m.duration, m.shed, m.loginBusy, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if sqlDB, err := db.DB(); err == nil {
-		m.reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, "ekinerja"))
+	if pool != nil {
+		m.reg.MustRegister(collectors.NewDBStatsCollector(pool, "ekinerja"))
 	}
 	return m
 }

@@ -11,23 +11,9 @@ import (
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
-// orgScope is how much of the organisation the active role reaches. Roles
-// outside the org routes get a scope that matches no agency at all, so a
-// route table mistake still leaks nothing.
-func orgScope(p *auth.Principal) org.Scope {
-	switch p.Active.Role {
-	case auth.RoleAdminOPD:
-		return org.ScopeOPD(p.Active.OPDID)
-	case auth.RoleVerifikator, auth.RoleSuperadmin:
-		return org.All
-	}
-	return org.Scope{OPDID: -1}
-}
-
-// canEditOrg reports whether the active role may change org data.
-func canEditOrg(p *auth.Principal) bool {
-	return p.Active.Role == auth.RoleAdminOPD || p.Active.Role == auth.RoleSuperadmin
-}
+// orgScope is how much of the organisation the active role reaches, as
+// package org decides it.
+func orgScope(p *auth.Principal) org.Scope { return org.ScopeOf(p.Active) }
 
 func orgActor(c echo.Context) org.Actor {
 	p := principal(c)

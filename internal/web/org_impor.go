@@ -12,14 +12,8 @@ import (
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
-// importKinds are the kinds the active role may import: OPDs and units are
-// the superadmin's.
-func importKinds(p *auth.Principal) []org.ImportKind {
-	if p.Active.Role == auth.RoleSuperadmin {
-		return []org.ImportKind{org.ImportOPD, org.ImportJabatan, org.ImportPegawai}
-	}
-	return []org.ImportKind{org.ImportJabatan, org.ImportPegawai}
-}
+// importKinds are the kinds the active role may import, as package org decides.
+func importKinds(p *auth.Principal) []org.ImportKind { return org.ImportKindsFor(p.Active.Role) }
 
 func importKind(c echo.Context) (org.ImportKind, error) {
 	k := org.ImportKind(c.Param("jenis"))

@@ -28,7 +28,7 @@ func (s *Server) jabatanList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.JabatanListPage(s.chrome(c, "Jabatan"), pages.JabatanList{Filter: f, Rows: rows, OPDs: opds, CanEdit: canEditOrg(p)}))
+	return s.render(c, http.StatusOK, pages.JabatanListPage(s.chrome(c, "Jabatan"), pages.JabatanList{Filter: f, Rows: rows, OPDs: opds, CanEdit: org.CanEdit(p.Active.Role)}))
 }
 
 func (s *Server) jabatanFormView(c echo.Context, id int64, form pages.OrgForm) (pages.JabatanFormView, error) {
@@ -41,16 +41,8 @@ func (s *Server) jabatanFormView(c echo.Context, id int64, form pages.OrgForm) (
 	if v.Atasan, err = s.jabatanOptions(c, sc, 0); err != nil {
 		return v, err
 	}
-	opdID := sc.OPDID
-	if opdID == 0 {
-		opdID, _ = strconv.ParseInt(form.V("opd_id"), 10, 64)
-	}
-	var units []org.UnitKerja
-	if sc.OPDID == 0 && opdID == 0 {
-		err = s.db.WithContext(c.Request().Context()).Order("kode").Limit(2000).Find(&units).Error
-	} else {
-		units, err = s.org.ListUnits(c.Request().Context(), opdID)
-	}
+	opdID, _ := strconv.ParseInt(form.V("opd_id"), 10, 64)
+	units, err := s.org.UnitOptions(c.Request().Context(), sc, opdID)
 	for _, u := range units {
 		v.Units = append(v.Units, pages.Option{Value: itoa(u.ID), Label: u.Kode + " · " + u.Nama})
 	}

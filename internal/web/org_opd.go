@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -16,7 +15,7 @@ func (s *Server) opdList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.OPDListPage(s.chrome(c, "OPD"), pages.OPDList{Rows: rows, CanAdmin: p.Active.Role == auth.RoleSuperadmin}))
+	return s.render(c, http.StatusOK, pages.OPDListPage(s.chrome(c, "OPD"), pages.OPDList{Rows: rows, CanAdmin: org.CanAdmin(p.Active.Role)}))
 }
 
 func (s *Server) opdTreeView(c echo.Context, id int64) (pages.OPDTreeView, error) {
@@ -27,7 +26,7 @@ func (s *Server) opdTreeView(c echo.Context, id int64) (pages.OPDTreeView, error
 	if err != nil {
 		return pages.OPDTreeView{}, err
 	}
-	v := pages.OPDTreeView{OPD: o, CanEdit: canEditOrg(p), CanAdmin: p.Active.Role == auth.RoleSuperadmin, UnitForm: pages.OrgForm{Values: map[string]string{}}}
+	v := pages.OPDTreeView{OPD: o, CanEdit: org.CanEdit(p.Active.Role), CanAdmin: org.CanAdmin(p.Active.Role), UnitForm: pages.OrgForm{Values: map[string]string{}}}
 	if v.Roots, err = s.org.Tree(ctx, sc, id, s.today()); err != nil {
 		return v, err
 	}

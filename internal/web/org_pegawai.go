@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -44,7 +43,7 @@ func (s *Server) pegawaiList(c echo.Context) error {
 		return err
 	}
 	f.Page = page.Page
-	return s.render(c, http.StatusOK, pages.PegawaiListPage(s.chrome(c, "Pegawai"), pages.PegawaiList{Filter: f, Page: page, OPDs: opds, CanEdit: canEditOrg(p)}))
+	return s.render(c, http.StatusOK, pages.PegawaiListPage(s.chrome(c, "Pegawai"), pages.PegawaiList{Filter: f, Page: page, OPDs: opds, CanEdit: org.CanEdit(p.Active.Role)}))
 }
 
 func (s *Server) pegawaiFormView(c echo.Context, id int64, form pages.OrgForm) (pages.PegawaiFormView, error) {
@@ -100,7 +99,7 @@ func (s *Server) pegawaiDetailView(c echo.Context, id int64) (pages.PegawaiDetai
 	if err != nil {
 		return pages.PegawaiDetailView{}, err
 	}
-	v := pages.PegawaiDetailView{D: d, CanEdit: canEditOrg(p), CanAccount: p.Active.Role == auth.RoleSuperadmin, Today: s.today(),
+	v := pages.PegawaiDetailView{D: d, CanEdit: org.CanEdit(p.Active.Role), CanAccount: org.CanAdmin(p.Active.Role), Today: s.today(),
 		Assign: pages.OrgForm{Values: map[string]string{"jenis": "definitif", "mulai": s.today().Format("2006-01-02")}}}
 	if v.CanEdit {
 		if v.Jabatan, err = s.jabatanOptions(c, sc, 0); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -99,7 +100,7 @@ func TestDatabaseOutageShowsGangguanAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg, _ := config.Load(func(k string) string { return map[string]string{"EKINERJA_ENV": "dev"}[k] })
-	srv, err := New(Deps{Config: cfg, DB: db, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
+	srv, err := New(Deps{Config: cfg, Stores: testStores(t, db, cfg, stores.Sources{}), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Auth: auth.NewService(db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax), Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)

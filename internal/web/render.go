@@ -75,11 +75,7 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 	}
 	ch.Nama, ch.NIP, ch.ActiveRole = p.Nama, p.NIP, p.Active.Role.Label()
 	for _, g := range p.Grants {
-		label := g.Role.Label()
-		if g.OPDID != 0 {
-			label += " (" + s.opdName(c, g.OPDID) + ")"
-		}
-		ch.Roles = append(ch.Roles, layout.RoleOption{Value: grantValue(g), Label: label, Active: g == p.Active})
+		ch.Roles = append(ch.Roles, layout.RoleOption{Value: grantValue(g), Label: p.GrantLabel(g), Active: g == p.Active})
 	}
 	path := c.Request().URL.Path
 	for _, n := range navFor(p.Active.Role) {
@@ -94,18 +90,6 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 // (the error page while it does not answer): no name, roles or navigation.
 func (s *Server) chromeOffline(c echo.Context, title string) layout.Chrome {
 	return layout.Chrome{Title: title, CSRF: csrfToken(c), CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
-}
-
-// opdName returns an agency's short name for labels.
-func (s *Server) opdName(c echo.Context, id int64) string {
-	o, err := s.org.GetOPD(c.Request().Context(), id)
-	if err != nil {
-		return "OPD " + strconv.FormatInt(id, 10)
-	}
-	if o.Singkatan != "" {
-		return o.Singkatan
-	}
-	return o.Nama
 }
 
 // safeNext keeps a post-login redirect on this site: a local absolute path

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/static"
 )
 
@@ -28,7 +29,7 @@ func serverOn(t *testing.T, h *harness, env map[string]string) *harness {
 	svc := auth.NewService(h.db, hasher, auth.NewTokens(cfg.Secret), cfg.SessionIdle, cfg.SessionMax)
 	svc.Configure(auth.Options{Dev: cfg.Dev(), Secret: cfg.Secret, PreviousSecret: cfg.PreviousSecret})
 	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
-	srv, err := New(Deps{Config: cfg, DB: h.db, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: svc, Static: static.FS, Version: "test"})
+	srv, err := New(Deps{Config: cfg, Stores: testStores(t, h.db, cfg, stores.Sources{}), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: svc, Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,7 +141,7 @@ func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) e
 }
 
 // kinerja returns the kinerja store on the pool.
-func (s *Server) kinerja() *kinerja.Store { return kinerja.NewStore(s.db, s.cfg.Location) }
+func (s *Server) kinerja() *kinerja.Store { return s.kin }
 
 // actor is the signed-in person as the kinerja package sees them.
 func actor(c echo.Context) kinerja.Actor {

@@ -35,11 +35,14 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodPost, "/tpp/klaim/:id/buka", verif, s.tppReopen},
 		{http.MethodPost, "/tpp/klaim/:id/susulan", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppSusulan},
 		{http.MethodGet, "/tpp/klaim/:id/pegawai/:pegawai", claimReaders, s.tppClaimSlip},
+		{http.MethodGet, "/tpp/klaim/:id/pegawai/:pegawai/slip.pdf", claimReaders, s.tppClaimSlipPDF},
 		{http.MethodGet, "/tpp/klaim/:id/nominatif", claimReaders, s.tppNominatif},
 		{http.MethodGet, "/tpp/klaim/:id/nominatif.xlsx", claimReaders, s.tppNominatifXLSX},
+		{http.MethodGet, "/tpp/klaim/:id/nominatif.pdf", claimReaders, s.tppNominatifPDF},
 		{http.MethodGet, "/tpp/klaim/:id/bank.csv", verif, s.tppBankCSV},
 		{http.MethodGet, "/tpp/slip", AnyRole, s.tppHistory},
 		{http.MethodGet, "/tpp/slip/:id", AnyRole, s.tppOwnSlip},
+		{http.MethodGet, "/tpp/slip/:id/slip.pdf", AnyRole, s.tppOwnSlipPDF},
 		{http.MethodGet, "/tpp/aturan", Only(auth.RoleSuperadmin), s.tppRuleSets},
 		{http.MethodGet, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetForm},
 		{http.MethodPost, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetSave},
@@ -84,25 +87,15 @@ func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error
 	month := defaultMonth(time.Now().In(s.cfg.Location))
 	switch p.Active.Role {
 	case auth.RoleAdminOPD, auth.RoleVerifikator:
-		entries, err := s.tpp.Month(ctx, tppActor(c), month)
+		mp, err := s.tpp.MonthPage(ctx, tppActor(c), month)
 		if err != nil {
 			return err
-		}
-		var todo int64
-		for _, e := range entries {
-			switch {
-			case p.Active.Role == auth.RoleAdminOPD && (e.Status == nil || *e.Status == claim.StatusDraft || *e.Status == claim.StatusReturned):
-				todo++
-			case p.Active.Role == auth.RoleVerifikator && e.Status != nil &&
-				(*e.Status == claim.StatusSubmitted || *e.Status == claim.StatusVerified || *e.Status == claim.StatusApproved):
-				todo++
-			}
 		}
 		label := "Klaim TPP " + month.String() + " untuk dihitung dan diajukan"
 		if p.Active.Role == auth.RoleVerifikator {
 			label = "Klaim TPP " + month.String() + " untuk diverifikasi, disetujui atau dibayar"
 		}
-		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: todo, Href: "/tpp/klaim?bulan=" + monthText(month)})
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: mp.ToDo, Href: "/tpp/klaim?bulan=" + monthText(month)})
 	}
 	return nil
 }

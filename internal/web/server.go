@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -15,22 +16,27 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"gorm.io/gorm"
 
+	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
 // Server holds what the handlers need.
 type Server struct {
 	cfg     config.Config
-	db      *gorm.DB
 	log     *slog.Logger
 	auth    *auth.Service
 	org     *org.Store
+	kin     *kinerja.Store
+	att     *attendance.Store
+	audit   *audit.Log
+	pool    *sql.DB
 	assets  *Assets
 	csrfKey []byte
 	version string
@@ -44,22 +50,21 @@ type Server struct {
 	background  sync.WaitGroup
 	// refusals rate-limits the log lines of anonymous refusals.
 	refusals refusalLog
-	// inflight holds one token per request being worked on (limitInflight).
-	inflight chan struct{}
+	// inflight holds one token per request being worked on (shed), and
+	// overloadedPage is the page of the requests beyond it.
+	inflight       chan struct{}
+	overloadedPage []byte
 }
 
 // Deps are the Server's collaborators, built in main.
 type Deps struct {
-	Config  config.Config
-	DB      *gorm.DB
+	Config config.Config
+	// Stores are the domain stores and services, built once (stores.New).
+	Stores  stores.Set
 	Log     *slog.Logger
 	Auth    *auth.Service
 	Static  fs.FS
 	Version string
-	// TPPKinerja and TPPAttendance feed the TPP computation; nil means "no
-	// data yet" and every claim then says so.
-	TPPKinerja    claim.KinerjaSource
-	TPPAttendance claim.AttendanceSource
 }
 
 // New builds the server and its Echo instance.
@@ -68,10 +73,12 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: d.Config, db: d.DB, log: d.Log, auth: d.Auth, org: org.NewStore(d.DB), assets: assets,
-		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(d.DB),
-		tpp: claim.NewService(d.DB, d.TPPKinerja, d.TPPAttendance), computeWait: 2 * time.Second,
-		inflight: make(chan struct{}, inflightLimit(d.Config.MaxInflight))}
+	st := d.Stores
+	s := &Server{cfg: d.Config, log: d.Log, auth: d.Auth, assets: assets,
+		org: st.Org, kin: st.Kinerja, att: st.Attendance, tpp: st.TPP, audit: st.Audit, pool: st.Pool,
+		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(st.Pool),
+		computeWait: 2 * time.Second,
+		inflight:    make(chan struct{}, inflightLimit(d.Config.MaxInflight))}
 	if s.cfg.RequestTimeout <= 0 { // a Config not from config.Load (tests)
 		s.cfg.RequestTimeout = 4 * time.Second
 	}
@@ -89,7 +96,6 @@ func New(d Deps) (*Server, error) {
 		}}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.securityHeaders)
-	e.Use(s.limitInflight)
 	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
 	e.Use(rejectBadText)
 	e.Use(s.deadline)
@@ -97,6 +103,9 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.csrf)
 	s.register(e)
 	s.echo = e
+	if s.overloadedPage, err = s.renderOverloaded(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -124,7 +133,7 @@ func ipExtractor(cfg config.Config) echo.IPExtractor {
 }
 
 // Handler returns the HTTP handler (for tests and for serving).
-func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
+func (s *Server) Handler() http.Handler { return s.shed(headAsGet(s.echo)) }
 
 // Metrics returns the Prometheus handler, for the internal metrics listener.
 func (s *Server) Metrics() http.Handler { return s.metrics.Handler() }
@@ -210,7 +219,7 @@ func (s *Server) recordForbidden(c echo.Context, cause error) {
 		ObjectID: c.Request().Method + " " + c.Request().URL.Path, Detail: map[string]any{"alasan": cause.Error()}}
 	e.ActorID, e.ActorNIP = p.UserID, p.NIP
 	e.Detail["peran"] = string(p.Active.Role)
-	if err := audit.RecordNow(context.WithoutCancel(c.Request().Context()), s.db, e); err != nil {
+	if err := s.audit.Record(context.WithoutCancel(c.Request().Context()), e); err != nil {
 		logger(c).Error("audit forbidden", slog.String("error", err.Error()))
 	}
 }
@@ -252,11 +261,11 @@ func (r *refusalLog) note(log *slog.Logger, ip, method, path, reason string) {
 	}
 	r.mu.Unlock()
 	if len(summary) > 0 {
-		total := 0
+		refused := 0
 		for _, n := range summary {
-			total += n
+			refused += n
 		}
-		log.Warn("anonymous refusals not logged individually", slog.Int("total", total), slog.Int("sources", len(summary)), slog.Any("per_source", topSources(summary, 10)))
+		log.Warn("anonymous refusals not logged individually", slog.Int("total", refused), slog.Int("sources", len(summary)), slog.Any("per_source", topSources(summary, 10)))
 	}
 	if logIt {
 		if len(path) > 200 {

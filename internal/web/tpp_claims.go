@@ -41,19 +41,14 @@ func (s *Server) tppMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := tppActor(c)
-	entries, err := s.tpp.Month(c.Request().Context(), a, p)
+	mp, err := s.tpp.MonthPage(c.Request().Context(), tppActor(c), p)
 	if err != nil {
 		return err
 	}
-	v := pages.TPPMonthView{Period: p, Month: monthText(p), Entries: entries,
-		CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}
+	v := pages.TPPMonthView{MonthPage: mp, Month: monthText(p)}
 	prev := time.Date(p.Year, time.Month(p.Month)-1, 1, 0, 0, 0, 0, time.UTC)
 	next := time.Date(p.Year, time.Month(p.Month)+1, 1, 0, 0, 0, 0, time.UTC)
 	v.Prev, v.Next = prev.Format("2006-01"), next.Format("2006-01")
-	for _, e := range entries {
-		v.Total += e.TotalNet
-	}
 	return s.render(c, http.StatusOK, pages.TPPMonth(s.chrome(c, "Klaim TPP"), v))
 }
 
@@ -304,24 +299,38 @@ func (s *Server) tppPay(c echo.Context) error {
 }
 
 func (s *Server) tppClaimSlip(c echo.Context) error {
-	id, err := pathID(c, "id")
+	sl, err := s.claimSlip(c)
 	if err != nil {
 		return err
+	}
+	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: fmt.Sprintf("/tpp/klaim/%d", sl.Claim.ID),
+		PDFHref: fmt.Sprintf("/tpp/klaim/%d/pegawai/%d/slip.pdf", sl.Claim.ID, sl.Row.PegawaiID)}))
+}
+
+// claimSlip is employee :pegawai's slip in claim :id for the claim page's
+// readers (admin OPD of this OPD, verifikator, superadmin) only.
+func (s *Server) claimSlip(c echo.Context) (claim.Slip, error) {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return claim.Slip{}, err
 	}
 	peg, err := pathID(c, "pegawai")
 	if err != nil {
-		return err
+		return claim.Slip{}, err
 	}
 	a := tppActor(c)
-	// The claim page's readers (admin OPD of this OPD, verifikator, superadmin) only.
 	if _, err := s.tpp.Get(c.Request().Context(), a, id); err != nil {
-		return err
+		return claim.Slip{}, err
 	}
-	sl, err := s.tpp.Slip(c.Request().Context(), a, id, peg)
+	return s.tpp.Slip(c.Request().Context(), a, id, peg)
+}
+
+func (s *Server) tppClaimSlipPDF(c echo.Context) error {
+	sl, err := s.claimSlip(c)
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: fmt.Sprintf("/tpp/klaim/%d", id)}))
+	return slipPDF(c, sl)
 }
 
 // ownSlip is the signed-in person's own slip in claim id, whatever their role.
@@ -341,7 +350,16 @@ func (s *Server) tppOwnSlip(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: "/tpp/slip"}))
+	return s.render(c, http.StatusOK, pages.TPPSlip(s.chrome(c, "Rincian TPP"), pages.TPPSlipView{Slip: sl, BackHref: "/tpp/slip",
+		PDFHref: fmt.Sprintf("/tpp/slip/%d/slip.pdf", sl.Claim.ID)}))
+}
+
+func (s *Server) tppOwnSlipPDF(c echo.Context) error {
+	sl, err := s.ownSlip(c)
+	if err != nil {
+		return err
+	}
+	return slipPDF(c, sl)
 }
 
 func (s *Server) tppHistory(c echo.Context) error {

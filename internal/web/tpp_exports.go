@@ -49,6 +49,27 @@ func (s *Server) tppNominatifXLSX(c echo.Context) error {
 	return download(c, e.FileBase()+"-nominatif.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b.Bytes())
 }
 
+func (s *Server) tppNominatifPDF(c echo.Context) error {
+	e, err := s.tppExport(c)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := claim.WriteNominatifPDF(&b, e); err != nil {
+		return err
+	}
+	return download(c, e.FileBase()+"-nominatif.pdf", "application/pdf", b.Bytes())
+}
+
+// slipPDF serves slip sl as a PDF download.
+func slipPDF(c echo.Context, sl claim.Slip) error {
+	var b bytes.Buffer
+	if err := claim.WriteSlipPDF(&b, sl); err != nil {
+		return err
+	}
+	return download(c, claim.SlipFileBase(sl)+".pdf", "application/pdf", b.Bytes())
+}
+
 func (s *Server) tppBankCSV(c echo.Context) error {
 	e, err := s.tppExport(c)
 	if err != nil {

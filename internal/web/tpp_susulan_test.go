@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
@@ -203,9 +206,7 @@ WHERE j.opd_id = ? AND p.id <> ?`, th.dinkes, th.pegawaiID)
 	if len(lines) != 1 || lines[heldNIP] <= 0 || total != lines[heldNIP] || !strings.Contains(disp, "susulan-1") {
 		t.Fatalf("susulan bank file %v (%s)", lines, disp)
 	}
-	if x := verif.get(fmt.Sprintf("/tpp/klaim/%d/nominatif", sus)); !strings.Contains(x.body, "KLAIM SUSULAN KE-1") {
-		t.Fatal("susulan nominatif does not say so")
-	}
+	checkSusulanExportsApart(t, verif, id, sus, heldNIP)
 	// The month shows the monthly and the supplementary claim apart.
 	month := verif.get("/tpp/klaim?bulan=2026-10").body
 	mustContain(t, month, `data-opd="DINKES" data-susulan="0"`, `data-opd="DINKES" data-susulan="1"`, "susulan ke-1")
@@ -369,5 +370,63 @@ WHERE j.opd_id = ? AND p.id <> ?`, th.dinkes, th.pegawaiID)
 SELECT pegawai_id, opd_id, period, claim_id, amount, bank_rekening FROM tpp_bayar_pegawai WHERE pegawai_id = ?`, held).Error
 	if err == nil {
 		t.Fatal("a second payment of one employee-month was stored")
+	}
+}
+
+// checkSusulanExportsApart: every export of supplementary claim sus (the
+// printable list, .xlsx, PDF, bank file) is titled "Klaim susulan ke-1" and
+// named apart, and holds the held employee; the monthly claim's exports
+// never say susulan.
+func checkSusulanExportsApart(t *testing.T, verif *client, monthly, sus int64, heldNIP string) {
+	t.Helper()
+	for _, tc := range []struct {
+		id      int64
+		susulan bool
+	}{{monthly, false}, {sus, true}} {
+		page := verif.get(fmt.Sprintf("/tpp/klaim/%d/nominatif", tc.id)).body
+		x := verif.get(fmt.Sprintf("/tpp/klaim/%d/nominatif.xlsx", tc.id))
+		f, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := f.GetRows("Daftar Nominatif")
+		if err != nil || len(rows) < 3 {
+			t.Fatalf("xlsx rows: %v", err)
+		}
+		p := verif.get(fmt.Sprintf("/tpp/klaim/%d/nominatif.pdf", tc.id))
+		pdf := strings.Join(pdfPages(t, []byte(p.body)), " ")
+		_, _, bankDisp := bankLines(t, verif, tc.id)
+		bank := verif.get(fmt.Sprintf("/tpp/klaim/%d/bank.csv", tc.id)).body
+		recs, err := csv.NewReader(strings.NewReader(bank)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := recs[len(recs)-1][3]
+		if tc.susulan {
+			const title = "Klaim susulan ke-1, bulan Oktober 2026"
+			mustContain(t, page, title)
+			mustContain(t, pdf, title, "KLAIM SUSULAN KE-1", heldNIP)
+			if rows[0][0] != "DAFTAR NOMINATIF KLAIM SUSULAN KE-1 TAMBAHAN PENGHASILAN PEGAWAI (TPP)" || rows[2][0] != title {
+				t.Fatalf("susulan xlsx title %q / %q", rows[0][0], rows[2][0])
+			}
+			if !strings.HasPrefix(total, "Klaim susulan ke-1 TPP Oktober 2026") {
+				t.Fatalf("susulan bank TOTAL %q", total)
+			}
+			for _, d := range []string{x.header.Get("Content-Disposition"), p.header.Get("Content-Disposition"), bankDisp} {
+				if !strings.Contains(d, "-susulan-1-") {
+					t.Fatalf("susulan file %q", d)
+				}
+			}
+			continue
+		}
+		for name, body := range map[string]string{"page": page, "pdf": pdf, "xlsx title": rows[0][0] + rows[2][0], "bank": bank,
+			"files": x.header.Get("Content-Disposition") + p.header.Get("Content-Disposition") + bankDisp} {
+			if strings.Contains(strings.ToLower(body), "susulan ke-") || strings.Contains(body, "-susulan-") {
+				t.Fatalf("monthly claim's %s says susulan", name)
+			}
+		}
+		if !strings.HasPrefix(total, "Klaim bulanan TPP Oktober 2026") {
+			t.Fatalf("monthly bank TOTAL %q", total)
+		}
 	}
 }

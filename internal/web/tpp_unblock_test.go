@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/static"
@@ -23,8 +24,8 @@ func newRealSourcesHarness(t *testing.T) *harness {
 	t.Helper()
 	h := newHarness(t)
 	kin, att := claim.StoreSources(h.db, h.cfg.Location)
-	srv, err := New(Deps{Config: h.cfg, DB: h.db, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: h.srv.auth,
-		Static: static.FS, Version: "test", TPPKinerja: kin, TPPAttendance: att})
+	srv, err := New(Deps{Config: h.cfg, Stores: testStores(t, h.db, h.cfg, stores.Sources{Kinerja: kin, Attendance: att}),
+		Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: h.srv.auth, Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/static"
 )
@@ -85,8 +86,9 @@ func newTPPHarness(t *testing.T) *tppHarness {
 		h.db.Raw(`SELECT id FROM pegawai`).Scan(&ids)
 		return ids
 	}
-	srv, err := New(Deps{Config: h.cfg, DB: h.db, Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: h.srv.auth,
-		Static: static.FS, Version: "test", TPPKinerja: tppKinerja{db: ids}, TPPAttendance: tppAttendance{db: ids, worked: th.pegawaiID}})
+	src := stores.Sources{Kinerja: tppKinerja{db: ids}, Attendance: tppAttendance{db: ids, worked: th.pegawaiID}}
+	srv, err := New(Deps{Config: h.cfg, Stores: testStores(t, h.db, h.cfg, src), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: h.srv.auth,
+		Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,18 +1,16 @@
 package pages
 
 import (
-	"github.com/ekinerja/ekinerja/internal/tpp"
+	"strings"
+
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
 // TPPMonthView is the list of OPD claims for one month.
 type TPPMonthView struct {
-	Period     tpp.Period
+	claim.MonthPage
 	Month      string // "2026-10"
 	Prev, Next string
-	Entries    []claim.MonthEntry
-	CanCompute bool
-	Total      int64
 }
 
 // TPPClaimView is one OPD's claim with its employees and the actions the
@@ -54,6 +52,8 @@ func (v TPPConfirmView) OpenWarnings() int {
 type TPPSlipView struct {
 	Slip     claim.Slip
 	BackHref string
+	// PDFHref is the slip's PDF download.
+	PDFHref string
 }
 
 // TPPHistoryView is an employee's TPP months.
@@ -116,4 +116,20 @@ func (f TPPRuleSetForm) Groups() []string {
 		}
 	}
 	return out
+}
+
+// signatoryPost is a signature block's post, or fallback when none is known.
+func signatoryPost(jabatan, fallback string) string {
+	if strings.TrimSpace(jabatan) == "" {
+		return fallback
+	}
+	return jabatan
+}
+
+// signatoryName is a signer's name, or a dotted line to write it on.
+func signatoryName(nama string) string {
+	if strings.TrimSpace(nama) == "" {
+		return "(....................................)"
+	}
+	return nama
 }

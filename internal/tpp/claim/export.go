@@ -136,10 +136,22 @@ func (e Export) FileBase() string {
 	return b
 }
 
-// Title is the claim's title on the exports.
+// SlipFileBase is the stem of an employee's slip file, e.g.
+// "tpp-slip-198109262006062030-2026-11" (a supplementary claim's adds "-susulan-1").
+func SlipFileBase(s Slip) string {
+	b := "tpp-slip-" + s.Row.NIP + "-" + periodText(s.Claim.Period())
+	if s.Claim.Susulan > 0 {
+		b += fmt.Sprintf("-susulan-%d", s.Claim.Susulan)
+	}
+	return b
+}
+
+// Title is the claim's title on the exports: "Bulan November 2026", or for
+// a supplementary claim "Klaim susulan ke-1, bulan November 2026", so its
+// list, spreadsheet, PDF and bank file are never taken for the monthly one.
 func (e Export) Title() string {
 	if e.Claim.Susulan > 0 {
-		return fmt.Sprintf("Bulan %s (KLAIM SUSULAN KE-%d)", e.Claim.Period().String(), e.Claim.Susulan)
+		return fmt.Sprintf("Klaim susulan ke-%d, bulan %s", e.Claim.Susulan, e.Claim.Period().String())
 	}
 	return "Bulan " + e.Claim.Period().String()
 }
@@ -218,7 +230,11 @@ func WriteXLSX(w io.Writer, e Export) error {
 		b, _ := excelize.CoordinatesToCellName(col2, row2)
 		_ = f.SetCellStyle(sheet, a, b, st)
 	}
-	set(1, 1, "DAFTAR NOMINATIF PEMBAYARAN TAMBAHAN PENGHASILAN PEGAWAI (TPP)")
+	if c.Susulan > 0 {
+		set(1, 1, fmt.Sprintf("DAFTAR NOMINATIF KLAIM SUSULAN KE-%d TAMBAHAN PENGHASILAN PEGAWAI (TPP)", c.Susulan))
+	} else {
+		set(1, 1, "DAFTAR NOMINATIF PEMBAYARAN TAMBAHAN PENGHASILAN PEGAWAI (TPP)")
+	}
 	set(1, 2, c.OPDNama)
 	set(1, 3, e.Title())
 	set(1, 4, fmt.Sprintf("%s versi %d; status %s; digest masukan %s", c.RuleSetName, c.RuleSetVersion, c.Status.Label(), c.InputsDigest))
@@ -256,11 +272,23 @@ func WriteXLSX(w io.Writer, e Export) error {
 		style(9+moneyCols, NominatifHeaderRow+1, 9+moneyCols, row, text)
 	}
 	row++
+	// The totals are formulas a spreadsheet recalculates (an edited amount
+	// changes its JUMLAH), each with the claim's total as its cached value
+	// for readers that do not calculate.
 	set(3, row, "JUMLAH")
 	for j, v := range e.Totals().money() {
 		set(8+j, row, v)
+		if row > NominatifHeaderRow+1 {
+			cell, _ := excelize.CoordinatesToCellName(8+j, row)
+			first, _ := excelize.CoordinatesToCellName(8+j, NominatifHeaderRow+1)
+			last, _ := excelize.CoordinatesToCellName(8+j, row-1)
+			if err := f.SetCellFormula(sheet, cell, "SUM("+first+":"+last+")"); err != nil {
+				return err
+			}
+		}
 	}
 	style(1, row, 7+moneyCols, row, boldMoney)
+	totalsRow := row
 	row++
 	set(3, row, "Dibayar melalui berkas bank: "+tpp.Rupiah(e.Payable()).String())
 	style(3, row, 3, row, bold)
@@ -288,7 +316,44 @@ func WriteXLSX(w io.Writer, e Export) error {
 	_ = f.SetColWidth(sheet, "C", "D", 32)
 	_ = f.SetColWidth(sheet, "H", "P", 15)
 	_ = f.SetColWidth(sheet, "R", "R", 20)
+	if err := xlsxPageSetup(f, sheet, len(head), totalsRow); err != nil {
+		return err
+	}
 	return f.Write(w)
+}
+
+// xlsxPageSetup makes the sheet print the way the finance office files it:
+// landscape A4, every column on one page width (as many pages down as it
+// takes), the column headings repeated at the top of every page, page
+// numbers in the footer; and the workbook recalculates its formulas when opened.
+func xlsxPageSetup(f *excelize.File, sheet string, cols, totalsRow int) error {
+	a4, landscape, one, tall := 9, "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	narrow := 0.4
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &narrow, Right: &narrow, Top: &narrow, Bottom: &narrow}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&LDaftar Nominatif TPP&RHalaman &P dari &N"}); err != nil {
+		return err
+	}
+	quoted := "'" + strings.ReplaceAll(sheet, "'", "''") + "'"
+	lastCol, _ := excelize.ColumnNumberToName(cols)
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", Scope: sheet,
+		RefersTo: fmt.Sprintf("%s!$%d:$%d", quoted, NominatifHeaderRow, NominatifHeaderRow)}); err != nil {
+		return err
+	}
+	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", Scope: sheet,
+		RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quoted, lastCol, totalsRow+12)}); err != nil {
+		return err
+	}
+	full := true
+	return f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full})
 }
 
 func firstNonEmpty(a, b string) string {
@@ -336,7 +401,9 @@ func WriteBankCSV(w io.Writer, e Export) error {
 		n++
 		sum += r.Net
 	}
-	line("TOTAL", strconv.FormatInt(n, 10)+" rekening", strconv.FormatInt(sum, 10), strings.TrimSpace(BankDescription(e.Claim, "")))
+	// The totals line names the claim: "Klaim bulanan TPP November 2026 DINKES"
+	// or "Klaim susulan ke-1 TPP November 2026 DINKES susulan-1".
+	line("TOTAL", strconv.FormatInt(n, 10)+" rekening", strconv.FormatInt(sum, 10), e.Claim.Kind()+" "+strings.TrimSpace(BankDescription(e.Claim, "")))
 	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -226,6 +227,52 @@ type MonthEntry struct {
 	TotalNet  int64   `gorm:"column:total_net"`
 	Gross     int64   `gorm:"column:total_gross"`
 	Warnings  int     `gorm:"column:warnings"`
+}
+
+// MonthPage is one month's claims as the month page shows them: one entry
+// per OPD the actor sees, their total net, whether the actor may start a
+// computation, and how many claims wait for the actor's step.
+type MonthPage struct {
+	Period  tpp.Period
+	Entries []MonthEntry
+	// TotalNet sums the entries' net TPP (rupiah).
+	TotalNet   int64
+	CanCompute bool
+	// ToDo counts the entries whose next money step is the actor's: for an
+	// admin_opd claims to compute and submit, for a verifikator claims to
+	// verify, approve or pay.
+	ToDo int64
+}
+
+// MonthPage loads month p for actor a with its totals and to-dos.
+func (s *Service) MonthPage(ctx context.Context, a Actor, p tpp.Period) (MonthPage, error) {
+	entries, err := s.Month(ctx, a, p)
+	if err != nil {
+		return MonthPage{}, err
+	}
+	mp := MonthPage{Period: p, Entries: entries, CanCompute: slices.Contains(actionRules[ActCompute].roles, a.Role)}
+	for _, e := range entries {
+		mp.TotalNet += e.TotalNet
+		if waitsFor(a, e.Status) {
+			mp.ToDo++
+		}
+	}
+	return mp, nil
+}
+
+// waitsFor reports whether a claim in status st (nil: not computed yet)
+// waits for a money step actor a may take, by the one table actionRules.
+func waitsFor(a Actor, st *Status) bool {
+	for _, x := range Actions {
+		r := actionRules[x]
+		if !x.MoneyStep() || !slices.Contains(r.roles, a.Role) {
+			continue
+		}
+		if (st == nil && x == ActSubmit) || (st != nil && slices.Contains(r.from, *st)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Month lists the OPDs the actor may see with their claim for month p.

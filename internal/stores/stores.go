@@ -1,0 +1,60 @@
+// Package stores builds, once, the domain stores and services the web server
+// calls (as miniflux builds its storage in main and hands it to the HTTP
+// layer): the web package receives a Set and never sees the database handle.
+package stores
+
+import (
+	"database/sql"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/attendance"
+	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+)
+
+// Set holds one of each store and service on one connection pool.
+type Set struct {
+	Org        *org.Store
+	Kinerja    *kinerja.Store
+	Attendance *attendance.Store
+	TPP        *claim.Service
+	Audit      *audit.Log
+	// Pool is the connection pool underneath, for the readiness check and
+	// the pool metrics.
+	Pool *sql.DB
+}
+
+// Sources are the TPP computation's inputs; nil means "no data yet" and
+// every claim then says so.
+type Sources struct {
+	Kinerja    claim.KinerjaSource
+	Attendance claim.AttendanceSource
+}
+
+// New builds the Set on db; dates are judged in the regency's zone loc.
+func New(db *gorm.DB, loc *time.Location, src Sources) (Set, error) {
+	pool, err := db.DB()
+	if err != nil {
+		return Set{}, fmt.Errorf("connection pool: %w", err)
+	}
+	return Set{
+		Org:        org.NewStore(db),
+		Kinerja:    kinerja.NewStore(db, loc),
+		Attendance: attendance.NewStore(db, loc),
+		TPP:        claim.NewService(db, src.Kinerja, src.Attendance),
+		Audit:      audit.NewLog(db),
+		Pool:       pool,
+	}, nil
+}
+
+// FromStores is the production Set: the TPP computation reads kinerja and
+// attendance from their own stores on db.
+func FromStores(db *gorm.DB, loc *time.Location) (Set, error) {
+	k, a := claim.StoreSources(db, loc)
+	return New(db, loc, Sources{Kinerja: k, Attendance: a})
+}
