@@ -102,7 +102,7 @@ func (s *Server) deadline(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		d := s.cfg.RequestTimeout
-		if p := c.Path(); p == "/presensi/impor" || p == "/impor/:jenis" {
+		if p := c.Path(); p == "/presensi/impor" || p == "/impor/:jenis" || p == scanImportPath {
 			d = max(d, importTimeout)
 		}
 		parent := c.Request()

@@ -96,7 +96,14 @@ func New(d Deps) (*Server, error) {
 		}}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.securityHeaders)
-	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
+	// A month of scan logs (500,000 scans, about 22 MB of attlog) is larger
+	// than any form: that one upload has its own, larger limit.
+	bigUpload := func(c echo.Context) bool {
+		return c.Request().Method == http.MethodPost && c.Request().URL.Path == scanImportPath
+	}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: d.Config.BodyLimit, Skipper: bigUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: scanImportLimit,
+		Skipper: func(c echo.Context) bool { return !bigUpload(c) }}))
 	e.Use(rejectBadText)
 	e.Use(s.deadline)
 	e.Use(s.authenticate)

@@ -457,7 +457,7 @@ func TestTPPSlipPDFThroughTheRoute(t *testing.T) {
 // landscape, every money column heading whole on every page (the headings
 // repeat), each employee's net on that employee's row, the totals, page
 // numbers, the bank file's total, the held employees and both signature
-// blocks.
+// blocks. A slip page prints on A4 portrait.
 func TestBrowserPrintNominatifLandscapeEveryColumn(t *testing.T) {
 	th := newTPPHarness(t)
 	fx := newNominatifFixture(th)
@@ -480,6 +480,18 @@ func TestBrowserPrintNominatifLandscapeEveryColumn(t *testing.T) {
 	if all := strings.Join(pages, " "); strings.Contains(all, "Keluar") || strings.Contains(all, "Unduh PDF") {
 		t.Fatalf("the printout carries the page's navigation: %s", all)
 	}
+
+	// One employee's slip prints upright (its own @page), with its net.
+	step(t, ctx, chromedp.Navigate(fmt.Sprintf("%s/tpp/klaim/%d/pegawai/%d", th.ts.URL, fx.id, th.pegawaiID)), chromedp.WaitVisible("#slip-lines"))
+	slip, err := chromedp.Run(sctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4),
+		func(p *cdppage.PrintToPDFParams) { p.PreferCSSPageSize = ptrTo(true) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, h := pdfPageSize(t, slip); w > h || w < 594.5 || w > 596 {
+		t.Fatalf("printed slip %v x %v pt, want A4 portrait", w, h)
+	}
+	mustContain(t, strings.Join(pdfPages(t, slip), " "), login(t, auth.RolePegawai).NIP, "Rp 4.606.000")
 }
 
 func ptrTo[T any](v T) *T { return &v }
