@@ -141,7 +141,12 @@ func percentile(rs []loadResult, p float64) time.Duration {
 // Last, a client that gives up on a request stuck on the database is
 // counted as 499, not as a 500.
 func TestOverloadIsShedNotQueued(t *testing.T) {
-	h := newHarness(t) // EKINERJA_MAX_INFLIGHT: the default, 64
+	// EKINERJA_MAX_INFLIGHT 32 here (default 64, config/TestLoad): the
+	// suite runs with -race on 2 cores shared with other work, where 64
+	// pages at once already take seconds of CPU. What is tested is the
+	// bound: whoever is inside is served about as fast as 32 connections
+	// alone, whoever is beyond it is told so at once.
+	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_MAX_INFLIGHT": "32"})
 	// A real hashing cost (the seeded hashes are cheap ones: the first
 	// login rehashes to these parameters).
 	hasher := auth.NewHasher(auth.Argon2Params{MemoryKiB: 16 * 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 4)
