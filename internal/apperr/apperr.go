@@ -15,11 +15,11 @@ var (
 	ErrForbidden    = errors.New("anda tidak berwenang")
 	ErrConflict     = errors.New("data telah berubah atau sudah ada")
 	ErrUnauthorized = errors.New("silakan masuk terlebih dahulu")
+	// ErrBusy means a bounded queue is full: try again in a moment (429).
+	ErrBusy = errors.New("terlalu banyak permintaan bersamaan")
 	// ErrUnavailable: the database (or another backing service) cannot be
 	// reached now; try again later.
 	ErrUnavailable = errors.New("layanan sedang tidak tersedia")
-	// ErrBusy means a bounded queue is full: try again in a moment (429).
-	ErrBusy = errors.New("terlalu banyak permintaan bersamaan")
 )
 
 // ErrOutOfScope means the role may use this page or action, but not on this

@@ -68,7 +68,7 @@ func NewHasher(p Argon2Params, concurrent int) *Hasher {
 
 // QueuePerSlot is how many logins may be admitted per hashing slot (one
 // hashing, the rest waiting their turn); one more is answered ErrBusy.
-const QueuePerSlot = 4
+const QueuePerSlot = 2
 
 // ErrBusy is the answer to a login when the password-hashing queue is full
 // (429 with Retry-After): waiting would only make every login slow.

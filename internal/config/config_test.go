@@ -43,6 +43,25 @@ func TestLoad(t *testing.T) {
 			}
 		}},
 		{name: "bad proxy", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_TRUSTED_PROXIES": "nonsense"}, wantErr: "EKINERJA_TRUSTED_PROXIES"},
+		{name: "request deadline, in-flight bound: defaults", env: map[string]string{"EKINERJA_ENV": "dev"}, check: func(t *testing.T, c Config) {
+			if c.RequestTimeout.String() != "4s" || c.MaxInflight != 64 || c.PreviousSecret != "" {
+				t.Errorf("RequestTimeout %s, MaxInflight %d, PreviousSecret %q", c.RequestTimeout, c.MaxInflight, c.PreviousSecret)
+			}
+		}},
+		{name: "request deadline, in-flight bound, previous secret set", env: map[string]string{"EKINERJA_SECRET": long, "EKINERJA_REQUEST_TIMEOUT": "2500ms",
+			"EKINERJA_MAX_INFLIGHT": "16", "EKINERJA_SECRET_PREVIOUS": strings.Repeat("y", 40)}, check: func(t *testing.T, c Config) {
+			if c.RequestTimeout.String() != "2.5s" || c.MaxInflight != 16 || c.PreviousSecret != strings.Repeat("y", 40) {
+				t.Errorf("RequestTimeout %s, MaxInflight %d, PreviousSecret %q", c.RequestTimeout, c.MaxInflight, c.PreviousSecret)
+			}
+		}},
+		{name: "previous secret equal to the secret is no rotation", env: map[string]string{"EKINERJA_SECRET": long, "EKINERJA_SECRET_PREVIOUS": long}, check: func(t *testing.T, c Config) {
+			if c.PreviousSecret != "" {
+				t.Errorf("PreviousSecret %q", c.PreviousSecret)
+			}
+		}},
+		{name: "short previous secret", env: map[string]string{"EKINERJA_SECRET": long, "EKINERJA_SECRET_PREVIOUS": "short"}, wantErr: "EKINERJA_SECRET_PREVIOUS"},
+		{name: "bad request deadline", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_REQUEST_TIMEOUT": "0s"}, wantErr: "EKINERJA_REQUEST_TIMEOUT"},
+		{name: "bad in-flight bound", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_MAX_INFLIGHT": "-1"}, wantErr: "EKINERJA_MAX_INFLIGHT"},
 		{name: "bad duration", env: map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_SESSION_IDLE": "soon"}, wantErr: "EKINERJA_SESSION_IDLE"},
 	}
 	for _, tc := range cases {

@@ -148,11 +148,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			p = problem{Status: st, Message: msgDatabaseSlow}
 		}
 	}
-	if errors.Is(err, errOverloaded) {
-		p.Message = msgOverloaded
-	}
 	switch {
-	case errors.Is(err, errOverloaded): // counted (ekinerja_http_shed_total) and in the request line
 	case p.Status == http.StatusServiceUnavailable:
 		l.Warn("request failed", slog.String("error", err.Error()), slog.Int("status", p.Status))
 	case p.Status >= 500:
@@ -161,8 +157,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.recordForbidden(c, err)
 	}
 	switch {
-	case errors.Is(err, errOverloaded):
-		c.Response().Header().Set("Retry-After", "2")
 	case p.Status == http.StatusServiceUnavailable:
 		c.Response().Header().Set("Retry-After", "30")
 	case p.Status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "":

@@ -50,8 +50,10 @@ type Server struct {
 	background  sync.WaitGroup
 	// refusals rate-limits the log lines of anonymous refusals.
 	refusals refusalLog
-	// inflight holds one token per request being worked on (limitInflight).
-	inflight chan struct{}
+	// inflight holds one token per request being worked on (shed), and
+	// overloadedPage is the page of the requests beyond it.
+	inflight       chan struct{}
+	overloadedPage []byte
 }
 
 // Deps are the Server's collaborators, built in main.
@@ -94,7 +96,6 @@ func New(d Deps) (*Server, error) {
 		}}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.securityHeaders)
-	e.Use(s.limitInflight)
 	// A month of scan logs (500,000 scans, about 22 MB of attlog) is larger
 	// than any form: that one upload has its own, larger limit.
 	bigUpload := func(c echo.Context) bool {
@@ -109,6 +110,9 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.csrf)
 	s.register(e)
 	s.echo = e
+	if s.overloadedPage, err = s.renderOverloaded(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -136,7 +140,7 @@ func ipExtractor(cfg config.Config) echo.IPExtractor {
 }
 
 // Handler returns the HTTP handler (for tests and for serving).
-func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
+func (s *Server) Handler() http.Handler { return s.shed(headAsGet(s.echo)) }
 
 // Metrics returns the Prometheus handler, for the internal metrics listener.
 func (s *Server) Metrics() http.Handler { return s.metrics.Handler() }
