@@ -226,3 +226,12 @@ func (s *Server) attendanceScanImport(c echo.Context) error {
 	}
 	return page(http.StatusOK)
 }
+
+// attendanceImportTemplate is the daily import's .xlsx template: the
+// header, one example row, every column formatted as text.
+func (s *Server) attendanceImportTemplate(c echo.Context) error {
+	return sendXLSX(c, "templat-presensi.xlsx", tabular.Sheet{Name: "Presensi",
+		Header:   []string{attendance.ColNIP, attendance.ColTanggal, attendance.ColJamMasuk, attendance.ColJamPulang},
+		Rows:     [][]any{{"198503152010011001", "2026-10-01", "07:25", "16:05"}},
+		Template: true})
+}

@@ -23,6 +23,7 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodPost, "/presensi/pegawai/:id/koreksi", Only(auth.RoleAdminOPD), s.attendanceCorrect},
 		{http.MethodGet, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImportPage},
 		{http.MethodPost, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImport},
+		{http.MethodGet, "/presensi/impor/templat.xlsx", Only(auth.RoleAdminOPD), s.attendanceImportTemplate},
 		{http.MethodGet, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeavePage},
 		{http.MethodPost, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeaveRequest},
 		{http.MethodPost, "/presensi/cuti/:id/putus", Only(auth.RoleAtasan), s.attendanceLeaveDecide},
