@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -187,5 +188,53 @@ func TestImportTemplatesXLSX(t *testing.T) {
 	}
 	if got := h.record(who.id, "2026-10-02"); got != "07:35|16:31" {
 		t.Errorf("record from template: %s", got)
+	}
+}
+
+// TestRecapXLSX: the recap page's download holds the same recap, NIP as
+// text and counts as numbers; another OPD's recap is refused.
+func TestRecapXLSX(t *testing.T) {
+	h := newHarness(t)
+	admin := h.as(auth.RoleAdminOPD)
+	who := dinkesPeople(t, h, 1)[0]
+	csv := "nip,tanggal,jam_masuk,jam_pulang\n" + who.nip + ",2026-10-01,07:45,16:00\n" + who.nip + ",2026-10-02,07:20,\n"
+	if res := admin.postFile("/presensi/impor", "p.csv", []byte(csv), nil); res.status != http.StatusOK {
+		t.Fatalf("import: %d", res.status)
+	}
+	page := admin.get("/presensi/rekap?bulan=2026-10")
+	if !strings.Contains(page.body, `id="unduh-rekap"`) {
+		t.Fatal("recap page offers no download")
+	}
+	res := admin.get("/presensi/rekap.xlsx?bulan=2026-10")
+	if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("download: %d", res.status)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := f.GetSheetName(0)
+	rows, _ := f.GetRows(sh)
+	var found []string
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == who.nip {
+			found = r
+			axis, _ := excelize.CoordinatesToCellName(1, i+1)
+			if typ, _ := f.GetCellType(sh, axis); typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
+				t.Errorf("NIP is not a text cell: %v", typ)
+			}
+			tl1, _ := excelize.CoordinatesToCellName(7, i+1)
+			if typ, _ := f.GetCellType(sh, tl1); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+				t.Errorf("TL1 is not a number cell: %v", typ)
+			}
+		}
+	}
+	// Thursday 1 October 07:45 is TL1; Friday 2 October has no time out (PSW4).
+	if len(found) < 14 || found[6] != "1" || found[13] != "1" {
+		t.Errorf("employee row: %q", found)
+	}
+	bkpsdm := h.count(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
+	if res := admin.get(fmt.Sprintf("/presensi/rekap.xlsx?bulan=2026-10&opd=%d", bkpsdm)); res.status != http.StatusForbidden && res.status != http.StatusNotFound {
+		t.Errorf("other OPD's recap: %d", res.status)
 	}
 }

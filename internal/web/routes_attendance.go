@@ -19,6 +19,7 @@ func (s *Server) attendanceRoutes() []Route {
 	return []Route{
 		{http.MethodGet, "/presensi/saya", all, s.attendanceMine},
 		{http.MethodGet, "/presensi/rekap", opdWide, s.attendanceRecap},
+		{http.MethodGet, "/presensi/rekap.xlsx", opdWide, s.attendanceRecapXLSX},
 		{http.MethodGet, "/presensi/pegawai/:id", all, s.attendanceEmployee},
 		{http.MethodPost, "/presensi/pegawai/:id/koreksi", Only(auth.RoleAdminOPD), s.attendanceCorrect},
 		{http.MethodGet, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImportPage},
