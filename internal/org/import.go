@@ -3,6 +3,7 @@ package org
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -859,4 +860,42 @@ RETURNING id, (xmax = 0) AS inserted`, r.u.Kode, r.u.Nama, opdIDs[r.opdKode], pa
 		}
 	}
 	return changed, nil
+}
+
+// ImportTemplateSheet is the .xlsx template of kind: the header, one example
+// row, and a drop-down on every column with fixed values.
+func ImportTemplateSheet(k ImportKind) tabular.Sheet {
+	cols := importColumns[k]
+	recs, _ := csv.NewReader(strings.NewReader(ImportTemplate(k))).ReadAll()
+	sh := tabular.Sheet{Name: "Templat " + string(k), Header: cols, Lists: map[int][]string{}, Template: true}
+	if len(recs) > 1 {
+		row := make([]any, len(recs[1]))
+		for i, c := range recs[1] {
+			row[i] = c
+		}
+		sh.Rows = [][]any{row}
+	}
+	golongan := []string{"I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d",
+		"IV/a", "IV/b", "IV/c", "IV/d", "IV/e", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII"}
+	kelas := make([]string, 17)
+	for i := range kelas {
+		kelas[i] = fmt.Sprint(i + 1)
+	}
+	fixed := map[string][]string{
+		"status_asn":    {string(PNS), string(CPNS), string(PPPK)},
+		"keadaan":       {"aktif", "pensiun", "pindah"},
+		"tugas_belajar": {"ya", "tidak"},
+		"jenis":         {string(Struktural), string(Fungsional), string(Pelaksana)},
+		"tipe":          {"OPD", "UNIT"},
+		"kelas":         kelas,
+	}
+	if k == ImportPegawai {
+		fixed["golongan"] = golongan
+	}
+	for i, c := range cols {
+		if v, ok := fixed[c]; ok {
+			sh.Lists[i] = v
+		}
+	}
+	return sh
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
+	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -225,4 +226,59 @@ func (s *Server) attendanceScanImport(c echo.Context) error {
 		return page(http.StatusUnprocessableEntity)
 	}
 	return page(http.StatusOK)
+}
+
+// attendanceImportTemplate is the daily import's .xlsx template: the
+// header, one example row, every column formatted as text.
+func (s *Server) attendanceImportTemplate(c echo.Context) error {
+	return sendXLSX(c, "templat-presensi.xlsx", tabular.Sheet{Name: "Presensi",
+		Header:   []string{attendance.ColNIP, attendance.ColTanggal, attendance.ColJamMasuk, attendance.ColJamPulang},
+		Rows:     [][]any{{"198503152010011001", "2026-10-01", "07:25", "16:05"}},
+		Template: true})
+}
+
+// attendanceRecapXLSX is the recap page's table as .xlsx (NIP as text,
+// counts as numbers), scoped as the page is.
+func (s *Server) attendanceRecapXLSX(c echo.Context) error {
+	ctx, p := c.Request().Context(), principal(c)
+	month, err := s.monthParam(c)
+	if err != nil {
+		return err
+	}
+	var asked int64
+	if v := c.QueryParam("opd"); v != "" {
+		if asked, err = strconv.ParseInt(v, 10, 64); err != nil || asked <= 0 {
+			return apperr.ErrNotFound
+		}
+	}
+	if asked == 0 && p.Active.Role != auth.RoleAdminOPD {
+		return apperr.Invalid("opd", "Pilih OPD.")
+	}
+	st := s.attendance()
+	o, err := st.OPDOf(ctx, p, asked)
+	if err != nil {
+		return err
+	}
+	bands, err := s.attendanceBands(ctx, month)
+	if err != nil {
+		return err
+	}
+	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
+	if err != nil {
+		return err
+	}
+	sh := tabular.Sheet{Name: "Rekap presensi", Notes: []string{"Rekap presensi " + o.Nama + " " + month.String()},
+		Header: []string{"NIP", "Nama", "Jadwal", "Hari kerja", "Hadir", "Tepat waktu", "TL1", "TL2", "TL3", "TL4",
+			"PSW1", "PSW2", "PSW3", "PSW4", "TK", "Tanpa rekam", "Cuti/DL", "Menit terlambat", "Menit pulang cepat"}}
+	for _, r := range rows {
+		m := r.Recap
+		excused := 0
+		for _, n := range m.Excused {
+			excused += n
+		}
+		sh.Rows = append(sh.Rows, []any{r.Pegawai.NIP, r.Pegawai.Nama, r.Jadwal, m.WorkDays, m.Hadir, m.OnTime,
+			m.TL[0], m.TL[1], m.TL[2], m.TL[3], m.PSW[0], m.PSW[1], m.PSW[2], m.PSW[3], m.TK, m.MissingBoth, excused,
+			m.LateMinutes, m.EarlyMinutes})
+	}
+	return sendXLSX(c, "rekap-presensi-"+month.Param()+".xlsx", sh)
 }

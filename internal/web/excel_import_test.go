@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -111,5 +112,129 @@ FROM pegawai p WHERE p.nip = '199001012015011001'`).Scan(&got)
 	res = admin.postFile("/presensi/impor", "lama.xls", ole, nil)
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "simpan sebagai") {
 		t.Errorf("xls: %d", res.status)
+	}
+}
+
+// TestImportTemplatesXLSX downloads each import page's .xlsx template,
+// checks its drop-downs, fills it in with excelize as a person would in
+// Excel, and imports it.
+func TestImportTemplatesXLSX(t *testing.T) {
+	h := newHarness(t)
+	admin := h.as(auth.RoleAdminOPD)
+	res := admin.get("/impor")
+	if !strings.Contains(res.body, `href="/impor/templat/pegawai.xlsx"`) {
+		t.Fatalf("import page offers no .xlsx template")
+	}
+	res = admin.get("/impor/templat/pegawai.xlsx")
+	if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("template: %d %s", res.status, res.header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := f.GetSheetName(0)
+	rows, _ := f.GetRows(sh)
+	if len(rows) != 2 || strings.Join(rows[0], ",") != strings.Join(org.ImportColumns(org.ImportPegawai), ",") || rows[1][0] != "198503152010011001" {
+		t.Fatalf("template rows: %q", rows)
+	}
+	dvs, err := f.GetDataValidations(sh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := map[string]string{}
+	for _, dv := range dvs {
+		lists[strings.SplitN(dv.Sqref, ":", 2)[0]] = dv.Formula1
+	}
+	// status_asn is column C, keadaan H, tugas_belajar I.
+	if !strings.Contains(lists["C2"], "PPPK") || !strings.Contains(lists["H2"], "pensiun") || !strings.Contains(lists["I2"], "tidak") || !strings.Contains(lists["D2"], "IV/e") {
+		t.Errorf("drop-downs: %v", lists)
+	}
+	// Fill it: replace the example by a DINKES employee, typed into the
+	// text-formatted NIP cell.
+	row := []any{"199202022020122001", "Rina Marlina", "CPNS", "III/a", "DINKES", "", "", "aktif", "tidak", "", "", "", ""}
+	if err := f.SetSheetRow(sh, "A2", &row); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	res = admin.postFile("/impor/pegawai", "templat-pegawai.xlsx", b.Bytes(), nil)
+	if res.status != http.StatusOK || h.count(`SELECT count(*) FROM pegawai WHERE nip = '199202022020122001' AND status_asn = 'CPNS'`) != 1 {
+		t.Fatalf("filled template: %d", res.status)
+	}
+
+	// The attendance import page's template, filled and imported.
+	if !strings.Contains(admin.get("/presensi/impor").body, `href="/presensi/impor/templat.xlsx"`) {
+		t.Fatal("attendance import page offers no template")
+	}
+	res = admin.get("/presensi/impor/templat.xlsx")
+	if f, err = excelize.OpenReader(strings.NewReader(res.body)); err != nil {
+		t.Fatal(err)
+	}
+	sh = f.GetSheetName(0)
+	who := dinkesPeople(t, h, 1)[0]
+	row = []any{who.nip, "2026-10-02", "07:35", "16:31"}
+	if err := f.SetSheetRow(sh, "A2", &row); err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if _, err := f.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	if res := admin.postFile("/presensi/impor", "templat-presensi.xlsx", b.Bytes(), nil); res.status != http.StatusOK {
+		t.Fatalf("attendance template import: %d", res.status)
+	}
+	if got := h.record(who.id, "2026-10-02"); got != "07:35|16:31" {
+		t.Errorf("record from template: %s", got)
+	}
+}
+
+// TestRecapXLSX: the recap page's download holds the same recap, NIP as
+// text and counts as numbers; another OPD's recap is refused.
+func TestRecapXLSX(t *testing.T) {
+	h := newHarness(t)
+	admin := h.as(auth.RoleAdminOPD)
+	who := dinkesPeople(t, h, 1)[0]
+	csv := "nip,tanggal,jam_masuk,jam_pulang\n" + who.nip + ",2026-10-01,07:45,16:00\n" + who.nip + ",2026-10-02,07:20,\n"
+	if res := admin.postFile("/presensi/impor", "p.csv", []byte(csv), nil); res.status != http.StatusOK {
+		t.Fatalf("import: %d", res.status)
+	}
+	page := admin.get("/presensi/rekap?bulan=2026-10")
+	if !strings.Contains(page.body, `id="unduh-rekap"`) {
+		t.Fatal("recap page offers no download")
+	}
+	res := admin.get("/presensi/rekap.xlsx?bulan=2026-10")
+	if res.status != http.StatusOK || !strings.Contains(res.header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("download: %d", res.status)
+	}
+	f, err := excelize.OpenReader(strings.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := f.GetSheetName(0)
+	rows, _ := f.GetRows(sh)
+	var found []string
+	for i, r := range rows {
+		if len(r) > 0 && r[0] == who.nip {
+			found = r
+			axis, _ := excelize.CoordinatesToCellName(1, i+1)
+			if typ, _ := f.GetCellType(sh, axis); typ == excelize.CellTypeNumber || typ == excelize.CellTypeUnset {
+				t.Errorf("NIP is not a text cell: %v", typ)
+			}
+			tl1, _ := excelize.CoordinatesToCellName(7, i+1)
+			if typ, _ := f.GetCellType(sh, tl1); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+				t.Errorf("TL1 is not a number cell: %v", typ)
+			}
+		}
+	}
+	// Thursday 1 October 07:45 is TL1; Friday 2 October has no time out (PSW4).
+	if len(found) < 14 || found[6] != "1" || found[13] != "1" {
+		t.Errorf("employee row: %q", found)
+	}
+	bkpsdm := h.count(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
+	if res := admin.get(fmt.Sprintf("/presensi/rekap.xlsx?bulan=2026-10&opd=%d", bkpsdm)); res.status != http.StatusForbidden && res.status != http.StatusNotFound {
+		t.Errorf("other OPD's recap: %d", res.status)
 	}
 }

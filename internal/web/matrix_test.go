@@ -65,6 +65,8 @@ var policy = map[string][]auth.Role{
 	"GET /presensi/impor/riwayat":    {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
 	"POST /presensi/cuti/:id/batal":  {auth.RolePegawai, auth.RoleAtasan},
 	// fingerprint machines and scan logs (issue 12)
+	"GET /presensi/rekap.xlsx":          {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
+	"GET /presensi/impor/templat.xlsx":  {auth.RoleAdminOPD},
 	"GET /presensi/mesin":               {auth.RoleAdminOPD},
 	"POST /presensi/mesin":              {auth.RoleAdminOPD},
 	"GET /presensi/mesin/impor":         {auth.RoleAdminOPD},

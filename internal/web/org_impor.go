@@ -3,12 +3,14 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -16,7 +18,7 @@ import (
 func importKinds(p *auth.Principal) []org.ImportKind { return org.ImportKindsFor(p.Active.Role) }
 
 func importKind(c echo.Context) (org.ImportKind, error) {
-	k := org.ImportKind(c.Param("jenis"))
+	k := org.ImportKind(strings.TrimSuffix(c.Param("jenis"), ".xlsx"))
 	for _, ok := range importKinds(principal(c)) {
 		if k == ok {
 			return k, nil
@@ -44,6 +46,9 @@ func (s *Server) imporTemplate(c echo.Context) error {
 	k, err := importKind(c)
 	if err != nil {
 		return err
+	}
+	if strings.HasSuffix(c.Param("jenis"), ".xlsx") {
+		return sendXLSX(c, "templat-"+string(k)+".xlsx", org.ImportTemplateSheet(k))
 	}
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="templat-`+string(k)+`.csv"`)
 	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", []byte(org.ImportTemplate(k)))
@@ -84,4 +89,18 @@ func (s *Server) imporSubmit(c echo.Context) error {
 		status = http.StatusUnprocessableEntity
 	}
 	return s.render(c, status, pages.ImporPage(s.chrome(c, "Impor CSV"), v))
+}
+
+// xlsxType is the media type of an .xlsx download.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// sendXLSX answers with sheets as an .xlsx attachment named name (a
+// fixed, ASCII name chosen by the handler).
+func sendXLSX(c echo.Context, name string, sheets ...tabular.Sheet) error {
+	b, err := tabular.WriteXLSX(sheets...)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Blob(http.StatusOK, xlsxType, b)
 }

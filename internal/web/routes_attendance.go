@@ -19,10 +19,12 @@ func (s *Server) attendanceRoutes() []Route {
 	return []Route{
 		{http.MethodGet, "/presensi/saya", all, s.attendanceMine},
 		{http.MethodGet, "/presensi/rekap", opdWide, s.attendanceRecap},
+		{http.MethodGet, "/presensi/rekap.xlsx", opdWide, s.attendanceRecapXLSX},
 		{http.MethodGet, "/presensi/pegawai/:id", all, s.attendanceEmployee},
 		{http.MethodPost, "/presensi/pegawai/:id/koreksi", Only(auth.RoleAdminOPD), s.attendanceCorrect},
 		{http.MethodGet, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImportPage},
 		{http.MethodPost, "/presensi/impor", Only(auth.RoleAdminOPD), s.attendanceImport},
+		{http.MethodGet, "/presensi/impor/templat.xlsx", Only(auth.RoleAdminOPD), s.attendanceImportTemplate},
 		{http.MethodGet, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeavePage},
 		{http.MethodPost, "/presensi/cuti", Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD), s.attendanceLeaveRequest},
 		{http.MethodPost, "/presensi/cuti/:id/putus", Only(auth.RoleAtasan), s.attendanceLeaveDecide},

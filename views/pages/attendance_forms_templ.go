@@ -58,7 +58,7 @@ func AttendanceImport(c layout.Chrome, v AttendanceImportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, ". Berkas CSV dari mesin sidik jari: kolom nip, tanggal, jam_masuk, jam_pulang; paling besar 10 MB. Berkas menggantikan presensi OPD ini pada tanggal-tanggal yang dimuatnya; mengimpor berkas yang sama dua kali tidak mengubah apa pun.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, ". Berkas CSV atau Excel (.xlsx) dari mesin sidik jari: kolom nip, tanggal, jam_masuk, jam_pulang; paling besar 10 MB (<a href=\"/presensi/impor/templat.xlsx\">unduh templat .xlsx</a>; log scan mentah per PIN diimpor di <a href=\"/presensi/mesin/impor\">Impor log scan</a>). Berkas menggantikan presensi OPD ini pada tanggal-tanggal yang dimuatnya; mengimpor berkas yang sama dua kali tidak mengubah apa pun.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -297,7 +297,7 @@ func AttendanceImport(c layout.Chrome, v AttendanceImportView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<label for=\"berkas\">Berkas CSV</label> <input id=\"berkas\" name=\"berkas\" type=\"file\" accept=\".csv,text/csv\" required> <label><input type=\"checkbox\" name=\"lewati\" value=\"1\"> Lewati baris yang salah (impor baris yang benar saja)</label> <button type=\"submit\" class=\"btn\" id=\"kirim-impor\">Impor</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 28, "<label for=\"berkas\">Berkas CSV atau Excel</label> <input id=\"berkas\" name=\"berkas\" type=\"file\" accept=\".csv,text/csv,.xlsx\" required> <label><input type=\"checkbox\" name=\"lewati\" value=\"1\"> Lewati baris yang salah (impor baris yang benar saja)</label> <button type=\"submit\" class=\"btn\" id=\"kirim-impor\">Impor</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
