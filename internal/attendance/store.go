@@ -49,6 +49,26 @@ type Actor struct {
 	IP     string
 }
 
+// MayCorrect says whether p may correct an employee's attendance days: an
+// admin_opd (Pegawai then keeps them to their agency). The employee page
+// offers the form by it and Correct refuses by it.
+func MayCorrect(p *auth.Principal) error {
+	if p.Active.Role != auth.RoleAdminOPD {
+		return apperr.ErrForbidden
+	}
+	return nil
+}
+
+// MayEditSchedules says whether p may create and edit work schedules: a
+// superadmin. The schedule page offers the forms by it and SaveSchedule
+// refuses by it.
+func MayEditSchedules(p *auth.Principal) error {
+	if p.Active.Role != auth.RoleSuperadmin {
+		return apperr.ErrForbidden
+	}
+	return nil
+}
+
 // ActorOf returns the Actor of a principal.
 func ActorOf(p *auth.Principal, ip string) Actor {
 	return Actor{UserID: p.UserID, NIP: p.NIP, IP: ip}

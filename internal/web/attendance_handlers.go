@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,19 +19,12 @@ import (
 // attendance returns the attendance store (cheap: it holds only the pool).
 func (s *Server) attendance() *attendance.Store { return s.att }
 
-// attendanceBands are the TL/PSW band edges of the TPP rule set in force for
-// the month, so the recap page judges exactly as the computation will. A month
-// with no rule set yet falls back to the demo (SPEC) bands.
+// attendanceBands are the TL/PSW band edges for the month, as the TPP rule
+// set in force says (claim.Service.AttendanceBands); outside dev mode a
+// month without a rule set is refused with a message, never judged by the
+// demo's numbers.
 func (s *Server) attendanceBands(ctx context.Context, month tpp.Period) (attendance.Bands, error) {
-	rs, err := s.tpp.RuleSetFor(ctx, month)
-	if errors.Is(err, apperr.ErrNotFound) {
-		return attendance.DemoBands(), nil
-	}
-	if err != nil {
-		return attendance.Bands{}, err
-	}
-	b := rs.Rules.Disiplin.BandMinutes
-	return attendance.Bands{Late: b, Early: b}, nil
+	return s.tpp.AttendanceBands(ctx, month, s.cfg.Dev())
 }
 
 // monthParam reads ?bulan=YYYY-MM, defaulting to the current month.
@@ -155,7 +147,7 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 	if err != nil {
 		return err
 	}
-	v := pages.AttendanceEmployeeView{Month: month, M: m, CanCorrect: p.Active.Role == auth.RoleAdminOPD, Form: form, Errors: errs}
+	v := pages.AttendanceEmployeeView{Month: month, M: m, CanCorrect: attendance.MayCorrect(p) == nil, Form: form, Errors: errs}
 	return s.render(c, status, pages.AttendanceEmployee(s.chrome(c, "Presensi "+m.Pegawai.Nama), v))
 }
 
@@ -366,7 +358,7 @@ func (s *Server) renderSchedules(c echo.Context, status int, form attendance.Sch
 	if v.Assignments, err = st.Assignments(ctx, p); err != nil {
 		return err
 	}
-	if p.Active.Role == auth.RoleSuperadmin {
+	if attendance.MayEditSchedules(p) == nil {
 		v.CanEdit = true
 		if v.OPDs, err = st.OPDs(ctx); err != nil {
 			return err

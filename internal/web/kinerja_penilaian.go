@@ -8,7 +8,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -35,7 +34,7 @@ func (s *Server) renderMonth(c echo.Context, status int, month time.Time, prev, 
 		return err
 	}
 	v := pages.KinerjaPenilaianView{P: p, RHK: rhk, Own: true, Prev: prev, Next: next, Errors: errs,
-		CanSubmit: p.Status != kinerja.PenilaianRated && !month.After(k.Today()), Realisasi: in.Realisasi, Ringkasan: in.Ringkasan}
+		CanSubmit: k.CanSubmitMonth(p, month), Realisasi: in.Realisasi, Ringkasan: in.Ringkasan}
 	if v.Realisasi == nil { // prefill from what was submitted before
 		v.Realisasi = map[int64]string{}
 		for _, r := range p.Realisasi {
@@ -99,8 +98,12 @@ func (s *Server) renderPenilaianView(c echo.Context, id int64, status int, v pag
 		return err
 	}
 	v.P, v.Own = p, p.PegawaiID == a.PegawaiID
-	v.CanRate = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianSubmitted
-	v.CanCorrect = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianRated
+	if v.CanRate, err = s.kinerja().Can(c.Request().Context(), a, kinerja.ActRate, p.PegawaiID, string(p.Status)); err != nil {
+		return err
+	}
+	if v.CanCorrect, err = s.kinerja().Can(c.Request().Context(), a, kinerja.ActCorrect, p.PegawaiID, string(p.Status)); err != nil {
+		return err
+	}
 	if v.CanCorrect && v.Correction.HasilKerja == "" && v.Correction.PerilakuKerja == "" {
 		v.Correction.HasilKerja, v.Correction.PerilakuKerja = p.HasilKerja, p.PerilakuKerja
 	}
