@@ -140,3 +140,19 @@ FROM pegawai_bank_usulan WHERE id = ? AND pegawai_id = ? AND status = 'menunggu'
 	})
 	return u, err
 }
+
+// BankToDecide counts the open proposals in scope that actor may decide
+// (not their own), and names the employee of the oldest one.
+func (s *Store) BankToDecide(ctx context.Context, sc Scope, a Actor) (n int64, firstPegawai int64, err error) {
+	var r struct {
+		N     int64 `gorm:"column:n"`
+		First int64 `gorm:"column:first"`
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT count(*) AS n, coalesce((array_agg(u.pegawai_id ORDER BY u.id))[1], 0) AS first
+FROM pegawai_bank_usulan u JOIN pegawai p ON p.id = u.pegawai_id
+WHERE u.status = 'menunggu' AND u.diusulkan_oleh <> ? AND (? = 0 OR p.opd_id = ?)`, a.UserID, sc.OPDID, sc.OPDID).Scan(&r).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("bank proposals to decide: %w", err)
+	}
+	return r.N, r.First, nil
+}

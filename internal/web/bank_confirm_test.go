@@ -96,6 +96,13 @@ JOIN jabatan j ON j.id = rj.jabatan_id WHERE j.opd_id = ? AND p.id <> ? AND p.ke
 	if body := admin.get(fmt.Sprintf("/pegawai/%d", confirmed)).body; !strings.Contains(body, "usulan-rekening") || strings.Contains(body, "/rekening/konfirmasi") {
 		t.Error("the proposer's page: proposal not shown, or the confirm form offered to the proposer")
 	}
+	// The verifikator's home names the proposals waiting; the proposer's does not.
+	if body := verif.get("/").body; !strings.Contains(body, "Usulan rekening bank menunggu konfirmasi Anda") {
+		t.Error("the verifikator's home does not show the proposals to confirm")
+	}
+	if body := admin.get("/").body; strings.Contains(body, "Usulan rekening bank menunggu konfirmasi Anda") {
+		t.Error("the proposer's home asks them to confirm their own proposals")
+	}
 	if body := verif.get(fmt.Sprintf("/pegawai/%d", confirmed)).body; !strings.Contains(body, "/rekening/konfirmasi") || !strings.Contains(body, newAccount[confirmed]) {
 		t.Error("the verifikator is not offered the proposal to confirm")
 	}

@@ -115,6 +115,13 @@ func (s *Server) orgHome(c echo.Context, p *auth.Principal, h *pages.Home) error
 		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Jabatan tanpa pemangku", Count: vacant, Href: "/jabatan",
 			Hint: "Atasan langsung bawahannya dialihkan ke jabatan di atasnya sampai terisi (atau tunjuk Plt)."})
 		h.Facts = append(h.Facts, pages.Fact{Label: "Kelola", Value: "Pegawai, jabatan, impor CSV"})
+		if err := s.bankToDecideHome(c, p, h); err != nil {
+			return err
+		}
+	case auth.RoleVerifikator:
+		if err := s.bankToDecideHome(c, p, h); err != nil {
+			return err
+		}
 	case auth.RoleSuperadmin:
 		vacant, err := s.org.CountVacant(c.Request().Context(), orgScope(p), s.today())
 		if err != nil {
@@ -123,5 +130,18 @@ func (s *Server) orgHome(c echo.Context, p *auth.Principal, h *pages.Home) error
 		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Jabatan tanpa pemangku (seluruh OPD)", Count: vacant, Href: "/jabatan"})
 		h.Facts = append(h.Facts, pages.Fact{Label: "Jabatan kosong", Value: strconv.FormatInt(vacant, 10)})
 	}
+	return nil
+}
+
+// bankToDecideHome shows the proposed bank accounts waiting for this person
+// (a second person: not their own proposals) on an admin_opd's or a
+// verifikator's home page.
+func (s *Server) bankToDecideHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+	n, first, err := s.org.BankToDecide(c.Request().Context(), orgScope(p), orgActor(c))
+	if err != nil || n == 0 {
+		return err
+	}
+	h.Waiting = append(h.Waiting, pages.Waiting{Label: "Usulan rekening bank menunggu konfirmasi Anda", Count: n, Href: "/pegawai/" + itoa(first),
+		Hint: "Cocokkan dengan buku tabungan pegawai, lalu konfirmasi atau tolak di halaman pegawai. Sampai itu TPP dibayar ke rekening lama."})
 	return nil
 }
