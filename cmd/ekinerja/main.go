@@ -214,7 +214,12 @@ func (a *app) flags(name, help string) *flag.FlagSet {
 }
 
 func (a *app) open(ctx context.Context) (*gorm.DB, error) {
-	db, err := database.Open(ctx, a.cfg.DatabaseURL)
+	return a.openLimited(ctx, database.Limits{})
+}
+
+// openLimited is open with server-side limits on every connection (serve).
+func (a *app) openLimited(ctx context.Context, l database.Limits) (*gorm.DB, error) {
+	db, err := database.OpenLimited(ctx, a.cfg.DatabaseURL, l)
 	if err != nil {
 		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
 	}
@@ -233,22 +238,42 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := a.open(ctx)
+	if *migrate { // without the server's statement limits: a migration may take long
+		mdb, err := a.open(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = database.Migrate(ctx, mdb, a.log)
+		database.Close(mdb)
+		if err != nil {
+			return err
+		}
+	}
+	// statement_timeout, lock_timeout, idle_in_transaction_session_timeout
+	// and a connect timeout on every connection of the server.
+	db, err := a.openLimited(ctx, database.ServeLimits)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	if *migrate {
-		if _, err := database.Migrate(ctx, db, a.log); err != nil {
-			return err
-		}
-	}
 	if err := database.CheckUpToDate(ctx, db); err != nil {
 		return err
 	}
 	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
 	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
 	svc.Configure(authOptions(a.cfg))
+	if a.cfg.PreviousSecret != "" {
+		// After a rotation: two-factor secrets sealed with the previous
+		// secret are sealed again with the new one, once, before serving.
+		n, bad, err := svc.RewrapTOTP(ctx)
+		if err != nil {
+			return fmt.Errorf("two-factor secrets not re-sealed with the new EKINERJA_SECRET: %w", err)
+		}
+		a.log.Info("two-factor secrets re-sealed with the new secret", slog.Int("users", n), slog.Int("unreadable", bad))
+		if bad > 0 {
+			a.log.Warn("two-factor secrets that neither secret opens: reset those users' two-factor", slog.Int("users", bad))
+		}
+	}
 	st, err := stores.FromStores(db, a.cfg.Location)
 	if err != nil {
 		return err
@@ -268,7 +293,7 @@ func authOptions(cfg config.Config) auth.Options {
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
 	}
-	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, PreviousSecret: cfg.PreviousSecret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {

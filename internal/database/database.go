@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -19,10 +22,53 @@ import (
 	"github.com/ekinerja/ekinerja/migrations"
 )
 
+// Limits bound how long the database may keep one of the server's
+// connections busy. Requests are cut sooner by their own deadline
+// (EKINERJA_REQUEST_TIMEOUT); these also hold on the server side, for work
+// whose client has gone and for the computations that outlive a request.
+type Limits struct {
+	// StatementTimeout is PostgreSQL's statement_timeout.
+	StatementTimeout time.Duration
+	// LockTimeout is PostgreSQL's lock_timeout: how long a statement waits
+	// for a row or table lock.
+	LockTimeout time.Duration
+	// IdleInTransaction is idle_in_transaction_session_timeout: a
+	// transaction left open by a stuck client is ended and its locks freed.
+	IdleInTransaction time.Duration
+	// ConnectTimeout bounds opening a connection (a database that accepts
+	// TCP but does not answer).
+	ConnectTimeout time.Duration
+}
+
+// ServeLimits are the limits of `ekinerja serve`'s connections. Commands
+// (backup, restore, migrate) run without them: a large COPY or index may
+// rightly take longer than a web page.
+var ServeLimits = Limits{StatementTimeout: 30 * time.Second, LockTimeout: 10 * time.Second,
+	IdleInTransaction: 60 * time.Second, ConnectTimeout: 3 * time.Second}
+
 // Open connects to PostgreSQL at url and returns a GORM handle whose pool
 // recovers by itself when the database comes back after an outage.
 func Open(ctx context.Context, url string) (*gorm.DB, error) {
-	db, err := gorm.Open(postgres.Open(url), &gorm.Config{
+	return OpenLimited(ctx, url, Limits{})
+}
+
+// OpenLimited is Open with the server-side limits l set on every
+// connection of the pool (zero fields leave PostgreSQL's setting).
+func OpenLimited(ctx context.Context, url string, l Limits) (*gorm.DB, error) {
+	pc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	for name, d := range map[string]time.Duration{"statement_timeout": l.StatementTimeout, "lock_timeout": l.LockTimeout,
+		"idle_in_transaction_session_timeout": l.IdleInTransaction} {
+		if d > 0 {
+			pc.RuntimeParams[name] = strconv.FormatInt(d.Milliseconds(), 10)
+		}
+	}
+	if l.ConnectTimeout > 0 && (pc.ConnectTimeout == 0 || pc.ConnectTimeout > l.ConnectTimeout) {
+		pc.ConnectTimeout = l.ConnectTimeout
+	}
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pc)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
