@@ -44,7 +44,8 @@ Pemakaian:
 
 Perintah:
   serve            jalankan server web (opsi --migrate)
-  migrate up       terapkan migrasi skema yang belum diterapkan
+  migrate up       terapkan migrasi skema yang belum diterapkan, lalu siapkan peran aplikasi
+                   basis data ini (--grant-to PERAN: peran LOGIN yang dipakai server)
   migrate status   tampilkan status setiap migrasi
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
                    (--employees N --seed S: kabupaten buatan, mis. 5000 pegawai di 40 OPD)
@@ -244,6 +245,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			return err
 		}
 		_, err = database.Migrate(ctx, mdb, a.log)
+		if err == nil {
+			if _, rerr := database.SetupAppRole(ctx, mdb); rerr != nil {
+				err = fmt.Errorf("serve --migrate berjalan sebagai pemilik basis data (di produksi: 'ekinerja migrate up' sebagai pemilik, lalu 'serve' sebagai peran aplikasi): %w", rerr)
+			}
+		}
 		database.Close(mdb)
 		if err != nil {
 			return err
@@ -297,22 +303,52 @@ func authOptions(cfg config.Config) auth.Options {
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {
-	fs := a.flags("migrate up|status", "Menerapkan (up) atau menampilkan (status) migrasi skema yang tertanam di biner.")
-	if err := fs.Parse(args); err != nil {
+	fs := a.flags("migrate up [--grant-to PERAN] | status", "Menerapkan (up) atau menampilkan (status) migrasi skema yang tertanam di biner.\n"+
+		"up berjalan sebagai pemilik basis data: sesudah migrasi ia menyiapkan peran aplikasi basis data ini\n"+
+		"(ekinerja_app_<basis data>, NOLOGIN) dan memberi CONNECT hanya kepada pemilik dan peran itu.\n"+
+		"--grant-to PERAN[,PERAN]: jadikan peran LOGIN yang sudah ada anggota peran aplikasi (server terhubung sebagai peran itu).")
+	grantTo := fs.String("grant-to", "", "peran LOGIN yang dipakai server (dipisah koma)")
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) != 1 || (*grantTo != "" && pos[0] != "up") {
+		fs.Usage()
+		return errors.New("sebutkan 'up' atau 'status' (--grant-to hanya untuk up)")
 	}
 	db, err := a.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	switch fs.Arg(0) {
+	switch pos[0] {
 	case "up":
 		n, err := database.Migrate(ctx, db, nil)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "migrasi diterapkan: %d\n", n)
+		role, err := database.SetupAppRole(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "peran aplikasi: %s (CONNECT hanya untuk pemilik basis data dan peran ini)\n", role)
+		for _, login := range strings.Split(*grantTo, ",") {
+			if login = strings.TrimSpace(login); login == "" {
+				continue
+			}
+			if err := database.GrantAppRole(ctx, db, login); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s kini anggota %s\n", login, role)
+		}
+		legacy, err := database.LegacyAppMembers(ctx, db)
+		if err != nil {
+			return err
+		}
+		for _, login := range legacy {
+			fmt.Fprintf(a.stdout, "peringatan: %s anggota ekinerja_app, yang sejak migrasi 0120 tidak punya hak di basis data ini; bila server terhubung sebagai %s: ekinerja migrate up --grant-to %s\n", login, login, login)
+		}
 		return nil
 	case "status":
 		st, err := database.Status(ctx, db)

@@ -204,3 +204,51 @@ func MigrateTo(ctx context.Context, sqlDB *sql.DB, version int64) error {
 	}
 	return nil
 }
+
+// SetupAppRole makes this database's own application role (NOLOGIN,
+// ekinerja_app_<database>, migration 0120): it creates the role if missing,
+// grants it the tables, sequences and default privileges the server needs
+// (never UPDATE, DELETE or TRUNCATE on audit_log), and gives CONNECT on this
+// database to the owner and that role only. Run as the owner after
+// migrating; idempotent. Returns the role's name.
+func SetupAppRole(ctx context.Context, db *gorm.DB) (string, error) {
+	var role string
+	if err := db.WithContext(ctx).Raw(`SELECT ekinerja_setup_app_role()`).Scan(&role).Error; err != nil {
+		return "", fmt.Errorf("peran aplikasi basis data ini: %w", err)
+	}
+	return role, nil
+}
+
+// AppRole is the name of this database's application role.
+func AppRole(ctx context.Context, db *gorm.DB) (string, error) {
+	var role string
+	if err := db.WithContext(ctx).Raw(`SELECT ekinerja_app_role_name()`).Scan(&role).Error; err != nil {
+		return "", fmt.Errorf("nama peran aplikasi: %w", err)
+	}
+	return role, nil
+}
+
+// GrantAppRole makes the existing LOGIN role login a member of this
+// database's application role: the server connects as login.
+func GrantAppRole(ctx context.Context, db *gorm.DB, login string) error {
+	var role string
+	if err := db.WithContext(ctx).Raw(`SELECT ekinerja_grant_app_role(?)`, login).Scan(&role).Error; err != nil {
+		return fmt.Errorf("beri peran aplikasi kepada %s: %w", login, err)
+	}
+	return nil
+}
+
+// LegacyAppMembers lists the LOGIN roles still members of the cluster-wide
+// ekinerja_app of migration 0050, which has no rights here since 0120: a
+// server connecting as one of them needs GrantAppRole.
+func LegacyAppMembers(ctx context.Context, db *gorm.DB) ([]string, error) {
+	var names []string
+	err := db.WithContext(ctx).Raw(`SELECT r.rolname FROM pg_auth_members m
+JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+WHERE g.rolname = 'ekinerja_app' AND r.rolcanlogin
+  AND NOT pg_has_role(r.oid, ekinerja_app_role_name(), 'USAGE') ORDER BY 1`).Scan(&names).Error
+	if err != nil {
+		return nil, fmt.Errorf("anggota ekinerja_app: %w", err)
+	}
+	return names, nil
+}

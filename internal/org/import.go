@@ -195,7 +195,7 @@ func (s *Store) Import(ctx context.Context, sc Scope, a Actor, r io.Reader, opt 
 	var imp importer
 	switch opt.Kind {
 	case ImportPegawai:
-		imp = &pegawaiImporter{s: s, sc: sc}
+		imp = &pegawaiImporter{s: s, sc: sc, actor: a}
 	case ImportJabatan:
 		imp = &jabatanImporter{s: s, sc: sc}
 	case ImportOPD:
@@ -327,6 +327,7 @@ type openAssignment struct {
 type pegawaiImporter struct {
 	s        *Store
 	sc       Scope
+	actor    Actor
 	opds     map[string]ref
 	jabatan  map[string]ref
 	rows     []pegawaiRow
@@ -464,6 +465,15 @@ func (im *pegawaiImporter) apply(ctx context.Context, tx *gorm.DB, ir *importRun
 		}
 		r.p.ID = old.ID
 		touched := false
+		// A changed bank account of an existing employee is a proposal for
+		// a second person, as on the form; the rest of the row applies.
+		if bankDiffers(old, r.p) {
+			if err := proposeBank(ctx, tx, im.actor, old, r.p, "impor"); err != nil {
+				return nil, err
+			}
+			r.p.BankNama, r.p.BankRekening, r.p.BankAtasNama = old.BankNama, old.BankRekening, old.BankAtasNama
+			touched = true
+		}
 		if len(diffPegawai(old, r.p)) > 0 {
 			p := r.p
 			if err := tx.Exec(`UPDATE pegawai SET nama = ?, status_asn = ?, golongan = ?, opd_id = ?, keadaan = ?, tugas_belajar = ?,

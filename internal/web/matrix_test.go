@@ -85,6 +85,7 @@ var policy = map[string][]auth.Role{
 	"POST /pegawai/:id/penugasan": orgEditRoles,
 	// org round 2: end a Plt/Plh early; unit kerja edit.
 	"POST /pegawai/:id/penugasan/:riwayat/akhiri": orgEditRoles,
+	"POST /pegawai/:id/rekening/konfirmasi":       {auth.RoleAdminOPD, auth.RoleVerifikator},
 	"GET /unit/:id/ubah":                          orgEditRoles,
 	"POST /unit/:id":                              orgEditRoles,
 	"POST /pegawai/:id/akun":                      superOnly,
