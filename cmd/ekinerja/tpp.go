@@ -35,6 +35,8 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
       Dengan --opd dan --month: hitung ulang klaim bulanan yang sudah dibayar terhadap
       data sekarang dan catat kekurangan/kelebihan bayarnya. Lalu tampilkan semua
       selisih yang masih terbuka di kabupaten/kota.
+  pagu --year TTTT
+      Laporan pagu TPP per OPD dan kabupaten/kota: pagu, dibayar, disetujui, sisa, proyeksi.
   verify BUNDEL [--pubkey HEX | --key BERKAS]
       Periksa tanda tangan, digest setiap berkas, jumlah daftar dan berkas bank, dan
       hitung ulang setiap pegawai dari aturan dan masukan di bundel. Tanpa basis data.
@@ -60,6 +62,8 @@ func (a *app) tpp(ctx context.Context, args []string) error {
 		return a.tppExport(ctx, args[1:])
 	case "verify":
 		return a.tppVerify(args[1:])
+	case "pagu":
+		return a.tppPagu(ctx, args[1:])
 	case "selisih":
 		return a.tppSelisih(ctx, args[1:])
 	case "thr", "gaji13":
@@ -392,5 +396,34 @@ func (a *app) tppSelisih(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.NIP, x.Nama, x.OPDKode, x.Period(), x.Kind(),
 			tpp.Rupiah(x.Amount), tpp.Rupiah(x.Remaining), st, x.Cause)
 	}
+	return tw.Flush()
+}
+
+// tppPagu is `ekinerja tpp pagu --year`: the pagu report.
+func (a *app) tppPagu(ctx context.Context, args []string) error {
+	fs := a.flags("tpp pagu --year TTTT", "Laporan pagu TPP.")
+	year := fs.Int("year", 0, "tahun anggaran, misalnya 2026")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	rep, err := s.Pagu(ctx, cliActor, *year)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "OPD\tPAGU\tDIBAYAR\tDISETUJUI\tSISA\tPROYEKSI\t")
+	for _, r := range rep.Rows {
+		pagu, sisa := "-", "-"
+		if r.Pagu >= 0 {
+			pagu, sisa = tpp.Rupiah(r.Pagu).String(), tpp.Rupiah(r.Remaining()).String()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.OPDKode, pagu, tpp.Rupiah(r.Paid), tpp.Rupiah(r.Approved), sisa, tpp.Rupiah(r.Projection()))
+	}
+	fmt.Fprintf(tw, "KABUPATEN\t%s\t%s\t%s\t\t%s\t\n", tpp.Rupiah(rep.Total.Pagu), tpp.Rupiah(rep.Total.Paid), tpp.Rupiah(rep.Total.Approved), tpp.Rupiah(rep.Projection))
 	return tw.Flush()
 }

@@ -112,6 +112,10 @@ func TestTPPKhususCommandLine(t *testing.T) {
 	if code, out := cli("tpp", "verify", filepath.Join(dir, "tpp-thr-DINKES-2026")); code != 0 || !strings.Contains(out, "Bundel SAH") {
 		t.Fatalf("verify THR bundle: %d %s", code, out)
 	}
+	// The pagu report: the THR approved, no pagu entered.
+	if code, out := cli("tpp", "pagu", "--year", "2026"); code != 0 || !regexp.MustCompile(`DINKES +- +Rp 0 +Rp [0-9.]+ +-`).MatchString(out) || !strings.Contains(out, "KABUPATEN") {
+		t.Fatalf("pagu: %d\n%s", code, out)
+	}
 	// Differences: the monthly claim of October is paid, then W's attendance is
 	// corrected (no TK, no TL): the recomputation records a kekurangan.
 	if code, out := cli("tpp", "compute", "--opd", "DINKES", "--month", "2026-10"); code != 0 {

@@ -195,6 +195,10 @@ var policy = map[string][]auth.Role{
 	"POST /tpp/selisih/:id/tahan": {auth.RoleVerifikator},
 	"POST /tpp/selisih/:id/lepas": {auth.RoleVerifikator},
 	"GET /api/v1/tpp/selisih":     {auth.RoleVerifikator, auth.RoleSuperadmin},
+	// issue 11: pagu
+	"GET /tpp/pagu":        tppReaders,
+	"POST /tpp/pagu":       superOnly,
+	"GET /api/v1/tpp/pagu": tppReaders,
 	// issue 11: TPP in THR and gaji ketiga belas
 	"GET /tpp/khusus":             tppReaders,
 	"POST /tpp/khusus":            superOnly,

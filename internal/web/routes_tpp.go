@@ -52,6 +52,9 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodPost, "/tpp/selisih/:id/tahan", verif, s.tppSelisihHold(true)},
 		{http.MethodPost, "/tpp/selisih/:id/lepas", verif, s.tppSelisihHold(false)},
 		{http.MethodGet, "/api/v1/tpp/selisih", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.apiTPPSelisih},
+		{http.MethodGet, "/tpp/pagu", claimReaders, s.tppPagu},
+		{http.MethodPost, "/tpp/pagu", Only(auth.RoleSuperadmin), s.tppPaguSave},
+		{http.MethodGet, "/api/v1/tpp/pagu", claimReaders, s.apiTPPPagu},
 		{http.MethodGet, "/tpp/khusus", claimReaders, s.tppKhususList},
 		{http.MethodPost, "/tpp/khusus", Only(auth.RoleSuperadmin), s.tppKhususSave},
 		{http.MethodGet, "/tpp/khusus/:id", claimReaders, s.tppKhusus},
@@ -69,7 +72,7 @@ func tppNav(r auth.Role) []layout.NavItem {
 	switch r {
 	case auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin:
 		items = append(items, layout.NavItem{Href: "/tpp/klaim", Label: "Klaim TPP"},
-			layout.NavItem{Href: "/tpp/khusus", Label: "TPP THR/Gaji 13"})
+			layout.NavItem{Href: "/tpp/khusus", Label: "TPP THR/Gaji 13"}, layout.NavItem{Href: "/tpp/pagu", Label: "Pagu TPP"})
 	}
 	if r == auth.RoleVerifikator || r == auth.RoleSuperadmin {
 		items = append(items, layout.NavItem{Href: "/tpp/selisih", Label: "Selisih bayar"})
@@ -96,6 +99,7 @@ var tppFlashes = map[string]string{
 	"tpp-selisih":         "Klaim dibayar telah dihitung ulang; selisih yang baru tercatat tampil di bawah.",
 	"tpp-selisih-tahan":   "Selisih ditahan: tidak diselesaikan klaim mana pun sampai dilepaskan.",
 	"tpp-selisih-lepas":   "Selisih dilepaskan: diselesaikan klaim bulanan berikutnya.",
+	"tpp-pagu":            "Pagu TPP telah dicatat.",
 	"tpp-khusus":          "Keputusan TPP THR / gaji ketiga belas telah disimpan.",
 	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai draf salinan; ubah isinya lalu Simpan untuk memberlakukannya bagi klaim yang dihitung sesudahnya.",
 }

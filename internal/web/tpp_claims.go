@@ -184,7 +184,7 @@ func (s *Server) tppStep(c echo.Context, flashKey string, do func(id int64) erro
 // step is not acknowledged.
 func ackOf(c echo.Context) claim.Ack {
 	tok := c.FormValue("konfirmasi")
-	return claim.Ack{Confirmed: c.FormValue("setuju") == "ya" && tok != "", Token: tok}
+	return claim.Ack{Confirmed: c.FormValue("setuju") == "ya" && tok != "", Token: tok, Pagu: c.FormValue(claim.PaguAckField) == "ya"}
 }
 
 // moneySteps are the confirmation pages of the money steps, by route action.

@@ -175,3 +175,10 @@ type TPPSelisihHold struct {
 	S      claim.Selisih
 	Errors map[string]string
 }
+
+// TPPPaguView is the year's pagu report, with the entry form for a superadmin.
+type TPPPaguView struct {
+	Report  claim.PaguReport
+	CanEdit bool
+	Errors  map[string]string
+}

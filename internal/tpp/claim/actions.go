@@ -11,6 +11,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // Action is something an actor may do to a claim. The claim page shows a
@@ -233,7 +234,13 @@ func (s *Service) facts(ctx context.Context, db *gorm.DB, c Claim, run RunState)
 type Ack struct {
 	Confirmed bool
 	Token     string
+	// Pagu acknowledges that the claim goes over the remaining pagu (needed
+	// from the verifikator when it does).
+	Pagu bool
 }
+
+// PaguAckField is the form field acknowledging a claim over the remaining pagu.
+const PaguAckField = "pagu"
 
 // ackField is the form field of the acknowledgement, for its message.
 const ackField = "setuju"
@@ -246,8 +253,8 @@ func errNotAcknowledged() error { return apperr.Invalid(ackField, ackMessage) }
 // AckToken fingerprints what a confirmation page shows of claim c: its
 // status, figures and warnings. An acknowledgement holds for exactly this.
 func (c Claim) AckToken() string {
-	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%s|%s|%d|%d|%d|%d|%s|%d", c.ID, c.Status, c.InputsDigest, c.Employees,
-		c.TotalNet, c.TotalPayable, c.Held, c.WarningsJSON, c.ComputedAt.UnixNano())))
+	sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%s|%s|%d|%d|%d|%d|%s|%d|%d|%d", c.ID, c.Status, c.InputsDigest, c.Employees,
+		c.TotalNet, c.TotalPayable, c.Held, c.WarningsJSON, c.ComputedAt.UnixNano(), c.Pagu, c.PaguUsed)))
 	return hex.EncodeToString(sum[:12])
 }
 
@@ -258,7 +265,11 @@ func checkAck(c Claim, ack Ack) error {
 		return errNotAcknowledged()
 	}
 	if ack.Token != "" && ack.Token != c.AckToken() {
-		return apperr.New(apperr.ErrConflict, "Klaim ini berubah sejak halaman konfirmasi dibuka (dihitung ulang atau statusnya berpindah); buka kembali konfirmasinya dan periksa lagi.")
+		return apperr.New(apperr.ErrConflict, "Klaim ini atau pagu OPD-nya berubah sejak halaman konfirmasi dibuka (dihitung ulang, statusnya berpindah, atau pagu dipakai klaim lain/diubah); buka kembali konfirmasinya dan periksa lagi.")
+	}
+	if c.OverPagu() && (c.Status == StatusSubmitted || c.Status == StatusVerified) && !ack.Pagu {
+		return apperr.Invalid(PaguAckField, fmt.Sprintf("klaim ini melebihi sisa pagu TPP %d OPD ini sebesar %s: centang bahwa Anda mengetahuinya sebelum melanjutkan",
+			c.PeriodDate.Year(), tpp.Rupiah(-c.PaguAfter())))
 	}
 	return nil
 }

@@ -190,6 +190,10 @@ type Claim struct {
 	Held int `gorm:"column:held"`
 	// TotalHeld is the net of the employees held out for want of an account.
 	TotalHeld int64 `gorm:"column:total_held"`
+	// Pagu is the OPD's TPP budget for the claim's year (-1: none entered).
+	Pagu int64 `gorm:"column:pagu"`
+	// PaguUsed is what the OPD's other approved or paid claims of the year pay.
+	PaguUsed int64 `gorm:"column:pagu_used"`
 }
 
 // JenisBulanan is the kind of the monthly claim and its susulan.
@@ -291,3 +295,15 @@ func (r Row) PayState(c Claim) string {
 	}
 	return "Belum final"
 }
+
+// HasPagu reports whether a pagu has been entered for the claim's OPD and year.
+func (c Claim) HasPagu() bool { return c.Pagu >= 0 }
+
+// PaguRemaining is the pagu left before this claim.
+func (c Claim) PaguRemaining() int64 { return c.Pagu - c.PaguUsed }
+
+// PaguAfter is the pagu left once this claim is paid.
+func (c Claim) PaguAfter() int64 { return c.Pagu - c.PaguUsed - c.TotalPayable }
+
+// OverPagu reports whether the claim pays more than the remaining pagu.
+func (c Claim) OverPagu() bool { return c.HasPagu() && c.PaguAfter() < 0 }

@@ -19,12 +19,16 @@ const claimSelect = `SELECT c.id, c.opd_id, o.kode AS opd_kode, o.nama AS opd_na
     c.rule_set_version, r.name AS rule_set_name, c.inputs_digest, c.employees, c.total_base, c.total_gross, c.total_pph21,
     c.total_bpjs, c.total_net, c.warnings::text AS warnings, c.computed_at, c.submitted_at, c.verified_at, c.return_note,
     c.approved_at, c.reopen_reason, c.paid_date, c.sp2d_number, c.paid_at,
-    h.total_payable, h.held, h.total_held
+    h.total_payable, h.held, h.total_held, coalesce(pg.amount, -1) AS pagu, pu.used AS pagu_used
 FROM tpp_claim c CROSS JOIN LATERAL (
     SELECT coalesce(sum(r.net) FILTER (WHERE r.error = '' AND (r.net = 0 OR r.bank_rekening <> '')), 0) AS total_payable,
            count(*) FILTER (WHERE r.error <> '' OR (r.net > 0 AND r.bank_rekening = '')) AS held,
            coalesce(sum(r.net) FILTER (WHERE r.error = '' AND r.net > 0 AND r.bank_rekening = ''), 0) AS total_held
-    FROM tpp_claim_pegawai r WHERE r.claim_id = c.id) h JOIN opd o ON o.id = c.opd_id JOIN tpp_rule_set r ON r.id = c.rule_set_id`
+    FROM tpp_claim_pegawai r WHERE r.claim_id = c.id) h JOIN opd o ON o.id = c.opd_id JOIN tpp_rule_set r ON r.id = c.rule_set_id
+LEFT JOIN LATERAL (SELECT tp.amount FROM tpp_pagu tp WHERE tp.opd_id = c.opd_id AND tp.tahun = extract(year FROM c.period) ORDER BY tp.id DESC LIMIT 1) pg ON true
+CROSS JOIN LATERAL (SELECT coalesce(sum(bp.amount), 0) AS used FROM tpp_bayar_pegawai bp
+    WHERE bp.opd_id = c.opd_id AND bp.period >= date_trunc('year', c.period)::date AND bp.period < (date_trunc('year', c.period) + interval '1 year')::date
+      AND bp.claim_id <> c.id) pu`
 
 func (s *Service) get(ctx context.Context, db *gorm.DB, id int64) (Claim, error) {
 	var cs []Claim
