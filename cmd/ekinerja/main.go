@@ -214,17 +214,41 @@ func (a *app) flags(name, help string) *flag.FlagSet {
 }
 
 func (a *app) open(ctx context.Context) (*gorm.DB, error) {
+	return a.openDB(ctx, false)
+}
+
+// openDB connects to DATABASE_URL. A database that does not exist yet is
+// created when create is set (migrate up, serve --migrate: the commands that
+// set a database up); otherwise the error names the command that creates it.
+func (a *app) openDB(ctx context.Context, create bool) (*gorm.DB, error) {
 	db, err := database.Open(ctx, a.cfg.DatabaseURL)
-	if err != nil {
-		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := database.Ping(pctx, db); err != nil {
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = database.Ping(pctx, db)
+		cancel()
+		if err == nil {
+			return db, nil
+		}
 		database.Close(db)
+	}
+	if !database.IsMissingDatabase(err) {
 		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
 	}
-	return db, nil
+	t, perr := database.ParseTarget(a.cfg.DatabaseURL)
+	if perr != nil {
+		return nil, perr
+	}
+	if !create {
+		return nil, errors.New(t.MissingHint())
+	}
+	created, cerr := database.EnsureDatabase(ctx, a.cfg.DatabaseURL)
+	if cerr != nil {
+		return nil, cerr
+	}
+	if created {
+		fmt.Fprintf(a.stderr, "basis data %q dibuat di %s:%d\n", t.Name, t.Host, t.Port)
+	}
+	return a.openDB(ctx, false)
 }
 
 func (a *app) serve(ctx context.Context, args []string) error {
@@ -233,7 +257,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := a.open(ctx)
+	db, err := a.openDB(ctx, *migrate)
 	if err != nil {
 		return err
 	}
@@ -257,8 +281,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("ekinerja serving", slog.String("addr", a.cfg.Addr), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
-	return srv.ListenAndServe(ctx)
+	lns, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+	a.log.Info("ekinerja serving", slog.String("addr", lns.Addr().String()), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
+	fmt.Fprintf(a.stdout, "ekinerja berjalan di %s  (Ctrl-C untuk berhenti)\n", config.BrowseURL(lns.Addr().String()))
+	return srv.Serve(ctx, lns)
 }
 
 // authOptions are the auth service's deployment settings: the demo
@@ -276,7 +305,7 @@ func (a *app) migrate(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := a.open(ctx)
+	db, err := a.openDB(ctx, fs.Arg(0) == "up")
 	if err != nil {
 		return err
 	}
