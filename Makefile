@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO_DIRS := cmd internal views static migrations
 GO_TEST_FLAGS ?= -race -count=1 -timeout 15m
 
-.PHONY: run build test check fmt vet lint templ-check generate bench clean db manifest drill
+.PHONY: run build test check fmt vet lint templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill
 
 ## run: start (or reuse) PostgreSQL, migrate (creating DATABASE_URL's database
 ## when missing), load demo data, serve on :8080; serve prints the URL to open
@@ -34,7 +34,7 @@ test:
 	echo "benchmark: semua berjalan sekali (angka: make bench)"; \
 	$(GO) test $(GO_TEST_FLAGS) ./...
 
-check: fmt vet lint templ-check manifest-check
+check: fmt vet lint templ-fmt-check templ-check manifest-check
 
 fmt:
 	@out="$$(gofmt -l $(GO_DIRS))"; if [ -n "$$out" ]; then echo "gofmt: file berikut belum diformat:"; echo "$$out"; exit 1; fi
@@ -68,6 +68,17 @@ manifest-check:
 	@cd static && if ! sha256sum --quiet -c MANIFEST.sha256; then echo "static/MANIFEST.sha256 tidak cocok: jalankan 'make manifest' dan tinjau perubahannya"; exit 1; fi; \
 	extra="$$(comm -13 <(cut -c67- MANIFEST.sha256 | LC_ALL=C sort) <(find . -type f ! -name MANIFEST.sha256 ! -name '*.go' -printf '%P\n' | LC_ALL=C sort))"; \
 	if [ -n "$$extra" ]; then echo "berkas static tanpa entri manifest: $$extra (jalankan 'make manifest')"; exit 1; fi
+
+## templ-fmt: formats every .templ file with `templ fmt`
+templ-fmt:
+	$(GO) tool templ fmt -log-level error views
+
+## templ-fmt-check: fails when `templ fmt` would change a .templ file (this
+## templ has no -fail flag: each file is formatted to stdout and compared)
+templ-fmt-check:
+	@bad=0; for f in $$(find views -name '*.templ'); do \
+		if ! $(GO) tool templ fmt -log-level error -stdout "$$f" | cmp -s - "$$f"; then echo "templ fmt: $$f belum diformat"; bad=1; fi; done; \
+	if [ $$bad = 1 ]; then echo "templ: jalankan 'make templ-fmt' lalu 'go tool templ generate' dan commit hasilnya"; exit 1; fi
 
 ## templ-check: fails when `templ generate` would change the committed *_templ.go files
 templ-check:

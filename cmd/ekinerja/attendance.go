@@ -2,35 +2,39 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/database"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // attendance runs the attendance subcommands: demo-csv writes a month of
 // demo fingerprint data in the documented import layout.
 func (a *app) attendance(ctx context.Context, args []string) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
-		fmt.Fprintln(a.stderr, "Pemakaian: ekinerja attendance demo-csv --month YYYY-MM [--opd KODE]")
+		fmt.Fprintln(a.stderr, "Pemakaian: ekinerja attendance demo-csv --month TTTT-BB [--opd KODE]")
 		return flag.ErrHelp
 	}
 	if len(args) == 0 || args[0] != "demo-csv" {
-		return fmt.Errorf("pemakaian: ekinerja attendance demo-csv --month YYYY-MM [--opd KODE]")
+		return fmt.Errorf("pemakaian: ekinerja attendance demo-csv --month TTTT-BB [--opd KODE]")
 	}
-	fs := a.flags("attendance demo-csv --month YYYY-MM [--opd KODE]",
+	fs := a.flags("attendance demo-csv --month TTTT-BB [--opd KODE]",
 		"Menulis presensi demo sebulan untuk pegawai aktif (semua OPD, atau satu OPD) ke stdout, dalam format impor CSV.")
 	month := fs.String("month", "", "bulan, mis. 2026-10")
 	opd := fs.String("opd", "", "kode OPD (kosong: semua OPD)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	year, m, err := attendance.ParseMonth(*month)
+	p, err := tpp.ParsePeriod(*month)
 	if err != nil {
-		return fmt.Errorf("--month wajib berformat YYYY-MM")
+		return errors.New("--month: " + tpp.PeriodMessage)
 	}
+	year, m := p.Year, time.Month(p.Month)
 	db, err := a.open(ctx)
 	if err != nil {
 		return err

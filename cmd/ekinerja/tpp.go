@@ -81,7 +81,11 @@ func parseOPDMonth(opd, month string) (tpp.Period, error) {
 	if opd == "" {
 		return tpp.Period{}, errors.New("--opd wajib diisi")
 	}
-	return tpp.ParsePeriod(month)
+	p, err := tpp.ParsePeriod(month)
+	if err != nil {
+		return tpp.Period{}, errors.New("--month: " + tpp.PeriodMessage)
+	}
+	return p, nil
 }
 
 func (a *app) tppCompute(ctx context.Context, args []string) error {

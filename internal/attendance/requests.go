@@ -15,6 +15,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // ---- manual corrections ----
@@ -57,8 +58,8 @@ func clockText(c *int32) string {
 // employee's OPD may correct; the reason is required; the imported record
 // stays as it was and the correction is audited with both.
 func (s *Store) Correct(ctx context.Context, p *auth.Principal, ip string, pegawaiID int64, in CorrectionInput) error {
-	if p.Active.Role != auth.RoleAdminOPD {
-		return apperr.ErrForbidden
+	if err := MayCorrect(p); err != nil {
+		return err
 	}
 	ref, err := s.Pegawai(ctx, p, pegawaiID)
 	if err != nil {
@@ -204,6 +205,22 @@ type Leave struct {
 	Status      string    `gorm:"column:status"`
 	AlasanTolak string    `gorm:"column:alasan_tolak"`
 }
+
+// cancelRefusal says why the request can no longer be cancelled (nil: it
+// can, while it waits for the atasan). CancelLeave refuses by it and the
+// list offers the button by it (CanCancel).
+func (l Leave) cancelRefusal() error {
+	switch LeaveStatus(l.Status) {
+	case LeaveDiajukan:
+		return nil
+	case LeaveDibatalkan:
+		return apperr.New(apperr.ErrConflict, "Pengajuan ini sudah dibatalkan.")
+	}
+	return apperr.New(apperr.ErrConflict, "Pengajuan ini sudah diputus atasan dan tidak dapat dibatalkan.")
+}
+
+// CanCancel reports whether the employee may still cancel the request.
+func (l Leave) CanCancel() bool { return l.cancelRefusal() == nil }
 
 // JenisLabel is the kind's label.
 func (l Leave) JenisLabel() string { return ExcuseLabel(Excuse(l.Jenis)) }
@@ -360,12 +377,8 @@ func (s *Store) CancelLeave(ctx context.Context, p *auth.Principal, ip string, l
 		if l.ID == 0 || l.PegawaiID != p.PegawaiID {
 			return fmt.Errorf("leave %d: %w", leaveID, apperr.ErrNotFound)
 		}
-		switch LeaveStatus(l.Status) {
-		case LeaveDiajukan:
-		case LeaveDibatalkan:
-			return apperr.New(apperr.ErrConflict, "Pengajuan ini sudah dibatalkan.")
-		default:
-			return apperr.New(apperr.ErrConflict, "Pengajuan ini sudah diputus atasan dan tidak dapat dibatalkan.")
+		if err := l.cancelRefusal(); err != nil {
+			return err
 		}
 		if err := tx.Exec(`UPDATE cuti SET status = 'dibatalkan', dibatalkan_at = now() WHERE id = ?`, l.ID).Error; err != nil {
 			return fmt.Errorf("cancel leave: %w", err)
@@ -594,10 +607,11 @@ func (s *Store) RecordSanction(ctx context.Context, p *auth.Principal, ip string
 	if sanctionRank(in.Jenis) < 0 {
 		ve.Add("jenis", "Pilih jenis hukuman: ringan, sedang, atau berat.")
 	}
-	y, m, err := ParseMonth(strings.TrimSpace(in.MulaiBulan))
+	start, err := tpp.ParsePeriod(in.MulaiBulan)
 	if err != nil {
-		ve.Add("mulai_bulan", "Bulan mulai wajib diisi (format YYYY-MM).")
+		ve.Add("mulai_bulan", tpp.PeriodMessage)
 	}
+	y, m := start.Year, time.Month(start.Month)
 	var lama int
 	if _, err := fmt.Sscan(strings.TrimSpace(in.LamaBulan), &lama); err != nil || lama < 1 || lama > 36 {
 		ve.Add("lama_bulan", "Lama hukuman 1 sampai 36 bulan.")

@@ -144,8 +144,8 @@ func (s *Store) Schedule(ctx context.Context, id int64) (JadwalKerja, error) {
 // nothing answers ErrConflict. A schedule edit changes every recap not yet
 // frozen by an approved TPP claim, like a holiday does.
 func (s *Store) SaveSchedule(ctx context.Context, p *auth.Principal, ip string, id int64, f ScheduleForm) (int64, error) {
-	if p.Active.Role != auth.RoleSuperadmin {
-		return 0, apperr.ErrForbidden
+	if err := MayEditSchedules(p); err != nil {
+		return 0, err
 	}
 	var old JadwalKerja
 	if id != 0 {

@@ -49,6 +49,26 @@ type Actor struct {
 	IP     string
 }
 
+// MayCorrect says whether p may correct an employee's attendance days: an
+// admin_opd (Pegawai then keeps them to their agency). The employee page
+// offers the form by it and Correct refuses by it.
+func MayCorrect(p *auth.Principal) error {
+	if p.Active.Role != auth.RoleAdminOPD {
+		return apperr.ErrForbidden
+	}
+	return nil
+}
+
+// MayEditSchedules says whether p may create and edit work schedules: a
+// superadmin. The schedule page offers the forms by it and SaveSchedule
+// refuses by it.
+func MayEditSchedules(p *auth.Principal) error {
+	if p.Active.Role != auth.RoleSuperadmin {
+		return apperr.ErrForbidden
+	}
+	return nil
+}
+
 // ActorOf returns the Actor of a principal.
 func ActorOf(p *auth.Principal, ip string) Actor {
 	return Actor{UserID: p.UserID, NIP: p.NIP, IP: ip}
@@ -154,15 +174,6 @@ func monthBounds(year int, month time.Month) (Date, Date, error) {
 		return Date{}, Date{}, fmt.Errorf("%w: month %04d-%02d", ErrInvalid, year, int(month))
 	}
 	return first, Date{year, month, daysIn(year, month)}, nil
-}
-
-// ParseMonth parses "2026-10" into a year and month.
-func ParseMonth(s string) (int, time.Month, error) {
-	t, err := time.Parse("2006-01", s)
-	if err != nil || t.Year() < 2000 || t.Year() > 2099 {
-		return 0, 0, fmt.Errorf("%w: month %q is not YYYY-MM", ErrInvalid, s)
-	}
-	return t.Year(), t.Month(), nil
 }
 
 // OPDPegawai lists an OPD's active employees by name (for pickers).

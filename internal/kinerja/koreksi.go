@@ -59,11 +59,8 @@ FROM penilaian_bulanan WHERE id = ? FOR UPDATE`, id).Scan(&cur).Error; err != ni
 			return apperr.ErrNotFound
 		}
 		p := cur[0]
-		if err := s.mustSupervise(ctx, tx, a, p.PegawaiID); err != nil {
+		if err := s.allowed(ctx, tx, a, ActCorrect, p.PegawaiID, string(p.Status)); err != nil {
 			return err
-		}
-		if p.Status != PenilaianRated {
-			return apperr.New(apperr.ErrConflict, "Bulan ini belum dinilai; berikan penilaian biasa, bukan koreksi.")
 		}
 		if umpan == "" {
 			umpan = p.UmpanBalik // feedback given before stays unless rewritten

@@ -28,11 +28,32 @@ type SubmitMonth struct {
 	Realisasi map[int64]string
 }
 
+// submitOpen says whether an employee may submit the month starting first,
+// whose rating is in status ("" when there is none yet): nil, or why not.
+// The month page offers the form by it (CanSubmitMonth) and
+// SubmitPenilaian refuses by it.
+func (s *Store) submitOpen(first time.Time, status PenilaianStatus) error {
+	if first.After(s.Today()) {
+		return apperr.Invalid("bulan", "Bulan yang belum dimulai tidak dapat diajukan.")
+	}
+	if status == PenilaianRated {
+		return apperr.New(apperr.ErrConflict, "Bulan ini sudah dinilai atasan dan tidak dapat diajukan ulang.")
+	}
+	return nil
+}
+
+// CanSubmitMonth reports whether the month page offers to submit p, the
+// employee's own rating of month (the first of it).
+func (s *Store) CanSubmitMonth(p Penilaian, month time.Time) bool {
+	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	return s.submitOpen(first, p.Status) == nil
+}
+
 // SubmitPenilaian submits (or, until rated, resubmits) the actor's month.
 func (s *Store) SubmitPenilaian(ctx context.Context, a Actor, in SubmitMonth) (int64, error) {
 	first := time.Date(in.Month.Year(), in.Month.Month(), 1, 0, 0, 0, 0, time.UTC)
-	if first.After(s.Today()) {
-		return 0, apperr.Invalid("bulan", "Bulan yang belum dimulai tidak dapat diajukan.")
+	if err := s.submitOpen(first, ""); err != nil {
+		return 0, err
 	}
 	ve := &apperr.ValidationError{}
 	ringkasan := strings.TrimSpace(in.Ringkasan)
@@ -64,8 +85,8 @@ ON CONFLICT (pegawai_id, tahun, bulan) DO UPDATE SET status = 'submitted', ringk
 WHERE penilaian_bulanan.status <> 'rated' RETURNING id`, a.PegawaiID, first.Year(), int(first.Month()), ringkasan).Scan(&id).Error; err != nil {
 			return err
 		}
-		if id == 0 {
-			return apperr.New(apperr.ErrConflict, "Bulan ini sudah dinilai atasan dan tidak dapat diajukan ulang.")
+		if id == 0 { // the row is rated: the upsert's WHERE refused it
+			return s.submitOpen(first, PenilaianRated)
 		}
 		if err := tx.Exec(`DELETE FROM penilaian_realisasi WHERE penilaian_id = ?`, id).Error; err != nil {
 			return err
@@ -148,14 +169,17 @@ func (s *Store) RatePenilaian(ctx context.Context, a Actor, id int64, r Rating) 
 		}
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var pegawaiID int64
-		if err := tx.Raw(`SELECT pegawai_id FROM penilaian_bulanan WHERE id = ?`, id).Scan(&pegawaiID).Error; err != nil {
+		var cur struct {
+			PegawaiID int64  `gorm:"column:pegawai_id"`
+			Status    string `gorm:"column:status"`
+		}
+		if err := tx.Raw(`SELECT pegawai_id, status FROM penilaian_bulanan WHERE id = ? FOR UPDATE`, id).Scan(&cur).Error; err != nil {
 			return err
 		}
-		if pegawaiID == 0 {
+		if cur.PegawaiID == 0 {
 			return apperr.ErrNotFound
 		}
-		if err := s.mustSupervise(ctx, tx, a, pegawaiID); err != nil {
+		if err := s.allowed(ctx, tx, a, ActRate, cur.PegawaiID, cur.Status); err != nil {
 			return err
 		}
 		res := tx.Exec(`UPDATE penilaian_bulanan SET status = 'rated', hasil_kerja = ?, perilaku_kerja = ?, predikat = ?, umpan_balik = ?,
@@ -165,7 +189,7 @@ func (s *Store) RatePenilaian(ctx context.Context, a Actor, id int64, r Rating) 
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return apperr.New(apperr.ErrConflict, "Bulan ini tidak sedang menunggu penilaian (belum diajukan atau sudah dinilai).")
+			return apperr.New(apperr.ErrConflict, actionRules[ActRate].refusal)
 		}
 		return record(ctx, tx, a, "kinerja.bulan_nilai", "penilaian", id, map[string]any{"hasil_kerja": string(r.HasilKerja),
 			"perilaku_kerja": string(r.PerilakuKerja), "predikat": string(pred)})

@@ -42,15 +42,6 @@ func ClosesAt(year int, m time.Month, closingDay int, loc *time.Location) time.T
 	return time.Date(year, m+1, closingDay+1, 0, 0, 0, 0, loc)
 }
 
-// ParseMonth reads "2026-03" as the first day of that month.
-func ParseMonth(s string) (time.Time, error) {
-	t, err := time.Parse("2006-01", strings.TrimSpace(s))
-	if err != nil || t.Year() < 2000 || t.Year() > 2100 {
-		return time.Time{}, apperr.Invalid("bulan", "Bulan harus berformat TTTT-BB, misalnya 2026-03.")
-	}
-	return t, nil
-}
-
 // AktivitasInput is an aktivitas as typed in a form or sent to the API:
 // raw text, checked by Parse.
 type AktivitasInput struct {

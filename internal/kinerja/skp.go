@@ -452,7 +452,7 @@ func (s *Store) DecideSKP(ctx context.Context, a Actor, skpID int64, agree bool,
 		if err != nil {
 			return err
 		}
-		if err := s.mustSupervise(ctx, tx, a, k.PegawaiID); err != nil {
+		if err := s.allowed(ctx, tx, a, ActDecideSKP, k.PegawaiID, string(k.Status)); err != nil {
 			return err
 		}
 		status, action := SKPReturned, "kinerja.skp_kembalikan"
@@ -465,7 +465,7 @@ func (s *Store) DecideSKP(ctx context.Context, a Actor, skpID int64, agree bool,
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return apperr.New(apperr.ErrConflict, "SKP ini tidak sedang menunggu persetujuan.")
+			return apperr.New(apperr.ErrConflict, actionRules[ActDecideSKP].refusal)
 		}
 		return record(ctx, tx, a, action, "skp", skpID, map[string]any{"catatan": catatan})
 	})

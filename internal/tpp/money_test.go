@@ -8,6 +8,9 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 func TestMulDivRound(t *testing.T) {
@@ -234,6 +237,28 @@ func TestPeriod(t *testing.T) {
 		if _, err := ParsePeriod(bad); err == nil {
 			t.Errorf("ParsePeriod(%q) succeeded", bad)
 		}
+	}
+	for _, bad := range []string{"2026-13", " 2026-1", ""} {
+		_, err := ParsePeriod(bad)
+		var ve *apperr.ValidationError
+		if !errors.As(err, &ve) || ve.Fields["bulan"] != PeriodMessage {
+			t.Errorf("ParsePeriod(%q) error = %v, want the one month message on field bulan", bad, err)
+		}
+	}
+	if p, err := ParsePeriod(" 2026-01 "); err != nil || p != (Period{2026, 1}) {
+		t.Errorf("ParsePeriod with spaces = %v, %v", p, err)
+	}
+	if got := (Period{2026, 1}).Prev(); got != (Period{2025, 12}) {
+		t.Errorf("Prev = %v", got)
+	}
+	if got := (Period{2026, 12}).Next(); got != (Period{2027, 1}) {
+		t.Errorf("Next = %v", got)
+	}
+	if got := (Period{2026, 3}).Param(); got != "2026-03" || (Period{}).Param() != "" {
+		t.Errorf("Param = %q", got)
+	}
+	if got := (Period{2026, 3}).First(); !got.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)) || PeriodOf(got) != (Period{2026, 3}) {
+		t.Errorf("First = %v", got)
 	}
 	if !(Period{2025, 12}).Before(Period{2026, 1}) || (Period{2026, 1}).Before(Period{2026, 1}) {
 		t.Error("Before is wrong")

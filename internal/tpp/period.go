@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // Period is one calendar month, the unit TPP is computed and paid for.
@@ -71,9 +74,16 @@ func (p *Period) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ParsePeriod reads a month written "YYYY-MM".
+// PeriodMessage is the one message shown for a month that is not written
+// "TTTT-BB" (every form, query parameter and command that takes a month).
+const PeriodMessage = "Bulan harus berbentuk TTTT-BB, misalnya 2026-11."
+
+// ParsePeriod reads a month written "YYYY-MM" (surrounding space ignored),
+// the one month parser of the application. Anything else is an
+// *apperr.ValidationError on field "bulan" with PeriodMessage.
 func ParsePeriod(s string) (Period, error) {
-	bad := errors.New("tpp: periode harus berbentuk TTTT-BB, misalnya 2026-11")
+	s = strings.TrimSpace(s)
+	bad := apperr.Invalid("bulan", PeriodMessage)
 	if len(s) != 7 || s[4] != '-' || !allDigits(s[:4]) || !allDigits(s[5:]) {
 		return Period{}, bad
 	}
@@ -85,3 +95,26 @@ func ParsePeriod(s string) (Period, error) {
 	}
 	return p, nil
 }
+
+// PeriodOf is the month t falls in (in t's own zone).
+func PeriodOf(t time.Time) Period { return Period{Year: t.Year(), Month: int(t.Month())} }
+
+// First is midnight UTC of the month's first day, the form the database's
+// month columns (date) and the kinerja area use.
+func (p Period) First() time.Time {
+	return time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// Param is p as a form or query value, "2026-11" ("" for the zero Period).
+func (p Period) Param() string {
+	if p.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%04d-%02d", p.Year, p.Month)
+}
+
+// Prev is the month before p.
+func (p Period) Prev() Period { return PeriodOf(p.First().AddDate(0, -1, 0)) }
+
+// Next is the month after p.
+func (p Period) Next() Period { return PeriodOf(p.First().AddDate(0, 1, 0)) }

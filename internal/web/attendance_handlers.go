@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,32 +19,20 @@ import (
 // attendance returns the attendance store (cheap: it holds only the pool).
 func (s *Server) attendance() *attendance.Store { return s.att }
 
-// attendanceBands are the TL/PSW band edges of the TPP rule set in force for
-// the month, so the recap page judges exactly as the computation will. A month
-// with no rule set yet falls back to the demo (SPEC) bands.
-func (s *Server) attendanceBands(ctx context.Context, month pages.AttendanceMonth) (attendance.Bands, error) {
-	rs, err := s.tpp.RuleSetFor(ctx, tpp.Period{Year: month.Year, Month: int(month.Month)})
-	if errors.Is(err, apperr.ErrNotFound) {
-		return attendance.DemoBands(), nil
-	}
-	if err != nil {
-		return attendance.Bands{}, err
-	}
-	b := rs.Rules.Disiplin.BandMinutes
-	return attendance.Bands{Late: b, Early: b}, nil
+// attendanceBands are the TL/PSW band edges for the month, as the TPP rule
+// set in force says (claim.Service.AttendanceBands); outside dev mode a
+// month without a rule set is refused with a message, never judged by the
+// demo's numbers.
+func (s *Server) attendanceBands(ctx context.Context, month tpp.Period) (attendance.Bands, error) {
+	return s.tpp.AttendanceBands(ctx, month, s.cfg.Dev())
 }
 
 // monthParam reads ?bulan=YYYY-MM, defaulting to the current month.
-func (s *Server) monthParam(c echo.Context) (pages.AttendanceMonth, error) {
+func (s *Server) monthParam(c echo.Context) (tpp.Period, error) {
 	if b := c.QueryParam("bulan"); b != "" {
-		y, m, err := attendance.ParseMonth(b)
-		if err != nil {
-			return pages.AttendanceMonth{}, apperr.Invalid("bulan", "Bulan harus berformat YYYY-MM.")
-		}
-		return pages.AttendanceMonth{Year: y, Month: m}, nil
+		return tpp.ParsePeriod(b)
 	}
-	now := time.Now().In(s.cfg.Location)
-	return pages.AttendanceMonth{Year: now.Year(), Month: now.Month()}, nil
+	return tpp.PeriodOf(time.Now().In(s.cfg.Location)), nil
 }
 
 // attendanceMine sends a person to their own daily status page.
@@ -83,10 +70,10 @@ func (s *Server) attendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, month.Month, bands); err != nil {
+	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, time.Month(month.Month), bands); err != nil {
 		return err
 	}
-	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, month.Month); err != nil {
+	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, time.Month(month.Month)); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.AttendanceRecap(s.chrome(c, "Rekap Presensi"), v))
@@ -112,7 +99,7 @@ func (s *Server) apiAttendanceRecap(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := st.OPDRecap(ctx, o.ID, month.Year, month.Month, bands)
+	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
 	if err != nil {
 		return err
 	}
@@ -156,11 +143,11 @@ func (s *Server) renderEmployee(c echo.Context, status int, form attendance.Corr
 	if err != nil {
 		return err
 	}
-	m, err := st.EmployeeMonth(ctx, id, month.Year, month.Month, bands)
+	m, err := st.EmployeeMonth(ctx, id, month.Year, time.Month(month.Month), bands)
 	if err != nil {
 		return err
 	}
-	v := pages.AttendanceEmployeeView{Month: month, M: m, CanCorrect: p.Active.Role == auth.RoleAdminOPD, Form: form, Errors: errs}
+	v := pages.AttendanceEmployeeView{Month: month, M: m, CanCorrect: attendance.MayCorrect(p) == nil, Form: form, Errors: errs}
 	return s.render(c, status, pages.AttendanceEmployee(s.chrome(c, "Presensi "+m.Pegawai.Nama), v))
 }
 
@@ -371,7 +358,7 @@ func (s *Server) renderSchedules(c echo.Context, status int, form attendance.Sch
 	if v.Assignments, err = st.Assignments(ctx, p); err != nil {
 		return err
 	}
-	if p.Active.Role == auth.RoleSuperadmin {
+	if attendance.MayEditSchedules(p) == nil {
 		v.CanEdit = true
 		if v.OPDs, err = st.OPDs(ctx); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -145,5 +146,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.Redirect(http.StatusSeeOther, "/masuk?next="+safeNext(c.Request().URL.RequestURI()))
 		return
 	}
-	_ = s.render(c, p.Status, pages.Error(s.chrome(c, errorTitle(p.Status)), pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: p.Message}))
+	_ = s.render(c, p.Status, pages.Error(s.chrome(c, errorTitle(p.Status)), pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: pageMessage(p)}))
+}
+
+// pageMessage is what an error page says: a validation error that reached
+// the error page (a query parameter, not a form that shows its own fields)
+// says each field's message, so a person sees what to change.
+func pageMessage(p problem) string {
+	if len(p.Fields) == 0 {
+		return p.Message
+	}
+	msgs := make([]string, 0, len(p.Fields))
+	for _, m := range p.Fields {
+		msgs = append(msgs, m)
+	}
+	sort.Strings(msgs)
+	return strings.Join(msgs, " ")
 }

@@ -50,7 +50,7 @@ func TestFormulaInjectionThroughFormAndBankFile(t *testing.T) {
 	}
 	th.db.Exec(`UPDATE pegawai SET bank_atas_nama = '=HYPERLINK("https://evil.example","Klik")' WHERE id = ?`, pid)
 	verif := th.as(auth.RoleVerifikator)
-	month := monthText(defaultMonth(time.Now()))
+	month := defaultMonth(time.Now()).Param()
 	if res := admin.postForm("/tpp/klaim/hitung", url.Values{"opd_id": {itoa(th.dinkes)}, "bulan": {month}}); res.status != http.StatusSeeOther {
 		t.Fatalf("compute: %d %s", res.status, res.body)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -115,7 +116,7 @@ func flashFor(ajukan bool) string {
 // monthOf turns a valid "2026-03-04" into "2026-03".
 func monthOf(tanggal string) string {
 	if len(tanggal) >= 7 {
-		if _, err := kinerja.ParseMonth(tanggal[:7]); err == nil {
+		if _, err := tpp.ParsePeriod(tanggal[:7]); err == nil {
 			return tanggal[:7]
 		}
 	}

@@ -8,8 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -34,7 +34,7 @@ func (s *Server) renderMonth(c echo.Context, status int, month time.Time, prev, 
 		return err
 	}
 	v := pages.KinerjaPenilaianView{P: p, RHK: rhk, Own: true, Prev: prev, Next: next, Errors: errs,
-		CanSubmit: p.Status != kinerja.PenilaianRated && !month.After(k.Today()), Realisasi: in.Realisasi, Ringkasan: in.Ringkasan}
+		CanSubmit: k.CanSubmitMonth(p, month), Realisasi: in.Realisasi, Ringkasan: in.Ringkasan}
 	if v.Realisasi == nil { // prefill from what was submitted before
 		v.Realisasi = map[int64]string{}
 		for _, r := range p.Realisasi {
@@ -51,10 +51,11 @@ func (s *Server) renderMonth(c echo.Context, status int, month time.Time, prev, 
 
 // kinerjaMonthSubmit submits the person's month.
 func (s *Server) kinerjaMonthSubmit(c echo.Context) error {
-	month, err := kinerja.ParseMonth(c.FormValue("bulan"))
+	p, err := tpp.ParsePeriod(c.FormValue("bulan"))
 	if err != nil {
 		return err
 	}
+	month := p.First()
 	form, err := c.FormParams()
 	if err != nil {
 		return err
@@ -97,8 +98,12 @@ func (s *Server) renderPenilaianView(c echo.Context, id int64, status int, v pag
 		return err
 	}
 	v.P, v.Own = p, p.PegawaiID == a.PegawaiID
-	v.CanRate = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianSubmitted
-	v.CanCorrect = !v.Own && a.Role == auth.RoleAtasan && p.Status == kinerja.PenilaianRated
+	if v.CanRate, err = s.kinerja().Can(c.Request().Context(), a, kinerja.ActRate, p.PegawaiID, string(p.Status)); err != nil {
+		return err
+	}
+	if v.CanCorrect, err = s.kinerja().Can(c.Request().Context(), a, kinerja.ActCorrect, p.PegawaiID, string(p.Status)); err != nil {
+		return err
+	}
 	if v.CanCorrect && v.Correction.HasilKerja == "" && v.Correction.PerilakuKerja == "" {
 		v.Correction.HasilKerja, v.Correction.PerilakuKerja = p.HasilKerja, p.PerilakuKerja
 	}
@@ -177,9 +182,9 @@ func (s *Server) renderReopen(c echo.Context, status int, v pages.KinerjaBukaBul
 // kinerjaReopen reopens one employee's closed month.
 func (s *Server) kinerjaReopen(c echo.Context) error {
 	v := pages.KinerjaBukaBulan{NIP: c.FormValue("nip"), Bulan: c.FormValue("bulan"), Alasan: c.FormValue("alasan")}
-	month, err := kinerja.ParseMonth(v.Bulan)
+	p, err := tpp.ParsePeriod(v.Bulan)
 	if err == nil {
-		err = s.kinerja().ReopenMonth(c.Request().Context(), actor(c), v.NIP, month, v.Alasan)
+		err = s.kinerja().ReopenMonth(c.Request().Context(), actor(c), v.NIP, p.First(), v.Alasan)
 	}
 	if fe, ok := fieldErrors(err); ok {
 		v.Errors = fe

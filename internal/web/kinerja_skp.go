@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -65,7 +64,9 @@ func (s *Server) renderSKP(c echo.Context, id int64, status int, in kinerja.RHKI
 		return err
 	}
 	v := pages.KinerjaSKPView{SKP: skp, Own: skp.PegawaiID == a.PegawaiID, RHKInput: in, Errors: errs}
-	v.CanDecide = !v.Own && a.Role == auth.RoleAtasan && skp.Status == kinerja.SKPSubmitted
+	if v.CanDecide, err = k.Can(ctx, a, kinerja.ActDecideSKP, skp.PegawaiID, string(skp.Status)); err != nil {
+		return err
+	}
 	if v.Own && skp.Status.Editable() {
 		if v.AtasanRHK, err = k.SupervisorRHK(ctx, skp); err != nil {
 			return err

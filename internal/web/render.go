@@ -15,11 +15,12 @@ import (
 	"github.com/ekinerja/ekinerja/views/layout"
 )
 
-// render writes a templ component with status; the page is rendered into a
+// render writes a templ component with status, its forms carrying the
+// request's CSRF token (components.CSRF reads it from the context); the page is rendered into a
 // buffer first so a template error can still become a proper error page.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
-	ctx := components.WithLocation(c.Request().Context(), s.cfg.Location)
+	ctx := components.WithCSRF(components.WithLocation(c.Request().Context(), s.cfg.Location), csrfToken(c))
 	if err := comp.Render(ctx, &buf); err != nil {
 		return err
 	}
@@ -68,7 +69,7 @@ func parseGrantValue(v string) (auth.Grant, bool) {
 
 // chrome builds the page frame for the current request.
 func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
-	ch := layout.Chrome{Title: title, CSRF: csrfToken(c), CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
+	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
 	p := principal(c)
 	if p == nil {
 		return ch

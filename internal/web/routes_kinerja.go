@@ -8,6 +8,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/components"
 	"github.com/ekinerja/ekinerja/views/layout"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -154,9 +155,11 @@ func actor(c echo.Context) kinerja.Actor {
 func monthParam(c echo.Context, today time.Time) (month time.Time, prev, next string, err error) {
 	month = time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
 	if v := c.QueryParam("bulan"); v != "" {
-		if month, err = kinerja.ParseMonth(v); err != nil {
+		var p tpp.Period
+		if p, err = tpp.ParsePeriod(v); err != nil {
 			return
 		}
+		month = p.First()
 	}
 	prev = month.AddDate(0, -1, 0).Format("2006-01")
 	if n := month.AddDate(0, 1, 0); !n.After(today) {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"time"
 
@@ -95,15 +94,10 @@ func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error
 		if p.Active.Role == auth.RoleVerifikator {
 			label = "Klaim TPP " + month.String() + " untuk diverifikasi, disetujui atau dibayar"
 		}
-		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: mp.ToDo, Href: "/tpp/klaim?bulan=" + monthText(month)})
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: mp.ToDo, Href: "/tpp/klaim?bulan=" + month.Param()})
 	}
 	return nil
 }
 
 // defaultMonth is the month TPP is usually being claimed for: the previous one.
-func defaultMonth(now time.Time) tpp.Period {
-	m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
-	return tpp.Period{Year: m.Year(), Month: int(m.Month())}
-}
-
-func monthText(p tpp.Period) string { return fmt.Sprintf("%04d-%02d", p.Year, p.Month) }
+func defaultMonth(now time.Time) tpp.Period { return tpp.PeriodOf(now).Prev() }

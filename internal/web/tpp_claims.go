@@ -29,11 +29,7 @@ func (s *Server) tppMonthParam(v string) (tpp.Period, error) {
 	if v == "" {
 		return defaultMonth(time.Now().In(s.cfg.Location)), nil
 	}
-	p, err := tpp.ParsePeriod(v)
-	if err != nil {
-		return tpp.Period{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-10")
-	}
-	return p, nil
+	return tpp.ParsePeriod(v)
 }
 
 func (s *Server) tppMonth(c echo.Context) error {
@@ -45,10 +41,8 @@ func (s *Server) tppMonth(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := pages.TPPMonthView{MonthPage: mp, Month: monthText(p)}
-	prev := time.Date(p.Year, time.Month(p.Month)-1, 1, 0, 0, 0, 0, time.UTC)
-	next := time.Date(p.Year, time.Month(p.Month)+1, 1, 0, 0, 0, 0, time.UTC)
-	v.Prev, v.Next = prev.Format("2006-01"), next.Format("2006-01")
+	v := pages.TPPMonthView{MonthPage: mp, Month: p.Param()}
+	v.Prev, v.Next = p.Prev().Param(), p.Next().Param()
 	return s.render(c, http.StatusOK, pages.TPPMonth(s.chrome(c, "Klaim TPP"), v))
 }
 
@@ -140,7 +134,7 @@ func (s *Server) claimView(c echo.Context, id int64) (pages.TPPClaimView, error)
 		return pages.TPPClaimView{}, err
 	}
 	return pages.TPPClaimView{
-		Page: pg, Month: monthText(pg.Claim.Period()), Warnings: pg.Claim.Warnings(),
+		Page: pg, Month: pg.Claim.Period().Param(), Warnings: pg.Claim.Warnings(),
 		Errors: map[string]string{},
 		Form:   map[string]string{"tanggal": time.Now().In(s.cfg.Location).Format(time.DateOnly)},
 	}, nil

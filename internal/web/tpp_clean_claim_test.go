@@ -23,7 +23,7 @@ func TestTPPCleanClaimThroughThePages(t *testing.T) {
 	}
 	admin, verif, super := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator), th.as(auth.RoleSuperadmin)
 	// The month the home page counts for (the previous one).
-	month := monthText(defaultMonth(time.Now()))
+	month := defaultMonth(time.Now()).Param()
 	res := admin.postForm("/tpp/klaim/hitung", url.Values{"opd_id": {itoa(th.dinkes)}, "bulan": {month}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("compute: %d %s", res.status, res.body)

@@ -24,7 +24,6 @@ type Chrome struct {
 	ActiveRole string
 	Roles      []RoleOption
 	Nav        []NavItem
-	CSRF       string
 	CSS        string
 	JS         string
 	Flash      string

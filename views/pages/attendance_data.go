@@ -7,38 +7,13 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/components"
 )
 
-// AttendanceMonth is the month a presensi page shows, with its neighbours.
-type AttendanceMonth struct {
-	Year  int
-	Month time.Month
-}
-
-// Param is the month as the ?bulan= value, "2026-10".
-func (m AttendanceMonth) Param() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
-
-// Label is "Oktober 2026".
-func (m AttendanceMonth) Label() string {
-	return components.Month(time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, time.UTC))
-}
-
-// Prev is the month before.
-func (m AttendanceMonth) Prev() AttendanceMonth {
-	t := time.Date(m.Year, m.Month-1, 1, 0, 0, 0, 0, time.UTC)
-	return AttendanceMonth{t.Year(), t.Month()}
-}
-
-// Next is the month after.
-func (m AttendanceMonth) Next() AttendanceMonth {
-	t := time.Date(m.Year, m.Month+1, 1, 0, 0, 0, 0, time.UTC)
-	return AttendanceMonth{t.Year(), t.Month()}
-}
-
 // AttendanceRecapView is the OPD monthly recap page.
 type AttendanceRecapView struct {
-	Month    AttendanceMonth
+	Month    tpp.Period
 	OPD      org.OPD
 	OPDs     []org.OPD // picker for verifikator/superadmin; empty for admin_opd
 	Rows     []attendance.OPDRecapRow
@@ -47,7 +22,7 @@ type AttendanceRecapView struct {
 
 // AttendanceEmployeeView is one employee's daily status page.
 type AttendanceEmployeeView struct {
-	Month      AttendanceMonth
+	Month      tpp.Period
 	M          attendance.EmployeeMonth
 	CanCorrect bool
 	Form       attendance.CorrectionInput

@@ -196,7 +196,7 @@ func (c Claim) Kind() string {
 
 // Period returns the claim's month.
 func (c Claim) Period() tpp.Period {
-	return tpp.Period{Year: c.PeriodDate.Year(), Month: int(c.PeriodDate.Month())}
+	return tpp.PeriodOf(c.PeriodDate)
 }
 
 // Row is one employee's result in a claim (without the lines).

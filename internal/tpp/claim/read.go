@@ -201,7 +201,7 @@ type HistoryItem struct {
 
 // Period returns the item's month.
 func (h HistoryItem) Period() tpp.Period {
-	return tpp.Period{Year: h.PeriodDate.Year(), Month: int(h.PeriodDate.Month())}
+	return tpp.PeriodOf(h.PeriodDate)
 }
 
 // History returns every claim row of pegawaiID, newest month first.

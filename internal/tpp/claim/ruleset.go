@@ -3,12 +3,14 @@ package claim
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
@@ -34,7 +36,7 @@ func (r *StoredRuleSet) decode() error {
 	}
 	// The row is the authority for the identity of the version.
 	r.Rules.Name, r.Rules.Version = r.Name, r.Version
-	r.Rules.EffectiveFrom = tpp.Period{Year: r.EffectiveFrom.Year(), Month: int(r.EffectiveFrom.Month())}
+	r.Rules.EffectiveFrom = tpp.PeriodOf(r.EffectiveFrom)
 	return nil
 }
 
@@ -76,6 +78,31 @@ func ruleSetByID(ctx context.Context, db *gorm.DB, id int64) (StoredRuleSet, err
 // (made by NewRuleSetVersion, not yet saved) is never in force.
 func (s *Service) RuleSetFor(ctx context.Context, p tpp.Period) (StoredRuleSet, error) {
 	return ruleSetFor(ctx, s.db, p)
+}
+
+// ErrNoRuleSet answers a month no TPP rule set covers yet: its attendance
+// cannot be judged (the TL/PSW bands come from the rule set), and the
+// person is told what to do instead of being shown made-up numbers.
+var ErrNoRuleSet = apperr.New(apperr.ErrConflict, "Belum ada aturan TPP yang berlaku untuk bulan ini, sehingga keterlambatan (TL) "+
+	"dan pulang cepat (PSW) belum dapat dinilai. Super Admin perlu menetapkan aturan TPP untuk bulan ini di menu Aturan TPP.")
+
+// AttendanceBands are the TL/PSW band edges of the rule set in force for
+// month p, so the attendance pages judge exactly as the computation will.
+// A month no rule set covers is ErrNoRuleSet; only a demo installation
+// (demo true) judges it by the demo bands of SPEC §4.4 instead.
+func (s *Service) AttendanceBands(ctx context.Context, p tpp.Period, demo bool) (attendance.Bands, error) {
+	rs, err := s.RuleSetFor(ctx, p)
+	if errors.Is(err, apperr.ErrNotFound) {
+		if demo {
+			return attendance.DemoBands(), nil
+		}
+		return attendance.Bands{}, ErrNoRuleSet
+	}
+	if err != nil {
+		return attendance.Bands{}, err
+	}
+	b := rs.Rules.Disiplin.BandMinutes
+	return attendance.Bands{Late: b, Early: b}, nil
 }
 
 func ruleSetFor(ctx context.Context, db *gorm.DB, p tpp.Period) (StoredRuleSet, error) {

@@ -51,7 +51,7 @@ func (s *Service) BeginCompute(ctx context.Context, a Actor, opdID int64, p tpp.
 		return Run{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
 	}
 	if !p.Valid() {
-		return Run{}, apperr.Invalid("bulan", "bulan harus berbentuk TTTT-BB, misalnya 2026-11")
+		return Run{}, apperr.Invalid("bulan", tpp.PeriodMessage)
 	}
 	var opdCount int64
 	if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&opdCount).Error; err != nil {
