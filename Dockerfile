@@ -18,4 +18,6 @@ COPY --from=build --chown=65532:65532 /out/backups /backups
 USER nonroot:nonroot
 EXPOSE 8080
 ENTRYPOINT ["/ekinerja"]
-CMD ["serve", "--migrate"]
+# Migrations run separately, as the database owner (`migrate up`); the
+# server connects as the application login role.
+CMD ["serve"]

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/database"
@@ -120,6 +122,18 @@ func TestRecoveryDrill(t *testing.T) {
 			}
 		}
 	}
+	// The verifikator has two-factor, enrolled under the old host's secret.
+	oldRaw := make([]byte, 48)
+	rand.Read(oldRaw)
+	oldSecret := base64.StdEncoding.EncodeToString(oldRaw)
+	var verifLogin demo.Login
+	for _, lg := range res.Logins {
+		if lg.Role == auth.RoleVerifikator {
+			verifLogin = lg
+		}
+	}
+	totpSeed := enrolTOTP(t, src, oldSecret, verifLogin.NIP)
+
 	var counts struct{ Pegawai, Kehadiran, Lines int64 }
 	src.Raw(`SELECT (SELECT count(*) FROM pegawai) AS pegawai, (SELECT count(*) FROM kehadiran) AS kehadiran, (SELECT count(*) FROM tpp_claim_pegawai) AS lines`).Scan(&counts)
 
@@ -171,11 +185,12 @@ func TestRecoveryDrill(t *testing.T) {
 		t.Fatalf("audit verify: %s", out)
 	}
 	lap("4. audit verify --expect-head")
-	// 5. a new secret (openssl rand -base64 48).
+	// 5. a new secret (openssl rand -base64 48), the old one as
+	// EKINERJA_SECRET_PREVIOUS for the first start.
 	raw := make([]byte, 48)
 	rand.Read(raw)
 	secret := base64.StdEncoding.EncodeToString(raw)
-	lap("5. EKINERJA_SECRET baru")
+	lap("5. EKINERJA_SECRET baru (+ _PREVIOUS)")
 	// 6. serve. The demo logins work in dev mode only (outside it they must
 	// change their password and enrol two-factor first), so the drill's
 	// server runs in dev mode with the new secret.
@@ -189,7 +204,7 @@ func TestRecoveryDrill(t *testing.T) {
 	served := make(chan int, 1)
 	var serveLog bytes.Buffer
 	go func() {
-		served <- runWith([]string{"serve"}, envFor(dstURL, "EKINERJA_SECRET", secret, "EKINERJA_ENV", "dev", "EKINERJA_ADDR", addr, "EKINERJA_LOG_LEVEL", "error"),
+		served <- runWith([]string{"serve"}, envFor(dstURL, "EKINERJA_SECRET", secret, "EKINERJA_SECRET_PREVIOUS", oldSecret, "EKINERJA_ENV", "dev", "EKINERJA_ADDR", addr, "EKINERJA_LOG_LEVEL", "error"),
 			io.Discard, &serveLog, options{ctx: sctx})
 	}()
 	defer func() {
@@ -235,9 +250,12 @@ func TestRecoveryDrill(t *testing.T) {
 	a := newBrowser(t, base)
 	a.login(admin.NIP, admin.Password)
 	v := newBrowser(t, base)
-	v.login(verifikator.NIP, verifikator.Password)
+	v.loginTOTP(verifikator.NIP, verifikator.Password, totpSeed) // enrolled under the old secret
+	if n := countRows(t, dst, `SELECT count(*) FROM audit_log WHERE action = ?`, auth.ActionTOTPRewrap); n != 1 {
+		t.Fatalf("two-factor re-seal audited %d times", n)
+	}
 	v.post("/", "/peran", url.Values{"peran": {"verifikator"}})
-	lap("7. masuk (admin OPD, verifikator)")
+	lap("7a. masuk (admin OPD; verifikator 2FA)")
 	svc := claim.NewService(dst, nil, nil)
 	ids := map[int64]int64{}
 	for _, o := range opds { // every agency's admin (here one account holding every grant)
@@ -265,14 +283,14 @@ func TestRecoveryDrill(t *testing.T) {
 		a.ackPost(p+"/ajukan", url.Values{})
 		ids[o.ID] = id
 	}
-	lap(fmt.Sprintf("8. hitung dan ajukan %d OPD", len(opds)))
+	lap(fmt.Sprintf("7b. hitung dan ajukan %d OPD", len(opds)))
 	for _, o := range opds {
 		p := fmt.Sprintf("/tpp/klaim/%d", ids[o.ID])
 		v.ackPost(p+"/verifikasi", url.Values{})
 		v.ackPost(p+"/setujui", url.Values{})
 		v.ackPost(p+"/bayar", url.Values{"sp2d": {"SP2D-PULIH/" + o.Kode + "/" + bulan}, "tanggal": {time.Now().In(loc).Format(time.DateOnly)}})
 	}
-	lap("9. verifikasi, setujui, bayar")
+	lap("7c. verifikasi, setujui, bayar")
 	total := time.Since(start)
 
 	var st struct {
@@ -361,6 +379,53 @@ func (b *browser) ackPost(action string, form url.Values) string {
 }
 
 var ackField = regexp.MustCompile(`name="konfirmasi" value="([^"]+)"`)
+
+// loginTOTP logs in an account with two-factor: password, then the code
+// of the current 30-second step from seed.
+func (b *browser) loginTOTP(nip, password, seed string) {
+	b.t.Helper()
+	page := b.post("/masuk", "/masuk", url.Values{"nip": {nip}, "password": {password}})
+	if !strings.Contains(page, `name="kode"`) {
+		b.t.Fatalf("login %s: no two-factor step", nip)
+	}
+	b.post("/masuk/kode", "/masuk/kode", url.Values{"kode": {auth.CodeAt(seed, time.Now())}})
+	if body := b.get("/"); strings.Contains(body, `name="password"`) || strings.Contains(body, `name="kode"`) {
+		b.t.Fatalf("login %s with two-factor did not take", nip)
+	}
+}
+
+// enrolTOTP enrols nip's account in two-factor under secret, as the
+// security page does (pending secret, then a code confirms it), and
+// returns the seed the person's phone would hold.
+func enrolTOTP(t *testing.T, db *gorm.DB, secret, nip string) string {
+	t.Helper()
+	ctx := context.Background()
+	svc := auth.NewService(db, auth.NewHasher(auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 1), auth.NewTokens(secret), time.Hour, time.Hour)
+	svc.Configure(auth.Options{Dev: true, Secret: secret})
+	var id int64
+	if err := db.Raw(`SELECT id FROM users WHERE nip = ?`, nip).Scan(&id).Error; err != nil || id == 0 {
+		t.Fatalf("user %s: %v", nip, err)
+	}
+	p := &auth.Principal{UserID: id, NIP: nip}
+	e, err := svc.BeginEnrolment(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The code of the step before: the login's code (this step) is newer.
+	if _, err := svc.ConfirmEnrolment(ctx, p, auth.CodeAt(e.Secret, time.Now().Add(-30*time.Second)), "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	return e.Secret
+}
+
+func countRows(t *testing.T, db *gorm.DB, q string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := db.Raw(q, args...).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
 
 func (b *browser) login(nip, password string) {
 	b.t.Helper()

@@ -44,7 +44,8 @@ Pemakaian:
 
 Perintah:
   serve            jalankan server web (opsi --migrate)
-  migrate up       terapkan migrasi skema yang belum diterapkan
+  migrate up       terapkan migrasi skema yang belum diterapkan, lalu siapkan peran aplikasi
+                   basis data ini (--grant-to PERAN: peran LOGIN yang dipakai server)
   migrate status   tampilkan status setiap migrasi
   seed             muat data kabupaten demo (sekali; menjalankan ulang tidak mengubah apa pun)
                    (--employees N --seed S: kabupaten buatan, mis. 5000 pegawai di 40 OPD)
@@ -214,14 +215,19 @@ func (a *app) flags(name, help string) *flag.FlagSet {
 }
 
 func (a *app) open(ctx context.Context) (*gorm.DB, error) {
-	return a.openDB(ctx, false)
+	return a.openLimited(ctx, database.Limits{})
+}
+
+// openLimited is open with server-side limits on every connection (serve).
+func (a *app) openLimited(ctx context.Context, l database.Limits) (*gorm.DB, error) {
+	return a.openDB(ctx, false, l)
 }
 
 // openDB connects to DATABASE_URL. A database that does not exist yet is
 // created when create is set (migrate up, serve --migrate: the commands that
 // set a database up); otherwise the error names the command that creates it.
-func (a *app) openDB(ctx context.Context, create bool) (*gorm.DB, error) {
-	db, err := database.Open(ctx, a.cfg.DatabaseURL)
+func (a *app) openDB(ctx context.Context, create bool, l database.Limits) (*gorm.DB, error) {
+	db, err := database.OpenLimited(ctx, a.cfg.DatabaseURL, l)
 	if err == nil {
 		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		err = database.Ping(pctx, db)
@@ -248,7 +254,7 @@ func (a *app) openDB(ctx context.Context, create bool) (*gorm.DB, error) {
 	if created {
 		fmt.Fprintf(a.stderr, "basis data %q dibuat di %s:%d\n", t.Name, t.Host, t.Port)
 	}
-	return a.openDB(ctx, false)
+	return a.openDB(ctx, false, l)
 }
 
 func (a *app) serve(ctx context.Context, args []string) error {
@@ -257,22 +263,47 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := a.openDB(ctx, *migrate)
+	if *migrate { // without the server's statement limits: a migration may take long
+		mdb, err := a.openDB(ctx, true, database.Limits{})
+		if err != nil {
+			return err
+		}
+		_, err = database.Migrate(ctx, mdb, a.log)
+		if err == nil {
+			if _, rerr := database.SetupAppRole(ctx, mdb); rerr != nil {
+				err = fmt.Errorf("serve --migrate berjalan sebagai pemilik basis data (di produksi: 'ekinerja migrate up' sebagai pemilik, lalu 'serve' sebagai peran aplikasi): %w", rerr)
+			}
+		}
+		database.Close(mdb)
+		if err != nil {
+			return err
+		}
+	}
+	// statement_timeout, lock_timeout, idle_in_transaction_session_timeout
+	// and a connect timeout on every connection of the server.
+	db, err := a.openLimited(ctx, database.ServeLimits)
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	if *migrate {
-		if _, err := database.Migrate(ctx, db, a.log); err != nil {
-			return err
-		}
-	}
 	if err := database.CheckUpToDate(ctx, db); err != nil {
 		return err
 	}
 	hasher := auth.NewHasher(auth.DefaultArgon2, 4)
 	svc := auth.NewService(db, hasher, auth.NewTokens(a.cfg.Secret), a.cfg.SessionIdle, a.cfg.SessionMax)
 	svc.Configure(authOptions(a.cfg))
+	if a.cfg.PreviousSecret != "" {
+		// After a rotation: two-factor secrets sealed with the previous
+		// secret are sealed again with the new one, once, before serving.
+		n, bad, err := svc.RewrapTOTP(ctx)
+		if err != nil {
+			return fmt.Errorf("two-factor secrets not re-sealed with the new EKINERJA_SECRET: %w", err)
+		}
+		a.log.Info("two-factor secrets re-sealed with the new secret", slog.Int("users", n), slog.Int("unreadable", bad))
+		if bad > 0 {
+			a.log.Warn("two-factor secrets that neither secret opens: reset those users' two-factor", slog.Int("users", bad))
+		}
+	}
 	st, err := stores.FromStores(db, a.cfg.Location)
 	if err != nil {
 		return err
@@ -297,26 +328,56 @@ func authOptions(cfg config.Config) auth.Options {
 	for _, l := range demo.Logins() {
 		banned = append(banned, l.Password)
 	}
-	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
+	return auth.Options{Dev: cfg.Dev(), BannedPasswords: banned, Secret: cfg.Secret, PreviousSecret: cfg.PreviousSecret, AdminOPDWithoutTOTP: !cfg.AdminOPDTOTP}
 }
 
 func (a *app) migrate(ctx context.Context, args []string) error {
-	fs := a.flags("migrate up|status", "Menerapkan (up) atau menampilkan (status) migrasi skema yang tertanam di biner.")
-	if err := fs.Parse(args); err != nil {
+	fs := a.flags("migrate up [--grant-to PERAN] | status", "Menerapkan (up) atau menampilkan (status) migrasi skema yang tertanam di biner.\n"+
+		"up berjalan sebagai pemilik basis data: sesudah migrasi ia menyiapkan peran aplikasi basis data ini\n"+
+		"(ekinerja_app_<basis data>, NOLOGIN) dan memberi CONNECT hanya kepada pemilik dan peran itu.\n"+
+		"--grant-to PERAN[,PERAN]: jadikan peran LOGIN yang sudah ada anggota peran aplikasi (server terhubung sebagai peran itu).")
+	grantTo := fs.String("grant-to", "", "peran LOGIN yang dipakai server (dipisah koma)")
+	pos, err := parseAll(fs, args)
+	if err != nil {
 		return err
 	}
-	db, err := a.openDB(ctx, fs.Arg(0) == "up")
+	if len(pos) != 1 || (*grantTo != "" && pos[0] != "up") {
+		fs.Usage()
+		return errors.New("sebutkan 'up' atau 'status' (--grant-to hanya untuk up)")
+	}
+	db, err := a.openDB(ctx, pos[0] == "up", database.Limits{})
 	if err != nil {
 		return err
 	}
 	defer database.Close(db)
-	switch fs.Arg(0) {
+	switch pos[0] {
 	case "up":
 		n, err := database.Migrate(ctx, db, nil)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "migrasi diterapkan: %d\n", n)
+		role, err := database.SetupAppRole(ctx, db)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "peran aplikasi: %s (CONNECT hanya untuk pemilik basis data dan peran ini)\n", role)
+		for _, login := range strings.Split(*grantTo, ",") {
+			if login = strings.TrimSpace(login); login == "" {
+				continue
+			}
+			if err := database.GrantAppRole(ctx, db, login); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "%s kini anggota %s\n", login, role)
+		}
+		legacy, err := database.LegacyAppMembers(ctx, db)
+		if err != nil {
+			return err
+		}
+		for _, login := range legacy {
+			fmt.Fprintf(a.stdout, "peringatan: %s anggota ekinerja_app, yang sejak migrasi 0120 tidak punya hak di basis data ini; bila server terhubung sebagai %s: ekinerja migrate up --grant-to %s\n", login, login, login)
+		}
 		return nil
 	case "status":
 		st, err := database.Status(ctx, db)

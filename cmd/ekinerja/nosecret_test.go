@@ -89,8 +89,8 @@ func TestCommandsWithoutSecret(t *testing.T) {
 }
 
 // emptyDatabaseURL creates a database with no schema, owned by a fresh LOGIN
-// role that is not a superuser (CREATEROLE only, for migration 0050's
-// ekinerja_app), as an operator sets up a new host; the URL connects as it.
+// role that is not a superuser (CREATEROLE only, for the database's own
+// application role of migration 0120), as an operator sets up a new host; the URL connects as it.
 func emptyDatabaseURL(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
@@ -111,6 +111,7 @@ func emptyDatabaseURL(t *testing.T) string {
 	}
 	t.Cleanup(func() {
 		admin.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %q WITH (FORCE)`, name))
+		testdb.DropRole(admin, "ekinerja_app_"+name) // made by migrate up / restore (0120)
 		admin.Exec(fmt.Sprintf(`DROP ROLE IF EXISTS %q`, role))
 		database.Close(admin)
 	})

@@ -60,8 +60,11 @@ func TestMissingDatabase(t *testing.T) {
 		if err := admin.Exec(`DROP DATABASE IF EXISTS "` + name + `" WITH (FORCE)`).Error; err != nil {
 			t.Error(err)
 		}
-		if err := admin.Exec(`DROP ROLE IF EXISTS "` + role + `"`).Error; err != nil {
-			t.Error(err)
+		// migrate up made the database's application role too.
+		for _, r := range []string{role, "ekinerja_app_" + name} {
+			if err := admin.Exec(`DROP ROLE IF EXISTS "` + r + `"`).Error; err != nil {
+				t.Error(err)
+			}
 		}
 	})
 	if err := admin.Exec(`CREATE ROLE "` + role + `" LOGIN NOCREATEDB`).Error; err != nil {

@@ -18,6 +18,8 @@ var (
 	// ErrUnavailable: the database (or another backing service) cannot be
 	// reached now; try again later.
 	ErrUnavailable = errors.New("layanan sedang tidak tersedia")
+	// ErrBusy means a bounded queue is full: try again in a moment (429).
+	ErrBusy = errors.New("terlalu banyak permintaan bersamaan")
 )
 
 // ErrOutOfScope means the role may use this page or action, but not on this

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ekinerja/ekinerja/internal/tabular"
 )
 
 // Column names of a fingerprint export, as RowError.Column reports them.
@@ -359,8 +361,9 @@ func (p *csvParser) readNIP(row *Row, f []byte) bool {
 		nip = string(f)
 	}
 	if err := ValidNIP(nip); err != nil {
-		if bytes.ContainsAny(f, "Ee") && bytes.ContainsAny(f, "+") {
-			row.fail(ColNIP, "NIP terbaca sebagai angka (mis. 1,99E+17); jadikan kolom NIP teks di spreadsheet")
+		if tabular.LooksExcelNumber(string(f)) {
+			// The cell is a number in scientific notation, safe to quote.
+			row.fail(ColNIP, tabular.NumberAsTextMessage("NIP", string(f)))
 		} else {
 			row.fail(ColNIP, err.Error())
 		}

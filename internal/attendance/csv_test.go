@@ -75,7 +75,7 @@ func TestParseCSVRowErrors(t *testing.T) {
 		{"short NIP", "19900101201503100,2026-04-06,07:30,16:00,", CSVOptions{},
 			[]cell{{ColNIP, "NIP harus 18 digit angka"}}},
 		{"NIP as scientific number", "1.99001E+17,2026-04-06,07:30,16:00,", CSVOptions{},
-			[]cell{{ColNIP, "NIP terbaca sebagai angka (mis. 1,99E+17); jadikan kolom NIP teks di spreadsheet"}}},
+			[]cell{{ColNIP, `NIP terbaca sebagai angka "1.99001E+17": Excel mengubah NIP 18 digit menjadi angka dan digit terakhirnya hilang. Format kolom NIP sebagai Teks, ketik ulang, lalu simpan.`}}},
 		{"NIP bad birth date", "199002302015031001,2026-04-06,07:30,16:00,", CSVOptions{},
 			[]cell{{ColNIP, "8 digit pertama NIP harus tanggal lahir yang valid (TTTTBBHH)"}}},
 		{"empty NIP", ",2026-04-06,07:30,16:00,", CSVOptions{}, []cell{{ColNIP, "NIP wajib diisi"}}},

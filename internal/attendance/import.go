@@ -1,6 +1,7 @@
 package attendance
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -12,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/tabular"
 )
 
 // MaxImportBytes is the largest fingerprint file accepted (10 MB: about
@@ -87,8 +89,44 @@ func (s *Store) Import(ctx context.Context, in ImportInput) (ImportReport, error
 	h := sha256.New()
 	body := io.TeeReader(in.Body, h)
 	today := s.today()
+	// An Excel workbook (or Windows-1252 or UTF-16 text, an HTML ".xls") is
+	// read by the one tabular reader and parsed as the CSV it holds; lineOf
+	// maps the CSV's lines back to the workbook's rows.
+	var lineOf []int
+	data, err := io.ReadAll(io.LimitReader(body, MaxImportBytes+1))
+	if err != nil {
+		return rep, fmt.Errorf("read import: %w", err)
+	}
+	body = bytes.NewReader(data)
+	if len(data) <= MaxImportBytes && tabular.NeedsConversion(data) {
+		conv, lines, err := tabular.ToCSV(data, tabular.Options{MaxRows: 250000}, func(h string) tabular.CellKind {
+			switch h {
+			case "tanggal":
+				return tabular.DateCell
+			case "jammasuk", "jampulang":
+				return tabular.ClockCell
+			}
+			return tabular.Text
+		})
+		var fe *tabular.FileError
+		if errors.As(err, &fe) {
+			rep.FileError = fe.Reason
+			return rep, nil
+		}
+		if err != nil {
+			return rep, err
+		}
+		body, lineOf = bytes.NewReader(conv), lines
+	}
+	defer func() {
+		for i := range rep.Errors {
+			if l := rep.Errors[i].Line; lineOf != nil && l >= 1 && l <= len(lineOf) {
+				rep.Errors[i].Line = lineOf[l-1]
+			}
+		}
+	}()
 
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var peg []pegawaiKey
 		if err := tx.Raw(`SELECT id, nip, opd_id FROM pegawai`).Scan(&peg).Error; err != nil {
 			return fmt.Errorf("employees: %w", err)
@@ -128,7 +166,11 @@ func (s *Store) Import(ctx context.Context, in ImportInput) (ImportReport, error
 			row.Errors = append(row.Errors, RowError{Line: row.Line, Column: column, Reason: reason})
 		}
 
-		perr := ParseCSV(body, CSVOptions{MaxBytes: MaxImportBytes}, func(row Row) error {
+		max := int64(MaxImportBytes)
+		if lineOf != nil {
+			max = 0 // converted from a bounded workbook: its CSV may be larger
+		}
+		perr := ParseCSV(body, CSVOptions{MaxBytes: max}, func(row Row) error {
 			rep.Rows++
 			if row.OK() {
 				p, known := byNIP[row.NIP]
@@ -193,27 +235,10 @@ VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, in.OPDID, nullID(in.Actor.UserID), trun
 			Scan(&rep.BatchID).Error; err != nil {
 			return fmt.Errorf("import batch: %w", err)
 		}
-		if err := tx.Exec(`ANALYZE impor_tmp`).Error; err != nil {
+		var err error
+		if rep.Inserted, rep.Updated, err = upsertStaged(tx, rep.BatchID); err != nil {
 			return err
 		}
-		var up struct {
-			Inserted int `gorm:"column:inserted"`
-			Updated  int `gorm:"column:updated"`
-		}
-		if err := tx.Raw(`
-WITH up AS (
-    INSERT INTO kehadiran AS k (pegawai_id, tanggal, jam_masuk, jam_pulang, sumber, impor_id)
-    SELECT pegawai_id, tanggal, jam_masuk, jam_pulang, 'import', ? FROM impor_tmp
-    ON CONFLICT (pegawai_id, tanggal) DO UPDATE
-        SET jam_masuk = EXCLUDED.jam_masuk, jam_pulang = EXCLUDED.jam_pulang, sumber = 'import',
-            impor_id = EXCLUDED.impor_id, updated_at = now()
-        WHERE (k.jam_masuk, k.jam_pulang) IS DISTINCT FROM (EXCLUDED.jam_masuk, EXCLUDED.jam_pulang)
-    RETURNING (xmax = 0) AS baru)
-SELECT count(*) FILTER (WHERE baru) AS inserted, count(*) FILTER (WHERE NOT baru) AS updated FROM up`, rep.BatchID).
-			Scan(&up).Error; err != nil {
-			return fmt.Errorf("apply records: %w", err)
-		}
-		rep.Inserted, rep.Updated = up.Inserted, up.Updated
 		del := tx.Exec(`
 DELETE FROM kehadiran k USING pegawai p
 WHERE p.id = k.pegawai_id AND p.opd_id = ?

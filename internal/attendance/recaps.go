@@ -2,7 +2,6 @@ package attendance
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -111,21 +110,9 @@ ORDER BY p.nama, p.id`, till, till, arg).Scan(&peg).Error; err != nil {
 		return nil, nil
 	}
 
-	var jadwal []jadwalRow
-	if err := db.Raw(`SELECT id, nama, array_to_json(pola)::text AS pola FROM jadwal_kerja`).Scan(&jadwal).Error; err != nil {
-		return nil, fmt.Errorf("schedules: %w", err)
-	}
-	schedules := make(map[int64]*Schedule, len(jadwal))
-	for _, j := range jadwal {
-		var pola []string
-		if err := json.Unmarshal([]byte(j.Pola), &pola); err != nil {
-			return nil, fmt.Errorf("schedule %d: %w", j.ID, err)
-		}
-		week, err := WeekFromPola(pola)
-		if err != nil {
-			return nil, fmt.Errorf("schedule %d: %w", j.ID, err)
-		}
-		schedules[j.ID] = &Schedule{Name: j.Nama, Week: week}
+	schedules, err := loadSchedules(db)
+	if err != nil {
+		return nil, err
 	}
 
 	holidays, err := s.Holidays(ctx, first, last)

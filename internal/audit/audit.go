@@ -285,16 +285,20 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Row, error) { return List(c
 type Change struct {
 	At       time.Time `gorm:"column:at"`
 	ActorNIP string    `gorm:"column:actor_nip"`
+	Action   string    `gorm:"column:action"`
 }
 
 // BankChanges lists, newest first and at most 20, the changes of employee
-// pegawaiID's bank account in the last 30 days, from the audit rows
-// org.pegawai_ubah wrote.
+// pegawaiID's bank account in the last 30 days, from the audit rows they
+// wrote: a proposal (org.rekening_usul), its confirmation or refusal
+// (org.rekening_konfirmasi, org.rekening_tolak), and direct edits of
+// org.pegawai_ubah from before proposals existed.
 func (l *Log) BankChanges(ctx context.Context, pegawaiID int64) ([]Change, error) {
 	var rows []Change
-	err := l.db.WithContext(ctx).Raw(`SELECT at, actor_nip FROM audit_log
-WHERE action = 'org.pegawai_ubah' AND object_type = 'pegawai' AND object_id = ? AND at > now() - interval '30 days'
-  AND (detail::jsonb -> 'berubah') ?| array['bank_rekening', 'bank_nama', 'bank_atas_nama']
+	err := l.db.WithContext(ctx).Raw(`SELECT at, actor_nip, action FROM audit_log
+WHERE object_type = 'pegawai' AND object_id = ? AND at > now() - interval '30 days'
+  AND (action IN ('org.rekening_usul', 'org.rekening_konfirmasi', 'org.rekening_tolak')
+       OR (action = 'org.pegawai_ubah' AND (detail::jsonb -> 'berubah') ?| array['bank_rekening', 'bank_nama', 'bank_atas_nama']))
 ORDER BY id DESC LIMIT 20`, strconv.FormatInt(pegawaiID, 10)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("bank account changes: %w", err)

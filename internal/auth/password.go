@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
 // Argon2Params are the argon2id cost parameters.
@@ -30,7 +32,10 @@ var DefaultArgon2 = Argon2Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1, KeyL
 type Hasher struct {
 	Params Argon2Params
 	slots  chan struct{}
-	dummy  string
+	// admitted bounds the logins being worked on (waiting for a slot or
+	// hashing): a full queue answers ErrBusy at once instead of waiting.
+	admitted chan struct{}
+	dummy    string
 	// verified counts password verifications (Verify and Burn); inFlight
 	// and peak measure concurrent argon2 computations. Both are read by
 	// Stats (tests and metrics).
@@ -56,9 +61,28 @@ func NewHasher(p Argon2Params, concurrent int) *Hasher {
 	if concurrent < 1 {
 		concurrent = 1
 	}
-	h := &Hasher{Params: p, slots: make(chan struct{}, concurrent)}
+	h := &Hasher{Params: p, slots: make(chan struct{}, concurrent), admitted: make(chan struct{}, concurrent*QueuePerSlot)}
 	h.dummy = h.hashWith(p, []byte("ekinerja-dummy-password"), make([]byte, p.SaltLen))
 	return h
+}
+
+// QueuePerSlot is how many logins may be admitted per hashing slot (one
+// hashing, the rest waiting their turn); one more is answered ErrBusy.
+const QueuePerSlot = 4
+
+// ErrBusy is the answer to a login when the password-hashing queue is full
+// (429 with Retry-After): waiting would only make every login slow.
+var ErrBusy = apperr.New(apperr.ErrBusy, "Terlalu banyak orang masuk bersamaan. Coba lagi beberapa detik lagi.")
+
+// Admit takes a place in the hashing queue for one login without waiting:
+// ErrBusy when it is full. leave gives the place back.
+func (h *Hasher) Admit() (leave func(), err error) {
+	select {
+	case h.admitted <- struct{}{}:
+		return func() { <-h.admitted }, nil
+	default:
+		return nil, ErrBusy
+	}
 }
 
 // ErrMalformedHash means a stored hash is not an argon2id PHC string.
@@ -149,6 +173,7 @@ func (h *Hasher) Verify(ctx context.Context, encoded, password string) (ok, reha
 
 // Burn spends the time of one verification, so an unknown user is answered as
 // slowly as a wrong password.
-func (h *Hasher) Burn(ctx context.Context, password string) {
-	_, _, _ = h.Verify(ctx, h.dummy, password)
+func (h *Hasher) Burn(ctx context.Context, password string) error {
+	_, _, err := h.Verify(ctx, h.dummy, password)
+	return err
 }

@@ -74,7 +74,11 @@ type Service struct {
 	opts        Options
 	sealer      sealer
 	refreshSeal sealer
-	recoveryKey []byte
+	// prevSealer and prevRecoveryKey come from EKINERJA_SECRET_PREVIOUS
+	// (nil without one).
+	prevSealer      *sealer
+	prevRecoveryKey []byte
+	recoveryKey     []byte
 }
 
 // Options are the deployment-dependent settings of the service.
@@ -91,6 +95,10 @@ type Options struct {
 	// Secret is EKINERJA_SECRET; keys for TOTP encryption and recovery-code
 	// hashing are derived from it.
 	Secret string
+	// PreviousSecret is EKINERJA_SECRET_PREVIOUS after a rotation: two-factor
+	// secrets and recovery codes sealed with it still open (RewrapTOTP
+	// re-seals the secrets). Sessions and tokens never use it.
+	PreviousSecret string
 }
 
 // NewService wires the auth service (strict options: production unless
@@ -107,6 +115,11 @@ func (s *Service) Configure(o Options) {
 	s.sealer = newSealer(DeriveKey(o.Secret, "totp"))
 	s.refreshSeal = newSealer(DeriveKey(o.Secret, "refresh"))
 	s.recoveryKey = DeriveKey(o.Secret, "recovery")
+	s.prevSealer, s.prevRecoveryKey = nil, nil
+	if o.PreviousSecret != "" && o.PreviousSecret != o.Secret {
+		ps := newSealer(DeriveKey(o.PreviousSecret, "totp"))
+		s.prevSealer, s.prevRecoveryKey = &ps, DeriveKey(o.PreviousSecret, "recovery")
+	}
 }
 
 // SetSleep replaces how the progressive delay waits (tests record it).
@@ -309,6 +322,13 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	if len(nip) > MaxNIPLength || len(req.Password) > 1024 {
 		return nil, apperr.Invalid("nip", "NIP atau kata sandi terlalu panjang.")
 	}
+	// A full hashing queue is answered before anything is counted: the
+	// person was not refused, only asked to come back.
+	leave, err := s.hasher.Admit()
+	if err != nil {
+		return nil, err
+	}
+	defer leave()
 	ip := truncate(req.IP, 64)
 	pairKey, accKey, ipKey := "pair:"+nip+"|"+ip, "nip:"+nip, "ip:"+ip
 	entry := audit.Entry{ActorNIP: nip, IP: ip, ObjectType: "user"}
@@ -360,7 +380,9 @@ func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, er
 	}
 	ok := false
 	if u.ID == 0 {
-		s.hasher.Burn(ctx, req.Password)
+		if err := s.hasher.Burn(ctx, req.Password); err != nil {
+			return nil, err
+		}
 	} else {
 		var rehash bool
 		ok, rehash, err = s.hasher.Verify(ctx, u.PasswordHash, req.Password)

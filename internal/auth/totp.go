@@ -142,7 +142,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, p *Principal) (Enrolment, 
 	}
 	var secret string
 	if r.PendingEnc != nil {
-		b, err := s.sealer.open(r.PendingEnc, p.UserID)
+		b, err := s.openTOTP(r.PendingEnc, p.UserID)
 		if err != nil {
 			return Enrolment{}, fmt.Errorf("open pending totp: %w", err)
 		}
@@ -189,7 +189,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, p *Principal, code, ip s
 	if r.PendingEnc == nil {
 		return nil, apperr.Invalid("kode", "Muat ulang halaman untuk memulai pendaftaran.")
 	}
-	secret, err := s.sealer.open(r.PendingEnc, p.UserID)
+	secret, err := s.openTOTP(r.PendingEnc, p.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -240,10 +240,104 @@ func normalizeCode(code string) string {
 	return strings.ToLower(strings.NewReplacer(" ", "", "\t", "").Replace(strings.TrimSpace(code)))
 }
 
-func (s *Service) recoveryHash(code string) string {
-	m := hmac.New(sha256.New, s.recoveryKey)
+func (s *Service) recoveryHash(code string) string { return recoveryHashWith(s.recoveryKey, code) }
+
+func recoveryHashWith(key []byte, code string) string {
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(normalizeCode(code)))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// recoveryHashes are the hashes a recovery code may be stored under: with
+// the current secret's key, and with the previous secret's while one is
+// configured (codes made before a rotation cannot be re-keyed: only their
+// hash is stored).
+func (s *Service) recoveryHashes(code string) []string {
+	hs := []string{s.recoveryHash(code)}
+	if s.prevRecoveryKey != nil {
+		hs = append(hs, recoveryHashWith(s.prevRecoveryKey, code))
+	}
+	return hs
+}
+
+// openTOTP opens a sealed TOTP secret with the current key or, while
+// EKINERJA_SECRET_PREVIOUS is set, the previous one.
+func (s *Service) openTOTP(sealed []byte, userID int64) ([]byte, error) {
+	b, err := s.sealer.open(sealed, userID)
+	if err != nil && s.prevSealer != nil {
+		if pb, perr := s.prevSealer.open(sealed, userID); perr == nil {
+			return pb, nil
+		}
+	}
+	return b, err
+}
+
+// ErrTOTPUnreadable: the account's two-factor secret opens with neither
+// the current secret nor EKINERJA_SECRET_PREVIOUS (the server's secret was
+// changed without naming the old one): 409 with what the operator must do.
+var ErrTOTPUnreadable = apperr.New(apperr.ErrConflict, "Kunci verifikasi dua langkah akun ini tidak dapat dibuka karena rahasia server telah diganti. Hubungi admin sistem: server perlu dijalankan sekali dengan rahasia lama di EKINERJA_SECRET_PREVIOUS.")
+
+// ActionTOTPRewrap is the audit action of re-sealing two-factor secrets
+// after a secret rotation.
+const ActionTOTPRewrap = "auth.2fa_kunci_diperbarui"
+
+// RewrapTOTP re-seals, with the current secret's key, every two-factor
+// secret (enrolled or pending) still sealed with the previous secret's key
+// (EKINERJA_SECRET_PREVIOUS), in one transaction with one audit row, and
+// returns how many users it re-sealed. serve calls it at start, so after a
+// rotation the previous secret is needed only once. A secret neither key
+// opens is left alone and counted in unreadable: that user's two-factor
+// must be reset by an administrator.
+func (s *Service) RewrapTOTP(ctx context.Context) (rewrapped, unreadable int, err error) {
+	if s.prevSealer == nil {
+		return 0, 0, nil
+	}
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var rows []struct {
+			ID         int64  `gorm:"column:id"`
+			SecretEnc  []byte `gorm:"column:totp_secret_enc"`
+			PendingEnc []byte `gorm:"column:totp_pending_enc"`
+		}
+		if err := tx.Raw(`SELECT id, totp_secret_enc, totp_pending_enc FROM users
+WHERE totp_secret_enc IS NOT NULL OR totp_pending_enc IS NOT NULL ORDER BY id FOR UPDATE`).Scan(&rows).Error; err != nil {
+			return err
+		}
+		var ids []int64
+		for _, r := range rows {
+			changed, bad := false, false
+			for _, col := range []*[]byte{&r.SecretEnc, &r.PendingEnc} {
+				if *col == nil {
+					continue
+				}
+				if _, err := s.sealer.open(*col, r.ID); err == nil {
+					continue
+				}
+				plain, err := s.prevSealer.open(*col, r.ID)
+				if err != nil {
+					bad = true
+					continue
+				}
+				*col, changed = s.sealer.seal(plain, r.ID), true
+			}
+			if bad {
+				unreadable++
+			}
+			if !changed {
+				continue
+			}
+			if err := tx.Exec(`UPDATE users SET totp_secret_enc = ?, totp_pending_enc = ? WHERE id = ?`, r.SecretEnc, r.PendingEnc, r.ID).Error; err != nil {
+				return err
+			}
+			ids = append(ids, r.ID)
+		}
+		rewrapped = len(ids)
+		if rewrapped == 0 && unreadable == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorNIP: "sistem", Action: ActionTOTPRewrap, ObjectType: "user",
+			Detail: map[string]any{"diperbarui": rewrapped, "pengguna": ids, "tidak_terbuka": unreadable}})
+	})
+	return rewrapped, unreadable, err
 }
 
 func (s *Service) codeFailed(ctx context.Context, userID int64, nip, ip string, keys []string) error {
@@ -274,9 +368,9 @@ func (s *Service) checkSecondFactor(ctx context.Context, userID int64, nip, code
 		return err
 	}
 	if r.SecretEnc != nil && len(code) == 6 {
-		secret, err := s.sealer.open(r.SecretEnc, userID)
+		secret, err := s.openTOTP(r.SecretEnc, userID)
 		if err != nil {
-			return err
+			return ErrTOTPUnreadable
 		}
 		if step := matchStep(string(secret), code, s.now()); step > r.LastStep {
 			// Compare-and-set: of two requests with the same code, one wins.
@@ -289,7 +383,7 @@ func (s *Service) checkSecondFactor(ctx context.Context, userID int64, nip, code
 			}
 		}
 	} else if len(code) == 11 {
-		res := s.db.WithContext(ctx).Exec(`UPDATE recovery_codes SET used_at = now() WHERE user_id = ? AND code_hash = ? AND used_at IS NULL`, userID, s.recoveryHash(code))
+		res := s.db.WithContext(ctx).Exec(`UPDATE recovery_codes SET used_at = now() WHERE user_id = ? AND code_hash IN ? AND used_at IS NULL`, userID, s.recoveryHashes(code))
 		if res.Error != nil {
 			return res.Error
 		}

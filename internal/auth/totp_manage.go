@@ -168,7 +168,7 @@ func (s *Service) PendingEnrolment(ctx context.Context, p *Principal) (e Enrolme
 	if err != nil || r.PendingEnc == nil {
 		return Enrolment{}, false, err
 	}
-	secret, err := s.sealer.open(r.PendingEnc, p.UserID)
+	secret, err := s.openTOTP(r.PendingEnc, p.UserID)
 	if err != nil {
 		return Enrolment{}, false, fmt.Errorf("open pending totp: %w", err)
 	}

@@ -760,7 +760,12 @@ func Restore(ctx context.Context, db *gorm.DB, r io.Reader, keys ReadKeys) (Mani
 	if err != nil {
 		return m, err
 	}
-	_, err = database.Migrate(ctx, db, nil)
+	if _, err = database.Migrate(ctx, db, nil); err != nil {
+		return m, err
+	}
+	// The restored database gets its own application role and CONNECT
+	// only for its owner and that role (migration 0120).
+	_, err = database.SetupAppRole(ctx, db)
 	return m, err
 }
 

@@ -109,7 +109,7 @@ func fullMonth(t *testing.T, db *gorm.DB) {
 }
 
 // ownerDB makes an empty database owned by a fresh LOGIN role that is not a
-// superuser (CREATEROLE only, which migration 0050 needs for ekinerja_app),
+// superuser (CREATEROLE only, which migration 0120's role setup needs),
 // and returns it connected as that role with the role's name.
 func ownerDB(t *testing.T) (*gorm.DB, string) {
 	t.Helper()
@@ -132,6 +132,7 @@ func ownerDB(t *testing.T) (*gorm.DB, string) {
 	}
 	t.Cleanup(func() {
 		admin.Exec(fmt.Sprintf(`DROP DATABASE IF EXISTS %q WITH (FORCE)`, name))
+		testdb.DropRole(admin, "ekinerja_app_"+name) // made by migrate up / restore (0120)
 		admin.Exec(fmt.Sprintf(`DROP ROLE IF EXISTS %q`, role))
 		database.Close(admin)
 	})

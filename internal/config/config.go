@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,6 +47,18 @@ type Config struct {
 	BodyLimit string
 	// Location is the regency's time zone (Asia/Jakarta, Asia/Makassar, Asia/Jayapura).
 	Location *time.Location
+	// RequestTimeout is every request's deadline (EKINERJA_REQUEST_TIMEOUT,
+	// default 4s): a database that does not answer within it gets the
+	// person "Sistem sedang gangguan" (503), not a hung page.
+	RequestTimeout time.Duration
+	// MaxInflight bounds the requests one instance works on at once
+	// (EKINERJA_MAX_INFLIGHT, default 64); beyond it the answer is 503 with
+	// Retry-After instead of a queue.
+	MaxInflight int
+	// PreviousSecret is the secret before a rotation (EKINERJA_SECRET_PREVIOUS):
+	// only to open two-factor secrets and recovery codes sealed with it, which
+	// serve re-seals with Secret at start. Sessions and tokens never use it.
+	PreviousSecret string
 }
 
 // MetricsOff as EKINERJA_METRICS_ADDR disables the metrics listener. An
@@ -137,6 +150,20 @@ func load(getenv func(string) string, needSecret bool) (Config, error) {
 	}
 	if c.SessionMax, err = time.ParseDuration(get("EKINERJA_SESSION_MAX", "8h")); err != nil || c.SessionMax <= 0 {
 		errs = append(errs, errors.New("EKINERJA_SESSION_MAX bukan durasi yang valid (contoh: 8h)"))
+	}
+	if c.RequestTimeout, err = time.ParseDuration(get("EKINERJA_REQUEST_TIMEOUT", "4s")); err != nil || c.RequestTimeout <= 0 {
+		errs = append(errs, errors.New("EKINERJA_REQUEST_TIMEOUT bukan durasi yang valid (contoh: 4s)"))
+	}
+	if c.MaxInflight, err = strconv.Atoi(get("EKINERJA_MAX_INFLIGHT", "64")); err != nil || c.MaxInflight < 1 {
+		errs = append(errs, errors.New("EKINERJA_MAX_INFLIGHT harus bilangan bulat positif (contoh: 64)"))
+	}
+	if c.PreviousSecret = getenv("EKINERJA_SECRET_PREVIOUS"); c.PreviousSecret != "" {
+		switch {
+		case c.PreviousSecret == c.Secret:
+			c.PreviousSecret = "" // nothing was rotated
+		case c.Env == EnvProduction && len(c.PreviousSecret) < 32:
+			errs = append(errs, errors.New("EKINERJA_SECRET_PREVIOUS terlalu pendek: rahasia lama minimal 32 karakter"))
+		}
 	}
 	if c.Location, err = time.LoadLocation(get("EKINERJA_TZ", "Asia/Jakarta")); err != nil {
 		errs = append(errs, errors.New("EKINERJA_TZ bukan zona waktu yang dikenal (contoh: Asia/Jakarta)"))

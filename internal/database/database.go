@@ -8,8 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -19,10 +22,53 @@ import (
 	"github.com/ekinerja/ekinerja/migrations"
 )
 
+// Limits bound how long the database may keep one of the server's
+// connections busy. Requests are cut sooner by their own deadline
+// (EKINERJA_REQUEST_TIMEOUT); these also hold on the server side, for work
+// whose client has gone and for the computations that outlive a request.
+type Limits struct {
+	// StatementTimeout is PostgreSQL's statement_timeout.
+	StatementTimeout time.Duration
+	// LockTimeout is PostgreSQL's lock_timeout: how long a statement waits
+	// for a row or table lock.
+	LockTimeout time.Duration
+	// IdleInTransaction is idle_in_transaction_session_timeout: a
+	// transaction left open by a stuck client is ended and its locks freed.
+	IdleInTransaction time.Duration
+	// ConnectTimeout bounds opening a connection (a database that accepts
+	// TCP but does not answer).
+	ConnectTimeout time.Duration
+}
+
+// ServeLimits are the limits of `ekinerja serve`'s connections. Commands
+// (backup, restore, migrate) run without them: a large COPY or index may
+// rightly take longer than a web page.
+var ServeLimits = Limits{StatementTimeout: 30 * time.Second, LockTimeout: 10 * time.Second,
+	IdleInTransaction: 60 * time.Second, ConnectTimeout: 3 * time.Second}
+
 // Open connects to PostgreSQL at url and returns a GORM handle whose pool
 // recovers by itself when the database comes back after an outage.
 func Open(ctx context.Context, url string) (*gorm.DB, error) {
-	db, err := gorm.Open(postgres.Open(url), &gorm.Config{
+	return OpenLimited(ctx, url, Limits{})
+}
+
+// OpenLimited is Open with the server-side limits l set on every
+// connection of the pool (zero fields leave PostgreSQL's setting).
+func OpenLimited(ctx context.Context, url string, l Limits) (*gorm.DB, error) {
+	pc, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	for name, d := range map[string]time.Duration{"statement_timeout": l.StatementTimeout, "lock_timeout": l.LockTimeout,
+		"idle_in_transaction_session_timeout": l.IdleInTransaction} {
+		if d > 0 {
+			pc.RuntimeParams[name] = strconv.FormatInt(d.Milliseconds(), 10)
+		}
+	}
+	if l.ConnectTimeout > 0 && (pc.ConnectTimeout == 0 || pc.ConnectTimeout > l.ConnectTimeout) {
+		pc.ConnectTimeout = l.ConnectTimeout
+	}
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pc)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
@@ -157,4 +203,52 @@ func MigrateTo(ctx context.Context, sqlDB *sql.DB, version int64) error {
 		return fmt.Errorf("migrate to %d: %w", version, err)
 	}
 	return nil
+}
+
+// SetupAppRole makes this database's own application role (NOLOGIN,
+// ekinerja_app_<database>, migration 0120): it creates the role if missing,
+// grants it the tables, sequences and default privileges the server needs
+// (never UPDATE, DELETE or TRUNCATE on audit_log), and gives CONNECT on this
+// database to the owner and that role only. Run as the owner after
+// migrating; idempotent. Returns the role's name.
+func SetupAppRole(ctx context.Context, db *gorm.DB) (string, error) {
+	var role string
+	if err := db.WithContext(ctx).Raw(`SELECT ekinerja_setup_app_role()`).Scan(&role).Error; err != nil {
+		return "", fmt.Errorf("peran aplikasi basis data ini: %w", err)
+	}
+	return role, nil
+}
+
+// AppRole is the name of this database's application role.
+func AppRole(ctx context.Context, db *gorm.DB) (string, error) {
+	var role string
+	if err := db.WithContext(ctx).Raw(`SELECT ekinerja_app_role_name()`).Scan(&role).Error; err != nil {
+		return "", fmt.Errorf("nama peran aplikasi: %w", err)
+	}
+	return role, nil
+}
+
+// GrantAppRole makes the existing LOGIN role login a member of this
+// database's application role: the server connects as login.
+func GrantAppRole(ctx context.Context, db *gorm.DB, login string) error {
+	var role string
+	if err := db.WithContext(ctx).Raw(`SELECT ekinerja_grant_app_role(?)`, login).Scan(&role).Error; err != nil {
+		return fmt.Errorf("beri peran aplikasi kepada %s: %w", login, err)
+	}
+	return nil
+}
+
+// LegacyAppMembers lists the LOGIN roles still members of the cluster-wide
+// ekinerja_app of migration 0050, which has no rights here since 0120: a
+// server connecting as one of them needs GrantAppRole.
+func LegacyAppMembers(ctx context.Context, db *gorm.DB) ([]string, error) {
+	var names []string
+	err := db.WithContext(ctx).Raw(`SELECT r.rolname FROM pg_auth_members m
+JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member
+WHERE g.rolname = 'ekinerja_app' AND r.rolcanlogin
+  AND NOT pg_has_role(r.oid, ekinerja_app_role_name(), 'USAGE') ORDER BY 1`).Scan(&names).Error
+	if err != nil {
+		return nil, fmt.Errorf("anggota ekinerja_app: %w", err)
+	}
+	return names, nil
 }

@@ -1,6 +1,7 @@
 package org
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,26 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/tabular"
 )
+
+// tabularCSV reads r whole (at most maxBytes); when it is not UTF-8 CSV it
+// is converted by tabular.ToCSV, and lineOf maps the CSV's lines back to the
+// file's rows (nil when nothing was converted).
+func tabularCSV(r io.Reader, maxBytes int64, kind func(string) tabular.CellKind) (io.Reader, []int, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("read import: %w", err)
+	}
+	if int64(len(data)) > maxBytes || !tabular.NeedsConversion(data) {
+		return bytes.NewReader(data), nil, nil
+	}
+	out, lines, err := tabular.ToCSV(data, tabular.Options{MaxRows: 200000}, kind)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bytes.NewReader(out), lines, nil
+}
 
 // ImportKind is what a CSV file holds.
 type ImportKind string
@@ -175,7 +195,7 @@ func (s *Store) Import(ctx context.Context, sc Scope, a Actor, r io.Reader, opt 
 	var imp importer
 	switch opt.Kind {
 	case ImportPegawai:
-		imp = &pegawaiImporter{s: s, sc: sc}
+		imp = &pegawaiImporter{s: s, sc: sc, actor: a}
 	case ImportJabatan:
 		imp = &jabatanImporter{s: s, sc: sc}
 	case ImportOPD:
@@ -184,7 +204,30 @@ func (s *Store) Import(ctx context.Context, sc Scope, a Actor, r io.Reader, opt 
 	if err := imp.load(ctx); err != nil {
 		return rep, err
 	}
-	err := scanCSV(r, cols, opt.MaxBytes, func(line int, cells []string, errs []RowError) {
+	// An Excel workbook (or Windows-1252, UTF-16, an HTML ".xls") is read by
+	// the one tabular reader and parsed as the CSV it holds.
+	r, lineOf, err := tabularCSV(r, opt.MaxBytes, func(h string) tabular.CellKind {
+		if h == "tmtjabatan" {
+			return tabular.DateCell
+		}
+		return tabular.Text
+	})
+	var tfe *tabular.FileError
+	if errors.As(err, &tfe) {
+		rep.FileError = tfe.Reason
+		return rep, nil
+	}
+	if err != nil {
+		return rep, err
+	}
+	defer func() {
+		for i := range rep.Errors {
+			if l := rep.Errors[i].Line; lineOf != nil && l >= 1 && l <= len(lineOf) {
+				rep.Errors[i].Line = lineOf[l-1]
+			}
+		}
+	}()
+	err = scanCSV(r, cols, opt.MaxBytes, func(line int, cells []string, errs []RowError) {
 		rep.Rows++
 		ir.failAll(errs)
 		if cells != nil {
@@ -284,6 +327,7 @@ type openAssignment struct {
 type pegawaiImporter struct {
 	s        *Store
 	sc       Scope
+	actor    Actor
 	opds     map[string]ref
 	jabatan  map[string]ref
 	rows     []pegawaiRow
@@ -321,6 +365,16 @@ func (im *pegawaiImporter) row(ir *importRun, line int, c []string) {
 	}
 	p, ve := in.Validate()
 	delete(ve.Fields, "opd_id") // reported above under opd_kode
+	// Excel turned an 18-digit NIP or an account into a number ("1,98109E+17"):
+	// say exactly that, not "NIP harus 18 digit".
+	for _, f := range []struct {
+		field, what, cell string
+	}{{"nip", "NIP", c[0]}, {"bank_rekening", "Nomor rekening", c[10]}} {
+		if tabular.LooksExcelNumber(f.cell) {
+			delete(ve.Fields, f.field)
+			ir.fail(line, f.field, tabular.NumberAsTextMessage(f.what, f.cell))
+		}
+	}
 	ir.failFields(line, ve.Fields, pegawaiRename)
 	if prev, dup := im.seen[p.NIP]; dup && p.NIP != "" {
 		ir.fail(line, "nip", fmt.Sprintf("NIP yang sama sudah ada di baris %d.", prev))
@@ -411,6 +465,15 @@ func (im *pegawaiImporter) apply(ctx context.Context, tx *gorm.DB, ir *importRun
 		}
 		r.p.ID = old.ID
 		touched := false
+		// A changed bank account of an existing employee is a proposal for
+		// a second person, as on the form; the rest of the row applies.
+		if bankDiffers(old, r.p) {
+			if err := proposeBank(ctx, tx, im.actor, old, r.p, "impor"); err != nil {
+				return nil, err
+			}
+			r.p.BankNama, r.p.BankRekening, r.p.BankAtasNama = old.BankNama, old.BankRekening, old.BankAtasNama
+			touched = true
+		}
 		if len(diffPegawai(old, r.p)) > 0 {
 			p := r.p
 			if err := tx.Exec(`UPDATE pegawai SET nama = ?, status_asn = ?, golongan = ?, opd_id = ?, keadaan = ?, tugas_belajar = ?,

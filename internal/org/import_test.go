@@ -135,7 +135,7 @@ func TestImportWithThreeBadRowsIsRefusedWhole(t *testing.T) {
 }
 
 func TestImportFileLevelRefusals(t *testing.T) {
-	_, s := seeded(t)
+	db, s := seeded(t)
 	header := strings.Join(org.ImportColumns(org.ImportPegawai), ",")
 	good := employeeCSV(2, nil)
 	cases := []struct {
@@ -144,7 +144,6 @@ func TestImportFileLevelRefusals(t *testing.T) {
 		{"empty", "", "kosong"},
 		{"wrong header", "nip,nama\n1,2\n", "Baris judul harus"},
 		{"header only", header + "\n", "tidak ada data"},
-		{"latin-1", strings.Replace(good, "Pegawai Impor 1,", "Pegawai Impor 1 Jos\xe9,", 1), "bukan UTF-8"},
 		{"utf-16", "\xff\xfe" + good, "UTF-16"},
 	}
 	for _, tc := range cases {
@@ -168,6 +167,19 @@ func TestImportFileLevelRefusals(t *testing.T) {
 		rep := importString(t, s, org.All, org.ImportPegawai, body, false)
 		if !rep.Applied || rep.Created != 2 {
 			t.Fatalf("rep = %+v", rep)
+		}
+	})
+	// Windows-1252 (Excel's plain "CSV" on Windows) is decoded, not refused
+	// (issue 12): the byte 0xE9 is "é".
+	t.Run("windows-1252", func(t *testing.T) {
+		body := strings.Replace(good, "Pegawai Impor 1,", "Pegawai Impor 1 Jos\xe9,", 1)
+		if !strings.Contains(body, "\xe9") {
+			t.Fatal("fixture did not change")
+		}
+		rep := importString(t, s, org.All, org.ImportPegawai, body, false)
+		var n int64
+		if err := db.Raw(`SELECT count(*) FROM pegawai WHERE nama = 'Pegawai Impor 1 José, S.E.'`).Scan(&n).Error; err != nil || !rep.Applied || n != 1 {
+			t.Fatalf("rep = %+v, decoded name stored %d times (%v)", rep, n, err)
 		}
 	})
 	t.Run("formula cells", func(t *testing.T) {

@@ -317,11 +317,24 @@ func (s *Store) UpdatePegawai(ctx context.Context, sc Scope, a Actor, id int64, 
 		return p, err
 	}
 	p.ID, p.CreatedAt = id, old.CreatedAt
+	// A new bank account is a proposal for a second person to confirm
+	// (DecideBank); until then the employee keeps the old one.
+	proposed := p
+	proposal := bankDiffers(old, p)
+	p.BankNama, p.BankRekening, p.BankAtasNama = old.BankNama, old.BankRekening, old.BankAtasNama
 	changed := diffPegawai(old, p)
-	if len(changed) == 0 {
+	if len(changed) == 0 && !proposal {
 		return old, nil
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if proposal {
+			if err := proposeBank(ctx, tx, a, old, proposed, "formulir"); err != nil {
+				return err
+			}
+		}
+		if len(changed) == 0 {
+			return nil
+		}
 		res := tx.Exec(`UPDATE pegawai SET nip = ?, nama = ?, status_asn = ?, golongan = ?, opd_id = ?, keadaan = ?, tugas_belajar = ?,
   bank_nama = ?, bank_rekening = ?, bank_atas_nama = ?, npwp = ?, updated_at = now() WHERE id = ?`,
 			p.NIP, p.Nama, p.StatusASN, p.Golongan, p.OPDID, p.Keadaan, p.TugasBelajar, p.BankNama, p.BankRekening, p.BankAtasNama, p.NPWP, id)

@@ -182,6 +182,17 @@ func Create(ctx context.Context) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
+	// As `ekinerja migrate up` does: this database's own application role,
+	// CONNECT only for the owner and that role (migration 0120).
+	cdb, err := database.Open(ctx, u)
+	if err != nil {
+		return "", nil, err
+	}
+	role, err := database.SetupAppRole(ctx, cdb)
+	database.Close(cdb)
+	if err != nil {
+		return "", nil, err
+	}
 	drop := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -192,7 +203,9 @@ func Create(ctx context.Context) (string, func(), error) {
 		defer database.Close(adb)
 		if err := adb.Exec("DROP DATABASE IF EXISTS " + quote(name) + " WITH (FORCE)").Error; err != nil {
 			fmt.Fprintf(os.Stderr, "testdb: drop %s: %v\n", name, err)
+			return
 		}
+		DropRole(adb, role)
 	}
 	return u, drop, nil
 }
@@ -222,3 +235,24 @@ func New(tb testing.TB) *gorm.DB {
 	tb.Cleanup(func() { database.Close(db) })
 	return db
 }
+
+// DropRole drops a role the tests made (roles are cluster-wide), after the
+// databases it has rights in are gone. Errors are reported, not fatal.
+func DropRole(adb *gorm.DB, role string) {
+	err := adb.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec(`SELECT pg_catalog.set_config('ekinerja.drop_role', ?, true)`, role).Error; err != nil {
+			return err
+		}
+		return tx.Exec(dropRoleSQL).Error
+	})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "testdb: drop role %s: %v\n", role, err)
+	}
+}
+
+// dropRoleSQL drops the role named in the session setting
+// ekinerja.drop_role, quoted by format('%I'), so no identifier is pasted
+// into SQL text.
+const dropRoleSQL = `DO $$ BEGIN
+    EXECUTE format('DROP ROLE IF EXISTS %I', current_setting('ekinerja.drop_role'));
+END $$`

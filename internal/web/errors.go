@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/views/layout"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -33,6 +34,13 @@ func isUnavailable(err error) bool {
 		errors.Is(err, context.DeadlineExceeded) || errors.Is(err, apperr.ErrUnavailable) ||
 		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to connect")
 }
+
+// The 503 messages: a database that does not answer in time, and an
+// instance working on as many requests as it may.
+const (
+	msgDatabaseSlow = "Sistem sedang gangguan: basis data tidak menjawab tepat waktu. Coba lagi beberapa saat lagi."
+	msgOverloaded   = "Sistem sedang gangguan: terlalu banyak permintaan saat ini. Coba lagi beberapa detik lagi."
+)
 
 // outOfScopeMessage answers a request for a record outside the person's scope.
 const outOfScopeMessage = "Data ini di luar lingkup wewenang Anda (misalnya milik OPD atau pegawai lain)."
@@ -65,6 +73,8 @@ func classify(err error) problem {
 		return problem{Status: http.StatusForbidden, Message: "Anda tidak berwenang membuka halaman atau melakukan tindakan ini."}
 	case errors.Is(err, apperr.ErrUnauthorized):
 		return problem{Status: http.StatusUnauthorized, Message: "Silakan masuk terlebih dahulu."}
+	case errors.Is(err, apperr.ErrBusy):
+		return problem{Status: http.StatusTooManyRequests, Message: "Terlalu banyak permintaan bersamaan. Coba lagi beberapa detik lagi."}
 	case errors.Is(err, apperr.ErrConflict):
 		return problem{Status: http.StatusConflict, Message: "Data telah berubah atau sudah ada. Muat ulang halaman lalu coba lagi."}
 	case isUnavailable(err):
@@ -125,14 +135,38 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := classify(err)
 	l := logger(c)
+	if p.Status >= 500 {
+		// A failure after the request's context ended is that end: the
+		// deadline (the database did not answer in time: 503, never 500) or
+		// a client that went away (499, answered to nobody).
+		if st, ended := contextEnd(c.Request().Context()); ended {
+			if st == StatusClientClosedRequest {
+				l.Info("client closed the request", slog.String("error", err.Error()))
+				c.Response().WriteHeader(StatusClientClosedRequest)
+				return
+			}
+			p = problem{Status: st, Message: msgDatabaseSlow}
+		}
+	}
+	if errors.Is(err, errOverloaded) {
+		p.Message = msgOverloaded
+	}
 	switch {
+	case errors.Is(err, errOverloaded): // counted (ekinerja_http_shed_total) and in the request line
+	case p.Status == http.StatusServiceUnavailable:
+		l.Warn("request failed", slog.String("error", err.Error()), slog.Int("status", p.Status))
 	case p.Status >= 500:
 		l.Error("request failed", slog.String("error", err.Error()), slog.Int("status", p.Status))
 	case p.Status == http.StatusForbidden:
 		s.recordForbidden(c, err)
 	}
-	if p.Status == http.StatusServiceUnavailable {
+	switch {
+	case errors.Is(err, errOverloaded):
+		c.Response().Header().Set("Retry-After", "2")
+	case p.Status == http.StatusServiceUnavailable:
 		c.Response().Header().Set("Retry-After", "30")
+	case p.Status == http.StatusTooManyRequests && c.Response().Header().Get("Retry-After") == "":
+		c.Response().Header().Set("Retry-After", "5")
 	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(p.Status)
@@ -146,7 +180,19 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.Redirect(http.StatusSeeOther, "/masuk?next="+safeNext(c.Request().URL.RequestURI()))
 		return
 	}
-	_ = s.render(c, p.Status, pages.Error(s.chrome(c, errorTitle(p.Status)), pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: pageMessage(p)}))
+	ch := layout.Chrome{}
+	if p.Status == http.StatusServiceUnavailable {
+		// The database is not answering (or the instance is full): the page
+		// is rendered without asking it anything (no agency names for the
+		// role switcher), on a context that outlives the request's deadline.
+		ch = s.chromeOffline(c, errorTitle(p.Status))
+		c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
+	} else {
+		ch = s.chrome(c, errorTitle(p.Status))
+	}
+	if err := s.render(c, p.Status, pages.Error(ch, pages.ErrorPage{Status: p.Status, Title: errorTitle(p.Status), Message: pageMessage(p)})); err != nil {
+		l.Error("render error page", slog.String("error", err.Error()))
+	}
 }
 
 // pageMessage is what an error page says: a validation error that reached

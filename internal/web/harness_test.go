@@ -55,16 +55,25 @@ func newHarnessEnv(t *testing.T, env map[string]string) *harness {
 // production does), while h.db stays the owner connection for the test.
 func newHarnessDB(t *testing.T, env map[string]string, appRole bool) *harness {
 	t.Helper()
+	return newHarnessServerDB(t, env, func(owner *gorm.DB, ownerURL string) *gorm.DB {
+		if appRole {
+			return appRoleDB(t, owner, ownerURL)
+		}
+		return owner
+	})
+}
+
+// newHarnessServerDB is newHarnessEnv with the server's connection pool
+// made by serverDB from the owner's (a proxy in front, another role, ...).
+func newHarnessServerDB(t *testing.T, env map[string]string, serverDBOf func(owner *gorm.DB, ownerURL string) *gorm.DB) *harness {
+	t.Helper()
 	ownerURL := testdb.NewURL(t)
 	db, err := database.Open(context.Background(), ownerURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { database.Close(db) })
-	serverDB := db
-	if appRole {
-		serverDB = appRoleDB(t, db, ownerURL)
-	}
+	serverDB := serverDBOf(db, ownerURL)
 	hasher := auth.NewHasher(fastArgon2, 4)
 	if _, err := demo.Seed(context.Background(), db, hasher); err != nil {
 		t.Fatalf("seed: %v", err)

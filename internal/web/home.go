@@ -86,14 +86,23 @@ func (s *Server) home(c echo.Context) error {
 }
 
 // bankChangeNotice tells the employee about changes of their bank account
-// in the last 30 days, from the audit rows the change wrote.
+// in the last 30 days, from the audit rows they wrote: a proposal (waiting
+// for a second person), its confirmation or refusal, and older direct edits.
 func (s *Server) bankChangeNotice(c echo.Context, pegawaiID int64) (*pages.Waiting, error) {
 	rows, err := s.audit.BankChanges(c.Request().Context(), pegawaiID)
 	if err != nil || len(rows) == 0 {
 		return nil, err
 	}
 	last := rows[0]
+	what := map[string]string{
+		"org.rekening_usul":       "Terakhir diusulkan (menunggu konfirmasi orang kedua) ",
+		"org.rekening_konfirmasi": "Terakhir dikonfirmasi (rekening baru berlaku) ",
+		"org.rekening_tolak":      "Usulan terakhir ditolak (rekening lama tetap berlaku) ",
+	}[last.Action]
+	if what == "" {
+		what = "Terakhir diubah "
+	}
 	return &pages.Waiting{Label: "Perubahan rekening bank Anda (30 hari terakhir)", Count: int64(len(rows)),
-		Hint: "Terakhir diubah " + last.At.In(s.cfg.Location).Format("02-01-2006 15:04") + " oleh NIP " + last.ActorNIP +
-			". Jika Anda tidak memintanya, segera hubungi BKPSDM: TPP dibayar ke rekening ini."}, nil
+		Hint: what + last.At.In(s.cfg.Location).Format("02-01-2006 15:04") + " oleh NIP " + last.ActorNIP +
+			". Jika Anda tidak memintanya, segera hubungi BKPSDM: TPP dibayar ke rekening yang dikonfirmasi."}, nil
 }

@@ -15,8 +15,8 @@ import (
 	"github.com/ekinerja/ekinerja/internal/database"
 )
 
-// appRoleDB creates a LOGIN role that is only a member of ekinerja_app
-// (migration 0050's grants, nothing else), and returns a connection to the
+// appRoleDB creates a LOGIN role that is only a member of the test
+// database's own application role (migration 0120's grants, nothing else), and returns a connection to the
 // test database as that role. The role is dropped when the test ends (roles
 // are cluster-wide).
 func appRoleDB(t *testing.T, owner *gorm.DB, ownerURL string) *gorm.DB {
@@ -25,8 +25,12 @@ func appRoleDB(t *testing.T, owner *gorm.DB, ownerURL string) *gorm.DB {
 	if _, err := rand.Read(b[:]); err != nil {
 		t.Fatal(err)
 	}
-	role := "ekinerja_web_t_" + hex.EncodeToString(b[:]) // [a-z0-9_] by construction
-	if err := owner.Exec(`CREATE ROLE ` + role + ` LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE ekinerja_app`).Error; err != nil {
+	role := "ekinerja_web_t_" + hex.EncodeToString(b[:])      // [a-z0-9_] by construction
+	app, err := database.AppRole(context.Background(), owner) // ekinerja_app_<test database>: [a-z0-9_]
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := owner.Exec(`CREATE ROLE ` + role + ` LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE IN ROLE ` + app).Error; err != nil {
 		t.Fatalf("create login role: %v", err)
 	}
 	t.Cleanup(func() { owner.Exec(`DROP ROLE IF EXISTS ` + role) })
@@ -80,13 +84,13 @@ func TestAppRunsWithLeastPrivilege(t *testing.T) {
 	var missing []string
 	h.db.Raw(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND (
-  (c.relkind = 'r' AND c.relname NOT IN ('audit_log', 'goose_db_version') AND NOT (has_table_privilege('ekinerja_app', c.oid, 'SELECT')
-    AND has_table_privilege('ekinerja_app', c.oid, 'INSERT') AND has_table_privilege('ekinerja_app', c.oid, 'UPDATE') AND has_table_privilege('ekinerja_app', c.oid, 'DELETE')))
-  OR (c.relkind = 'r' AND c.relname = 'audit_log' AND NOT (has_table_privilege('ekinerja_app', c.oid, 'SELECT') AND has_table_privilege('ekinerja_app', c.oid, 'INSERT')))
-  OR (c.relkind = 'S' AND NOT has_sequence_privilege('ekinerja_app', c.oid, 'USAGE')))
+  (c.relkind = 'r' AND c.relname NOT IN ('audit_log', 'goose_db_version') AND NOT (has_table_privilege(ekinerja_app_role_name(), c.oid, 'SELECT')
+    AND has_table_privilege(ekinerja_app_role_name(), c.oid, 'INSERT') AND has_table_privilege(ekinerja_app_role_name(), c.oid, 'UPDATE') AND has_table_privilege(ekinerja_app_role_name(), c.oid, 'DELETE')))
+  OR (c.relkind = 'r' AND c.relname = 'audit_log' AND NOT (has_table_privilege(ekinerja_app_role_name(), c.oid, 'SELECT') AND has_table_privilege(ekinerja_app_role_name(), c.oid, 'INSERT')))
+  OR (c.relkind = 'S' AND NOT has_sequence_privilege(ekinerja_app_role_name(), c.oid, 'USAGE')))
 ORDER BY 1`).Scan(&missing)
 	if len(missing) > 0 {
-		t.Errorf("ekinerja_app lacks grants on %v", missing)
+		t.Errorf("the database's app role lacks grants on %v", missing)
 	}
 
 	auditBefore := h.count(`SELECT count(*) FROM audit_log`)

@@ -11,6 +11,9 @@ import (
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
+// lockRetryAfter is the Retry-After of a locked login: the lock's 15 minutes.
+const lockRetryAfter = "900"
+
 func (s *Server) loginPage(c echo.Context) error {
 	if principal(c) != nil {
 		return c.Redirect(http.StatusSeeOther, "/")
@@ -32,7 +35,13 @@ func (s *Server) loginSubmit(c echo.Context) error {
 			return err
 		}
 		status := http.StatusUnauthorized
-		if errors.Is(err, auth.ErrLocked) {
+		switch {
+		case errors.Is(err, auth.ErrLocked):
+			c.Response().Header().Set("Retry-After", lockRetryAfter)
+			status = http.StatusTooManyRequests
+		case errors.Is(err, auth.ErrBusy):
+			s.metrics.loginBusy.Inc()
+			c.Response().Header().Set("Retry-After", "1")
 			status = http.StatusTooManyRequests
 		}
 		form.Error = m.Text
@@ -79,7 +88,12 @@ func (s *Server) apiToken(c echo.Context) error {
 	res, err := s.auth.Login(c.Request().Context(), auth.LoginRequest{NIP: req.NIP, Password: req.Password, OTP: req.OTP, IP: c.RealIP(), UserAgent: c.Request().UserAgent()})
 	if err != nil {
 		if errors.Is(err, auth.ErrLocked) {
+			c.Response().Header().Set("Retry-After", lockRetryAfter)
 			return c.JSON(http.StatusTooManyRequests, map[string]problem{"error": {Status: http.StatusTooManyRequests, Message: auth.ErrLocked.Error()}})
+		}
+		if errors.Is(err, auth.ErrBusy) {
+			s.metrics.loginBusy.Inc()
+			c.Response().Header().Set("Retry-After", "1")
 		}
 		return err
 	}

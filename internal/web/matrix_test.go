@@ -64,6 +64,15 @@ var policy = map[string][]auth.Role{
 	"POST /presensi/jadwal/:id/ubah": superOnly,
 	"GET /presensi/impor/riwayat":    {auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin},
 	"POST /presensi/cuti/:id/batal":  {auth.RolePegawai, auth.RoleAtasan},
+	// fingerprint machines and scan logs (issue 12)
+	"GET /presensi/mesin":               {auth.RoleAdminOPD},
+	"POST /presensi/mesin":              {auth.RoleAdminOPD},
+	"GET /presensi/mesin/impor":         {auth.RoleAdminOPD},
+	"POST /presensi/mesin/impor":        {auth.RoleAdminOPD},
+	"GET /presensi/mesin/:id":           {auth.RoleAdminOPD},
+	"POST /presensi/mesin/:id":          {auth.RoleAdminOPD},
+	"POST /presensi/mesin/:id/pin":      {auth.RoleAdminOPD},
+	"POST /presensi/mesin/:id/pengguna": {auth.RoleAdminOPD},
 	// --- end attendance ---
 	// org area (issue 3): readers = admin_opd, verifikator, superadmin;
 	// editors = admin_opd, superadmin. The OPD scope is tested in org_test.go.
@@ -76,6 +85,7 @@ var policy = map[string][]auth.Role{
 	"POST /pegawai/:id/penugasan": orgEditRoles,
 	// org round 2: end a Plt/Plh early; unit kerja edit.
 	"POST /pegawai/:id/penugasan/:riwayat/akhiri": orgEditRoles,
+	"POST /pegawai/:id/rekening/konfirmasi":       {auth.RoleAdminOPD, auth.RoleVerifikator},
 	"GET /unit/:id/ubah":                          orgEditRoles,
 	"POST /unit/:id":                              orgEditRoles,
 	"POST /pegawai/:id/akun":                      superOnly,

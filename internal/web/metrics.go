@@ -19,6 +19,10 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// shed counts requests answered 503 beyond EKINERJA_MAX_INFLIGHT, and
+	// loginBusy logins answered 429 because the password-hashing queue was full.
+	shed      prometheus.Counter
+	loginBusy prometheus.Counter
 }
 
 // NewMetrics registers the HTTP, Go runtime and connection-pool series.
@@ -33,7 +37,9 @@ func NewMetrics(pool *sql.DB) *Metrics {
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"method", "route"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.shed = prometheus.NewCounter(prometheus.CounterOpts{Name: "ekinerja_http_shed_total", Help: "Requests answered 503 because the instance was at EKINERJA_MAX_INFLIGHT."})
+	m.loginBusy = prometheus.NewCounter(prometheus.CounterOpts{Name: "ekinerja_login_busy_total", Help: "Logins answered 429 because the password-hashing queue was full."})
+	m.reg.MustRegister(m.requests, m.duration, m.shed, m.loginBusy, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pool != nil {
 		m.reg.MustRegister(collectors.NewDBStatsCollector(pool, "ekinerja"))
 	}

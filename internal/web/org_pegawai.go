@@ -1,11 +1,14 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -106,7 +109,43 @@ func (s *Server) pegawaiDetailView(c echo.Context, id int64) (pages.PegawaiDetai
 			return v, err
 		}
 	}
+	if v.Bank, err = s.org.PendingBank(c.Request().Context(), sc, id); err != nil {
+		return v, err
+	}
+	v.CanDecideBank = v.Bank != nil && canDecideBank(p) && v.Bank.DiusulkanOleh != p.UserID
 	return v, nil
+}
+
+// canDecideBank: who may confirm a proposed bank account (a second person):
+// an admin_opd, within their OPD (the store's scope), or a verifikator of
+// BKPSDM. The proposer never may (org.ErrBankSelf).
+func canDecideBank(p *auth.Principal) bool {
+	return p.Active.Role == auth.RoleAdminOPD || p.Active.Role == auth.RoleVerifikator
+}
+
+// pegawaiDecideBank confirms or refuses the open proposal of a new bank
+// account: 403 for the proposer, 409 when it is no longer open.
+func (s *Server) pegawaiDecideBank(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var apply bool
+	switch c.FormValue("putusan") {
+	case "konfirmasi":
+		apply = true
+	case "tolak":
+	default:
+		return apperr.New(apperr.ErrConflict, "Pilih konfirmasi atau tolak untuk usulan rekening ini.")
+	}
+	usulan, _ := strconv.ParseInt(c.FormValue("usulan"), 10, 64)
+	if _, err := s.org.DecideBank(c.Request().Context(), orgScope(principal(c)), orgActor(c), id, usulan, apply); err != nil {
+		return err
+	}
+	if apply {
+		return redirectWith(c, "/pegawai/"+itoa(id), "rekening_dikonfirmasi")
+	}
+	return redirectWith(c, "/pegawai/"+itoa(id), "rekening_ditolak")
 }
 
 func (s *Server) pegawaiDetail(c echo.Context) error {
@@ -161,6 +200,13 @@ func (s *Server) pegawaiUpdate(c echo.Context) error {
 	}
 	if err != nil {
 		return err
+	}
+	pend, err := s.org.PendingBank(c.Request().Context(), orgScope(principal(c)), id)
+	if err != nil && !errors.Is(err, apperr.ErrNotFound) { // moved out of the scope by this very edit
+		return err
+	}
+	if pend != nil && pend.DiusulkanOleh == principal(c).UserID {
+		return redirectWith(c, "/pegawai/"+itoa(id), "rekening_diusulkan")
 	}
 	return redirectWith(c, "/pegawai/"+itoa(id), "pegawai_disimpan")
 }

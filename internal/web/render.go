@@ -87,6 +87,12 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 	return ch
 }
 
+// chromeOffline is the page frame without anything read from the database
+// (the error page while it does not answer): no name, roles or navigation.
+func (s *Server) chromeOffline(c echo.Context, title string) layout.Chrome {
+	return layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
+}
+
 // safeNext keeps a post-login redirect on this site: a local absolute path
 // only, never "//host" or a scheme.
 func safeNext(next string) string {

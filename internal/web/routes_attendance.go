@@ -40,6 +40,15 @@ func (s *Server) attendanceRoutes() []Route {
 		{http.MethodPost, "/presensi/jadwal/:id/ubah", Only(auth.RoleSuperadmin), s.attendanceScheduleUpdate},
 		{http.MethodGet, "/presensi/impor/riwayat", opdWide, s.attendanceImportHistory},
 		{http.MethodGet, "/api/v1/presensi/rekap", opdWide, s.apiAttendanceRecap},
+		// fingerprint machines and scan logs (issue 12): the OPD's own admin only
+		{http.MethodGet, "/presensi/mesin", Only(auth.RoleAdminOPD), s.attendanceMachines},
+		{http.MethodPost, "/presensi/mesin", Only(auth.RoleAdminOPD), s.attendanceMachineCreate},
+		{http.MethodGet, scanImportPath, Only(auth.RoleAdminOPD), s.attendanceScanImportPage},
+		{http.MethodPost, scanImportPath, Only(auth.RoleAdminOPD), s.attendanceScanImport},
+		{http.MethodGet, "/presensi/mesin/:id", Only(auth.RoleAdminOPD), s.attendanceMachine},
+		{http.MethodPost, "/presensi/mesin/:id", Only(auth.RoleAdminOPD), s.attendanceMachineUpdate},
+		{http.MethodPost, "/presensi/mesin/:id/pin", Only(auth.RoleAdminOPD), s.attendanceMachinePINs},
+		{http.MethodPost, "/presensi/mesin/:id/pengguna", Only(auth.RoleAdminOPD), s.attendanceMachineUsers},
 	}
 }
 
@@ -50,7 +59,7 @@ func attendanceNav(r auth.Role) []layout.NavItem {
 		return []layout.NavItem{{Href: "/presensi/saya", Label: "Presensi"}, {Href: "/presensi/cuti", Label: "Cuti/DL"}}
 	case auth.RoleAdminOPD:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Presensi"}, {Href: "/presensi/impor", Label: "Impor Presensi"},
-			{Href: "/presensi/cuti", Label: "Cuti/DL"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
+			{Href: "/presensi/mesin", Label: "Mesin Presensi"}, {Href: "/presensi/cuti", Label: "Cuti/DL"}, {Href: "/presensi/jadwal", Label: "Jadwal Kerja"}}
 	case auth.RoleVerifikator:
 		return []layout.NavItem{{Href: "/presensi/rekap", Label: "Rekap Presensi"}, {Href: "/presensi/hukdis", Label: "Hukdis"},
 			{Href: "/presensi/impor/riwayat", Label: "Riwayat Impor"}}
@@ -75,6 +84,8 @@ var attendanceFlashes = map[string]string{
 	"jadwal-ditetapkan": "Jadwal kerja ditetapkan.",
 	"jadwal-dibuat":     "Jadwal kerja baru disimpan.",
 	"jadwal-diubah":     "Perubahan jadwal kerja disimpan dan dicatat di log audit.",
+	"mesin-didaftarkan": "Mesin presensi didaftarkan. Impor daftar pengguna mesin untuk memetakan PIN ke NIP.",
+	"mesin-diubah":      "Perubahan data mesin disimpan.",
 }
 
 // attendanceHome adds what waits in the attendance area to a home page.

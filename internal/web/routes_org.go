@@ -32,6 +32,7 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodPost, "/pegawai/:id/penugasan", orgEditors, s.pegawaiAssign},
 		{http.MethodPost, "/pegawai/:id/penugasan/:riwayat/akhiri", orgEditors, s.pegawaiEndActing},
 		{http.MethodPost, "/pegawai/:id/akun", orgSuper, s.pegawaiCreateAkun},
+		{http.MethodPost, "/pegawai/:id/rekening/konfirmasi", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.pegawaiDecideBank},
 
 		{http.MethodGet, "/jabatan", orgReaders, s.jabatanList},
 		{http.MethodGet, "/jabatan/baru", orgEditors, s.jabatanNew},
@@ -82,17 +83,20 @@ func orgNav(r auth.Role) []layout.NavItem {
 
 // orgFlashes are the org area's flash messages.
 var orgFlashes = map[string]string{
-	"pegawai_disimpan": "Data pegawai telah disimpan.",
-	"penugasan":        "Penugasan telah disimpan dan dicatat di riwayat jabatan.",
-	"penugasan_akhiri": "Penugasan Plt/Plh telah diakhiri; atasan langsung bawahannya menyesuaikan mulai hari berikutnya.",
-	"jabatan_disimpan": "Jabatan telah disimpan.",
-	"opd_disimpan":     "OPD telah disimpan.",
-	"unit_disimpan":    "Unit kerja telah ditambahkan.",
-	"unit_diubah":      "Unit kerja telah diubah.",
-	"peran_diberi":     "Peran telah diberikan.",
-	"peran_dicabut":    "Peran telah dicabut.",
-	"akun_nonaktif":    "Akun dinonaktifkan; semua sesinya telah berakhir.",
-	"akun_aktif":       "Akun diaktifkan kembali.",
+	"pegawai_disimpan":      "Data pegawai telah disimpan.",
+	"rekening_diusulkan":    "Data pegawai disimpan. Rekening bank baru menunggu konfirmasi orang kedua (admin OPD lain atau verifikator BKPSDM); sampai itu rekening lama yang dipakai.",
+	"rekening_dikonfirmasi": "Rekening baru dikonfirmasi: TPP berikutnya dibayar ke rekening ini.",
+	"rekening_ditolak":      "Usulan rekening ditolak; rekening lama tetap berlaku.",
+	"penugasan":             "Penugasan telah disimpan dan dicatat di riwayat jabatan.",
+	"penugasan_akhiri":      "Penugasan Plt/Plh telah diakhiri; atasan langsung bawahannya menyesuaikan mulai hari berikutnya.",
+	"jabatan_disimpan":      "Jabatan telah disimpan.",
+	"opd_disimpan":          "OPD telah disimpan.",
+	"unit_disimpan":         "Unit kerja telah ditambahkan.",
+	"unit_diubah":           "Unit kerja telah diubah.",
+	"peran_diberi":          "Peran telah diberikan.",
+	"peran_dicabut":         "Peran telah dicabut.",
+	"akun_nonaktif":         "Akun dinonaktifkan; semua sesinya telah berakhir.",
+	"akun_aktif":            "Akun diaktifkan kembali.",
 }
 
 // orgHome adds what waits in the org area to a home page.

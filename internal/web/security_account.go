@@ -63,8 +63,11 @@ func (s *Server) loginCodeSubmit(c echo.Context) error {
 			return c.Redirect(http.StatusSeeOther, "/masuk")
 		}
 		status := http.StatusUnauthorized
-		if errors.Is(err, auth.ErrCodeLocked) {
+		switch {
+		case errors.Is(err, auth.ErrCodeLocked):
 			status = http.StatusTooManyRequests
+		case errors.Is(err, auth.ErrTOTPUnreadable):
+			status = http.StatusConflict
 		}
 		return s.render(c, status, pages.LoginCode(s.chrome(c, "Verifikasi Dua Langkah"), pages.CodeForm{Error: m.Text}))
 	}

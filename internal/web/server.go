@@ -52,6 +52,8 @@ type Server struct {
 	background  sync.WaitGroup
 	// refusals rate-limits the log lines of anonymous refusals.
 	refusals refusalLog
+	// inflight holds one token per request being worked on (limitInflight).
+	inflight chan struct{}
 }
 
 // Deps are the Server's collaborators, built in main.
@@ -75,7 +77,11 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, log: d.Log, auth: d.Auth, assets: assets,
 		org: st.Org, kin: st.Kinerja, att: st.Attendance, tpp: st.TPP, audit: st.Audit, pool: st.Pool,
 		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(st.Pool),
-		computeWait: 2 * time.Second}
+		computeWait: 2 * time.Second,
+		inflight:    make(chan struct{}, inflightLimit(d.Config.MaxInflight))}
+	if s.cfg.RequestTimeout <= 0 { // a Config not from config.Load (tests)
+		s.cfg.RequestTimeout = 4 * time.Second
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.Debug = false // never: debug mode leaks internals
@@ -90,13 +96,30 @@ func New(d Deps) (*Server, error) {
 		}}))
 	e.Use(s.metrics.middleware)
 	e.Use(s.securityHeaders)
-	e.Use(middleware.BodyLimit(d.Config.BodyLimit))
+	e.Use(s.limitInflight)
+	// A month of scan logs (500,000 scans, about 22 MB of attlog) is larger
+	// than any form: that one upload has its own, larger limit.
+	bigUpload := func(c echo.Context) bool {
+		return c.Request().Method == http.MethodPost && c.Request().URL.Path == scanImportPath
+	}
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: d.Config.BodyLimit, Skipper: bigUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: scanImportLimit,
+		Skipper: func(c echo.Context) bool { return !bigUpload(c) }}))
 	e.Use(rejectBadText)
+	e.Use(s.deadline)
 	e.Use(s.authenticate)
 	e.Use(s.csrf)
 	s.register(e)
 	s.echo = e
 	return s, nil
+}
+
+// inflightLimit is EKINERJA_MAX_INFLIGHT, 64 for a Config not from config.Load.
+func inflightLimit(n int) int {
+	if n < 1 {
+		return 64
+	}
+	return n
 }
 
 // ipExtractor trusts X-Forwarded-For only from the configured proxies.
@@ -217,7 +240,8 @@ func (s *Server) Serve(ctx context.Context, l Listeners) error {
 }
 
 // waitBackground waits for the computations started by requests, at most
-// until ctx ends; one cut off rolls back and its mark goes stale.
+// until ctx ends; one cut off rolls back, and its claim is free again as
+// soon as its holder connection closes.
 func (s *Server) waitBackground(ctx context.Context) {
 	done := make(chan struct{})
 	go func() { s.background.Wait(); close(done) }()

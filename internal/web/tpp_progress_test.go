@@ -1,15 +1,46 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
+
+// holdRunLock plays another app server computing claim id: a connection of
+// its own holding the claim's computation lock, until the returned release.
+func holdRunLock(t *testing.T, h *harness, id int64) (release func()) {
+	t.Helper()
+	sqlDB, err := h.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := sqlDB.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_lock($1)`, claim.RunLockKey(id)); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			if _, err := conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, claim.RunLockKey(id)); err != nil {
+				t.Error(err)
+			}
+			conn.Close()
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
 
 // TestTPPComputeShowsProgress (SPEC section 9): a computation that is not
 // done when the request has waited long enough sends the person to the
@@ -25,7 +56,9 @@ func TestTPPComputeShowsProgress(t *testing.T) {
 	}
 	path := fmt.Sprintf("/tpp/klaim/%d", id)
 
-	// Another app server is computing this claim: its mark is in the database.
+	// Another app server is computing this claim: its mark is in the
+	// database and its connection holds the claim's computation lock.
+	other := holdRunLock(t, th.harness, id)
 	if err := th.db.Exec(`UPDATE tpp_claim_run SET finished_at = NULL, token = 1, started_at = now() WHERE claim_id = ?`, id).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -54,6 +87,7 @@ func TestTPPComputeShowsProgress(t *testing.T) {
 	if err := th.db.Exec(`UPDATE tpp_claim_run SET finished_at = now() WHERE claim_id = ?`, id).Error; err != nil {
 		t.Fatal(err)
 	}
+	other()
 	if page := admin.get(path); strings.Contains(page.body, `id="sedang-dihitung"`) || !strings.Contains(page.body, "/hitung-ulang") {
 		t.Fatal("finished computation still shown as running")
 	}
@@ -76,5 +110,81 @@ func TestTPPComputeShowsProgress(t *testing.T) {
 	if strings.Contains(page.body, `id="sedang-dihitung"`) || strings.Contains(page.body, `id="hitung-gagal"`) ||
 		th.count(`SELECT count(*) FROM audit_log WHERE action = 'tpp.hitung' AND object_id = ?`, fmt.Sprint(id)) != 2 {
 		t.Fatal("background computation did not finish cleanly")
+	}
+}
+
+// TestTPPInterruptedComputeRecomputesAtOnce: a computation started through
+// the route is cut mid-run by a database restart (every backend of the
+// database terminated, its holder connection among them, while the
+// computation waits inside its transaction). The claim is free at once: the
+// page no longer says "sedang dihitung" but that the run was cut, and the
+// next "hitung ulang" through the route computes (never the 409 that used
+// to last 10 minutes).
+func TestTPPInterruptedComputeRecomputesAtOnce(t *testing.T) {
+	th := newTPPHarness(t)
+	admin := th.as(auth.RoleAdminOPD)
+	id := th.compute(admin)
+	path := fmt.Sprintf("/tpp/klaim/%d", id)
+
+	// Hold the computation mid-run: its transaction waits for the rule
+	// set's row, which this transaction keeps locked.
+	sqlDB, err := th.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	blocker, err := sqlDB.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer blocker.Rollback()
+	if _, err := blocker.ExecContext(ctx, `SELECT id FROM tpp_rule_set WHERE id = (SELECT rule_set_id FROM tpp_claim WHERE id = $1) FOR UPDATE`, id); err != nil {
+		t.Fatal(err)
+	}
+	th.srv.computeWait = 0
+	if r := admin.postForm(path+"/hitung-ulang", nil); r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "tpp-sedang-dihitung") {
+		t.Fatalf("start: %d %q", r.status, r.header.Get("Location"))
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal(what)
+			}
+		}
+	}
+	waitFor("the computation never reached its transaction", func() bool {
+		return th.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) > 0
+	})
+	if page := admin.get(path); !strings.Contains(page.body, `id="sedang-dihitung"`) {
+		t.Fatal("a running computation is not shown running")
+	}
+	if r := admin.postForm(path+"/hitung-ulang", nil); r.status != http.StatusConflict {
+		t.Fatalf("recompute while the first runs: %d %v %.2000s", r.status, r.header, r.body)
+	}
+
+	// PostgreSQL restarts: every other backend of the database is gone.
+	th.count(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	start := time.Now()
+	var r response
+	for {
+		// The pool's connections died with their backends; a request that
+		// meets one answers 503 once. 409 would mean the claim is still held.
+		r = admin.postForm(path+"/hitung-ulang", nil)
+		if r.status != http.StatusServiceUnavailable || time.Since(start) > 5*time.Second {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("recompute right after the restart: %d %.300s", r.status, r.body)
+	}
+	waitFor("the recomputation never finished", func() bool {
+		return th.count(`SELECT count(*) FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL`, id) == 0
+	})
+	page := admin.get(path)
+	if strings.Contains(page.body, `id="sedang-dihitung"`) || strings.Contains(page.body, `id="hitung-gagal"`) ||
+		th.count(`SELECT count(*) FROM audit_log WHERE action = 'tpp.hitung' AND object_id = ?`, fmt.Sprint(id)) != 2 {
+		t.Fatalf("the recomputation after the restart did not finish cleanly:\n%.500s", page.body)
 	}
 }

@@ -191,3 +191,51 @@ type AttendanceImportHistoryView struct {
 	OPDs    []org.OPD // picker for verifikator/superadmin; empty for admin_opd
 	Batches []attendance.ImportBatch
 }
+
+// AttendanceMachinesView lists the OPD's fingerprint machines with the
+// register form.
+type AttendanceMachinesView struct {
+	OPDNama  string
+	Machines []attendance.Mesin
+	Form     attendance.MesinInput
+	Errors   map[string]string
+}
+
+// AttendanceMachineView is one machine: its data, its PIN -> NIP map and the
+// user-list import.
+type AttendanceMachineView struct {
+	M      attendance.Mesin
+	PINs   []attendance.PINRow
+	Form   attendance.MesinInput
+	Errors map[string]string
+	// PINReport is the result of a PIN map edit or user-list import.
+	PINReport *attendance.PINMapReport
+	Error     string
+}
+
+// AttendanceScanImportView is the scan-log import form and its report.
+type AttendanceScanImportView struct {
+	OPDNama  string
+	Machines []attendance.Mesin
+	MesinID  int64
+	Report   *attendance.ScanImportReport
+	Error    string
+}
+
+// dayCodes is a judged day's short label for the scan report.
+func dayCodes(d attendance.Day) string {
+	if d.Status != attendance.StatusHadir {
+		return d.Status.Label()
+	}
+	if d.OnTime() {
+		return "Tepat waktu"
+	}
+	out := ""
+	for i, c := range d.Codes() {
+		if i > 0 {
+			out += ", "
+		}
+		out += c
+	}
+	return out
+}

@@ -77,6 +77,11 @@ type PegawaiDetailView struct {
 	// EndID is the Plt/Plh assignment whose end form came back with End's errors.
 	EndID int64
 	End   OrgForm
+	// Bank is the open proposal of a new bank account, if any; CanDecideBank
+	// when the viewer may confirm or refuse it (a second person: another
+	// admin_opd of the OPD or a verifikator, never the proposer).
+	Bank          *org.BankUsulan
+	CanDecideBank bool
 }
 
 // CanEnd reports whether an assignment is an acting one that has not ended before today.

@@ -14,6 +14,7 @@ package claim
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -239,6 +240,8 @@ func (r Row) Held() string {
 	switch {
 	case r.Error != "":
 		return r.Error
+	case r.Net > 0 && r.BankRekening == "" && strings.Contains(r.Warnings, WarnBankPending):
+		return "Rekening belum ada yang dikonfirmasi (rekening baru menunggu konfirmasi orang kedua): TPP tidak dapat ditransfer"
 	case r.Net > 0 && r.BankRekening == "":
 		return WarnNoBank
 	}

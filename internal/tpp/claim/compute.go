@@ -59,9 +59,10 @@ func (s *Service) Compute(ctx context.Context, a Actor, opdID int64, p tpp.Perio
 func (s *Service) RunCompute(ctx context.Context, a Actor, run Run) (Claim, error) {
 	c, err := s.compute(ctx, a, run)
 	if err != nil {
-		s.failRun(ctx, run, err)
+		s.failRun(ctx, run, err) // and frees the claim
 		return Claim{}, err
 	}
+	run.hold.release()
 	return c, nil
 }
 
@@ -103,7 +104,7 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 			return err
 		}
 		// Finish this run, in the same transaction as its figures; a run
-		// taken over as stale meanwhile is no longer ours to finish.
+		// taken over meanwhile (its holder had died) is no longer ours to finish.
 		fin := tx.Exec(`UPDATE tpp_claim_run SET finished_at = now(), error = '' WHERE claim_id = ? AND token = ? AND finished_at IS NULL`, id, run.Token)
 		if fin.Error != nil {
 			return fmt.Errorf("finish run: %w", fin.Error)

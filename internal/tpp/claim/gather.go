@@ -36,7 +36,10 @@ type Gathered struct {
 
 // Warning texts, shared by the pages and the counts on a claim.
 const (
-	WarnNoBank       = "Rekening bank belum diisi: TPP tidak dapat ditransfer"
+	WarnNoBank = "Rekening bank belum diisi: TPP tidak dapat ditransfer"
+	// WarnBankPending: a new account waits for a second person's
+	// confirmation (org.DecideBank); the claim uses the confirmed one.
+	WarnBankPending  = "Rekening baru menunggu konfirmasi orang kedua: klaim memakai rekening yang sudah dikonfirmasi"
 	WarnNoPredikat   = "Predikat bulan ini belum ada (belum disampaikan atau belum dinilai): produktivitas 0%"
 	WarnNoAttendance = "Data kehadiran bulan ini tidak ada: potongan disiplin tidak dihitung"
 	WarnNoPresence   = "Tidak satu hari pun tercatat hadir bulan ini: setiap hari kerja tanpa keterangan dihitung TK. Periksa apakah data sidik jari sudah diimpor"
@@ -55,6 +58,7 @@ type segmentRow struct {
 	BankNama     string    `gorm:"column:bank_nama"`
 	BankRekening string    `gorm:"column:bank_rekening"`
 	BankAtasNama string    `gorm:"column:bank_atas_nama"`
+	BankPending  bool      `gorm:"column:bank_pending"`
 	Jenis        string    `gorm:"column:jenis"`
 	Jabatan      string    `gorm:"column:jabatan"`
 	Kelas        int       `gorm:"column:kelas"`
@@ -81,6 +85,7 @@ WITH here AS (
 )
 SELECT p.id AS pegawai_id, p.nip, p.nama, p.status_asn, p.golongan, p.tugas_belajar,
        p.bank_nama, p.bank_rekening, p.bank_atas_nama,
+       EXISTS (SELECT 1 FROM pegawai_bank_usulan u WHERE u.pegawai_id = p.id AND u.status = 'menunggu') AS bank_pending,
        rj.jenis, j.nama AS jabatan, j.kelas,
        greatest(rj.mulai, CAST(@first AS date)) AS from_date, least(coalesce(rj.selesai, CAST(@last AS date)), CAST(@last AS date)) AS to_date
 FROM here h
@@ -110,6 +115,9 @@ ORDER BY p.id, rj.mulai, rj.id`,
 					Golongan: r.Golongan, TugasBelajar: r.TugasBelajar, Predikat: tpp.PredikatTidakAda}}
 			byID[r.PegawaiID] = e
 			order = append(order, r.PegawaiID)
+			if r.BankPending {
+				e.Warnings = append(e.Warnings, WarnBankPending)
+			}
 		}
 		if r.Jenis == "definitif" {
 			e.Input.Segments = append(e.Input.Segments, tpp.Segment{Jabatan: r.Jabatan, Kelas: r.Kelas, FromDay: r.FromDate.Day(), ToDay: r.ToDate.Day()})

@@ -3,9 +3,12 @@ package claim
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
+	"database/sql/driver"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,21 +19,78 @@ import (
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
-// StaleRun is how long an unfinished run counts as running: twice
-// ComputeTimeout, so only a run whose app server died is taken over.
-const StaleRun = 10 * time.Minute
-
 // ComputeTimeout bounds one computation started from the web.
 const ComputeTimeout = 5 * time.Minute
 
+// A computation is tied to a live holder: from BeginCompute until it ends,
+// a dedicated database connection holds a session-level advisory lock on
+// the claim (RunLockKey). "Running" means the run is unfinished in
+// tpp_claim_run AND that lock is held; a run whose holder died (the app
+// server was killed, PostgreSQL restarted, the connection was cut) frees
+// the claim the moment PostgreSQL notices, not after a grace period.
+const runLockClass = 0x54505043 // "TPPC"
+
+// RunLockKey is the advisory-lock key of a claim's computation.
+func RunLockKey(claimID int64) int64 { return runLockClass<<32 | claimID&0xffffffff }
+
+// "Held" is asked with CASE WHEN pg_try_advisory_lock(key) THEN NOT
+// pg_advisory_unlock(key) ELSE true END: try the lock and, if it was free,
+// give it straight back, in one statement so it stays on one connection.
+
 // Run is one computation of a claim, marked in tpp_claim_run from
-// BeginCompute until it finishes.
+// BeginCompute until it finishes, and held by a live connection.
 type Run struct {
 	ClaimID int64
 	OPDID   int64
 	Period  tpp.Period
-	// Token tells this run from a later one that took over a stale mark.
+	// Token tells this run from a later one that took over after its holder died.
 	Token int64
+	hold  *runHolder
+}
+
+// runHolder is the dedicated connection holding a run's advisory lock.
+type runHolder struct {
+	conn   *sql.Conn
+	key    int64
+	locked bool
+	pid    int64
+	once   sync.Once
+}
+
+// release gives the lock back and the connection to the pool; a connection
+// that cannot say it gave the lock back is thrown away (closing it frees
+// the lock), so no pooled connection ever keeps a claim locked.
+func (h *runHolder) release() {
+	if h == nil {
+		return
+	}
+	h.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if !h.locked {
+			_ = h.conn.Close()
+			return
+		}
+		var unlocked bool
+		if err := h.conn.QueryRowContext(ctx, `SELECT pg_advisory_unlock($1)`, h.key).Scan(&unlocked); err != nil || !unlocked {
+			_ = h.conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		_ = h.conn.Close()
+	})
+}
+
+// HolderPID is the PostgreSQL backend holding the run (tests kill it).
+func (r Run) HolderPID() int64 {
+	if r.hold == nil {
+		return 0
+	}
+	return r.hold.pid
+}
+
+// Abandon ends a run that was begun but will not be computed: it is marked
+// failed and its claim is free again.
+func (s *Service) Abandon(ctx context.Context, run Run) {
+	s.failRun(ctx, run, apperr.New(apperr.ErrConflict, "Perhitungan dibatalkan; hitung ulang."))
 }
 
 // RunState is what the claim page says about the claim's computation.
@@ -165,19 +225,54 @@ VALUES (?, ?::date, ?, ?, ?, NULLIF(?, 0)) RETURNING id`, from.OPDID, periodDate
 	})
 }
 
-// beginRun finds (or makes) the claim with claimOf and marks its computation
-// running, in one transaction.
+// beginRun finds (or makes) the claim with claimOf, takes the claim's
+// computation lock on a dedicated connection and marks the computation
+// running, in one transaction on that connection. The lock stays with the
+// connection (session level) after the commit, until the run ends.
 func (s *Service) beginRun(ctx context.Context, a Actor, opdID int64, p tpp.Period, rs StoredRuleSet, claimOf func(tx *gorm.DB) (int64, error)) (Run, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return Run{}, err
 	}
 	run := Run{OPDID: opdID, Period: p, Token: int64(binary.BigEndian.Uint64(b[:]) >> 1)}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return Run{}, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return Run{}, fmt.Errorf("run holder: %w", err)
+	}
+	h := &runHolder{conn: conn}
+	held := false
+	defer func() {
+		if !held {
+			h.release()
+		}
+	}()
+	if err := conn.QueryRowContext(ctx, `SELECT pg_backend_pid()`).Scan(&h.pid); err != nil {
+		return Run{}, fmt.Errorf("run holder: %w", err)
+	}
+	on := s.db.WithContext(ctx)
+	on.Statement.ConnPool = conn
+	err = on.Transaction(func(tx *gorm.DB) error {
 		id, err := claimOf(tx)
 		if err != nil {
 			return err
 		}
+		// The lock decides, so two servers starting at once cannot both win;
+		// whoever holds it is alive, whoever held it before is gone. It is
+		// tried before the claim's row lock, which a running computation
+		// holds in its transaction: a second click is told at once.
+		h.key = RunLockKey(id)
+		var got bool
+		if err := tx.Raw(`SELECT pg_try_advisory_lock(?)`, h.key).Scan(&got).Error; err != nil {
+			return fmt.Errorf("run lock: %w", err)
+		}
+		if !got {
+			return apperr.New(apperr.ErrConflict, "Klaim ini sedang dihitung; tunggu sampai selesai lalu muat ulang halaman klaim.")
+		}
+		h.locked = true
 		var cur []struct {
 			ID     int64  `gorm:"column:id"`
 			Status Status `gorm:"column:status"`
@@ -192,17 +287,10 @@ func (s *Service) beginRun(ctx context.Context, a Actor, opdID int64, p tpp.Peri
 		if !cur[0].Status.Recomputable() {
 			return apperr.New(apperr.ErrConflict, "Klaim berstatus "+cur[0].Status.Label()+" tidak dapat dihitung ulang.")
 		}
-		// One statement decides, so two servers starting at once cannot both win.
-		var got []int64
-		if err := tx.Raw(`INSERT INTO tpp_claim_run (claim_id, token, started_by) VALUES (?, ?, NULLIF(?, 0))
+		if err := tx.Exec(`INSERT INTO tpp_claim_run (claim_id, token, started_by) VALUES (?, ?, NULLIF(?, 0))
 ON CONFLICT (claim_id) DO UPDATE SET token = EXCLUDED.token, started_at = now(), started_by = EXCLUDED.started_by,
-    finished_at = NULL, error = ''
-WHERE tpp_claim_run.finished_at IS NOT NULL OR tpp_claim_run.started_at < now() - make_interval(secs => ?)
-RETURNING token`, run.ClaimID, run.Token, a.UserID, StaleRun.Seconds()).Scan(&got).Error; err != nil {
+    finished_at = NULL, error = ''`, run.ClaimID, run.Token, a.UserID).Error; err != nil {
 			return fmt.Errorf("mark run: %w", err)
-		}
-		if len(got) == 0 {
-			return apperr.New(apperr.ErrConflict, "Klaim ini sedang dihitung; tunggu sampai selesai lalu muat ulang halaman klaim.")
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.hitung_mulai",
 			ObjectType: "tpp_claim", ObjectID: fmt.Sprint(run.ClaimID),
@@ -211,6 +299,8 @@ RETURNING token`, run.ClaimID, run.Token, a.UserID, StaleRun.Seconds()).Scan(&go
 	if err != nil {
 		return Run{}, err
 	}
+	held = true
+	run.hold = h
 	return run, nil
 }
 
@@ -223,25 +313,48 @@ func (s *Service) failRun(ctx context.Context, run Run, cause error) {
 	if errors.As(cause, &m) {
 		msg = m.Text
 	}
+	defer run.hold.release()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	// Best effort: if this fails too, the mark goes stale after StaleRun.
+	// Best effort: if this fails too, the run stops counting as running
+	// when its lock is released just after.
 	_ = s.db.WithContext(ctx).Exec(`UPDATE tpp_claim_run SET finished_at = now(), error = ? WHERE claim_id = ? AND token = ? AND finished_at IS NULL`,
 		msg, run.ClaimID, run.Token).Error
 }
+
+// interruptedRun is what the claim page says of a run whose holder died.
+const interruptedRun = "Perhitungan terputus sebelum selesai (server atau basis data dimulai ulang); hitung ulang."
 
 // RunState reports whether the claim is being computed and why its last
 // computation failed, if it did.
 func (s *Service) RunState(ctx context.Context, claimID int64) (RunState, error) {
 	var rows []struct {
-		Running   bool      `gorm:"column:running"`
-		StartedAt time.Time `gorm:"column:started_at"`
-		Error     string    `gorm:"column:error"`
+		Unfinished bool      `gorm:"column:unfinished"`
+		Held       bool      `gorm:"column:held"`
+		StartedAt  time.Time `gorm:"column:started_at"`
+		Error      string    `gorm:"column:error"`
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT finished_at IS NULL AND started_at >= now() - make_interval(secs => ?) AS running, started_at, error
-FROM tpp_claim_run WHERE claim_id = ?`, StaleRun.Seconds(), claimID).Scan(&rows).Error
+	key := RunLockKey(claimID)
+	err := s.db.WithContext(ctx).Raw(`SELECT finished_at IS NULL AS unfinished, (finished_at IS NULL AND CASE WHEN pg_try_advisory_lock(?) THEN NOT pg_advisory_unlock(?) ELSE true END) AS held, started_at, error
+FROM tpp_claim_run WHERE claim_id = ?`, key, key, claimID).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return RunState{}, err
 	}
-	return RunState{Running: rows[0].Running, StartedAt: rows[0].StartedAt, Error: rows[0].Error}, nil
+	r := rows[0]
+	st := RunState{Running: r.Held, StartedAt: r.StartedAt, Error: r.Error}
+	if r.Unfinished && !r.Held {
+		st.Error = interruptedRun
+	}
+	return st, nil
+}
+
+// runningIn reports, inside tx, whether claimID's computation is running:
+// unfinished, with its holder alive.
+func runningIn(tx *gorm.DB, claimID int64) (bool, error) {
+	var running []bool
+	key := RunLockKey(claimID)
+	if err := tx.Raw(`SELECT CASE WHEN pg_try_advisory_lock(?) THEN NOT pg_advisory_unlock(?) ELSE true END FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL`, key, key, claimID).Scan(&running).Error; err != nil {
+		return false, err
+	}
+	return len(running) == 1 && running[0], nil
 }

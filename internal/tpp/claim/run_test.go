@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
@@ -74,17 +75,33 @@ func TestComputeRunMark(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A server died mid-run: the mark blocks until it is stale, then is taken over.
+	// A run's holder dies (its server killed, the database restarted): the
+	// claim is free at once, says the run was cut, and is taken over.
 	dead, err := s.BeginCompute(ctx, admin, f.opd, nov2026)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.exec(`UPDATE tpp_claim_run SET started_at = now() - interval '11 minutes' WHERE claim_id = ?`, c.ID)
-	if st, _ := s.RunState(ctx, c.ID); st.Running {
-		t.Fatal("stale run still shown running")
+	if _, err := s.Compute(ctx, admin, f.opd, nov2026); !errors.Is(err, apperr.ErrConflict) {
+		t.Fatalf("compute while the holder lives: %v", err)
+	}
+	f.exec(`SELECT pg_terminate_backend(?)`, dead.HolderPID())
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		st, err := s.RunState(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !st.Running {
+			if !strings.Contains(st.Error, "terputus") {
+				t.Fatalf("cut run state = %+v", st)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a run whose holder died still shown running")
+		}
 	}
 	if _, err := s.Compute(ctx, admin, f.opd, nov2026); err != nil {
-		t.Fatalf("take over a stale run: %v", err)
+		t.Fatalf("take over a cut run: %v", err)
 	}
 	if _, err := s.RunCompute(ctx, admin, dead); !errors.Is(err, apperr.ErrConflict) {
 		t.Fatalf("the dead run finishing late: %v", err)
@@ -102,11 +119,12 @@ func TestConcurrentComputeOneWins(t *testing.T) {
 	const n = 6
 	var wg sync.WaitGroup
 	errs := make([]error, n)
+	runs := make([]Run, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = s.BeginCompute(context.Background(), admin, f.opd, nov2026)
+			runs[i], errs[i] = s.BeginCompute(context.Background(), admin, f.opd, nov2026)
 		}()
 	}
 	wg.Wait()
@@ -121,5 +139,17 @@ func TestConcurrentComputeOneWins(t *testing.T) {
 	}
 	if ok != 1 {
 		t.Fatalf("%d computations started, want 1", ok)
+	}
+	for i, err := range errs {
+		if err == nil {
+			s.Abandon(context.Background(), runs[i])
+		}
+	}
+	var id int64
+	if err := f.db.Raw(`SELECT claim_id FROM tpp_claim_run`).Scan(&id).Error; err != nil {
+		t.Fatal(err)
+	}
+	if st, err := s.RunState(context.Background(), id); err != nil || st.Running || !strings.Contains(st.Error, "dibatalkan") {
+		t.Fatalf("abandoned run: %+v %v", st, err)
 	}
 }

@@ -53,12 +53,11 @@ func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, e
 		}
 		var run RunState
 		if actionRules[m.act].idle {
-			var running int64
-			if err := tx.Raw(`SELECT count(*) FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL
-  AND started_at >= now() - make_interval(secs => ?)`, c.ID, StaleRun.Seconds()).Scan(&running).Error; err != nil {
+			running, err := runningIn(tx, c.ID)
+			if err != nil {
 				return err
 			}
-			run.Running = running > 0
+			run.Running = running
 		}
 		if err := allowedNow(c, Facts{Running: run.Running}, m.act); err != nil {
 			return err

@@ -1,0 +1,228 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/attendance"
+	"github.com/ekinerja/ekinerja/internal/tabular"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// scanImportPath is the scan-log upload, which alone may exceed the body
+// limit (up to scanImportLimit).
+const (
+	scanImportPath  = "/presensi/mesin/impor"
+	scanImportLimit = "42M"
+)
+
+func machineInput(c echo.Context) attendance.MesinInput {
+	return attendance.MesinInput{NomorSeri: c.FormValue("nomor_seri"), Nama: c.FormValue("nama"), Lokasi: c.FormValue("lokasi")}
+}
+
+func (s *Server) renderMachines(c echo.Context, status int, form attendance.MesinInput, errs map[string]string) error {
+	p := principal(c)
+	list, err := s.attendance().Machines(c.Request().Context(), p)
+	if err != nil {
+		return err
+	}
+	v := pages.AttendanceMachinesView{OPDNama: p.OPDName(p.Active.OPDID), Machines: list, Form: form, Errors: errs}
+	return s.render(c, status, pages.AttendanceMachines(s.chrome(c, "Mesin Presensi"), v))
+}
+
+// attendanceMachines lists the OPD's machines.
+func (s *Server) attendanceMachines(c echo.Context) error {
+	return s.renderMachines(c, http.StatusOK, attendance.MesinInput{}, nil)
+}
+
+// attendanceMachineCreate registers a machine.
+func (s *Server) attendanceMachineCreate(c echo.Context) error {
+	in := machineInput(c)
+	id, err := s.attendance().SaveMachine(c.Request().Context(), principal(c), c.RealIP(), 0, in)
+	if errs, ok := fieldErrors(err); ok {
+		return s.renderMachines(c, http.StatusUnprocessableEntity, in, errs)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/mesin/"+itoa(id), "mesin-didaftarkan")
+}
+
+func (s *Server) renderMachine(c echo.Context, status int, v pages.AttendanceMachineView) error {
+	ctx, p := c.Request().Context(), principal(c)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	st := s.attendance()
+	if v.M, err = st.Machine(ctx, p, id); err != nil {
+		return err
+	}
+	if v.PINs, err = st.MachinePINs(ctx, p, id); err != nil {
+		return err
+	}
+	if v.Form == (attendance.MesinInput{}) {
+		v.Form = attendance.MesinInput{NomorSeri: v.M.NomorSeri, Nama: v.M.Nama, Lokasi: v.M.Lokasi}
+	}
+	return s.render(c, status, pages.AttendanceMachine(s.chrome(c, "Mesin "+v.M.Nama), v))
+}
+
+// attendanceMachine is one machine with its PIN map.
+func (s *Server) attendanceMachine(c echo.Context) error {
+	return s.renderMachine(c, http.StatusOK, pages.AttendanceMachineView{})
+}
+
+// attendanceMachineUpdate edits a machine.
+func (s *Server) attendanceMachineUpdate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	in := machineInput(c)
+	_, err = s.attendance().SaveMachine(c.Request().Context(), principal(c), c.RealIP(), id, in)
+	if errs, ok := fieldErrors(err); ok {
+		return s.renderMachine(c, http.StatusUnprocessableEntity, pages.AttendanceMachineView{Form: in, Errors: errs})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/presensi/mesin/"+itoa(id), "mesin-diubah")
+}
+
+// attendanceMachinePINs saves the PIN map edits (fields nip_<PIN>).
+func (s *Server) attendanceMachinePINs(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return apperr.Invalid("pin", "Formulir tidak dapat dibaca.")
+	}
+	pins := map[string]string{}
+	for k, vs := range form {
+		if pin, ok := strings.CutPrefix(k, "nip_"); ok && len(vs) > 0 {
+			pins[pin] = vs[0]
+		}
+	}
+	rep, err := s.attendance().SavePINs(c.Request().Context(), principal(c), c.RealIP(), id, pins)
+	if err != nil {
+		return err
+	}
+	if !rep.Applied {
+		return s.renderMachine(c, http.StatusUnprocessableEntity, pages.AttendanceMachineView{PINReport: &rep})
+	}
+	return s.renderMachine(c, http.StatusOK, pages.AttendanceMachineView{PINReport: &rep})
+}
+
+// attendanceMachineUsers imports the machine's user list into its PIN map.
+func (s *Server) attendanceMachineUsers(c echo.Context) error {
+	ctx, p := c.Request().Context(), principal(c)
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.attendance().Machine(ctx, p, id); err != nil {
+		return err
+	}
+	fh, err := c.FormFile("berkas")
+	if err != nil {
+		return s.renderMachine(c, http.StatusUnprocessableEntity, pages.AttendanceMachineView{Error: "Pilih berkas daftar pengguna."})
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	t, err := tabular.Read(f, fh.Filename, tabular.Options{MaxBytes: 10 << 20, MaxRows: 50000})
+	var fe *tabular.FileError
+	if errors.As(err, &fe) {
+		rep := attendance.PINMapReport{FileError: fe.Reason}
+		return s.renderMachine(c, http.StatusUnprocessableEntity, pages.AttendanceMachineView{PINReport: &rep})
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := s.attendance().ImportUserList(ctx, p, c.RealIP(), id, t, fh.Filename)
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if !rep.Applied {
+		status = http.StatusUnprocessableEntity
+	}
+	return s.renderMachine(c, status, pages.AttendanceMachineView{PINReport: &rep})
+}
+
+func (s *Server) scanImportView(c echo.Context) (pages.AttendanceScanImportView, error) {
+	p := principal(c)
+	list, err := s.attendance().Machines(c.Request().Context(), p)
+	if err != nil {
+		return pages.AttendanceScanImportView{}, err
+	}
+	v := pages.AttendanceScanImportView{OPDNama: p.OPDName(p.Active.OPDID), Machines: list}
+	v.MesinID, _ = strconv.ParseInt(c.QueryParam("mesin"), 10, 64)
+	return v, nil
+}
+
+// attendanceScanImportPage is the scan-log import form.
+func (s *Server) attendanceScanImportPage(c echo.Context) error {
+	v, err := s.scanImportView(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.AttendanceScanImport(s.chrome(c, "Impor Log Scan"), v))
+}
+
+// attendanceScanImport imports a scan log and shows the report; a refused
+// file answers 422.
+func (s *Server) attendanceScanImport(c echo.Context) error {
+	ctx, p := c.Request().Context(), principal(c)
+	v, err := s.scanImportView(c)
+	if err != nil {
+		return err
+	}
+	page := func(status int) error {
+		return s.render(c, status, pages.AttendanceScanImport(s.chrome(c, "Impor Log Scan"), v))
+	}
+	if m := c.FormValue("mesin_id"); m != "" {
+		if v.MesinID, err = strconv.ParseInt(m, 10, 64); err != nil || v.MesinID < 0 {
+			v.Error = "Pilih mesin asal berkas."
+			return page(http.StatusUnprocessableEntity)
+		}
+	}
+	fh, err := c.FormFile("berkas")
+	if err != nil {
+		v.Error = "Pilih berkas log scan yang akan diimpor."
+		return page(http.StatusUnprocessableEntity)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := s.attendance().ImportScans(ctx, p, c.RealIP(), attendance.ScanImportInput{
+		MesinID: v.MesinID, FileName: fh.Filename, SkipBadRows: c.FormValue("lewati") == "1", Body: f,
+		BandsFor: func(y int, m time.Month) (attendance.Bands, error) {
+			return s.attendanceBands(ctx, tpp.Period{Year: y, Month: int(m)})
+		}})
+	if errs, ok := fieldErrors(err); ok {
+		v.Error = errs["mesin_id"]
+		return page(http.StatusUnprocessableEntity)
+	}
+	if err != nil {
+		return err
+	}
+	v.Report = &rep
+	if !rep.Applied {
+		return page(http.StatusUnprocessableEntity)
+	}
+	return page(http.StatusOK)
+}

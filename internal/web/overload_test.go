@@ -1,0 +1,239 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/stores"
+	"github.com/ekinerja/ekinerja/static"
+)
+
+// serveLoopback runs srv the way `ekinerja serve` does (its http.Server,
+// every timeout set) on a loopback port and returns the base URL.
+func serveLoopback(t *testing.T, srv *Server) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := srv.HTTPServer()
+	go hs.Serve(ln)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		hs.Shutdown(ctx)
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// loadResult is what one request of a load test saw.
+type loadResult struct {
+	status int
+	took   time.Duration
+	retry  string
+	err    error
+}
+
+// hammer runs conns clients, each on its own TCP connection, sending
+// request(i) in a loop for d, and returns every result.
+func hammer(conns int, d time.Duration, request func(i int) *http.Request) []loadResult {
+	var mu sync.Mutex
+	var all []loadResult
+	var wg sync.WaitGroup
+	stop := time.Now().Add(d)
+	for i := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &http.Client{Timeout: 20 * time.Second, Transport: &http.Transport{MaxConnsPerHost: 1, MaxIdleConnsPerHost: 1},
+				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			defer c.CloseIdleConnections()
+			var mine []loadResult
+			for time.Now().Before(stop) {
+				start := time.Now()
+				r, err := c.Do(request(i))
+				res := loadResult{took: time.Since(start), err: err}
+				if err == nil {
+					io.Copy(io.Discard, r.Body)
+					r.Body.Close()
+					res.status, res.retry, res.took = r.StatusCode, r.Header.Get("Retry-After"), time.Since(start)
+				}
+				mine = append(mine, res)
+			}
+			mu.Lock()
+			all = append(all, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return all
+}
+
+func percentile(rs []loadResult, p float64) time.Duration {
+	ds := make([]time.Duration, 0, len(rs))
+	for _, r := range rs {
+		ds = append(ds, r.took)
+	}
+	slices.Sort(ds)
+	if len(ds) == 0 {
+		return 0
+	}
+	return ds[min(len(ds)-1, int(float64(len(ds))*p))]
+}
+
+// TestOverloadIsShedNotQueued drives the real server (its http.Server, on
+// loopback) with 512 concurrent connections, half loading pages as a
+// signed-in person and half logging in through the API with a real
+// argon2id cost: beyond EKINERJA_MAX_INFLIGHT (64) requests are answered 503
+// with Retry-After, a full password-hashing queue answers 429 with
+// Retry-After, nothing else fails, and no request waits 5 seconds. Then 32
+// connections alone are all served, at a page latency that stays normal.
+// Last, a client that gives up on a request stuck on the database is
+// counted as 499, not as a 500.
+func TestOverloadIsShedNotQueued(t *testing.T) {
+	h := newHarness(t)
+	// A real hashing cost (the seeded hashes are cheap ones: the first
+	// login rehashes to these parameters).
+	hasher := auth.NewHasher(auth.Argon2Params{MemoryKiB: 16 * 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 4)
+	svc := auth.NewService(h.db, hasher, auth.NewTokens(h.cfg.Secret), h.cfg.SessionIdle, h.cfg.SessionMax)
+	svc.Configure(auth.Options{Dev: true, Secret: h.cfg.Secret})
+	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
+	srv, err := New(Deps{Config: h.cfg, Stores: testStores(t, h.db, h.cfg, stores.Sources{}), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: svc, Static: static.FS, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serveLoopback(t, srv)
+	// A session from the harness's server (same database and secret) is
+	// sent as its cookie to this one.
+	pegawai := h.as(auth.RolePegawai)
+	var cookie string
+	for _, ck := range pegawai.http.Jar.Cookies(mustURL(t, h.ts.URL)) {
+		cookie += ck.Name + "=" + ck.Value + "; "
+	}
+	l := login(t, auth.RolePegawai)
+	loginBody := fmt.Sprintf(`{"nip":%q,"password":%q}`, l.NIP, l.Password)
+	// One login first rehashes the cheap seeded hash with the real cost.
+	if r, err := http.Post(base+"/api/v1/auth/token", "application/json", strings.NewReader(loginBody)); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("login: %v %v", r, err)
+	} else {
+		r.Body.Close()
+	}
+	request := func(i int) *http.Request {
+		if i%2 == 0 {
+			r, _ := http.NewRequest(http.MethodPost, base+"/api/v1/auth/token", strings.NewReader(loginBody))
+			r.Header.Set("Content-Type", "application/json")
+			return r
+		}
+		r, _ := http.NewRequest(http.MethodGet, base+"/", nil)
+		r.Header.Set("Cookie", cookie)
+		return r
+	}
+
+	res := hammer(512, 2*time.Second, request)
+	count := map[int]int{}
+	var slowest time.Duration
+	busy := 0
+	for _, r := range res {
+		if r.err != nil {
+			t.Fatalf("a request failed at 512 connections: %v after %s", r.err, r.took)
+		}
+		count[r.status]++
+		if r.status == http.StatusTooManyRequests && r.retry == "1" {
+			busy++ // the hashing queue's answer (a lockout says 900)
+		}
+		slowest = max(slowest, r.took)
+		if (r.status == http.StatusServiceUnavailable || r.status == http.StatusTooManyRequests) && r.retry == "" {
+			t.Fatalf("%d without Retry-After", r.status)
+		}
+	}
+	t.Logf("512 connections: %d requests %v (%d from the hashing queue), p50 %s p99 %s max %s", len(res), count, busy, percentile(res, .5), percentile(res, .99), slowest)
+	for st, n := range count {
+		if st != http.StatusOK && st != http.StatusServiceUnavailable && st != http.StatusTooManyRequests {
+			t.Errorf("%d answers with status %d", n, st)
+		}
+	}
+	if count[http.StatusServiceUnavailable] == 0 || busy == 0 || count[http.StatusOK] == 0 {
+		t.Errorf("want some 503, some 429 from the hashing queue (%d) and some 200 at 512 connections: %v", busy, count)
+	}
+	if slowest > 5*time.Second {
+		t.Errorf("a request waited %s at 512 connections (limit 5s)", slowest)
+	}
+
+	pages := hammer(32, time.Second, func(int) *http.Request { return request(1) })
+	pc := map[int]int{}
+	for _, r := range pages {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		pc[r.status]++
+	}
+	p99 := percentile(pages, .99)
+	t.Logf("32 connections: %d pages %v, p50 %s p99 %s", len(pages), pc, percentile(pages, .5), p99)
+	if pc[http.StatusOK] != len(pages) || p99 > time.Second {
+		t.Errorf("32 connections alone: %v, p99 %s (want all 200 within 1s)", pc, p99)
+	}
+
+	// A client that gives up: its page waits on a locked table, the client
+	// leaves after 300 ms.
+	sqlDB, err := h.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := sqlDB.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	r := request(1).WithContext(ctx)
+	if resp, err := http.DefaultClient.Do(r); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the page answered %d with its table locked", resp.StatusCode)
+	}
+	cancel()
+	time.Sleep(300 * time.Millisecond) // the server notices and answers nobody
+	tx.Rollback()
+	rec := httptest.NewRecorder()
+	srv.Metrics().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	m := rec.Body.String()
+	if !strings.Contains(m, `ekinerja_http_requests_total{method="GET",route="/",status="499"} 1`) || strings.Contains(m, `status="500"`) {
+		t.Errorf("a client that left is not counted as 499 (or something counted 500):\n%s", grepLines(m, "ekinerja_http_requests_total"))
+	}
+	if !strings.Contains(m, "ekinerja_http_shed_total") || strings.Contains(m, "ekinerja_http_shed_total 0") ||
+		strings.Contains(m, "ekinerja_login_busy_total 0") {
+		t.Errorf("shed and busy logins not counted:\n%s", grepLines(m, "ekinerja_"))
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
