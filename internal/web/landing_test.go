@@ -143,3 +143,35 @@ VALUES (?, ?, ?, 'Menyusun laporan', 1, 'dokumen', 60, ?, CASE WHEN ? <> 'draft'
 		}
 	})
 }
+
+// TestLoginAcceptsNIPWithSpaces: the NIP as an ID card prints it (groups
+// separated by spaces, or a pasted tab or no-break space) signs in; a wrong
+// password with the spaced NIP is refused like any other.
+func TestLoginAcceptsNIPWithSpaces(t *testing.T) {
+	h := newHarness(t)
+	l := login(t, auth.RolePegawai)
+	nip := l.NIP // 18 digits: 8 (lahir) 6 (TMT) 1 (jenis kelamin) 3 (urut)
+	spaced := nip[:8] + " " + nip[8:14] + " " + nip[14:15] + " " + nip[15:]
+	for _, tc := range []struct {
+		name, nip, password string
+		status              int
+	}{
+		{"as on the ID card", spaced, l.Password, http.StatusSeeOther},
+		{"with a tab and a no-break space", nip[:8] + "\t" + nip[8:14] + "\u00a0" + nip[14:], l.Password, http.StatusSeeOther},
+		{"leading and trailing blanks", "  " + nip + " ", l.Password, http.StatusSeeOther},
+		{"spaced, wrong password", spaced, "salah-sandi-123", http.StatusUnauthorized},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := h.client().postForm("/masuk", url.Values{"nip": {tc.nip}, "password": {tc.password}})
+			if res.status != tc.status {
+				t.Fatalf("status %d, want %d: %s", res.status, tc.status, res.body)
+			}
+			if tc.status == http.StatusUnauthorized && !strings.Contains(res.body, `value="`+nip+`"`) {
+				t.Error("the form is not shown again with the NIP as stored")
+			}
+		})
+	}
+	if n := h.count(`SELECT count(*) FROM audit_log WHERE action = 'auth.login' AND actor_nip = ?`, nip); n < 3 {
+		t.Errorf("%d login audit rows under the stored NIP, want 3", n)
+	}
+}
