@@ -27,6 +27,14 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
       masukan, manifest SHA-256, tanda tangan Ed25519) ke DIR/tpp-KODE-TTTT-BB.
       Kunci tanda tangan diturunkan dari EKINERJA_SECRET, atau dibaca dari --key
       (seed Ed25519 32 byte sebagai 64 digit heksadesimal).
+  thr|gaji13 compute --opd KODE --year TTTT
+      Hitung (ulang) klaim TPP THR / gaji ketiga belas satu OPD menurut keputusan tahun itu.
+  thr|gaji13 export --opd KODE --year TTTT --out DIR [--susulan N] [--bundle] [--key BERKAS]
+      Tulis daftar nominatif, berkas bank (dan bundel) klaim THR / gaji 13 yang disetujui.
+  selisih [--opd KODE --month TTTT-BB]
+      Dengan --opd dan --month: hitung ulang klaim bulanan yang sudah dibayar terhadap
+      data sekarang dan catat kekurangan/kelebihan bayarnya. Lalu tampilkan semua
+      selisih yang masih terbuka di kabupaten/kota.
   verify BUNDEL [--pubkey HEX | --key BERKAS]
       Periksa tanda tangan, digest setiap berkas, jumlah daftar dan berkas bank, dan
       hitung ulang setiap pegawai dari aturan dan masukan di bundel. Tanpa basis data.
@@ -52,6 +60,10 @@ func (a *app) tpp(ctx context.Context, args []string) error {
 		return a.tppExport(ctx, args[1:])
 	case "verify":
 		return a.tppVerify(args[1:])
+	case "selisih":
+		return a.tppSelisih(ctx, args[1:])
+	case "thr", "gaji13":
+		return a.tppKhusus(ctx, tpp.SpecialKind(args[0]), args[1:])
 	}
 	fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
 	return fmt.Errorf("perintah tpp tidak dikenal: %q", args[0])
@@ -111,12 +123,17 @@ func (a *app) tppCompute(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return a.printClaim(ctx, s, c)
+}
+
+// printClaim prints a computed claim's rows, totals and warnings.
+func (a *app) printClaim(ctx context.Context, s *claim.Service, c claim.Claim) error {
 	rows, err := s.Rows(ctx, c.ID)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.stdout, "Klaim TPP %s %s (id %d, status %s, aturan versi %d, digest %s)\n",
-		c.OPDKode, p, c.ID, c.Status.Label(), c.RuleSetVersion, c.InputsDigest)
+		c.OPDKode, claimTitle(c), c.ID, c.Status.Label(), c.RuleSetVersion, c.InputsDigest)
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "NIP\tNAMA\tKOTOR\tPPH 21\tBPJS\tBERSIH\t")
 	for _, r := range rows {
@@ -173,11 +190,17 @@ func (a *app) tppExport(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return a.writeExports(ctx, s, c, *out, *bundle, *keyFile)
+}
+
+// writeExports writes the daftar nominatif and bank file of approved claim c
+// to out, and its signed continuity bundle when bundle is set.
+func (a *app) writeExports(ctx context.Context, s *claim.Service, c claim.Claim, out string, bundle bool, keyFile string) error {
 	e, err := s.ExportFor(ctx, cliActor, c.ID)
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o750); err != nil {
+	if err := os.MkdirAll(out, 0o750); err != nil { // #nosec G703 -- the operator names the output directory on the command line
 		return err
 	}
 	var xb, pb, bb bytes.Buffer
@@ -190,21 +213,21 @@ func (a *app) tppExport(ctx context.Context, args []string) error {
 	if err := claim.WriteBankCSV(&bb, e); err != nil {
 		return err
 	}
-	xp := filepath.Join(*out, e.FileBase()+"-nominatif.xlsx")
-	pp := filepath.Join(*out, e.FileBase()+"-nominatif.pdf")
-	bp := filepath.Join(*out, e.FileBase()+"-bank.csv")
+	xp := filepath.Join(out, e.FileBase()+"-nominatif.xlsx")
+	pp := filepath.Join(out, e.FileBase()+"-nominatif.pdf")
+	bp := filepath.Join(out, e.FileBase()+"-bank.csv")
 	for path, b := range map[string][]byte{xp: xb.Bytes(), pp: pb.Bytes(), bp: bb.Bytes()} {
 		if err := os.WriteFile(path, b, 0o600); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(a.stdout, "Daftar nominatif: %s\nDaftar nominatif (PDF untuk dicetak): %s\nBerkas bank: %s\nJumlah bersih: %s (%d pegawai)\n", xp, pp, bp, tpp.Rupiah(e.Totals().Net), len(e.Rows))
-	if *bundle {
-		key, err := a.signingKey(*keyFile)
+	if bundle {
+		key, err := a.signingKey(keyFile)
 		if err != nil {
 			return err
 		}
-		dir := filepath.Join(*out, e.FileBase())
+		dir := filepath.Join(out, e.FileBase())
 		m, err := s.WriteBundle(ctx, c.ID, dir, key)
 		if err != nil {
 			return err
@@ -256,4 +279,118 @@ func (a *app) tppVerify(args []string) error {
 	fmt.Fprintf(a.stdout, "Tanda tangan cocok; %d berkas utuh; %d pegawai dihitung ulang dan cocok.\n", len(m.Files), rep.Employees)
 	fmt.Fprintf(a.stdout, "Jumlah bersih %s; berkas bank %d rekening %s.\n", tpp.Rupiah(rep.TotalNet), rep.BankLines, tpp.Rupiah(rep.BankTotal))
 	return nil
+}
+
+// tppKhusus is `ekinerja tpp thr|gaji13 compute|export`: the special claims
+// of SPEC 4a from the command line, so finance can work when the web is down.
+func (a *app) tppKhusus(ctx context.Context, kind tpp.SpecialKind, args []string) error {
+	if len(args) == 0 || (args[0] != "compute" && args[0] != "export") {
+		fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
+		return fmt.Errorf("sebutkan: ekinerja tpp %s compute|export", kind)
+	}
+	sub := args[0]
+	fs := a.flags("tpp "+string(kind)+" "+sub+" --opd KODE --year TTTT", "Klaim TPP "+kind.Label()+".")
+	opd := fs.String("opd", "", "kode OPD, misalnya DINKES")
+	year := fs.Int("year", 0, "tahun keputusan, misalnya 2026")
+	out := fs.String("out", "", "direktori tujuan (export)")
+	bundle := fs.Bool("bundle", false, "tulis juga bundel kontinuitas bertanda tangan (export)")
+	keyFile := fs.String("key", "", "berkas kunci tanda tangan (export)")
+	susulan := fs.Int("susulan", 0, "nomor klaim susulan (export; 0: klaim utama)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *opd == "" {
+		return errors.New("--opd wajib diisi")
+	}
+	if *year < 2000 || *year > 2999 {
+		return errors.New("--year wajib diisi, misalnya 2026")
+	}
+	if sub == "export" && *out == "" {
+		return errors.New("--out wajib diisi")
+	}
+	if *susulan < 0 || *susulan > 99 {
+		return errors.New("--susulan harus 0 sampai 99")
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	k, err := s.FindKhusus(ctx, kind, *year)
+	if err != nil {
+		return err
+	}
+	if sub == "compute" {
+		opdID, err := s.OPDIDByKode(ctx, *opd)
+		if err != nil {
+			return err
+		}
+		run, err := s.BeginKhusus(ctx, cliActor, k.ID, opdID)
+		if err != nil {
+			return err
+		}
+		c, err := s.RunCompute(ctx, cliActor, run)
+		if err != nil {
+			return err
+		}
+		return a.printClaim(ctx, s, c)
+	}
+	c, err := s.FindKhususClaim(ctx, k, *opd, *susulan)
+	if err != nil {
+		return err
+	}
+	return a.writeExports(ctx, s, c, *out, *bundle, *keyFile)
+}
+
+// claimTitle is the month of a monthly claim, or the kind and basis month of a special one.
+func claimTitle(c claim.Claim) string {
+	if c.Special() {
+		return c.Kind() + " (bulan dasar " + c.Period().String() + ")"
+	}
+	return c.Period().String()
+}
+
+// tppSelisih is `ekinerja tpp selisih`: recompute a paid claim against what
+// was paid, and list the open kekurangan / kelebihan bayar.
+func (a *app) tppSelisih(ctx context.Context, args []string) error {
+	fs := a.flags("tpp selisih [--opd KODE --month TTTT-BB]", "Selisih bayar TPP (kekurangan/kelebihan bayar).")
+	opd, month := opdMonthFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if *opd != "" || *month != "" {
+		p, err := parseOPDMonth(*opd, *month)
+		if err != nil {
+			return err
+		}
+		c, err := s.FindByKode(ctx, *opd, p)
+		if err != nil {
+			return err
+		}
+		got, err := s.RecomputePaid(ctx, cliActor, c.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stdout, "Klaim %s %s dihitung ulang: %d selisih baru.\n", c.OPDKode, p, len(got))
+	}
+	open, err := s.ListSelisih(ctx, cliActor, false)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNIP\tNAMA\tOPD\tBULAN\tJENIS\tSELISIH\tSISA\tSTATUS\tSEBAB")
+	for _, x := range open {
+		st := "terbuka"
+		if x.Held {
+			st = "ditahan: " + x.HoldReason
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.ID, x.NIP, x.Nama, x.OPDKode, x.Period(), x.Kind(),
+			tpp.Rupiah(x.Amount), tpp.Rupiah(x.Remaining), st, x.Cause)
+	}
+	return tw.Flush()
 }

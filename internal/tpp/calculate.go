@@ -121,6 +121,10 @@ type Result struct {
 	BPJSGovernment int64 `json:"bpjs_government"`
 	// Net is what is transferred to the employee.
 	Net int64 `json:"net"`
+	// Adjustment is what the month's differences (Input.Adjustments) changed
+	// Net by; Applied says how much of each was settled.
+	Adjustment int64     `json:"adjustment,omitempty"`
+	Applied    []Applied `json:"applied,omitempty"`
 }
 
 // LineByCode returns the first line with code, and false when there is none.
@@ -155,6 +159,11 @@ func Calculate(rs RuleSet, in Input) (Result, error) {
 	c.base()
 	c.shares()
 	c.hukdisGrossNet()
+	if in.Special != nil {
+		c.special()
+	} else {
+		c.adjust()
+	}
 	if c.err != nil {
 		return Result{}, c.err
 	}
@@ -616,25 +625,7 @@ func (c *calc) hukdisGrossNet() {
 	}
 	c.add(Line{Code: CodeGross, Kind: KindTotal, Label: "TPP kotor", Reason: reason, Amount: r.Gross})
 
-	g, _ := parseGolongan(rs, in.Status, in.Golongan)
-	rate := rs.PPh21.rate(g.group)
-	r.PPh21 = c.pct(r.Gross, rate)
-	r.PPh21Withheld = !rs.PPh21.BorneByBudget
-	gol := "golongan " + g.text
-	if in.Status == StatusPPPK {
-		gol = fmt.Sprintf("PPPK golongan %s (setara golongan %s)", g.text, roman(g.group))
-	}
-	tax := Line{
-		Code: CodePPh21, Kind: KindDeduct, Label: "PPh 21",
-		Reason: fmt.Sprintf("PPh 21 %s: %s x %s", gol, FormatPercent(rate), Rupiah(r.Gross)),
-		Rate:   rate, Basis: r.Gross, Amount: r.PPh21,
-	}
-	if !r.PPh21Withheld {
-		tax.Kind = KindInfo
-		tax.Label = "PPh 21 ditanggung pemerintah daerah"
-		tax.Reason += "; ditanggung anggaran pemerintah daerah, tidak dipotong dari TPP"
-	}
-	c.add(tax)
+	c.tax()
 
 	b := rs.BPJS
 	room := max(0, b.Cap-in.OtherBPJSIncome)

@@ -134,6 +134,11 @@ type Input struct {
 	// Kesehatan cap by the salary payroll (gaji and tunjangan); 0 when unknown,
 	// so TPP alone is held against the cap.
 	OtherBPJSIncome int64 `json:"other_bpjs_income"`
+	// Special, when set, computes the THR or gaji-13 TPP of this basis month
+	// instead of the month's TPP (SPEC 4a).
+	Special *Special `json:"special,omitempty"`
+	// Adjustments are earlier months' differences settled this month.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
 }
 
 // Segment is a position held for a run of calendar days in the month.
@@ -358,6 +363,13 @@ func (in Input) validate(rs *RuleSet) error {
 	if in.OtherBPJSIncome < 0 || in.OtherBPJSIncome > MaxAmount {
 		ve.Add("other_bpjs_income", "penghasilan lain untuk BPJS harus antara Rp 0 dan "+Rupiah(MaxAmount).String())
 	}
+	if in.Special != nil {
+		in.Special.validate(ve)
+		if len(in.Adjustments) > 0 {
+			ve.Add("adjustments", "selisih bulan lalu dibayar di klaim bulanan, bukan di THR atau gaji ketiga belas")
+		}
+	}
+	validateAdjustments(ve, in.Adjustments)
 	return ve.OrNil()
 }
 

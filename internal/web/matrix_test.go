@@ -186,6 +186,20 @@ var policy = map[string][]auth.Role{
 	"POST /tpp/aturan/:id/versi-baru":              superOnly,
 	"GET /api/v1/tpp/klaim/:id":                    tppReaders,
 	"GET /api/v1/tpp/slip/:id":                     signedIn,
+	// issue 11: kekurangan / kelebihan bayar
+	"POST /tpp/klaim/:id/selisih": {auth.RoleVerifikator},
+	"GET /tpp/selisih":            {auth.RoleVerifikator, auth.RoleSuperadmin},
+	"GET /tpp/selisih/:id":        {auth.RoleVerifikator, auth.RoleSuperadmin},
+	"POST /tpp/selisih/:id/tahan": {auth.RoleVerifikator},
+	"POST /tpp/selisih/:id/lepas": {auth.RoleVerifikator},
+	"GET /api/v1/tpp/selisih":     {auth.RoleVerifikator, auth.RoleSuperadmin},
+	// issue 11: TPP in THR and gaji ketiga belas
+	"GET /tpp/khusus":             tppReaders,
+	"POST /tpp/khusus":            superOnly,
+	"GET /tpp/khusus/:id":         tppReaders,
+	"POST /tpp/khusus/:id/hitung": {auth.RoleAdminOPD, auth.RoleVerifikator},
+	"GET /api/v1/tpp/khusus":      tppReaders,
+	"GET /api/v1/tpp/khusus/:id":  tppReaders,
 	// security (issue 7)
 	"GET /masuk/kode":           everyone,
 	"POST /masuk/kode":          everyone,

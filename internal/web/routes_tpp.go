@@ -48,7 +48,19 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodGet, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetForm},
 		{http.MethodPost, "/tpp/aturan/:id", Only(auth.RoleSuperadmin), s.tppRuleSetSave},
 		{http.MethodPost, "/tpp/aturan/:id/versi-baru", Only(auth.RoleSuperadmin), s.tppRuleSetNewVersion},
+		{http.MethodPost, "/tpp/klaim/:id/selisih", verif, s.tppRecomputePaid},
+		{http.MethodGet, "/tpp/selisih", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.tppSelisihList},
+		{http.MethodGet, "/tpp/selisih/:id", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.tppSelisih},
+		{http.MethodPost, "/tpp/selisih/:id/tahan", verif, s.tppSelisihHold(true)},
+		{http.MethodPost, "/tpp/selisih/:id/lepas", verif, s.tppSelisihHold(false)},
+		{http.MethodGet, "/api/v1/tpp/selisih", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.apiTPPSelisih},
+		{http.MethodGet, "/tpp/khusus", claimReaders, s.tppKhususList},
+		{http.MethodPost, "/tpp/khusus", Only(auth.RoleSuperadmin), s.tppKhususSave},
+		{http.MethodGet, "/tpp/khusus/:id", claimReaders, s.tppKhusus},
+		{http.MethodPost, "/tpp/khusus/:id/hitung", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppKhususCompute},
 		{http.MethodGet, "/api/v1/tpp/klaim/:id", claimReaders, s.apiTPPClaim},
+		{http.MethodGet, "/api/v1/tpp/khusus", claimReaders, s.apiTPPKhususList},
+		{http.MethodGet, "/api/v1/tpp/khusus/:id", claimReaders, s.apiTPPKhusus},
 		{http.MethodGet, "/api/v1/tpp/slip/:id", AnyRole, s.apiTPPSlip},
 	}
 }
@@ -58,7 +70,11 @@ func tppNav(r auth.Role) []layout.NavItem {
 	var items []layout.NavItem
 	switch r {
 	case auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin:
-		items = append(items, layout.NavItem{Href: "/tpp/klaim", Label: "Klaim TPP"})
+		items = append(items, layout.NavItem{Href: "/tpp/klaim", Label: "Klaim TPP"},
+			layout.NavItem{Href: "/tpp/khusus", Label: "TPP THR/Gaji 13"})
+	}
+	if r == auth.RoleVerifikator || r == auth.RoleSuperadmin {
+		items = append(items, layout.NavItem{Href: "/tpp/selisih", Label: "Selisih bayar"})
 	}
 	items = append(items, layout.NavItem{Href: "/tpp/slip", Label: "TPP Saya"})
 	if r == auth.RoleSuperadmin {
@@ -79,6 +95,10 @@ var tppFlashes = map[string]string{
 	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
 	"tpp-susulan":         "Klaim susulan telah dibuat dan dihitung untuk pegawai yang ditangguhkan.",
 	"tpp-aturan":          "Aturan TPP telah disimpan.",
+	"tpp-selisih":         "Klaim dibayar telah dihitung ulang; selisih yang baru tercatat tampil di bawah.",
+	"tpp-selisih-tahan":   "Selisih ditahan: tidak diselesaikan klaim mana pun sampai dilepaskan.",
+	"tpp-selisih-lepas":   "Selisih dilepaskan: diselesaikan klaim bulanan berikutnya.",
+	"tpp-khusus":          "Keputusan TPP THR / gaji ketiga belas telah disimpan.",
 	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai draf salinan; ubah isinya lalu Simpan untuk memberlakukannya bagi klaim yang dihitung sesudahnya.",
 }
 

@@ -68,6 +68,15 @@ type tppHarness struct {
 
 func newTPPHarness(t *testing.T) *tppHarness {
 	t.Helper()
+	return newTPPHarnessWith(t, func(ids func() []int64, worked int64) (claim.KinerjaSource, claim.AttendanceSource) {
+		return tppKinerja{db: ids}, tppAttendance{db: ids, worked: worked}
+	})
+}
+
+// newTPPHarnessWith is newTPPHarness with the kinerja and attendance sources
+// that sources makes from the employee ids and the worked example's id.
+func newTPPHarnessWith(t *testing.T, sources func(ids func() []int64, worked int64) (claim.KinerjaSource, claim.AttendanceSource)) *tppHarness {
+	t.Helper()
 	h := newHarness(t)
 	th := &tppHarness{harness: h}
 	nip := login(t, auth.RolePegawai).NIP
@@ -86,7 +95,8 @@ func newTPPHarness(t *testing.T) *tppHarness {
 		h.db.Raw(`SELECT id FROM pegawai`).Scan(&ids)
 		return ids
 	}
-	src := stores.Sources{Kinerja: tppKinerja{db: ids}, Attendance: tppAttendance{db: ids, worked: th.pegawaiID}}
+	k, at := sources(ids, th.pegawaiID)
+	src := stores.Sources{Kinerja: k, Attendance: at}
 	srv, err := New(Deps{Config: h.cfg, Stores: testStores(t, h.db, h.cfg, src), Log: slog.New(slog.NewJSONHandler(io.Discard, nil)), Auth: h.srv.auth,
 		Static: static.FS, Version: "test"})
 	if err != nil {

@@ -3,6 +3,7 @@ package pages
 import (
 	"strings"
 
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
 
@@ -132,4 +133,45 @@ func signatoryName(nama string) string {
 		return "(....................................)"
 	}
 	return nama
+}
+
+// TPPKhususListView lists the THR and gaji-13 decisions, with the form a
+// superadmin records one with.
+type TPPKhususListView struct {
+	Items    []claim.Khusus
+	CanEdit  bool
+	Form     map[string]string
+	Checked  map[string]bool
+	Errors   map[string]string
+	ThisYear string
+}
+
+// TPPKhususView is one decision with the OPDs and their special claims.
+type TPPKhususView struct {
+	Khusus     claim.Khusus
+	Entries    []claim.KhususEntry
+	CanCompute bool
+	Total      int64
+}
+
+// TPPSelisihListView lists the regency's differences (kekurangan / kelebihan bayar).
+type TPPSelisihListView struct {
+	Items   []claim.Selisih
+	All     bool
+	CanHold bool
+	Errors  map[string]string
+}
+
+// TPPSelisihView is one difference with both computations.
+type TPPSelisihView struct {
+	Selisih    claim.Selisih
+	Recomputed tpp.Result
+	CanHold    bool
+	Errors     map[string]string
+}
+
+// TPPSelisihHold is the hold / release form of one difference.
+type TPPSelisihHold struct {
+	S      claim.Selisih
+	Errors map[string]string
 }

@@ -30,10 +30,12 @@ const (
 	ActSusulan Action = "susulan"
 	ActExport  Action = "nominatif"
 	ActBank    Action = "bank"
+	// ActSelisih recomputes a paid monthly claim against what was paid.
+	ActSelisih Action = "selisih"
 )
 
 // Actions lists every action in the order the page shows them.
-var Actions = []Action{ActCompute, ActSubmit, ActVerify, ActApprove, ActPay, ActReturn, ActReopen, ActSusulan, ActExport, ActBank}
+var Actions = []Action{ActCompute, ActSubmit, ActVerify, ActApprove, ActPay, ActReturn, ActReopen, ActSusulan, ActExport, ActBank, ActSelisih}
 
 // MoneyStep reports whether the action moves money on and needs the actor to
 // acknowledge its totals and warnings on a confirmation page first.
@@ -64,6 +66,8 @@ func (x Action) Label() string {
 		return "Daftar nominatif"
 	case ActBank:
 		return "Berkas bank"
+	case ActSelisih:
+		return "Hitung selisih bayar"
 	}
 	return string(x)
 }
@@ -95,6 +99,7 @@ var actionRules = map[Action]actionRule{
 	ActSusulan: {roles: adminVerif, from: final, waiting: true},
 	ActExport:  {roles: []auth.Role{auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin}, from: final},
 	ActBank:    {roles: verifOnly, from: final},
+	ActSelisih: {roles: verifOnly, from: []Status{StatusPaid}},
 }
 
 // Facts are what the rule needs to know about a claim besides its status.
@@ -194,7 +199,7 @@ func (s *Service) Page(ctx context.Context, a Actor, id int64) (Page, error) {
 		return Page{}, err
 	}
 	var month []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date ORDER BY c.susulan`, c.OPDID, periodDate(c.Period())).Scan(&month).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date AND c.jenis = ? ORDER BY c.susulan`, c.OPDID, periodDate(c.Period()), c.Jenis).Scan(&month).Error; err != nil {
 		return Page{}, fmt.Errorf("claims of the month: %w", err)
 	}
 	p := Page{Claim: c, Rows: rows, Run: run, Facts: f, Siblings: month, refused: map[Action]error{}}
@@ -210,11 +215,11 @@ func (s *Service) facts(ctx context.Context, db *gorm.DB, c Claim, run RunState)
 	if !c.Status.Final() {
 		return f, nil
 	}
-	err := db.WithContext(ctx).Raw(`SELECT CASE WHEN EXISTS (SELECT 1 FROM tpp_claim o WHERE o.opd_id = ? AND o.period = ?::date AND o.status NOT IN ('approved', 'paid'))
+	err := db.WithContext(ctx).Raw(`SELECT CASE WHEN EXISTS (SELECT 1 FROM tpp_claim o WHERE o.opd_id = ? AND o.period = ?::date AND o.jenis = ? AND o.status NOT IN ('approved', 'paid'))
     THEN 0 ELSE (SELECT count(DISTINCT r.pegawai_id) FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id
-        WHERE c.opd_id = ? AND c.period = ?::date
-          AND NOT EXISTS (SELECT 1 FROM tpp_bayar_pegawai b WHERE b.pegawai_id = r.pegawai_id AND b.opd_id = c.opd_id AND b.period = c.period)) END`,
-		c.OPDID, periodDate(c.Period()), c.OPDID, periodDate(c.Period())).Scan(&f.Waiting).Error
+        WHERE c.opd_id = ? AND c.period = ?::date AND c.jenis = ?
+          AND NOT EXISTS (SELECT 1 FROM tpp_bayar_pegawai b WHERE b.pegawai_id = r.pegawai_id AND b.opd_id = c.opd_id AND b.period = c.period AND b.jenis = c.jenis)) END`,
+		c.OPDID, periodDate(c.Period()), c.Jenis, c.OPDID, periodDate(c.Period()), c.Jenis).Scan(&f.Waiting).Error
 	if err != nil {
 		return f, fmt.Errorf("waiting employees: %w", err)
 	}

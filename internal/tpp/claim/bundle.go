@@ -48,7 +48,9 @@ type Manifest struct {
 	OPDNama string     `json:"opd_nama"`
 	Period  tpp.Period `json:"bulan"`
 	// Susulan is the supplementary claim's number (absent for the monthly claim).
-	Susulan        int            `json:"susulan,omitempty"`
+	Susulan int `json:"susulan,omitempty"`
+	// Jenis is the special payment of a THR or gaji-13 claim (absent for a monthly claim).
+	Jenis          string         `json:"jenis,omitempty"`
 	Status         Status         `json:"status"`
 	RuleSetVersion int            `json:"aturan_versi"`
 	InputsDigest   string         `json:"digest_masukan"`
@@ -147,7 +149,7 @@ func (s *Service) WriteBundle(ctx context.Context, claimID int64, dir string, ke
 		files[name] = b
 	}
 
-	m := Manifest{Format: BundleFormat, ClaimID: c.ID, OPDKode: c.OPDKode, OPDNama: c.OPDNama, Period: c.Period(), Susulan: c.Susulan,
+	m := Manifest{Format: BundleFormat, ClaimID: c.ID, OPDKode: c.OPDKode, OPDNama: c.OPDNama, Period: c.Period(), Susulan: c.Susulan, Jenis: specialJenis(c),
 		Status: c.Status, RuleSetVersion: c.RuleSetVersion, InputsDigest: c.InputsDigest, Employees: c.Employees,
 		TotalNet: c.TotalNet, PublicKey: hex.EncodeToString(key.Public().(ed25519.PublicKey))}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -308,4 +310,13 @@ func checkBank(b []byte, rep *VerifyReport) error {
 		return fmt.Errorf("%s: baris TOTAL tidak sama dengan jumlah baris-barisnya (%s, %d rekening)", bundleBank, tpp.Rupiah(rep.BankTotal), rep.BankLines)
 	}
 	return nil
+}
+
+// specialJenis is the manifest's kind: empty for a monthly claim, so the
+// manifests of monthly claims stay as they were.
+func specialJenis(c Claim) string {
+	if c.Special() {
+		return c.Jenis
+	}
+	return ""
 }

@@ -156,7 +156,12 @@ type Claim struct {
 	OPDNama    string    `gorm:"column:opd_nama"`
 	PeriodDate time.Time `gorm:"column:period"`
 	// Susulan is 0 for the monthly claim, n for the n-th supplementary claim.
-	Susulan        int        `gorm:"column:susulan"`
+	Susulan int `gorm:"column:susulan"`
+	// Jenis is "bulanan" for the monthly claim (and its susulan), or the
+	// special payment ("thr", "gaji13") it pays.
+	Jenis string `gorm:"column:jenis"`
+	// KhususID is the decision a special claim follows.
+	KhususID       *int64     `gorm:"column:khusus_id"`
 	Status         Status     `gorm:"column:status"`
 	RuleSetID      int64      `gorm:"column:rule_set_id"`
 	RuleSetVersion int        `gorm:"column:rule_set_version"`
@@ -187,12 +192,32 @@ type Claim struct {
 	TotalHeld int64 `gorm:"column:total_held"`
 }
 
-// Kind names the claim: "Klaim bulanan" or "Klaim susulan ke-1".
+// JenisBulanan is the kind of the monthly claim and its susulan.
+const JenisBulanan = "bulanan"
+
+// Special reports whether the claim pays a THR or gaji-13 TPP.
+func (c Claim) Special() bool { return c.Jenis != "" && c.Jenis != JenisBulanan }
+
+// SpecialKind is the special payment of a special claim.
+func (c Claim) SpecialKind() tpp.SpecialKind { return tpp.SpecialKind(c.Jenis) }
+
+// Kind names the claim: "Klaim bulanan", "Klaim susulan ke-1",
+// "Klaim THR 2026", "Klaim gaji ketiga belas 2026 susulan ke-1".
 func (c Claim) Kind() string {
-	if c.Susulan == 0 {
-		return "Klaim bulanan"
+	k := "Klaim bulanan"
+	switch tpp.SpecialKind(c.Jenis) {
+	case tpp.SpecialTHR:
+		k = fmt.Sprintf("Klaim TPP THR %d", c.PeriodDate.Year())
+	case tpp.SpecialGaji13:
+		k = fmt.Sprintf("Klaim TPP gaji ketiga belas %d", c.PeriodDate.Year())
 	}
-	return fmt.Sprintf("Klaim susulan ke-%d", c.Susulan)
+	if c.Susulan == 0 {
+		return k
+	}
+	if !c.Special() {
+		return fmt.Sprintf("Klaim susulan ke-%d", c.Susulan)
+	}
+	return fmt.Sprintf("%s susulan ke-%d", k, c.Susulan)
 }
 
 // Period returns the claim's month.

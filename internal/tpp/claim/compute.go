@@ -76,8 +76,16 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 	if err != nil {
 		return Claim{}, err
 	}
+	if run.Khusus != nil {
+		applyKhusus(&g, *run.Khusus)
+	}
 	if err := s.dropSettled(ctx, &g, run); err != nil {
 		return Claim{}, err
+	}
+	if run.Khusus == nil {
+		if err := s.attachAdjustments(ctx, &g, run); err != nil {
+			return Claim{}, err
+		}
 	}
 	comp := computeAll(rs.Rules, g.Employees)
 	digest, err := Digest(rs.Rules, g.Employees)
@@ -103,6 +111,19 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		if err := freezeRuleSet(tx, rs); err != nil {
 			return err
 		}
+		if run.Khusus != nil {
+			// The decision computed with must still be the one stored.
+			now, err := s.khusus(ctx, tx, run.Khusus.ID)
+			if err != nil {
+				return err
+			}
+			now.Used = run.Khusus.Used
+			if !now.BulanDasar.Equal(run.Khusus.BulanDasar) || now.Persen != run.Khusus.Persen || now.PNS != run.Khusus.PNS || now.CPNS != run.Khusus.CPNS ||
+				now.PPPK != run.Khusus.PPPK || now.Cuti != run.Khusus.Cuti || now.Hukdis != run.Khusus.Hukdis ||
+				now.DenganPotongan != run.Khusus.DenganPotongan || now.DasarHukum != run.Khusus.DasarHukum {
+				return apperr.New(apperr.ErrConflict, "Keputusan "+now.Label()+" diubah selama perhitungan; hitung ulang klaim.")
+			}
+		}
 		// Finish this run, in the same transaction as its figures; a run
 		// taken over meanwhile (its holder had died) is no longer ours to finish.
 		fin := tx.Exec(`UPDATE tpp_claim_run SET finished_at = now(), error = '' WHERE claim_id = ? AND token = ? AND finished_at IS NULL`, id, run.Token)
@@ -120,6 +141,9 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		}
 		t, err := insertRows(tx, id, comp)
 		if err != nil {
+			return err
+		}
+		if err := storeSettlements(tx, id, comp); err != nil {
 			return err
 		}
 		warnings, _ := json.Marshal(claimWarnings(g.Notes, comp))
@@ -146,8 +170,16 @@ WHERE id = ?`, rs.ID, rs.Version, digest, len(comp), t.base, t.gross, t.pph21, t
 // susulan's employees again.
 func (s *Service) dropSettled(ctx context.Context, g *Gathered, run Run) error {
 	var ids []int64
-	if err := s.db.WithContext(ctx).Raw(`SELECT pegawai_id FROM tpp_bayar_pegawai WHERE opd_id = ? AND period = ?::date AND claim_id <> ?`,
-		run.OPDID, periodDate(run.Period), run.ClaimID).Scan(&ids).Error; err != nil {
+	q := s.db.WithContext(ctx).Raw(`SELECT pegawai_id FROM tpp_bayar_pegawai WHERE opd_id = ? AND period = ?::date AND jenis = 'bulanan' AND claim_id <> ?`,
+		run.OPDID, periodDate(run.Period), run.ClaimID)
+	what := "bulan ini"
+	if run.Khusus != nil {
+		// A THR or gaji 13 is paid once a year, by whichever OPD.
+		q = s.db.WithContext(ctx).Raw(`SELECT pegawai_id FROM tpp_bayar_pegawai WHERE jenis = ? AND tahun = ? AND claim_id <> ?`,
+			string(run.Khusus.Jenis), run.Khusus.Tahun, run.ClaimID)
+		what = run.Khusus.Jenis.Label() + " tahun ini"
+	}
+	if err := q.Scan(&ids).Error; err != nil {
 		return fmt.Errorf("settled employees: %w", err)
 	}
 	if len(ids) == 0 {
@@ -164,7 +196,7 @@ func (s *Service) dropSettled(ctx context.Context, g *Gathered, run Run) error {
 		}
 	}
 	if n := len(g.Employees) - len(kept); n > 0 {
-		g.Notes = append(g.Notes, fmt.Sprintf("%d pegawai sudah dibayar klaim lain bulan ini dan tidak dihitung lagi di klaim ini.", n))
+		g.Notes = append(g.Notes, fmt.Sprintf("%d pegawai sudah dibayar klaim lain %s dan tidak dihitung lagi di klaim ini.", n, what))
 	}
 	g.Employees = kept
 	return nil

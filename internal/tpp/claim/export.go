@@ -130,6 +130,9 @@ func (r Row) PPhDitanggung() int64 {
 // A supplementary claim's files say so: "tpp-DINKES-2026-11-susulan-1".
 func (e Export) FileBase() string {
 	b := "tpp-" + e.Claim.OPDKode + "-" + periodText(e.Claim.Period())
+	if e.Claim.Special() {
+		b = fmt.Sprintf("tpp-%s-%s-%d", e.Claim.Jenis, e.Claim.OPDKode, e.Claim.PeriodDate.Year())
+	}
 	if e.Claim.Susulan > 0 {
 		b += fmt.Sprintf("-susulan-%d", e.Claim.Susulan)
 	}
@@ -150,6 +153,10 @@ func SlipFileBase(s Slip) string {
 // a supplementary claim "Klaim susulan ke-1, bulan November 2026", so its
 // list, spreadsheet, PDF and bank file are never taken for the monthly one.
 func (e Export) Title() string {
+	if e.Claim.Special() {
+		t := strings.ToUpper(e.Claim.Kind()) + " (bulan dasar " + e.Claim.Period().String() + ")"
+		return t
+	}
 	if e.Claim.Susulan > 0 {
 		return fmt.Sprintf("Klaim susulan ke-%d, bulan %s", e.Claim.Susulan, e.Claim.Period().String())
 	}
@@ -366,6 +373,9 @@ func firstNonEmpty(a, b string) string {
 // BankDescription is the transfer description of one employee.
 func BankDescription(c Claim, nip string) string {
 	d := "TPP " + c.Period().String() + " " + c.OPDKode + " "
+	if c.Special() {
+		d = fmt.Sprintf("TPP %s %d %s ", strings.ToUpper(c.Jenis), c.PeriodDate.Year(), c.OPDKode)
+	}
 	if c.Susulan > 0 {
 		d += fmt.Sprintf("susulan-%d ", c.Susulan)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
-const claimSelect = `SELECT c.id, c.opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.period, c.susulan, c.status, c.rule_set_id,
+const claimSelect = `SELECT c.id, c.opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.period, c.susulan, c.jenis, c.khusus_id, c.status, c.rule_set_id,
     c.rule_set_version, r.name AS rule_set_name, c.inputs_digest, c.employees, c.total_base, c.total_gross, c.total_pph21,
     c.total_bpjs, c.total_net, c.warnings::text AS warnings, c.computed_at, c.submitted_at, c.verified_at, c.return_note,
     c.approved_at, c.reopen_reason, c.paid_date, c.sp2d_number, c.paid_at,
@@ -63,7 +63,7 @@ func (s *Service) Find(ctx context.Context, a Actor, opdID int64, p tpp.Period) 
 		return Claim{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrForbidden)
 	}
 	var cs []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date AND c.susulan = 0`, opdID, periodDate(p)).Scan(&cs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date AND c.susulan = 0 AND c.jenis = 'bulanan'`, opdID, periodDate(p)).Scan(&cs).Error; err != nil {
 		return Claim{}, err
 	}
 	if len(cs) == 0 {
@@ -82,7 +82,7 @@ func (s *Service) FindByKode(ctx context.Context, kode string, p tpp.Period) (Cl
 // the OPD with kode for month p.
 func (s *Service) FindSusulanByKode(ctx context.Context, kode string, p tpp.Period, susulan int) (Claim, error) {
 	var cs []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date AND c.susulan = ?`, kode, periodDate(p), susulan).Scan(&cs).Error; err != nil {
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE o.kode = ? AND c.period = ?::date AND c.susulan = ? AND c.jenis = 'bulanan'`, kode, periodDate(p), susulan).Scan(&cs).Error; err != nil {
 		return Claim{}, err
 	}
 	if len(cs) == 0 {
@@ -192,6 +192,7 @@ type HistoryItem struct {
 	PeriodDate time.Time `gorm:"column:period"`
 	OPDNama    string    `gorm:"column:opd_nama"`
 	Susulan    int       `gorm:"column:susulan"`
+	Jenis      string    `gorm:"column:jenis"`
 	Status     Status    `gorm:"column:status"`
 	Gross      int64     `gorm:"column:gross"`
 	Net        int64     `gorm:"column:net"`
@@ -207,7 +208,7 @@ func (h HistoryItem) Period() tpp.Period {
 // History returns every claim row of pegawaiID, newest month first.
 func (s *Service) History(ctx context.Context, pegawaiID int64) ([]HistoryItem, error) {
 	var hs []HistoryItem
-	err := s.db.WithContext(ctx).Raw(`SELECT c.id AS claim_id, c.period, c.susulan, o.nama AS opd_nama, c.status, r.gross, r.net,
+	err := s.db.WithContext(ctx).Raw(`SELECT c.id AS claim_id, c.period, c.susulan, c.jenis, o.nama AS opd_nama, c.status, r.gross, r.net,
     (r.error <> '' OR (r.net > 0 AND r.bank_rekening = '')) AS held
 FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id JOIN opd o ON o.id = c.opd_id
 WHERE r.pegawai_id = ? ORDER BY c.period DESC, c.id DESC`, pegawaiID).Scan(&hs).Error
@@ -222,6 +223,7 @@ type MonthEntry struct {
 	ClaimID *int64 `gorm:"column:claim_id"`
 	// Susulan is 0 for the monthly claim, n for the n-th supplementary claim.
 	Susulan   int     `gorm:"column:susulan"`
+	Jenis     string  `gorm:"column:jenis"`
 	Status    *Status `gorm:"column:status"`
 	Employees int     `gorm:"column:employees"`
 	TotalNet  int64   `gorm:"column:total_net"`
@@ -277,7 +279,7 @@ func waitsFor(a Actor, st *Status) bool {
 
 // Month lists the OPDs the actor may see with their claim for month p.
 func (s *Service) Month(ctx context.Context, a Actor, p tpp.Period) ([]MonthEntry, error) {
-	q := `SELECT o.id AS opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.id AS claim_id, coalesce(c.susulan, 0) AS susulan, c.status,
+	q := `SELECT o.id AS opd_id, o.kode AS opd_kode, o.nama AS opd_nama, c.id AS claim_id, coalesce(c.susulan, 0) AS susulan, coalesce(c.jenis, 'bulanan') AS jenis, c.status,
     coalesce(c.employees, 0) AS employees, coalesce(c.total_net, 0) AS total_net, coalesce(c.total_gross, 0) AS total_gross,
     coalesce(jsonb_array_length(c.warnings), 0) AS warnings
 FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.period = ?::date
@@ -292,6 +294,6 @@ WHERE o.aktif`
 		return nil, apperr.ErrForbidden
 	}
 	var out []MonthEntry
-	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.susulan`, args...).Scan(&out).Error
+	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.jenis, c.susulan`, args...).Scan(&out).Error
 	return out, err
 }

@@ -43,6 +43,8 @@ type Run struct {
 	ClaimID int64
 	OPDID   int64
 	Period  tpp.Period
+	// Khusus is the decision a special claim follows (nil: a monthly claim).
+	Khusus *Khusus
 	// Token tells this run from a later one that took over after its holder died.
 	Token int64
 	hold  *runHolder
@@ -124,14 +126,14 @@ func (s *Service) BeginCompute(ctx context.Context, a Actor, opdID int64, p tpp.
 	if err != nil {
 		return Run{}, err
 	}
-	return s.beginRun(ctx, a, opdID, p, rs, func(tx *gorm.DB) (int64, error) {
+	return s.beginRun(ctx, a, opdID, p, rs, nil, func(tx *gorm.DB) (int64, error) {
 		if err := tx.Exec(`INSERT INTO tpp_claim (opd_id, period, susulan, rule_set_id, rule_set_version, computed_by)
-VALUES (?, ?::date, 0, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period, susulan) DO NOTHING`,
+VALUES (?, ?::date, 0, ?, ?, NULLIF(?, 0)) ON CONFLICT (opd_id, period, jenis, susulan) DO NOTHING`,
 			opdID, periodDate(p), rs.ID, rs.Version, a.UserID).Error; err != nil {
 			return 0, fmt.Errorf("create claim: %w", err)
 		}
 		var ids []int64
-		if err := tx.Raw(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date AND susulan = 0`, opdID, periodDate(p)).Scan(&ids).Error; err != nil {
+		if err := tx.Raw(`SELECT id FROM tpp_claim WHERE opd_id = ? AND period = ?::date AND susulan = 0 AND jenis = 'bulanan'`, opdID, periodDate(p)).Scan(&ids).Error; err != nil {
 			return 0, err
 		}
 		if len(ids) == 0 {
@@ -150,14 +152,24 @@ func (s *Service) BeginRecompute(ctx context.Context, a Actor, claimID int64) (R
 	if err := allowedWho(a, c, ActCompute); err != nil {
 		return Run{}, err
 	}
-	if c.Susulan == 0 {
+	var k *Khusus
+	if c.KhususID != nil {
+		if c.Susulan == 0 {
+			return s.BeginKhusus(ctx, a, *c.KhususID, c.OPDID)
+		}
+		d, err := s.khusus(ctx, s.db, *c.KhususID)
+		if err != nil {
+			return Run{}, err
+		}
+		k = &d
+	} else if c.Susulan == 0 {
 		return s.BeginCompute(ctx, a, c.OPDID, c.Period())
 	}
 	rs, err := ruleSetFor(ctx, s.db, c.Period())
 	if err != nil {
 		return Run{}, err
 	}
-	return s.beginRun(ctx, a, c.OPDID, c.Period(), rs, func(*gorm.DB) (int64, error) { return c.ID, nil })
+	return s.beginRun(ctx, a, c.OPDID, c.Period(), rs, k, func(*gorm.DB) (int64, error) { return c.ID, nil })
 }
 
 // BeginSusulan makes the next supplementary claim (klaim susulan) of the OPD
@@ -182,7 +194,15 @@ func (s *Service) BeginSusulan(ctx context.Context, a Actor, fromID int64) (Run,
 	if err != nil {
 		return Run{}, err
 	}
-	return s.beginRun(ctx, a, from.OPDID, p, rs, func(tx *gorm.DB) (int64, error) {
+	var k *Khusus
+	if from.KhususID != nil {
+		d, err := s.khusus(ctx, s.db, *from.KhususID)
+		if err != nil {
+			return Run{}, err
+		}
+		k = &d
+	}
+	return s.beginRun(ctx, a, from.OPDID, p, rs, k, func(tx *gorm.DB) (int64, error) {
 		// One susulan at a time per OPD and month: the claims of the month are
 		// locked, so two clicks make one claim.
 		var claims []struct {
@@ -190,8 +210,8 @@ func (s *Service) BeginSusulan(ctx context.Context, a Actor, fromID int64) (Run,
 			Status  Status `gorm:"column:status"`
 			Susulan int    `gorm:"column:susulan"`
 		}
-		if err := tx.Raw(`SELECT id, status, susulan FROM tpp_claim WHERE opd_id = ? AND period = ?::date ORDER BY susulan FOR UPDATE`,
-			from.OPDID, periodDate(p)).Scan(&claims).Error; err != nil {
+		if err := tx.Raw(`SELECT id, status, susulan FROM tpp_claim WHERE opd_id = ? AND period = ?::date AND jenis = ? ORDER BY susulan FOR UPDATE`,
+			from.OPDID, periodDate(p), from.Jenis).Scan(&claims).Error; err != nil {
 			return 0, err
 		}
 		next := 0
@@ -203,17 +223,17 @@ func (s *Service) BeginSusulan(ctx context.Context, a Actor, fromID int64) (Run,
 		}
 		var waiting int64
 		if err := tx.Raw(`SELECT count(DISTINCT r.pegawai_id) FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id
-WHERE c.opd_id = ? AND c.period = ?::date
-  AND NOT EXISTS (SELECT 1 FROM tpp_bayar_pegawai b WHERE b.pegawai_id = r.pegawai_id AND b.opd_id = c.opd_id AND b.period = c.period)`,
-			from.OPDID, periodDate(p)).Scan(&waiting).Error; err != nil {
+WHERE c.opd_id = ? AND c.period = ?::date AND c.jenis = ?
+  AND NOT EXISTS (SELECT 1 FROM tpp_bayar_pegawai b WHERE b.pegawai_id = r.pegawai_id AND b.opd_id = c.opd_id AND b.period = c.period AND b.jenis = c.jenis)`,
+			from.OPDID, periodDate(p), from.Jenis).Scan(&waiting).Error; err != nil {
 			return 0, err
 		}
 		if waiting == 0 {
 			return 0, apperr.New(apperr.ErrConflict, "Tidak ada pegawai bulan ini yang ditangguhkan; klaim susulan tidak diperlukan.")
 		}
 		var ids []int64
-		if err := tx.Raw(`INSERT INTO tpp_claim (opd_id, period, susulan, rule_set_id, rule_set_version, computed_by)
-VALUES (?, ?::date, ?, ?, ?, NULLIF(?, 0)) RETURNING id`, from.OPDID, periodDate(p), next, rs.ID, rs.Version, a.UserID).Scan(&ids).Error; err != nil {
+		if err := tx.Raw(`INSERT INTO tpp_claim (opd_id, period, susulan, jenis, khusus_id, rule_set_id, rule_set_version, computed_by)
+VALUES (?, ?::date, ?, ?, ?, ?, ?, NULLIF(?, 0)) RETURNING id`, from.OPDID, periodDate(p), next, from.Jenis, from.KhususID, rs.ID, rs.Version, a.UserID).Scan(&ids).Error; err != nil {
 			return 0, fmt.Errorf("create susulan: %w", err)
 		}
 		if len(ids) == 0 {
@@ -229,12 +249,12 @@ VALUES (?, ?::date, ?, ?, ?, NULLIF(?, 0)) RETURNING id`, from.OPDID, periodDate
 // computation lock on a dedicated connection and marks the computation
 // running, in one transaction on that connection. The lock stays with the
 // connection (session level) after the commit, until the run ends.
-func (s *Service) beginRun(ctx context.Context, a Actor, opdID int64, p tpp.Period, rs StoredRuleSet, claimOf func(tx *gorm.DB) (int64, error)) (Run, error) {
+func (s *Service) beginRun(ctx context.Context, a Actor, opdID int64, p tpp.Period, rs StoredRuleSet, k *Khusus, claimOf func(tx *gorm.DB) (int64, error)) (Run, error) {
 	var b [8]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return Run{}, err
 	}
-	run := Run{OPDID: opdID, Period: p, Token: int64(binary.BigEndian.Uint64(b[:]) >> 1)}
+	run := Run{OPDID: opdID, Period: p, Khusus: k, Token: int64(binary.BigEndian.Uint64(b[:]) >> 1)}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return Run{}, err

@@ -160,6 +160,9 @@ func (s *Service) Approve(ctx context.Context, a Actor, id int64, ack Ack) (Clai
 			if err := paidElsewhere(tx, c); err != nil {
 				return err
 			}
+			if err := checkSettlements(tx, c); err != nil {
+				return err
+			}
 			if err := s.checkInputs(tx, c); err != nil {
 				return err
 			}
@@ -173,6 +176,9 @@ WHERE r.claim_id = ? AND r.error = '' AND (r.net = 0 OR r.bank_rekening <> '')`,
 			if isUniqueViolation(err) {
 				// Another claim of the month was approved with the same employee
 				// meanwhile (the transaction is aborted: nothing more to ask).
+				if c.Special() {
+					return apperr.New(apperr.ErrConflict, "Seorang pegawai klaim ini baru saja disetujui menerima "+c.SpecialKind().Label()+" tahun ini di klaim lain; satu pegawai menerimanya sekali setahun. Kembalikan klaim ini agar dihitung ulang.")
+				}
 				return apperr.New(apperr.ErrConflict, "Seorang pegawai klaim ini baru saja disetujui di klaim lain bulan ini; kembalikan klaim ini agar dihitung ulang.")
 			}
 			if err != nil {
@@ -191,10 +197,19 @@ func paidElsewhere(tx *gorm.DB, c Claim) error {
 		NIP     string `gorm:"column:nip"`
 		ClaimID int64  `gorm:"column:claim_id"`
 	}
-	if err := tx.Raw(`SELECT r.nama, r.nip, b.claim_id FROM tpp_claim_pegawai r
-JOIN tpp_bayar_pegawai b ON b.pegawai_id = r.pegawai_id AND b.opd_id = ? AND b.period = ?::date AND b.claim_id <> r.claim_id
+	q := tx.Raw(`SELECT r.nama, r.nip, b.claim_id FROM tpp_claim_pegawai r
+JOIN tpp_bayar_pegawai b ON b.pegawai_id = r.pegawai_id AND b.opd_id = ? AND b.period = ?::date AND b.jenis = 'bulanan' AND b.claim_id <> r.claim_id
 WHERE r.claim_id = ? AND r.error = '' AND (r.net = 0 OR r.bank_rekening <> '') ORDER BY r.nama LIMIT 5`,
-		c.OPDID, periodDate(c.Period()), c.ID).Scan(&dup).Error; err != nil {
+		c.OPDID, periodDate(c.Period()), c.ID)
+	when := "bulan ini"
+	if c.Special() {
+		q = tx.Raw(`SELECT r.nama, r.nip, b.claim_id FROM tpp_claim_pegawai r
+JOIN tpp_bayar_pegawai b ON b.pegawai_id = r.pegawai_id AND b.jenis = ? AND b.tahun = ? AND b.claim_id <> r.claim_id
+WHERE r.claim_id = ? AND r.error = '' AND (r.net = 0 OR r.bank_rekening <> '') ORDER BY r.nama LIMIT 5`,
+			c.Jenis, c.PeriodDate.Year(), c.ID)
+		when = c.SpecialKind().Label() + " tahun ini"
+	}
+	if err := q.Scan(&dup).Error; err != nil {
 		return err
 	}
 	if len(dup) == 0 {
@@ -204,8 +219,8 @@ WHERE r.claim_id = ? AND r.error = '' AND (r.net = 0 OR r.bank_rekening <> '') O
 	for i, d := range dup {
 		names[i] = fmt.Sprintf("%s (NIP %s, klaim %d)", d.Nama, d.NIP, d.ClaimID)
 	}
-	return apperr.New(apperr.ErrConflict, "Pegawai berikut sudah dibayar atau disetujui di klaim lain bulan ini: "+strings.Join(names, ", ")+
-		". Satu pegawai tidak dibayar dua kali untuk satu bulan: kembalikan klaim ini agar dihitung ulang.")
+	return apperr.New(apperr.ErrConflict, "Pegawai berikut sudah dibayar atau disetujui di klaim lain "+when+": "+strings.Join(names, ", ")+
+		". Satu pegawai tidak dibayar dua kali: kembalikan klaim ini agar dihitung ulang.")
 }
 
 // Reopen brings an approved (not yet paid) claim back to draft so it can be
