@@ -2,7 +2,10 @@ package kinerja
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/ekinerja/ekinerja/internal/apperr"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
 )
@@ -91,4 +94,38 @@ FROM aktivitas WHERE pegawai_id = ANY(?::bigint[]) AND status = 'submitted' GROU
 		}
 	}
 	return l, nil
+}
+
+// MonthState is whether the employee may still log aktivitas in a month.
+type MonthState struct {
+	Open     bool
+	Reopened bool      // closed, but a verifikator's reopening still runs
+	ClosesAt time.Time // when the month closes (closed since, if past)
+	Label    string    // "November 2026"
+}
+
+// MonthStateFor tells whether actor a may log aktivitas dated in month:
+// before its closing day, or while a verifikator's reopening runs (the
+// rule monthOpen enforces on save), so a page offers no form the save
+// would refuse.
+func (s *Store) MonthStateFor(ctx context.Context, a Actor, month time.Time) (MonthState, error) {
+	day, err := s.ClosingDay(ctx)
+	if err != nil {
+		return MonthState{}, err
+	}
+	st := MonthState{ClosesAt: ClosesAt(month.Year(), month.Month(), day, s.loc), Label: monthName(month)}
+	if s.now().Before(st.ClosesAt) {
+		st.Open = true
+		return st, nil
+	}
+	err = s.monthOpen(ctx, s.db, a.PegawaiID, month)
+	if err == nil {
+		st.Open, st.Reopened = true, true
+		return st, nil
+	}
+	var ve *apperr.ValidationError
+	if errors.As(err, &ve) {
+		return st, nil
+	}
+	return st, err
 }

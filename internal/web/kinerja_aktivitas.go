@@ -32,8 +32,12 @@ func (s *Server) kinerjaAktivitasList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	st, err := k.MonthStateFor(ctx, a, month)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, pages.KinerjaAktivitasPage(s.chrome(c, "Aktivitas Harian"),
-		pages.KinerjaAktivitasList{Month: month, Prev: prev, Next: next, Rows: rows, Minutes: m}))
+		pages.KinerjaAktivitasList{Month: month, Prev: prev, Next: next, Rows: rows, Minutes: m, State: st}))
 }
 
 // renderAktivitasForm shows the log/edit form, with errors (422) or without.

@@ -175,3 +175,58 @@ func TestLoginAcceptsNIPWithSpaces(t *testing.T) {
 		t.Errorf("%d login audit rows under the stored NIP, want 3", n)
 	}
 }
+
+// TestClosedMonthOffersNoLogging: the aktivitas page of a closed month says
+// it is closed and how to get it reopened instead of offering "Catat
+// aktivitas" (which the save would refuse); the current month and a month
+// a verifikator reopened offer it.
+func TestClosedMonthOffersNoLogging(t *testing.T) {
+	h := newHarness(t)
+	now := time.Now().In(h.cfg.Location)
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	old := thisMonth.AddDate(0, -3, 0) // closed whatever the closing day (1-28)
+	pegawai := h.pegawaiID(auth.RolePegawai)
+	c := h.as(auth.RolePegawai)
+	page := func(month time.Time) string {
+		t.Helper()
+		r := c.get("/kinerja/aktivitas?bulan=" + month.Format("2006-01"))
+		if r.status != http.StatusOK {
+			t.Fatalf("aktivitas %s: %d", month.Format("2006-01"), r.status)
+		}
+		return r.body
+	}
+	for _, tc := range []struct {
+		name     string
+		month    time.Time
+		reopen   bool
+		offers   bool
+		notice   string
+		noNotice string
+	}{
+		{"current month", thisMonth, false, true, "", `id="bulan-ditutup"`},
+		{"closed month", old, false, false, `id="bulan-ditutup"`, ""},
+		{"reopened month", old, true, true, `id="bulan-dibuka"`, `id="bulan-ditutup"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.reopen {
+				if err := h.db.Exec(`INSERT INTO bulan_dibuka (pegawai_id, tahun, bulan, alasan, dibuka_oleh, berlaku_sampai) VALUES (?, ?, ?, 'aktivitas terlewat', (SELECT id FROM users WHERE nip = ?), now() + interval '1 day')`,
+					pegawai, tc.month.Year(), int(tc.month.Month()), login(t, auth.RoleVerifikator).NIP).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			body := page(tc.month)
+			if got := strings.Contains(body, `id="aktivitas-baru"`); got != tc.offers {
+				t.Errorf("offers Catat aktivitas: %v, want %v", got, tc.offers)
+			}
+			if tc.notice != "" && !strings.Contains(body, tc.notice) {
+				t.Errorf("page lacks %s", tc.notice)
+			}
+			if tc.noNotice != "" && strings.Contains(body, tc.noNotice) {
+				t.Errorf("page shows %s", tc.noNotice)
+			}
+			if !tc.offers && !strings.Contains(body, "minta verifikator membuka kembali") {
+				t.Error("the closed month does not say how to get it reopened")
+			}
+		})
+	}
+}
