@@ -94,6 +94,17 @@ func aktivitasForm(c echo.Context) (kinerja.SaveAktivitas, error) {
 	return req, nil
 }
 
+// uploadNotKept adds, when the form comes back with errors after a file was
+// chosen, the message that the file was not saved and must be chosen again
+// (a browser never refills a file input).
+func uploadNotKept(fe map[string]string, b *kinerja.Bukti) map[string]string {
+	if b == nil || fe["bukti"] != "" {
+		return fe
+	}
+	fe["bukti"] = "Berkas \"" + b.Nama + "\" belum tersimpan karena isian lain belum benar: pilih berkasnya lagi sebelum menyimpan."
+	return fe
+}
+
 // kinerjaAktivitasCreate logs an aktivitas (and submits it when asked).
 func (s *Server) kinerjaAktivitasCreate(c echo.Context) error {
 	req, err := aktivitasForm(c)
@@ -102,7 +113,7 @@ func (s *Server) kinerjaAktivitasCreate(c echo.Context) error {
 	}
 	_, err = s.kinerja().CreateAktivitas(c.Request().Context(), actor(c), req)
 	if fe, ok := fieldErrors(err); ok {
-		return s.renderAktivitasForm(c, 0, nil, req.Input, fe)
+		return s.renderAktivitasForm(c, 0, nil, req.Input, uploadNotKept(fe, req.Bukti))
 	}
 	if err != nil {
 		return err
@@ -163,7 +174,7 @@ func (s *Server) kinerjaAktivitasUpdate(c echo.Context) error {
 		if gerr != nil {
 			return gerr
 		}
-		return s.renderAktivitasForm(c, id, &cur, req.Input, fe)
+		return s.renderAktivitasForm(c, id, &cur, req.Input, uploadNotKept(fe, req.Bukti))
 	}
 	if err != nil {
 		return err

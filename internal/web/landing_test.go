@@ -230,3 +230,26 @@ func TestClosedMonthOffersNoLogging(t *testing.T) {
 		})
 	}
 }
+
+// TestAktivitasFormSaysUploadMustBeChosenAgain: when the aktivitas form
+// comes back with an error elsewhere after a valid file was chosen, the
+// page says by name that the file was not saved and must be chosen again
+// (the file itself is not kept), and nothing is saved.
+func TestAktivitasFormSaysUploadMustBeChosenAgain(t *testing.T) {
+	h := newHarness(t)
+	d := h.demoKinerja()
+	c := h.as(auth.RolePegawai)
+	before := h.count(`SELECT count(*) FROM aktivitas_bukti`)
+	form := url.Values{"tanggal": {time.Now().In(h.cfg.Location).Format(time.DateOnly)}, "rhk_id": {strconv.FormatInt(d.rhk, 10)}, "uraian": {"Rapat koordinasi"},
+		"output_jumlah": {"1"}, "output_satuan": {"dokumen"}, "menit": {"5000"}}
+	res := c.postMultipart("/kinerja/aktivitas", form, "bukti", "notulen.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d, want 422: %s", res.status, res.body)
+	}
+	if !strings.Contains(res.body, "Berkas &#34;notulen.pdf&#34; belum tersimpan") && !strings.Contains(res.body, "Berkas &quot;notulen.pdf&quot; belum tersimpan") {
+		t.Errorf("the page does not say the file must be chosen again: %s", res.body)
+	}
+	if n := h.count(`SELECT count(*) FROM aktivitas_bukti`); n != before {
+		t.Errorf("evidence rows %d, want %d", n, before)
+	}
+}
