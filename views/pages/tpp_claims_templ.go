@@ -839,14 +839,14 @@ func TPPClaim(c layout.Chrome, v TPPClaimView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "<dt>Digest masukan</dt><dd><code>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, "<dt>Digest masukan</dt><dd><code class=\"digest\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var50 string
 			templ_7745c5c3_Var50, templ_7745c5c3_Err = templ.JoinStringErrs(v.Claim.InputsDigest)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/tpp_claims.templ`, Line: 138, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/tpp_claims.templ`, Line: 138, Col: 50}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var50))
 			if templ_7745c5c3_Err != nil {
@@ -1298,7 +1298,7 @@ func TPPClaim(c layout.Chrome, v TPPClaimView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 115, "</section><div class=\"table-wrap\"><table id=\"claim-rows\"><thead><tr><th>Pegawai</th><th>Jabatan</th><th class=\"num\">TPP dasar</th><th class=\"num\">Produktivitas</th><th class=\"num\">Disiplin</th><th class=\"num\">Kotor</th><th class=\"num\">PPh 21 dipotong</th><th class=\"num\">BPJS</th><th class=\"num\">Bersih</th><th class=\"num\">PPh 21 ditanggung pemerintah</th><th>Pembayaran</th><th>Peringatan</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 115, "</section><div class=\"table-wrap sticky-first\" tabindex=\"0\" role=\"region\" aria-label=\"Rincian TPP per pegawai (geser ke samping bila perlu)\"><table id=\"claim-rows\"><thead><tr><th>Pegawai</th><th>Jabatan</th><th class=\"num\">TPP dasar</th><th class=\"num\">Produktivitas</th><th class=\"num\">Disiplin</th><th class=\"num\">Kotor</th><th class=\"num\">PPh 21 dipotong</th><th class=\"num\">BPJS</th><th class=\"num\">Bersih</th><th class=\"num\">PPh 21 ditanggung pemerintah</th><th>Pembayaran</th><th>Peringatan</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2959,14 +2959,14 @@ func TPPNominatif(c layout.Chrome, v TPPNominatifView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 255, "; digest masukan <small>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 255, "; digest masukan <small class=\"digest\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var172 string
 			templ_7745c5c3_Var172, templ_7745c5c3_Err = templ.JoinStringErrs(v.Export.Claim.InputsDigest)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/tpp_claims.templ`, Line: 492, Col: 183}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/tpp_claims.templ`, Line: 492, Col: 198}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var172))
 			if templ_7745c5c3_Err != nil {
@@ -2998,7 +2998,7 @@ func TPPNominatif(c layout.Chrome, v TPPNominatifView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 258, "\">Unduh PDF</a> <span class=\"muted\">Cetak halaman ini (Ctrl+P) pada kertas A4 atau F4 mendatar: semua kolom ikut tercetak, judul kolom berulang di tiap halaman.</span></p><div class=\"table-wrap\"><table id=\"nominatif\"><thead><tr><th class=\"num\">No</th><th>Nama / NIP</th><th>Jabatan</th><th>Gol.</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 258, "\">Unduh PDF</a> <span class=\"muted\">Cetak halaman ini (Ctrl+P) pada kertas A4 atau F4 mendatar: semua kolom ikut tercetak, judul kolom berulang di tiap halaman.</span></p><div class=\"table-wrap sticky-first\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar nominatif (geser ke samping bila perlu)\"><table id=\"nominatif\"><thead><tr><th class=\"num\">No</th><th>Nama / NIP</th><th>Jabatan</th><th>Gol.</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
