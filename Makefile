@@ -9,11 +9,11 @@ GO_TEST_FLAGS ?= -race -count=1 -timeout 15m
 
 .PHONY: run build test check fmt vet lint templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill
 
-## run: start (or reuse) PostgreSQL, migrate, load demo data, serve on :8080
+## run: start (or reuse) PostgreSQL, migrate (creating DATABASE_URL's database
+## when missing), load demo data, serve on :8080; serve prints the URL to open
 run: build
 	@export DATABASE_URL="$$(scripts/dev-db.sh)" EKINERJA_ENV="$${EKINERJA_ENV:-dev}"; \
 	$(BIN) migrate up && $(BIN) seed && \
-	echo "ekinerja berjalan di http://localhost$${EKINERJA_ADDR:-:8080}  (Ctrl-C untuk berhenti)" && \
 	exec $(BIN) serve
 
 ## build: the single static binary

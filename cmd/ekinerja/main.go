@@ -220,17 +220,41 @@ func (a *app) open(ctx context.Context) (*gorm.DB, error) {
 
 // openLimited is open with server-side limits on every connection (serve).
 func (a *app) openLimited(ctx context.Context, l database.Limits) (*gorm.DB, error) {
+	return a.openDB(ctx, false, l)
+}
+
+// openDB connects to DATABASE_URL. A database that does not exist yet is
+// created when create is set (migrate up, serve --migrate: the commands that
+// set a database up); otherwise the error names the command that creates it.
+func (a *app) openDB(ctx context.Context, create bool, l database.Limits) (*gorm.DB, error) {
 	db, err := database.OpenLimited(ctx, a.cfg.DatabaseURL, l)
-	if err != nil {
-		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
-	}
-	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := database.Ping(pctx, db); err != nil {
+	if err == nil {
+		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err = database.Ping(pctx, db)
+		cancel()
+		if err == nil {
+			return db, nil
+		}
 		database.Close(db)
+	}
+	if !database.IsMissingDatabase(err) {
 		return nil, fmt.Errorf("basis data tidak dapat dihubungi (DATABASE_URL): %w", err)
 	}
-	return db, nil
+	t, perr := database.ParseTarget(a.cfg.DatabaseURL)
+	if perr != nil {
+		return nil, perr
+	}
+	if !create {
+		return nil, errors.New(t.MissingHint())
+	}
+	created, cerr := database.EnsureDatabase(ctx, a.cfg.DatabaseURL)
+	if cerr != nil {
+		return nil, cerr
+	}
+	if created {
+		fmt.Fprintf(a.stderr, "basis data %q dibuat di %s:%d\n", t.Name, t.Host, t.Port)
+	}
+	return a.openDB(ctx, false, l)
 }
 
 func (a *app) serve(ctx context.Context, args []string) error {
@@ -240,7 +264,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if *migrate { // without the server's statement limits: a migration may take long
-		mdb, err := a.open(ctx)
+		mdb, err := a.openDB(ctx, true, database.Limits{})
 		if err != nil {
 			return err
 		}
@@ -288,8 +312,13 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("ekinerja serving", slog.String("addr", a.cfg.Addr), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
-	return srv.ListenAndServe(ctx)
+	lns, err := srv.Listen()
+	if err != nil {
+		return err
+	}
+	a.log.Info("ekinerja serving", slog.String("addr", lns.Addr().String()), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
+	fmt.Fprintf(a.stdout, "ekinerja berjalan di %s  (Ctrl-C untuk berhenti)\n", config.BrowseURL(lns.Addr().String()))
+	return srv.Serve(ctx, lns)
 }
 
 // authOptions are the auth service's deployment settings: the demo
@@ -316,7 +345,7 @@ func (a *app) migrate(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errors.New("sebutkan 'up' atau 'status' (--grant-to hanya untuk up)")
 	}
-	db, err := a.open(ctx)
+	db, err := a.openDB(ctx, pos[0] == "up", database.Limits{})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -316,9 +317,24 @@ func (s *Service) peek(ctx context.Context, key string, limit int) (bool, error)
 	return n > 0, err
 }
 
+// NormalizeNIP is the NIP as stored, from the NIP as typed: the spaces an
+// ID card prints it with ("19810915 200501 1 002"), or any other blank a
+// paste brings (tab, no-break space), are removed.
+func NormalizeNIP(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // Login checks the credentials, opens a session and issues its token.
 func (s *Service) Login(ctx context.Context, req LoginRequest) (*LoginResult, error) {
-	nip := strings.TrimSpace(req.NIP)
+	if len(req.NIP) > 4*MaxNIPLength {
+		return nil, apperr.Invalid("nip", "NIP atau kata sandi terlalu panjang.")
+	}
+	nip := NormalizeNIP(req.NIP)
 	if len(nip) > MaxNIPLength || len(req.Password) > 1024 {
 		return nil, apperr.Invalid("nip", "NIP atau kata sandi terlalu panjang.")
 	}

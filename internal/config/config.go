@@ -4,6 +4,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -119,6 +120,14 @@ func load(getenv func(string) string, needSecret bool) (Config, error) {
 		c.MetricsAddr = ""
 	}
 	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("EKINERJA_ADDR harus host:port (contoh :8080 atau 127.0.0.1:8080), bukan %q", c.Addr))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("EKINERJA_METRICS_ADDR harus host:port (contoh 127.0.0.1:9090) atau kosong untuk mematikan metrik, bukan %q", c.MetricsAddr))
+		}
+	}
 	switch c.Env {
 	case EnvDev:
 		if c.Secret == "" {
@@ -178,4 +187,27 @@ func load(getenv func(string) string, needSecret bool) (Config, error) {
 		c.TrustedProxies = append(c.TrustedProxies, pre)
 	}
 	return c, errors.Join(errs...)
+}
+
+// BrowseURL is the address a person types into the browser to reach a
+// server listening on addr (host:port as in EKINERJA_ADDR or a listener's
+// address): an empty or wildcard host becomes localhost, an IPv6 host gets
+// its brackets, the port stays as it is. An addr that is not host:port is
+// returned after "http://" unchanged.
+func BrowseURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	switch host {
+	case "", "0.0.0.0", "::", "[::]":
+		host = "localhost"
+	}
+	if port == "80" {
+		if strings.Contains(host, ":") {
+			return "http://[" + host + "]/"
+		}
+		return "http://" + host + "/"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }

@@ -82,3 +82,43 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowseURL: the URL serve prints is built from the listen address, for
+// every form EKINERJA_ADDR takes (make run used to print
+// "http://localhost127.0.0.1:18410").
+func TestBrowseURL(t *testing.T) {
+	for _, tc := range []struct{ addr, want string }{
+		{":8080", "http://localhost:8080/"},
+		{"127.0.0.1:18410", "http://127.0.0.1:18410/"},
+		{"0.0.0.0:8080", "http://localhost:8080/"},
+		{"[::]:8080", "http://localhost:8080/"},
+		{"[::1]:8080", "http://[::1]:8080/"},
+		{"ekinerja.local:443", "http://ekinerja.local:443/"},
+		{"192.168.1.5:80", "http://192.168.1.5/"},
+		{"[fe80::1]:80", "http://[fe80::1]/"},
+	} {
+		if got := BrowseURL(tc.addr); got != tc.want {
+			t.Errorf("BrowseURL(%q) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}
+
+// TestAddrMustBeHostPort: a malformed EKINERJA_ADDR or EKINERJA_METRICS_ADDR
+// is refused at start-up with the variable's name.
+func TestAddrMustBeHostPort(t *testing.T) {
+	for _, tc := range []struct{ key, val, want string }{
+		{"EKINERJA_ADDR", "8080", "EKINERJA_ADDR harus host:port"},
+		{"EKINERJA_ADDR", "localhost", "EKINERJA_ADDR harus host:port"},
+		{"EKINERJA_METRICS_ADDR", "9090", "EKINERJA_METRICS_ADDR harus host:port"},
+	} {
+		env := map[string]string{"EKINERJA_ENV": "dev", tc.key: tc.val}
+		_, err := Load(func(k string) string { return env[k] })
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s=%q: err %v, want %q", tc.key, tc.val, err, tc.want)
+		}
+	}
+	env := map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_ADDR": "127.0.0.1:18410"}
+	if _, err := Load(func(k string) string { return env[k] }); err != nil {
+		t.Errorf("valid address refused: %v", err)
+	}
+}

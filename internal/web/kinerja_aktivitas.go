@@ -31,8 +31,12 @@ func (s *Server) kinerjaAktivitasList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	st, err := k.MonthStateFor(ctx, a, month)
+	if err != nil {
+		return err
+	}
 	return s.render(c, http.StatusOK, pages.KinerjaAktivitasPage(s.chrome(c, "Aktivitas Harian"),
-		pages.KinerjaAktivitasList{Month: month, Prev: prev, Next: next, Rows: rows, Minutes: m}))
+		pages.KinerjaAktivitasList{Month: month, Prev: prev, Next: next, Rows: rows, Minutes: m, State: st}))
 }
 
 // renderAktivitasForm shows the log/edit form, with errors (422) or without.
@@ -89,6 +93,17 @@ func aktivitasForm(c echo.Context) (kinerja.SaveAktivitas, error) {
 	return req, nil
 }
 
+// uploadNotKept adds, when the form comes back with errors after a file was
+// chosen, the message that the file was not saved and must be chosen again
+// (a browser never refills a file input).
+func uploadNotKept(fe map[string]string, b *kinerja.Bukti) map[string]string {
+	if b == nil || fe["bukti"] != "" {
+		return fe
+	}
+	fe["bukti"] = "Berkas \"" + b.Nama + "\" belum tersimpan karena isian lain belum benar: pilih berkasnya lagi sebelum menyimpan."
+	return fe
+}
+
 // kinerjaAktivitasCreate logs an aktivitas (and submits it when asked).
 func (s *Server) kinerjaAktivitasCreate(c echo.Context) error {
 	req, err := aktivitasForm(c)
@@ -97,7 +112,7 @@ func (s *Server) kinerjaAktivitasCreate(c echo.Context) error {
 	}
 	_, err = s.kinerja().CreateAktivitas(c.Request().Context(), actor(c), req)
 	if fe, ok := fieldErrors(err); ok {
-		return s.renderAktivitasForm(c, 0, nil, req.Input, fe)
+		return s.renderAktivitasForm(c, 0, nil, req.Input, uploadNotKept(fe, req.Bukti))
 	}
 	if err != nil {
 		return err
@@ -158,7 +173,7 @@ func (s *Server) kinerjaAktivitasUpdate(c echo.Context) error {
 		if gerr != nil {
 			return gerr
 		}
-		return s.renderAktivitasForm(c, id, &cur, req.Input, fe)
+		return s.renderAktivitasForm(c, id, &cur, req.Input, uploadNotKept(fe, req.Bukti))
 	}
 	if err != nil {
 		return err

@@ -323,7 +323,7 @@ func TestKinerjaAPI(t *testing.T) {
 func TestKinerjaHomePages(t *testing.T) {
 	h := newHarness(t)
 	res := h.as(auth.RolePegawai).get("/")
-	if !strings.Contains(res.body, "Aktivitas dikembalikan atasan") || !strings.Contains(res.body, "dari 6.750 menit") {
+	if !strings.Contains(res.body, " dikembalikan atasan, perlu diperbaiki") || !strings.Contains(res.body, "dari 6.750 menit") {
 		t.Fatalf("pegawai home lacks kinerja: %s", res.body)
 	}
 	res = h.as(auth.RoleAtasan).get("/")

@@ -22,7 +22,7 @@ func (s *Server) loginPage(c echo.Context) error {
 }
 
 func (s *Server) loginSubmit(c echo.Context) error {
-	form := pages.LoginForm{NIP: c.FormValue("nip"), Next: safeNext(c.QueryParam("next"))}
+	form := pages.LoginForm{NIP: auth.NormalizeNIP(c.FormValue("nip")), Next: safeNext(c.QueryParam("next"))}
 	if len(form.NIP) > 18 {
 		form.NIP = form.NIP[:18]
 	}

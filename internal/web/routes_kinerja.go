@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -118,13 +120,48 @@ func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) e
 		if err != nil {
 			return err
 		}
-		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Aktivitas dikembalikan atasan, perlu diperbaiki", Count: m.ReturnedCount,
-			Href: "/kinerja/aktivitas", Hint: "Perbaiki lalu ajukan kembali."})
+		l, err := k.LandingFor(ctx, a)
+		if err != nil {
+			return err
+		}
+		if l.CurrentOpen {
+			h.Primary = &pages.Action{Label: "Catat aktivitas", Href: "/kinerja/aktivitas/baru"}
+		}
+		var returned int64
+		for _, mw := range l.Months {
+			returned += mw.Returned
+			q := "?bulan=" + mw.Month.Format("2006-01")
+			closes := "Ditutup setelah " + components.Date(mw.ClosesAt.AddDate(0, 0, -1)) + "."
+			if mw.Reopened {
+				closes = "Bulan ini dibuka kembali oleh verifikator."
+			}
+			if mw.Returned > 0 {
+				h.Waiting = append(h.Waiting, pages.Waiting{Label: "Aktivitas " + mw.MonthLabel() + " dikembalikan atasan, perlu diperbaiki", Count: mw.Returned,
+					Href: "/kinerja/aktivitas" + q, Hint: "Perbaiki lalu ajukan kembali. " + closes})
+			}
+			if mw.Draft > 0 {
+				h.Waiting = append(h.Waiting, pages.Waiting{Label: "Draf aktivitas " + mw.MonthLabel() + " belum diajukan", Count: mw.Draft,
+					Href: "/kinerja/aktivitas" + q, Hint: closes})
+			}
+		}
+		if returned > 0 {
+			h.Secondary = append(h.Secondary, pages.Action{Label: "Perbaiki " + strconv.FormatInt(returned, 10) + " aktivitas dikembalikan", Href: h.Waiting[firstWaiting(h.Waiting, "dikembalikan")].Href})
+		}
 		h.Facts = append(h.Facts,
 			pages.Fact{Label: "Menit disetujui " + components.Month(today), Value: pages.Menit(m.Approved) + " dari " + pages.Menit(m.Target) + " (" + pages.Persen(m.ApprovedPctBP) + ")"},
 			pages.Fact{Label: "Menit diajukan (menunggu)", Value: pages.Menit(m.Submitted)},
 			pages.Fact{Label: "Menit draf", Value: pages.Menit(m.Draft)})
 	case auth.RoleAtasan:
+		l, err := k.LandingFor(ctx, a)
+		if err != nil {
+			return err
+		}
+		if l.ToReview > 0 {
+			h.Primary = &pages.Action{Label: "Tinjau " + strconv.FormatInt(l.ToReview, 10) + " aktivitas", Href: "/kinerja/tinjau"}
+		}
+		for _, mw := range l.Months {
+			h.Waiting = append(h.Waiting, pages.Waiting{Label: "Aktivitas bawahan " + mw.MonthLabel() + " menunggu tinjauan", Count: mw.Submitted, Href: "/kinerja/tinjau"})
+		}
 		pend, err := k.PendingBySubordinate(ctx, a)
 		if err != nil {
 			return err
@@ -135,10 +172,23 @@ func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) e
 			}
 			if x.Bulan > 0 {
 				h.Waiting = append(h.Waiting, pages.Waiting{Label: "Penilaian bulanan " + x.Nama + " menunggu dinilai", Count: x.Bulan, Href: "/kinerja/bawahan"})
+				if h.Primary == nil {
+					h.Primary = &pages.Action{Label: "Nilai kinerja bulanan bawahan", Href: "/kinerja/bawahan"}
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// firstWaiting is the index of the first item whose label contains word.
+func firstWaiting(ws []pages.Waiting, word string) int {
+	for i, w := range ws {
+		if strings.Contains(w.Label, word) {
+			return i
+		}
+	}
+	return 0
 }
 
 // kinerja returns the kinerja store on the pool.

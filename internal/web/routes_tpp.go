@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -118,9 +120,58 @@ func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error
 		if p.Active.Role == auth.RoleVerifikator {
 			label = "Klaim TPP " + month.String() + " untuk diverifikasi, disetujui atau dibayar"
 		}
+		// Claims of other months still waiting for this role's step: a
+		// claim submitted for an earlier month, one returned to the OPD.
+		others, err := s.tpp.Waiting(ctx, tppActor(c))
+		if err != nil {
+			return err
+		}
+		var earlier []pages.Waiting
+		todo := mp.ToDo
+		for _, w := range others {
+			if w.Period == month {
+				continue
+			}
+			todo++
+			name := "Klaim TPP " + w.Period.String()
+			if w.Susulan > 0 {
+				name += " susulan ke-" + strconv.Itoa(w.Susulan)
+			}
+			earlier = append(earlier, pages.Waiting{Label: name + " " + w.OPDNama + ": " + strings.ToLower(w.Status.Label()), Count: 1,
+				Href: "/tpp/klaim/" + strconv.FormatInt(w.ID, 10), Hint: waitingHint(p.Active.Role, w.Status)})
+		}
+		h.Waiting = append(h.Waiting, earlier...)
 		h.Waiting = append(h.Waiting, pages.Waiting{Label: label, Count: mp.ToDo, Href: "/tpp/klaim?bulan=" + month.Param()})
+		if todo > 0 && h.Primary == nil {
+			verb := "Proses"
+			if p.Active.Role == auth.RoleVerifikator {
+				verb = "Tinjau"
+			}
+			href := "/tpp/klaim?bulan=" + month.Param()
+			if len(earlier) > 0 {
+				href = earlier[0].Href
+			}
+			h.Primary = &pages.Action{Label: verb + " " + strconv.FormatInt(todo, 10) + " klaim TPP", Href: href}
+		}
 	}
 	return nil
+}
+
+// waitingHint says what the role does next with a claim in status st.
+func waitingHint(r auth.Role, st claim.Status) string {
+	switch {
+	case r == auth.RoleAdminOPD && st == claim.StatusReturned:
+		return "Dikembalikan verifikator: baca catatannya, perbaiki data, hitung ulang lalu ajukan kembali."
+	case r == auth.RoleAdminOPD:
+		return "Belum diajukan ke verifikator."
+	case st == claim.StatusSubmitted:
+		return "Diajukan OPD, menunggu verifikasi."
+	case st == claim.StatusVerified:
+		return "Terverifikasi, menunggu persetujuan."
+	case st == claim.StatusApproved:
+		return "Disetujui, menunggu pembayaran (SP2D)."
+	}
+	return ""
 }
 
 // defaultMonth is the month TPP is usually being claimed for: the previous one.

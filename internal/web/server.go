@@ -6,12 +6,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -163,21 +165,65 @@ func (s *Server) HTTPServer() *http.Server {
 	}
 }
 
-// ListenAndServe serves until ctx is cancelled, then shuts down gracefully.
+// Listeners are the sockets Serve uses: the application and, when
+// EKINERJA_METRICS_ADDR is set, the internal metrics one.
+type Listeners struct {
+	App, Metrics net.Listener
+}
+
+// Addr is the application listener's address.
+func (l Listeners) Addr() net.Addr { return l.App.Addr() }
+
+// Listen binds the application and metrics addresses before anything is
+// served, so a port already taken (a second instance, say) stops start-up
+// with a message naming the port and the variable that sets it.
+func (s *Server) Listen() (Listeners, error) {
+	var l Listeners
+	var err error
+	if l.App, err = net.Listen("tcp", s.cfg.Addr); err != nil {
+		return l, listenError(err, s.cfg.Addr, "EKINERJA_ADDR", "aplikasi", "mis. EKINERJA_ADDR=127.0.0.1:8081")
+	}
+	if s.cfg.MetricsAddr != "" {
+		if l.Metrics, err = net.Listen("tcp", s.cfg.MetricsAddr); err != nil {
+			l.App.Close()
+			return l, listenError(err, s.cfg.MetricsAddr, "EKINERJA_METRICS_ADDR", "metrik", "mis. EKINERJA_METRICS_ADDR=127.0.0.1:9091, atau EKINERJA_METRICS_ADDR= (kosong) untuk mematikan metrik")
+		}
+	}
+	return l, nil
+}
+
+// listenError says which address could not be bound and what to change.
+func listenError(err error, addr, env, what, example string) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("port %s %s sudah dipakai (instance ekinerja lain yang masih berjalan?): hentikan yang lain atau ubah %s (%s)", what, addr, env, example)
+	}
+	return fmt.Errorf("tidak dapat mendengarkan di %s (%s, port %s): %w", addr, env, what, err)
+}
+
+// ListenAndServe binds (Listen) and serves until ctx is cancelled.
 func (s *Server) ListenAndServe(ctx context.Context) error {
+	l, err := s.Listen()
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, l)
+}
+
+// Serve serves on l until ctx is cancelled, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, l Listeners) error {
 	srv := s.HTTPServer()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	if s.cfg.MetricsAddr != "" {
-		ms := &http.Server{Addr: s.cfg.MetricsAddr, Handler: s.Metrics(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() { errc <- srv.Serve(l.App) }()
+	if l.Metrics != nil {
+		ms := &http.Server{Handler: s.Metrics(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second}
 		go func() {
 			// Metrics are not worth stopping payroll for: log and go on.
-			if err := ms.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			if err := ms.Serve(l.Metrics); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				s.log.Error("metrics listener", slog.String("error", err.Error()))
 			}
 		}()
 		defer ms.Close()
-		s.log.Info("metrics serving", slog.String("addr", s.cfg.MetricsAddr))
+		s.log.Info("metrics serving", slog.String("addr", l.Metrics.Addr().String()))
 	}
 	select {
 	case err := <-errc:

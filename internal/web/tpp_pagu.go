@@ -11,6 +11,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -54,11 +55,11 @@ func (s *Server) tppPaguSave(c echo.Context) error {
 	}
 	in := claim.PaguInput{Tahun: y, Jenis: c.FormValue("jenis"), Keterangan: c.FormValue("keterangan")}
 	in.OPDID, _ = strconv.ParseInt(c.FormValue("opd_id"), 10, 64)
-	amt, perr := parseRupiah(c.FormValue("jumlah"))
+	amt, perr := tpp.ParseRupiah(c.FormValue("jumlah"))
 	if perr != nil {
 		err = apperr.Invalid("jumlah", "pagu harus rupiah bulat, misalnya 1.200.000.000")
 	} else {
-		in.Amount = amt
+		in.Amount = int64(amt)
 		err = s.tpp.SavePagu(c.Request().Context(), tppActor(c), in)
 	}
 	if err != nil {

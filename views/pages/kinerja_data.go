@@ -15,7 +15,10 @@ type KinerjaAktivitasList struct {
 	Next    string // "" when the next month is in the future
 	Rows    []kinerja.Aktivitas
 	Minutes kinerja.MinutesSummary
-	Error   string
+	// State says whether the month still takes aktivitas: a closed month
+	// offers no "Catat aktivitas" the save would refuse.
+	State kinerja.MonthState
+	Error string
 }
 
 // KinerjaAktivitasForm is the form to log or edit an aktivitas.

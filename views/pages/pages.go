@@ -30,8 +30,18 @@ type Home struct {
 	Heading string
 	Intro   string
 	Profile *org.Profile
-	Waiting []Waiting
-	Facts   []Fact
+	// Primary is the one action the role most likely came for, shown
+	// first ("Catat aktivitas", "Tinjau 3 aktivitas"); Secondary follow it.
+	Primary   *Action
+	Secondary []Action
+	Waiting   []Waiting
+	Facts     []Fact
+}
+
+// Action is a link styled as a button on the landing page.
+type Action struct {
+	Label string
+	Href  string
 }
 
 // Fact is a labelled number or text on the home page.
