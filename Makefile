@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO_DIRS := cmd internal views static migrations
 GO_TEST_FLAGS ?= -race -count=1 -timeout 15m
 
-.PHONY: run build test check fmt vet lint templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill
+.PHONY: run build test check fmt vet lint tools vulncheck vulncheck-modules templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill
 
 ## run: start (or reuse) PostgreSQL, migrate (creating DATABASE_URL's database
 ## when missing), load demo data, serve on :8080; serve prints the URL to open
