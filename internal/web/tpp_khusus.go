@@ -98,19 +98,12 @@ func (s *Server) tppKhusus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := tppActor(c)
-	ctx := c.Request().Context()
-	k, err := s.tpp.KhususByID(ctx, a, id)
+	p, err := s.tpp.KhususPage(c.Request().Context(), tppActor(c), id)
 	if err != nil {
 		return err
 	}
-	entries, err := s.tpp.KhususEntries(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	v := pages.TPPKhususView{Khusus: k, Entries: entries, CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator,
-		Total: claim.KhususTotal(entries)}
-	return s.render(c, http.StatusOK, pages.TPPKhusus(s.chrome(c, "Klaim "+k.Label()), v))
+	v := pages.TPPKhususView{Khusus: p.Khusus, Entries: p.Entries, CanCompute: p.CanCompute, Total: p.Total}
+	return s.render(c, http.StatusOK, pages.TPPKhusus(s.chrome(c, "Klaim "+p.Khusus.Label()), v))
 }
 
 func (s *Server) tppKhususCompute(c echo.Context) error {
@@ -144,15 +137,9 @@ func (s *Server) apiTPPKhusus(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	a := tppActor(c)
-	ctx := c.Request().Context()
-	k, err := s.tpp.KhususByID(ctx, a, id)
+	p, err := s.tpp.KhususPage(c.Request().Context(), tppActor(c), id)
 	if err != nil {
 		return err
 	}
-	entries, err := s.tpp.KhususEntries(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, apiKhusus{Khusus: k, Claims: entries})
+	return c.JSON(http.StatusOK, apiKhusus{Khusus: p.Khusus, Claims: p.Entries})
 }

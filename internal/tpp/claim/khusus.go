@@ -336,6 +336,30 @@ WHERE o.aktif`
 }
 
 // KhususTotal is the net of every special claim in entries.
+// KhususPage is what the page of one THR / gaji 13 decision shows: the
+// decision, its claims per OPD, their total, and whether this actor may
+// start a computation from it (the rule BeginKhusus applies per OPD).
+type KhususPage struct {
+	Khusus     Khusus
+	Entries    []KhususEntry
+	Total      int64
+	CanCompute bool
+}
+
+// KhususPage answers the decision page in one call.
+func (s *Service) KhususPage(ctx context.Context, a Actor, id int64) (KhususPage, error) {
+	k, err := s.KhususByID(ctx, a, id)
+	if err != nil {
+		return KhususPage{}, err
+	}
+	entries, err := s.KhususEntries(ctx, a, id)
+	if err != nil {
+		return KhususPage{}, err
+	}
+	return KhususPage{Khusus: k, Entries: entries, Total: KhususTotal(entries),
+		CanCompute: a.Role == auth.RoleAdminOPD || a.Role == auth.RoleVerifikator}, nil
+}
+
 func KhususTotal(entries []KhususEntry) int64 {
 	var t int64
 	for _, e := range entries {
