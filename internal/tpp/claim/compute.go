@@ -39,6 +39,20 @@ func (a Actor) canAct(opdID int64) bool {
 	return false
 }
 
+// opdFilter is the one rule for which OPDs' claims a list shows the actor:
+// every OPD for the verifikator and superadmin, its own for an admin_opd,
+// nothing (ErrForbidden) for any other role. col is the caller's constant
+// name of the OPD id column; the clause binds the OPD id.
+func (a Actor) opdFilter(col string) (clause string, args []any, err error) {
+	switch a.Role {
+	case auth.RoleVerifikator, auth.RoleSuperadmin:
+		return "", nil, nil
+	case auth.RoleAdminOPD:
+		return ` AND ` + col + ` = ?`, []any{a.OPDID}, nil
+	}
+	return "", nil, apperr.ErrForbidden
+}
+
 // Compute (re)computes the claim of opdID for month p: it marks the
 // computation as running (BeginCompute), gathers the inputs set-based,
 // computes every employee, and in one transaction replaces the claim's rows

@@ -211,14 +211,12 @@ VALUES (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0)) RETUR
 func (s *Service) KhususClaims(ctx context.Context, a Actor, id int64) ([]Claim, error) {
 	q := claimSelect + ` WHERE c.khusus_id = ?`
 	args := []any{id}
-	switch a.Role {
-	case auth.RoleVerifikator, auth.RoleSuperadmin:
-	case auth.RoleAdminOPD:
-		q += ` AND c.opd_id = ?`
-		args = append(args, a.OPDID)
-	default:
-		return nil, apperr.ErrForbidden
+	clause, scope, ferr := a.opdFilter("c.opd_id")
+	if ferr != nil {
+		return nil, ferr
 	}
+	q += clause
+	args = append(args, scope...)
 	var cs []Claim
 	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.susulan`, args...).Scan(&cs).Error
 	return cs, err
@@ -322,14 +320,12 @@ func (s *Service) KhususEntries(ctx context.Context, a Actor, id int64) ([]Khusu
 FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.khusus_id = ?
 WHERE o.aktif`
 	args := []any{id}
-	switch a.Role {
-	case auth.RoleVerifikator, auth.RoleSuperadmin:
-	case auth.RoleAdminOPD:
-		q += ` AND o.id = ?`
-		args = append(args, a.OPDID)
-	default:
-		return nil, apperr.ErrForbidden
+	clause, scope, ferr := a.opdFilter("o.id")
+	if ferr != nil {
+		return nil, ferr
 	}
+	q += clause
+	args = append(args, scope...)
 	var out []KhususEntry
 	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.susulan`, args...).Scan(&out).Error
 	return out, err

@@ -3,8 +3,6 @@ package claim
 import (
 	"context"
 
-	"github.com/ekinerja/ekinerja/internal/apperr"
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
@@ -26,14 +24,12 @@ type WaitingClaim struct {
 func (s *Service) Waiting(ctx context.Context, a Actor) ([]WaitingClaim, error) {
 	q := `SELECT c.id, o.nama AS opd_nama, c.period, c.susulan, c.status FROM tpp_claim c JOIN opd o ON o.id = c.opd_id WHERE c.status <> ?`
 	args := []any{StatusPaid}
-	switch a.Role {
-	case auth.RoleVerifikator, auth.RoleSuperadmin:
-	case auth.RoleAdminOPD:
-		q += ` AND c.opd_id = ?`
-		args = append(args, a.OPDID)
-	default:
-		return nil, apperr.ErrForbidden
+	clause, scope, ferr := a.opdFilter("c.opd_id")
+	if ferr != nil {
+		return nil, ferr
 	}
+	q += clause
+	args = append(args, scope...)
 	var rows []Claim
 	if err := s.db.WithContext(ctx).Raw(q+` ORDER BY c.period, o.kode, c.susulan`, args...).Scan(&rows).Error; err != nil {
 		return nil, err

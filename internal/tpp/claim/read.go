@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
@@ -289,14 +288,12 @@ func (s *Service) Month(ctx context.Context, a Actor, p tpp.Period) ([]MonthEntr
 FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.period = ?::date
 WHERE o.aktif`
 	args := []any{periodDate(p)}
-	switch a.Role {
-	case auth.RoleVerifikator, auth.RoleSuperadmin:
-	case auth.RoleAdminOPD:
-		q += ` AND o.id = ?`
-		args = append(args, a.OPDID)
-	default:
-		return nil, apperr.ErrForbidden
+	clause, scope, ferr := a.opdFilter("o.id")
+	if ferr != nil {
+		return nil, ferr
 	}
+	q += clause
+	args = append(args, scope...)
 	var out []MonthEntry
 	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.jenis, c.susulan`, args...).Scan(&out).Error
 	return out, err
