@@ -11,6 +11,8 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -62,20 +64,30 @@ func (s *Server) attendanceRecap(c echo.Context) error {
 			asked = v.OPDs[0].ID
 		}
 	}
-	if v.OPD, err = st.OPDOf(ctx, p, asked); err != nil {
-		return err
-	}
-	bands, err := s.attendanceBands(ctx, month)
-	if err != nil {
-		return err
-	}
-	if v.Rows, err = st.OPDRecap(ctx, v.OPD.ID, month.Year, time.Month(month.Month), bands); err != nil {
+	if v.OPD, v.Rows, err = s.opdRecap(ctx, p, asked, month); err != nil {
 		return err
 	}
 	if v.Sanction, err = st.SanctionsInForce(ctx, v.OPD.ID, month.Year, time.Month(month.Month)); err != nil {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.AttendanceRecap(s.chrome(c, "Rekap Presensi"), v))
+}
+
+// opdRecap is the month's recap of the OPD asked for (an admin_opd's own
+// whatever is asked), judged by the rule set's bands: the recap page, its
+// API and its .xlsx read the same rows.
+func (s *Server) opdRecap(ctx context.Context, p *auth.Principal, asked int64, month tpp.Period) (org.OPD, []attendance.OPDRecapRow, error) {
+	st := s.attendance()
+	o, err := st.OPDOf(ctx, p, asked)
+	if err != nil {
+		return org.OPD{}, nil, err
+	}
+	bands, err := s.attendanceBands(ctx, month)
+	if err != nil {
+		return org.OPD{}, nil, err
+	}
+	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
+	return o, rows, err
 }
 
 // apiAttendanceRecap is the OPD recap as JSON, keyed by pegawai id.
@@ -89,16 +101,7 @@ func (s *Server) apiAttendanceRecap(c echo.Context) error {
 	if asked == 0 && !attendance.OwnOPDOnly(p) {
 		return apperr.Invalid("opd", "Parameter opd wajib diisi.")
 	}
-	st := s.attendance()
-	o, err := st.OPDOf(ctx, p, asked)
-	if err != nil {
-		return err
-	}
-	bands, err := s.attendanceBands(ctx, month)
-	if err != nil {
-		return err
-	}
-	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
+	o, rows, err := s.opdRecap(ctx, p, asked, month)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
-	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -251,19 +250,10 @@ func (s *Server) attendanceRecapXLSX(c echo.Context) error {
 			return apperr.ErrNotFound
 		}
 	}
-	if asked == 0 && p.Active.Role != auth.RoleAdminOPD {
+	if asked == 0 && !attendance.OwnOPDOnly(p) {
 		return apperr.Invalid("opd", "Pilih OPD.")
 	}
-	st := s.attendance()
-	o, err := st.OPDOf(ctx, p, asked)
-	if err != nil {
-		return err
-	}
-	bands, err := s.attendanceBands(ctx, month)
-	if err != nil {
-		return err
-	}
-	rows, err := st.OPDRecap(ctx, o.ID, month.Year, time.Month(month.Month), bands)
+	o, rows, err := s.opdRecap(ctx, p, asked, month)
 	if err != nil {
 		return err
 	}
