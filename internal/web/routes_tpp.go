@@ -57,6 +57,8 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodGet, "/tpp/pagu", claimReaders, s.tppPagu},
 		{http.MethodPost, "/tpp/pagu", Only(auth.RoleSuperadmin), s.tppPaguSave},
 		{http.MethodGet, "/api/v1/tpp/pagu", claimReaders, s.apiTPPPagu},
+		{http.MethodGet, "/tpp/simulasi", Only(auth.RoleSuperadmin), s.tppSimulasi},
+		{http.MethodGet, "/api/v1/tpp/simulasi", Only(auth.RoleSuperadmin), s.apiTPPSimulasi},
 		{http.MethodGet, "/tpp/khusus", claimReaders, s.tppKhususList},
 		{http.MethodPost, "/tpp/khusus", Only(auth.RoleSuperadmin), s.tppKhususSave},
 		{http.MethodGet, "/tpp/khusus/:id", claimReaders, s.tppKhusus},
@@ -81,7 +83,7 @@ func tppNav(r auth.Role) []layout.NavItem {
 	}
 	items = append(items, layout.NavItem{Href: "/tpp/slip", Label: "TPP Saya"})
 	if r == auth.RoleSuperadmin {
-		items = append(items, layout.NavItem{Href: "/tpp/aturan", Label: "Aturan TPP"})
+		items = append(items, layout.NavItem{Href: "/tpp/aturan", Label: "Aturan TPP"}, layout.NavItem{Href: "/tpp/simulasi", Label: "Simulasi aturan"})
 	}
 	return items
 }

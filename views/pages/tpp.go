@@ -182,3 +182,11 @@ type TPPPaguView struct {
 	CanEdit bool
 	Errors  map[string]string
 }
+
+// TPPSimulasiView is the simulation page of a superadmin.
+type TPPSimulasiView struct {
+	Page claim.SimulationPage
+	// Bulan and Jumlah are the form's values as typed.
+	Bulan, Jumlah string
+	Errors        map[string]string
+}
