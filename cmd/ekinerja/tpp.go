@@ -35,7 +35,8 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
   selisih [--opd KODE --month TTTT-BB]
       Dengan --opd dan --month: hitung ulang klaim bulanan yang sudah dibayar terhadap
       data sekarang dan catat kekurangan/kelebihan bayarnya. Lalu tampilkan semua
-      selisih yang masih terbuka di kabupaten/kota.
+      selisih yang masih terbuka di kabupaten/kota. Perubahan sesudah dibayar (hukdis,
+      koreksi kehadiran, koreksi predikat) yang belum dihitung dicatat selisihnya dulu.
   pagu --year TTTT
       Laporan pagu TPP per OPD dan kabupaten/kota: pagu, dibayar, disetujui, sisa, proyeksi.
   simulasi --version N [--month TTTT-BB] [--months 1-12] [--json]
@@ -389,6 +390,14 @@ func (a *app) tppSelisih(ctx context.Context, args []string) error {
 			return err
 		}
 		fmt.Fprintf(a.stdout, "Klaim %s %s dihitung ulang: %d selisih baru.\n", c.OPDKode, p, len(got))
+	}
+	// Late changes queued since (hukdis, attendance corrections, ratings of paid months).
+	n, err := s.SettleChanges(ctx, cliActor, nil)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(a.stdout, "%d selisih baru dari perubahan sesudah dibayar.\n", n)
 	}
 	open, err := s.ListSelisih(ctx, cliActor, false)
 	if err != nil {
