@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,7 +28,9 @@ func (k *storedKinerja) MonthlySummaries(ctx context.Context, opd int64, y int, 
 // is written to the table, as an e-Kinerja correction would land): produktivitas 75% x 3.000.000
 // = 2.250.000, gross 2.250.000 + 1.900.000 = 4.150.000, PPh 5% 207.500,
 // BPJS 1% 41.500, net 3.901.000, a kelebihan of Rp 705.000 that December's
-// claim deducts, without anyone recomputing the paid claim: December (not
+// claim deducts, without anyone recomputing the paid claim (the
+// differences page shows the change waiting, and the verifikator's "Hitung
+// sekarang" records it at once): December (not
 // rated: produktivitas 0, net Rp 1.786.000) pays Rp 1.081.000.
 func TestTPPCorrectedRatingStartsItsDifference(t *testing.T) {
 	t.Parallel()
@@ -64,6 +67,18 @@ func TestTPPCorrectedRatingStartsItsDifference(t *testing.T) {
 	}
 	if n := th.count(`SELECT count(*) FROM tpp_perubahan WHERE sumber = 'koreksi_predikat' AND pegawai_id = ? AND period = '2026-11-01' AND processed_at IS NULL`, th.pegawaiID); n != 1 {
 		t.Fatalf("%d rating corrections queued", n)
+	}
+	// The differences page says a change waits; the verifikator has it
+	// recomputed now (the admin OPD may not).
+	mustContain(t, verif.get("/tpp/selisih").body, `id="perubahan-tertunda" data-jumlah="1"`, `id="btn-hitung-perubahan"`)
+	if r := admin.postForm("/tpp/selisih/hitung", nil); r.status != http.StatusForbidden {
+		t.Fatalf("admin_opd recomputes the changes: %d", r.status)
+	}
+	if r := verif.postForm("/tpp/selisih/hitung", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("recompute the changes: %d %s", r.status, r.body)
+	}
+	if body := verif.get("/tpp/selisih").body; strings.Contains(body, `id="perubahan-tertunda"`) || !strings.Contains(body, nip) {
+		t.Fatal("the change still waits, or its difference is not listed")
 	}
 	dec := th.computeMonth(admin, "2026-12")
 	d := apiSelisih(t, verif)[nip]

@@ -156,7 +156,9 @@ type TPPKhususView struct {
 
 // TPPSelisihListView lists the regency's differences (kekurangan / kelebihan bayar).
 type TPPSelisihListView struct {
-	Items   []claim.Selisih
+	Items []claim.Selisih
+	// Pending counts late changes of paid months not yet recomputed.
+	Pending int64
 	All     bool
 	CanHold bool
 	Errors  map[string]string

@@ -460,3 +460,34 @@ ORDER BY p.nama LIMIT 5`, c.ID).Scan(&bad).Error; err != nil {
 	}
 	return nil
 }
+
+// SelisihListPage is the regency's differences with the number of late
+// changes still waiting to be recomputed.
+type SelisihListPage struct {
+	Items []Selisih
+	// Pending counts the queued changes of paid months not yet recomputed.
+	Pending int64
+}
+
+// SelisihPage answers the differences page (verifikator, superadmin).
+func (s *Service) SelisihPage(ctx context.Context, a Actor, all bool) (SelisihListPage, error) {
+	items, err := s.ListSelisih(ctx, a, all)
+	if err != nil {
+		return SelisihListPage{}, err
+	}
+	pg := SelisihListPage{Items: items}
+	err = s.db.WithContext(ctx).Raw(`SELECT count(*) FROM tpp_perubahan ch WHERE ch.processed_at IS NULL AND EXISTS (
+    SELECT 1 FROM tpp_bayar_pegawai b JOIN tpp_claim c ON c.id = b.claim_id AND c.status = 'paid'
+    WHERE b.pegawai_id = ch.pegawai_id AND b.period = ch.period AND b.jenis = 'bulanan')`).Scan(&pg.Pending).Error
+	return pg, err
+}
+
+// SettlePending recomputes now every late change still queued
+// (verifikator), instead of waiting for the next monthly claim's
+// computation; it returns how many differences it recorded.
+func (s *Service) SettlePending(ctx context.Context, a Actor) (int, error) {
+	if a.Role != auth.RoleVerifikator {
+		return 0, apperr.ErrForbidden
+	}
+	return s.SettleChanges(ctx, a, nil)
+}
