@@ -1,0 +1,15 @@
+package web
+
+import "github.com/ekinerja/ekinerja/internal/auth"
+
+// Issue 13's routes: feedback, periodic evaluations, distribution of
+// predikat, documents and their API.
+func init() {
+	logging := []auth.Role{auth.RolePegawai, auth.RoleAtasan}
+	for k, v := range map[string][]auth.Role{
+		"POST /kinerja/umpan-balik":           {auth.RoleAtasan},
+		"POST /kinerja/umpan-balik/:id/jawab": logging,
+	} {
+		policy[k] = v
+	}
+}
