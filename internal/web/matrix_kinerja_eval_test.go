@@ -9,6 +9,10 @@ func init() {
 	for k, v := range map[string][]auth.Role{
 		"POST /kinerja/umpan-balik":           {auth.RoleAtasan},
 		"POST /kinerja/umpan-balik/:id/jawab": logging,
+		"GET /kinerja/evaluasi":               logging,
+		"POST /kinerja/evaluasi":              {auth.RoleAtasan},
+		"GET /kinerja/distribusi":             {auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin},
+		"POST /kinerja/distribusi/predikat":   {auth.RoleAtasan, auth.RoleSuperadmin},
 	} {
 		policy[k] = v
 	}

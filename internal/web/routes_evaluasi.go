@@ -21,13 +21,20 @@ func (s *Server) evaluasiRoutes() []Route {
 	return []Route{
 		{http.MethodPost, "/kinerja/umpan-balik", atasan, s.kinerjaFeedbackGive},
 		{http.MethodPost, "/kinerja/umpan-balik/:id/jawab", logging, s.kinerjaFeedbackAnswer},
+		{http.MethodGet, "/kinerja/evaluasi", logging, s.kinerjaEvaluasi},
+		{http.MethodPost, "/kinerja/evaluasi", atasan, s.kinerjaEvaluasiConfirm},
+		{http.MethodGet, "/kinerja/distribusi", Only(auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin), s.kinerjaDistribusi},
+		{http.MethodPost, "/kinerja/distribusi/predikat", Only(auth.RoleAtasan, auth.RoleSuperadmin), s.kinerjaPredikatOrganisasi},
 	}
 }
 
 // evaluasiFlashes are the flash messages of issue 13's pages.
 var evaluasiFlashes = map[string]string{
-	"umpan_balik":       "Umpan balik dikirim ke pegawai.",
-	"umpan_balik_jawab": "Jawaban Anda dikirim ke atasan.",
+	"umpan_balik":              "Umpan balik dikirim ke pegawai.",
+	"umpan_balik_jawab":        "Jawaban Anda dikirim ke atasan.",
+	"evaluasi_konfirmasi":      "Evaluasi periode dikonfirmasi dan dicatat.",
+	"evaluasi_konfirmasi_pola": "Evaluasi periode dikonfirmasi dan dicatat, meskipun pola distribusi predikat unit tidak terpenuhi (peringatan dicatat).",
+	"predikat_organisasi":      "Predikat organisasi disimpan.",
 }
 
 // optID reads an optional positive id from a form field (0 when empty).
