@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"context"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -113,4 +115,44 @@ func (s *Server) kinerjaPredikatOrganisasi(c echo.Context) error {
 		return err
 	}
 	return redirectWith(c, "/kinerja/distribusi?periode="+ep.Param(), "predikat_organisasi")
+}
+
+// kinerjaSKPCetak is the printable SKP.
+func (s *Server) kinerjaSKPCetak(c echo.Context) error {
+	return s.dokumen(c, false, s.kinerja().SKPDokumen, "/kinerja/skp/")
+}
+
+// kinerjaSKPPDF is the SKP as PDF.
+func (s *Server) kinerjaSKPPDF(c echo.Context) error {
+	return s.dokumen(c, true, s.kinerja().SKPDokumen, "/kinerja/skp/")
+}
+
+// kinerjaEvaluasiCetak is the printable evaluation.
+func (s *Server) kinerjaEvaluasiCetak(c echo.Context) error {
+	return s.dokumen(c, false, s.kinerja().EvaluasiDokumen, "/kinerja/evaluasi/")
+}
+
+// kinerjaEvaluasiPDF is the evaluation as PDF.
+func (s *Server) kinerjaEvaluasiPDF(c echo.Context) error {
+	return s.dokumen(c, true, s.kinerja().EvaluasiDokumen, "/kinerja/evaluasi/")
+}
+
+// dokumen builds a document by id and serves it as a page or a PDF.
+func (s *Server) dokumen(c echo.Context, pdf bool, build func(context.Context, kinerja.Actor, int64) (kinerja.Dokumen, error), base string) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	d, err := build(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	if !pdf {
+		return s.render(c, http.StatusOK, pages.KinerjaDokumenPage(s.chrome(c, d.Judul), d, base+itoa(id)+"/pdf"))
+	}
+	var b bytes.Buffer
+	if err := d.WritePDF(&b); err != nil {
+		return err
+	}
+	return download(c, d.FileName, "application/pdf", b.Bytes())
 }

@@ -18,11 +18,17 @@ import (
 // their API. Scope is checked in the kinerja package on every call.
 func (s *Server) evaluasiRoutes() []Route {
 	atasan := Only(auth.RoleAtasan)
+	// docs: whoever may see the employee's kinerja (scope in the kinerja package).
+	docs := Only(auth.RolePegawai, auth.RoleAtasan, auth.RoleAdminOPD, auth.RoleVerifikator, auth.RoleSuperadmin)
 	return []Route{
 		{http.MethodPost, "/kinerja/umpan-balik", atasan, s.kinerjaFeedbackGive},
 		{http.MethodPost, "/kinerja/umpan-balik/:id/jawab", logging, s.kinerjaFeedbackAnswer},
 		{http.MethodGet, "/kinerja/evaluasi", logging, s.kinerjaEvaluasi},
 		{http.MethodPost, "/kinerja/evaluasi", atasan, s.kinerjaEvaluasiConfirm},
+		{http.MethodGet, "/kinerja/skp/:id/cetak", docs, s.kinerjaSKPCetak},
+		{http.MethodGet, "/kinerja/skp/:id/pdf", docs, s.kinerjaSKPPDF},
+		{http.MethodGet, "/kinerja/evaluasi/:id/cetak", docs, s.kinerjaEvaluasiCetak},
+		{http.MethodGet, "/kinerja/evaluasi/:id/pdf", docs, s.kinerjaEvaluasiPDF},
 		{http.MethodGet, "/kinerja/distribusi", Only(auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin), s.kinerjaDistribusi},
 		{http.MethodPost, "/kinerja/distribusi/predikat", Only(auth.RoleAtasan, auth.RoleSuperadmin), s.kinerjaPredikatOrganisasi},
 	}
