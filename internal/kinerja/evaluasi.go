@@ -357,3 +357,34 @@ func (s *Store) YearlyPredikat(ctx context.Context, a Actor, pegawaiID int64, ta
 	}
 	return Predikat(p), nil
 }
+
+// PredikatYear is an employee's predikat of a year: every rated month, the
+// confirmed periodic evaluations and the yearly one ("" when not confirmed).
+type PredikatYear struct {
+	PegawaiID int64
+	NIP       string
+	Tahun     int
+	Tahunan   Predikat
+	Bulanan   []Penilaian
+	Periodik  []Evaluasi
+}
+
+// PredikatOfYear reads PredikatYear for those who may see the employee.
+func (s *Store) PredikatOfYear(ctx context.Context, a Actor, pegawaiID int64, tahun int) (PredikatYear, error) {
+	if pegawaiID == 0 {
+		pegawaiID = a.PegawaiID
+	}
+	out := PredikatYear{PegawaiID: pegawaiID, Tahun: tahun}
+	var err error
+	if out.Tahunan, err = s.YearlyPredikat(ctx, a, pegawaiID, tahun); err != nil {
+		return out, err
+	}
+	if out.Bulanan, err = s.ListPenilaian(ctx, a, pegawaiID, tahun); err != nil {
+		return out, err
+	}
+	if out.Periodik, err = s.ListEvaluasi(ctx, a, pegawaiID, tahun); err != nil {
+		return out, err
+	}
+	err = s.db.WithContext(ctx).Raw(`SELECT nip FROM pegawai WHERE id = ?`, pegawaiID).Scan(&out.NIP).Error
+	return out, err
+}

@@ -190,3 +190,19 @@ func (s *Store) SKPOfFeedback(ctx context.Context, a Actor, commentID int64) (in
 	}
 	return id, nil
 }
+
+// SKPFeedbackView is a plan with its feedback (the API's SKP).
+type SKPFeedbackView struct {
+	SKP      SKP
+	Feedback SKPFeedback
+}
+
+// SKPWithFeedback reads a plan and its feedback, for those who may see it.
+func (s *Store) SKPWithFeedback(ctx context.Context, a Actor, id int64) (SKPFeedbackView, error) {
+	k, err := s.GetSKP(ctx, a, id)
+	if err != nil {
+		return SKPFeedbackView{}, err
+	}
+	f, err := s.FeedbackFor(ctx, a, k)
+	return SKPFeedbackView{SKP: k, Feedback: f}, err
+}

@@ -29,6 +29,11 @@ func (s *Server) evaluasiRoutes() []Route {
 		{http.MethodGet, "/kinerja/skp/:id/pdf", docs, s.kinerjaSKPPDF},
 		{http.MethodGet, "/kinerja/evaluasi/:id/cetak", docs, s.kinerjaEvaluasiCetak},
 		{http.MethodGet, "/kinerja/evaluasi/:id/pdf", docs, s.kinerjaEvaluasiPDF},
+		{http.MethodGet, "/api/v1/skp/:id", docs, s.apiSKPShow},
+		{http.MethodGet, "/api/v1/skp/:id/umpan-balik", docs, s.apiSKPFeedback},
+		{http.MethodGet, "/api/v1/evaluasi", docs, s.apiEvaluasiList},
+		{http.MethodGet, "/api/v1/evaluasi/:id", docs, s.apiEvaluasiShow},
+		{http.MethodGet, "/api/v1/predikat", docs, s.apiPredikat},
 		{http.MethodGet, "/kinerja/distribusi", Only(auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin), s.kinerjaDistribusi},
 		{http.MethodPost, "/kinerja/distribusi/predikat", Only(auth.RoleAtasan, auth.RoleSuperadmin), s.kinerjaPredikatOrganisasi},
 	}
