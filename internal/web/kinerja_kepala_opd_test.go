@@ -60,4 +60,3 @@ func TestKepalaOPDRecordsOwnOrganisationPredikat(t *testing.T) {
 		t.Fatal("the head of DINKES sees another OPD's distribution")
 	}
 }
-
