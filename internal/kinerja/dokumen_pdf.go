@@ -50,7 +50,7 @@ func (d Dokumen) WritePDF(out io.Writer) error {
 		return out
 	}
 	row := func(widths []float64, cells []string, bold, fill bool) {
-		if spansRow(cells) { // a closing line (a rating) across the table
+		if SpansRow(cells) { // a closing line (a rating) across the table
 			total := 0.0
 			for _, w := range widths {
 				total += w
@@ -128,8 +128,8 @@ func tanggal(t time.Time) string {
 // TanggalText is the document's date as written above the signatures.
 func (d Dokumen) TanggalText() string { return tanggal(d.Tanggal) }
 
-// spansRow reports whether only the first of several cells has text.
-func spansRow(cells []string) bool {
+// SpansRow reports whether only the first of several cells has text.
+func SpansRow(cells []string) bool {
 	if len(cells) < 2 || cells[0] == "" {
 		return false
 	}
