@@ -75,14 +75,14 @@ func kinerjaNav(r auth.Role) []layout.NavItem {
 	switch r {
 	case auth.RolePegawai:
 		return []layout.NavItem{{Href: "/kinerja/aktivitas", Label: "Aktivitas"}, {Href: "/kinerja/skp", Label: "SKP"},
-			{Href: "/kinerja/penilaian", Label: "Penilaian"}}
+			{Href: "/kinerja/penilaian", Label: "Penilaian"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi"}}
 	case auth.RoleAtasan:
 		return []layout.NavItem{{Href: "/kinerja/tinjau", Label: "Tinjau Aktivitas"}, {Href: "/kinerja/bawahan", Label: "Bawahan"},
-			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}}
+			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi Saya"}}
 	case auth.RoleVerifikator:
-		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}}
+		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
 	case auth.RoleSuperadmin:
-		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}}
+		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
 	}
 	return nil
 }
