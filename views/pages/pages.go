@@ -36,6 +36,8 @@ type Home struct {
 	Secondary []Action
 	Waiting   []Waiting
 	Facts     []Fact
+	// Dash is the employee's own month (the pegawai role only).
+	Dash *PegawaiDash
 }
 
 // Action is a link styled as a button on the landing page.
