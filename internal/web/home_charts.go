@@ -33,6 +33,26 @@ func (s *Server) homeCharts(c echo.Context, p *auth.Principal, h *pages.Home) er
 		}
 		h.Charts = append(h.Charts, pages.PipelineChart(month, st))
 		h.Pipeline = st
+		pr, err := s.tpp.Pagu(ctx, tppActor(c), now.Year())
+		if err != nil {
+			return err
+		}
+		h.Charts = append(h.Charts, pages.PaguChart(pr))
+		pk, err := s.kinerja().PredikatByOPD(ctx, actor(c), month.Year, time.Month(month.Month))
+		if err != nil {
+			return err
+		}
+		h.Charts = append(h.Charts, pages.PredikatChart(month, pk))
+	case auth.RoleAtasan:
+		today := s.kinerja().Today()
+		team, err := s.kinerja().TeamMonth(ctx, actor(c), today)
+		if err != nil {
+			return err
+		}
+		if len(team) > 0 {
+			p := tpp.PeriodOf(today)
+			h.Charts = append(h.Charts, pages.TeamMinutesChart(p, team), pages.TeamPredikatChart(p, team))
+		}
 	}
 	return nil
 }

@@ -16,11 +16,21 @@ import (
 // the last column's data-value (the bar's value).
 func chartTable(t *testing.T, body, id string) map[string]int64 {
 	t.Helper()
+	out := map[string]int64{}
+	for k, v := range chartRows(t, body, id) {
+		out[k] = v[len(v)-1]
+	}
+	return out
+}
+
+// chartRows reads every value column of chart id's data table by row label.
+func chartRows(t *testing.T, body, id string) map[string][]int64 {
+	t.Helper()
 	tm := regexp.MustCompile(`(?s)<table class="chart-data" id="` + id + `-data">.*?</table>`).FindString(body)
 	if tm == "" {
 		t.Fatalf("page has no data table of chart %s", id)
 	}
-	out := map[string]int64{}
+	out := map[string][]int64{}
 	row := regexp.MustCompile(`(?s)<tr><th scope="row">([^<]*)</th>(.*?)</tr>`)
 	val := regexp.MustCompile(`data-value="(-?\d+)"`)
 	for _, m := range row.FindAllStringSubmatch(tm, -1) {
@@ -28,7 +38,10 @@ func chartTable(t *testing.T, body, id string) map[string]int64 {
 		if len(vs) == 0 {
 			t.Fatalf("row %q has no value", m[1])
 		}
-		out[html.UnescapeString(m[1])], _ = strconv.ParseInt(vs[len(vs)-1][1], 10, 64)
+		for _, v := range vs {
+			n, _ := strconv.ParseInt(v[1], 10, 64)
+			out[html.UnescapeString(m[1])] = append(out[html.UnescapeString(m[1])], n)
+		}
 	}
 	return out
 }
@@ -108,5 +121,128 @@ WHERE o.aktif AND `+cond, month.First().Format(time.DateOnly))
 				t.Errorf("chart rows %v, want %v", got, want)
 			}
 		})
+	}
+}
+
+// TestChartPaguAndPredikatPerOPD: the verifikator's charts of the year's TPP
+// per OPD against the pagu and of the month's predikat per OPD hold, for
+// every active OPD, the numbers the database has.
+func TestChartPaguAndPredikatPerOPD(t *testing.T) {
+	t.Parallel()
+	th := newTPPHarness(t)
+	h := th.harness
+	now := time.Now().In(h.cfg.Location)
+	month := defaultMonth(now)
+	if err := h.db.Exec(`INSERT INTO tpp_pagu (opd_id, tahun, jenis, amount) VALUES (?, ?, 'apbd', 900000000), (?, ?, 'apbd_p', 1250000000)`,
+		th.dinkes, now.Year(), th.dinkes, now.Year()).Error; err != nil {
+		t.Fatal(err)
+	}
+	// Two more rated employees of the month: one baik, one sangat baik.
+	before := h.count(`SELECT count(*) FROM penilaian_bulanan b JOIN pegawai p ON p.id = b.pegawai_id AND p.keadaan = 'aktif' WHERE b.status = 'rated' AND b.tahun = ? AND b.bulan = ?`, month.Year, month.Month)
+	if err := h.db.Exec(`INSERT INTO penilaian_bulanan (pegawai_id, tahun, bulan, status, hasil_kerja, perilaku_kerja, predikat, rated_at)
+SELECT id, ?, ?, 'rated', 'sesuai', 'sesuai', CASE WHEN row_number() OVER (ORDER BY id) = 1 THEN 'baik' ELSE 'sangat_baik' END, now()
+FROM (SELECT id FROM pegawai WHERE keadaan = 'aktif' AND id NOT IN (SELECT pegawai_id FROM penilaian_bulanan WHERE tahun = ? AND bulan = ?) ORDER BY id LIMIT 2) p`, month.Year, month.Month, month.Year, month.Month).Error; err != nil {
+		t.Fatal(err)
+	}
+	body := h.as(auth.RoleVerifikator).get("/").body
+	var opds []struct {
+		ID   int64
+		Nama string
+	}
+	if err := h.db.Raw(`SELECT id, nama FROM opd WHERE aktif ORDER BY kode`).Scan(&opds).Error; err != nil {
+		t.Fatal(err)
+	}
+	pagu, pred := chartRows(t, body, "grafik-pagu"), chartRows(t, body, "grafik-predikat")
+	if len(pagu) != len(opds) || len(pred) != len(opds) {
+		t.Fatalf("chart rows: pagu %d, predikat %d, active OPDs %d", len(pagu), len(pred), len(opds))
+	}
+	rated := int64(0)
+	for _, o := range opds {
+		amount := h.count(`SELECT coalesce((SELECT amount FROM tpp_pagu WHERE opd_id = ? AND tahun = ? ORDER BY id DESC LIMIT 1), 0)`, o.ID, now.Year())
+		paid := h.count(`SELECT coalesce(sum(b.amount), 0) FROM tpp_bayar_pegawai b JOIN tpp_claim c ON c.id = b.claim_id WHERE b.opd_id = ? AND c.status = 'paid' AND extract(year FROM b.period) = ?`, o.ID, now.Year())
+		appr := h.count(`SELECT coalesce(sum(b.amount), 0) FROM tpp_bayar_pegawai b JOIN tpp_claim c ON c.id = b.claim_id WHERE b.opd_id = ? AND c.status = 'approved' AND extract(year FROM b.period) = ?`, o.ID, now.Year())
+		left := max(amount-paid-appr, 0)
+		if g := pagu[o.Nama]; len(g) != 4 || g[0] != paid || g[1] != appr || g[2] != left || g[3] != amount {
+			t.Errorf("pagu %s: chart %v, database paid %d approved %d left %d pagu %d", o.Nama, g, paid, appr, left, amount)
+		}
+		var want []int64
+		for _, k := range []string{"sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"} {
+			want = append(want, h.count(`SELECT count(*) FROM pegawai p JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.status = 'rated' AND b.tahun = ? AND b.bulan = ?
+WHERE p.opd_id = ? AND p.keadaan = 'aktif' AND b.predikat = ?`, month.Year, month.Month, o.ID, k))
+		}
+		all := h.count(`SELECT count(*) FROM pegawai WHERE opd_id = ? AND keadaan = 'aktif'`, o.ID)
+		var sum int64
+		for _, n := range want {
+			sum += n
+		}
+		rated += sum
+		want = append(want, all-sum, all)
+		g := pred[o.Nama]
+		if len(g) != len(want) {
+			t.Errorf("predikat %s: chart %v, database %v", o.Nama, g, want)
+			continue
+		}
+		for i := range want {
+			if g[i] != want[i] {
+				t.Errorf("predikat %s: chart %v, database %v", o.Nama, g, want)
+				break
+			}
+		}
+	}
+	if rated != before+2 {
+		t.Errorf("%d rated employees counted, want %d and the 2 inserted", rated, before)
+	}
+	if pagu[opds[0].Nama] == nil {
+		t.Error("no pagu row")
+	}
+}
+
+// TestChartAtasanTeam: the atasan's charts of the team's minutes and
+// predikat match the subordinates' aktivitas and ratings in the database.
+func TestChartAtasanTeam(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	d := h.demoKinerja()
+	pegawai := h.pegawaiID(auth.RolePegawai)
+	today := time.Now().In(h.cfg.Location)
+	first := time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for i, st := range []string{"approved", "approved", "submitted"} {
+		if err := h.db.Exec(`INSERT INTO aktivitas (pegawai_id, rhk_id, tanggal, uraian, output_jumlah, output_satuan, menit, status, submitted_at)
+VALUES (?, ?, ?, 'Menyusun laporan', 1, 'dokumen', ?, ?, now())`, pegawai, d.rhk, first, 90+i*15, st).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := h.as(auth.RoleAtasan).get("/").body
+	minutes, pred := chartRows(t, body, "grafik-menit-tim"), chartTable(t, body, "grafik-predikat-tim")
+	var team []struct {
+		ID   int64
+		Nama string
+	}
+	if err := h.db.Raw(`SELECT p.id, p.nama FROM pegawai p WHERE p.id IN (SELECT pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id
+WHERE rj.jenis = 'definitif' AND rj.selesai IS NULL AND j.atasan_jabatan_id = (SELECT jabatan_id FROM riwayat_jabatan WHERE pegawai_id = ? AND jenis = 'definitif' AND selesai IS NULL LIMIT 1))`,
+		h.pegawaiID(auth.RoleAtasan)).Scan(&team).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(team) == 0 || len(minutes) != len(team) {
+		t.Fatalf("chart has %d subordinates, database %d", len(minutes), len(team))
+	}
+	var rated int64
+	for _, m := range team {
+		sum := func(st string) int64 {
+			return h.count(`SELECT coalesce(sum(menit), 0) FROM aktivitas WHERE pegawai_id = ? AND status = ? AND tanggal >= ? AND tanggal < ?`, m.ID, st, first, first.AddDate(0, 1, 0))
+		}
+		a, s := sum("approved"), sum("submitted")
+		if g := minutes[m.Nama]; len(g) != 3 || g[0] != a || g[1] != s || g[2] != a+s {
+			t.Errorf("%s: chart %v, database approved %d submitted %d", m.Nama, g, a, s)
+		}
+		rated += h.count(`SELECT count(*) FROM penilaian_bulanan WHERE pegawai_id = ? AND status = 'rated' AND tahun = ? AND bulan = ?`, m.ID, first.Year(), int(first.Month()))
+	}
+	var nama string
+	h.db.Raw(`SELECT nama FROM pegawai WHERE id = ?`, pegawai).Scan(&nama)
+	if g := minutes[nama]; len(g) != 3 || g[0] < 195 || g[1] < 120 {
+		t.Error("the pegawai with minutes is not in the chart")
+	}
+	if got := pred["Belum dinilai"]; got != int64(len(team))-rated {
+		t.Errorf("not rated: chart %d, database %d", got, int64(len(team))-rated)
 	}
 }

@@ -50,6 +50,11 @@ func (c Chart) max() int64 {
 	var m int64
 	for _, b := range c.Bars {
 		m = max(m, b.Value)
+		var sum int64
+		for _, p := range b.Parts {
+			sum += p.Value
+		}
+		m = max(m, sum)
 	}
 	return m
 }
