@@ -331,14 +331,21 @@ func (s *Store) ReopenMonth(ctx context.Context, a Actor, nip string, month time
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var id int64
-		if err := tx.Raw(`INSERT INTO bulan_dibuka (pegawai_id, tahun, bulan, alasan, dibuka_oleh, berlaku_sampai) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			pegawaiID, month.Year(), int(month.Month()), alasan, a.UserID, s.now().Add(ReopenFor)).Scan(&id).Error; err != nil {
-			return err
-		}
-		return record(ctx, tx, a, "kinerja.bulan_buka", "pegawai", pegawaiID, map[string]any{"nip": nip, "tahun": month.Year(),
-			"bulan": int(month.Month()), "alasan": alasan, "bukaan_id": id})
+		_, err := s.reopen(ctx, tx, a, pegawaiID, nip, month, alasan)
+		return err
 	})
+}
+
+// reopen is the one way a closed month is reopened for an employee (for
+// ReopenFor, audited): the verifikator's form and an approved request.
+func (s *Store) reopen(ctx context.Context, tx *gorm.DB, a Actor, pegawaiID int64, nip string, month time.Time, alasan string) (int64, error) {
+	var id int64
+	if err := tx.Raw(`INSERT INTO bulan_dibuka (pegawai_id, tahun, bulan, alasan, dibuka_oleh, berlaku_sampai) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		pegawaiID, month.Year(), int(month.Month()), alasan, a.UserID, s.now().Add(ReopenFor)).Scan(&id).Error; err != nil {
+		return 0, err
+	}
+	return id, record(ctx, tx, a, "kinerja.bulan_buka", "pegawai", pegawaiID, map[string]any{"nip": nip, "tahun": month.Year(),
+		"bulan": int(month.Month()), "alasan": alasan, "bukaan_id": id})
 }
 
 // Reopenings lists the latest reopenings.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -176,6 +177,9 @@ func (s *Server) renderReopen(c echo.Context, status int, v pages.KinerjaBukaBul
 	if v.Rows, err = k.Reopenings(ctx, 50); err != nil {
 		return err
 	}
+	if v.Requests, err = k.ReopenRequests(ctx, actor(c), 50); err != nil {
+		return err
+	}
 	return s.render(c, status, pages.KinerjaBukaBulanPage(s.chrome(c, "Buka Kembali Bulan"), v))
 }
 
@@ -210,4 +214,25 @@ func perilakuForm(c echo.Context) map[kinerja.NilaiInti]kinerja.PerilakuNilai {
 		return nil
 	}
 	return out
+}
+
+// kinerjaDecideReopen approves (the month is reopened) or refuses, with a
+// reason, an employee's request to reopen a closed month.
+func (s *Server) kinerjaDecideReopen(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	keputusan, catatan := c.FormValue("keputusan"), c.FormValue("catatan")
+	if keputusan != "setujui" && keputusan != "tolak" {
+		return apperr.Invalid("keputusan", "Pilih setujui atau tolak.")
+	}
+	err = s.kinerja().DecideReopen(c.Request().Context(), actor(c), id, keputusan == "setujui", catatan)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderReopen(c, http.StatusUnprocessableEntity, pages.KinerjaBukaBulan{DecideID: id, DecideCatatan: catatan, DecideErrors: fe})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/buka-bulan", "permintaan_"+keputusan)
 }
