@@ -84,6 +84,10 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 		ch.Nav = append(ch.Nav, n)
 	}
 	ch.Flash = flash(c)
+	// The header's inbox badge: one indexed count; a failure only hides it.
+	if n, err := s.notes.UnreadCount(c.Request().Context(), p.UserID); err == nil {
+		ch.Unread = n
+	}
 	return ch
 }
 
@@ -124,7 +128,7 @@ var flashes = map[string]string{
 
 func flash(c echo.Context) string {
 	k := c.QueryParam("pesan")
-	for _, m := range []map[string]string{flashes, securityFlashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
+	for _, m := range []map[string]string{flashes, notifyFlashes, securityFlashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
 		if v, ok := m[k]; ok {
 			return v
 		}

@@ -28,6 +28,8 @@ type Chrome struct {
 	JS         string
 	Flash      string
 	AppVersion string
+	// Unread is the number of unread notifications (the header badge).
+	Unread int
 }
 
 // LoggedIn reports whether a person is signed in.
