@@ -85,13 +85,14 @@ WHERE a.tanggal >= ? AND a.tanggal < ? AND a.status IN ('draft', 'returned') GRO
 			return err
 		}
 		for _, r := range rows {
-			if err := notify.Add(ctx, tx, notify.Note{Users: []int64{r.UserID}, Kind: notify.KindClosingSoon,
-				Title: fmt.Sprintf("Bulan %s ditutup %s", monthName(prev), closes.In(s.loc).Format("02-01-2006 15:04")),
+			added, err := notify.AddCount(ctx, tx, notify.Note{Users: []int64{r.UserID}, Kind: notify.KindClosingSoon,
+				Title: fmt.Sprintf("Bulan %s ditutup setelah tanggal %s", monthName(prev), closes.AddDate(0, 0, -1).Format("02-01-2006")),
 				Body:  fmt.Sprintf("Masih ada %d aktivitas draf atau dikembalikan di bulan %s. Ajukan sebelum bulan ditutup.", r.N, monthName(prev)),
-				Link:  "/kinerja/aktivitas?bulan=" + prev.Format("2006-01"), Key: "penutupan:" + prev.Format("2006-01")}); err != nil {
+				Link:  "/kinerja/aktivitas?bulan=" + prev.Format("2006-01"), Key: "penutupan:" + prev.Format("2006-01")})
+			if err != nil {
 				return err
 			}
-			told++
+			told += added
 		}
 		return nil
 	})

@@ -74,18 +74,19 @@ func backoff(n int) time.Duration {
 
 // SendPending sends up to limit queued e-mails that are due, each claimed
 // with FOR UPDATE SKIP LOCKED (two instances never send one twice), and
-// returns how many were sent. A failure is retried later with backoff.
+// returns how many were sent. A failure is retried later with backoff, and
+// ends the batch (the server is likely down; the rest wait for the next run).
 func (m *Mailer) SendPending(ctx context.Context, limit int) (int, error) {
 	if !m.cfg.Enabled() {
 		return 0, nil
 	}
 	sent := 0
 	for range limit {
-		done, err := m.sendOne(ctx)
+		found, ok, err := m.sendOne(ctx)
 		if err != nil {
 			return sent, err
 		}
-		if !done {
+		if !found || !ok {
 			break
 		}
 		sent++
@@ -101,10 +102,10 @@ type outRow struct {
 	Percobaan int    `gorm:"column:percobaan"`
 }
 
-// sendOne sends the next due e-mail; false when none is due.
-func (m *Mailer) sendOne(ctx context.Context) (bool, error) {
-	found := false
-	err := m.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+// sendOne sends the next due e-mail: found is false when none is due, ok
+// whether it was delivered.
+func (m *Mailer) sendOne(ctx context.Context) (found, ok bool, err error) {
+	err = m.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var rows []outRow
 		if err := tx.Raw(`SELECT id, kepada, subjek, isi, percobaan FROM notifikasi_surel
 WHERE status = 'antri' AND coba_lagi_at <= now() ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`).Scan(&rows).Error; err != nil {
@@ -119,6 +120,7 @@ WHERE status = 'antri' AND coba_lagi_at <= now() ORDER BY id LIMIT 1 FOR UPDATE 
 		serr := m.send(sctx, r.Kepada, r.Subjek, r.Isi)
 		cancel()
 		if serr == nil {
+			ok = true
 			return tx.Exec(`UPDATE notifikasi_surel SET status = 'terkirim', sent_at = now(), percobaan = percobaan + 1, galat = '' WHERE id = ?`, r.ID).Error
 		}
 		n := r.Percobaan + 1
@@ -130,7 +132,7 @@ WHERE status = 'antri' AND coba_lagi_at <= now() ORDER BY id LIMIT 1 FOR UPDATE 
 		return tx.Exec(`UPDATE notifikasi_surel SET status = ?, percobaan = ?, galat = ?, coba_lagi_at = now() + ?::interval WHERE id = ?`,
 			status, n, clip(serr.Error(), 500), fmt.Sprintf("%d seconds", int(backoff(n).Seconds())), r.ID).Error
 	})
-	return found, err
+	return found, ok, err
 }
 
 // send delivers one message: STARTTLS when the server offers it, AUTH

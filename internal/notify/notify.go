@@ -101,11 +101,18 @@ type Note struct {
 // and has not turned this kind off. Call it with the transaction of the
 // state change. Two statements, whatever the number of people.
 func Add(ctx context.Context, tx *gorm.DB, n Note) error {
+	_, err := AddCount(ctx, tx, n)
+	return err
+}
+
+// AddCount is Add, returning how many people got the note (a keyed note
+// already there is not added again).
+func AddCount(ctx context.Context, tx *gorm.DB, n Note) (int, error) {
 	if len(n.Users) == 0 {
-		return nil
+		return 0, nil
 	}
 	if !n.Kind.Valid() {
-		return fmt.Errorf("notify: unknown kind %q", n.Kind)
+		return 0, fmt.Errorf("notify: unknown kind %q", n.Kind)
 	}
 	n.Title, n.Body = clip(n.Title, 300), clip(n.Body, 2000)
 	if !strings.HasPrefix(n.Link, "/") || strings.HasPrefix(n.Link, "//") {
@@ -117,25 +124,25 @@ func Add(ctx context.Context, tx *gorm.DB, n Note) error {
 	}
 	var added []int64
 	if err := tx.WithContext(ctx).Raw(`INSERT INTO notifikasi (user_id, jenis, judul, isi, tautan, kunci, ringkasan)
-SELECT DISTINCT u, ?, ?, ?, ?, ?, ? FROM unnest(?::bigint[]) AS u
+SELECT DISTINCT u, ?::text, ?::text, ?::text, ?::text, ?::text, ?::boolean FROM unnest(?::bigint[]) AS u
 ON CONFLICT (user_id, kunci) DO NOTHING RETURNING user_id`,
 		string(n.Kind), n.Title, n.Body, n.Link, key, n.Kind.Digested(), int64s(n.Users)).Scan(&added).Error; err != nil {
-		return fmt.Errorf("notify: inbox: %w", err)
+		return 0, fmt.Errorf("notify: inbox: %w", err)
 	}
 	if n.Kind.Digested() || len(added) == 0 {
-		return nil
+		return len(added), nil
 	}
 	body := n.Body
 	if n.Link != "" {
 		body += "\n\nBuka: " + n.Link
 	}
 	if err := tx.WithContext(ctx).Exec(`INSERT INTO notifikasi_surel (user_id, jenis, kepada, subjek, isi)
-SELECT p.user_id, ?, p.email, ?, ? FROM notifikasi_pengaturan p
-WHERE p.user_id = ANY(?::bigint[]) AND p.email <> '' AND NOT (? = ANY(p.surel_mati))`,
+SELECT p.user_id, ?::text, p.email, ?::text, ?::text FROM notifikasi_pengaturan p
+WHERE p.user_id = ANY(?::bigint[]) AND p.email <> '' AND NOT (?::text = ANY(p.surel_mati))`,
 		string(n.Kind), "[e-Kinerja] "+n.Title, body, int64s(added), string(n.Kind)).Error; err != nil {
-		return fmt.Errorf("notify: outbox: %w", err)
+		return 0, fmt.Errorf("notify: outbox: %w", err)
 	}
-	return nil
+	return len(added), nil
 }
 
 // UsersWithRole returns the active accounts holding role (and, for
@@ -166,11 +173,9 @@ func clip(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// int64s is a bigint[] parameter.
-type int64s []int64
-
-// Value renders the PostgreSQL array literal.
-func (a int64s) Value() (any, error) {
+// int64s is a bigint[] parameter, sent as its array literal ("{1,2,3}")
+// in a plain string: GORM would expand a slice into "1,2,3".
+func int64s(a []int64) string {
 	var b strings.Builder
 	b.WriteByte('{')
 	for i, v := range a {
@@ -180,7 +185,7 @@ func (a int64s) Value() (any, error) {
 		fmt.Fprint(&b, v)
 	}
 	b.WriteByte('}')
-	return b.String(), nil
+	return b.String()
 }
 
 // Item is one inbox row.
