@@ -331,6 +331,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	defer func() { stopNotes(); <-noteDone }()
 	a.log.Info("ekinerja serving", slog.String("addr", lns.Addr().String()), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
 	fmt.Fprintf(a.stdout, "ekinerja berjalan di %s  (Ctrl-C untuk berhenti)\n", config.BrowseURL(lns.Addr().String()))
+	fmt.Fprintln(a.stdout, notes.status())
 	return srv.Serve(ctx, lns)
 }
 

@@ -37,6 +37,14 @@ func (a *app) notifications(db *gorm.DB, kin *kinerja.Store) (*notifications, er
 	return &notifications{db: db, kin: kin, mailer: notify.NewMailer(db, cfg, a.log), smtp: cfg, log: a.log}, nil
 }
 
+// status is the start-up line about e-mail, in Bahasa Indonesia.
+func (n *notifications) status() string {
+	if !n.smtp.Enabled() {
+		return "e-mail notifikasi MATI (EKINERJA_SMTP_HOST tidak diisi): notifikasi hanya tampil di kotak masuk aplikasi"
+	}
+	return fmt.Sprintf("e-mail notifikasi aktif melalui %s:%d sebagai %s; ringkasan harian mulai pukul %02d.00", n.smtp.Host, n.smtp.Port, n.smtp.From, digestHour)
+}
+
 // announce says at start whether e-mail is on, and where it goes.
 func (n *notifications) announce() {
 	if !n.smtp.Enabled() {
