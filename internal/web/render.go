@@ -69,7 +69,7 @@ func parseGrantValue(v string) (auth.Grant, bool) {
 
 // chrome builds the page frame for the current request.
 func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
-	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
+	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), HTMX: s.assets.URL("htmx.min.js"), AppVersion: s.version}
 	p := principal(c)
 	if p == nil {
 		return ch
@@ -147,3 +147,7 @@ func redirectWith(c echo.Context, path, key string) error {
 	}
 	return c.Redirect(http.StatusSeeOther, path)
 }
+
+// isHTMX reports whether the request comes from htmx (in-place update):
+// the handler answers with a fragment instead of a full page or redirect.
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
