@@ -11,6 +11,9 @@ func init() {
 		"POST /notifikasi/:id/baca":   signedIn,
 		"GET /akun/notifikasi":        signedIn,
 		"POST /akun/notifikasi":       signedIn,
+		"GET /identitas":              superOnly,
+		"POST /identitas":             superOnly,
+		"GET /identitas/logo.png":     everyone,
 	} {
 		policy[k] = v
 	}

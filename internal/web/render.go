@@ -36,7 +36,7 @@ func navFor(r auth.Role) []layout.NavItem {
 	items = append(items, attendanceNav(r)...)
 	items = append(items, tppNav(r)...)
 	if r == auth.RoleSuperadmin {
-		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"})
+		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"}, layout.NavItem{Href: "/identitas", Label: "Identitas"})
 	}
 	items = append(items, layout.NavItem{Href: "/akun/sandi", Label: "Akun"})
 	return items
@@ -70,6 +70,13 @@ func parseGrantValue(v string) (auth.Grant, bool) {
 // chrome builds the page frame for the current request.
 func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), HTMX: s.assets.URL("htmx.min.js"), AppVersion: s.version}
+	// The regency's name and logo head every page (one small query).
+	if id, err := s.org.Identity(c.Request().Context()); err == nil {
+		ch.Regency = id.Nama
+		if id.HasLogo {
+			ch.Logo = "/identitas/logo.png?v=" + strconv.Itoa(id.Versi)
+		}
+	}
 	p := principal(c)
 	if p == nil {
 		return ch

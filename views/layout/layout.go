@@ -31,6 +31,9 @@ type Chrome struct {
 	// HTMX is the vendored htmx script's URL (progressive enhancement:
 	// every page works without it).
 	HTMX string
+	// Regency is the regency's name and Logo its logo URL ("" when none).
+	Regency string
+	Logo    string
 	// Unread is the number of unread notifications (the header badge).
 	Unread int
 }

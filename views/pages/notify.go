@@ -1,6 +1,9 @@
 package pages
 
-import "github.com/ekinerja/ekinerja/internal/notify"
+import (
+	"github.com/ekinerja/ekinerja/internal/notify"
+	"github.com/ekinerja/ekinerja/internal/org"
+)
 
 // NotifInboxView is the inbox page.
 type NotifInboxView struct {
@@ -15,3 +18,10 @@ type NotifSettingsView struct {
 
 // NotifKinds are the kinds listed on the settings page.
 func NotifKinds() []notify.Kind { return notify.Kinds }
+
+// IdentitasView is the regency identity form.
+type IdentitasView struct {
+	Identity org.Identity
+	Nama     string
+	Errors   map[string]string
+}
