@@ -194,11 +194,8 @@ func firstWaiting(ws []pages.Waiting, word string) int {
 // kinerja returns the kinerja store on the pool.
 func (s *Server) kinerja() *kinerja.Store { return s.kin }
 
-// actor is the signed-in person as the kinerja package sees them.
-func actor(c echo.Context) kinerja.Actor {
-	p := principal(c)
-	return kinerja.Actor{UserID: p.UserID, PegawaiID: p.PegawaiID, NIP: p.NIP, Role: p.Active.Role, OPDID: p.Active.OPDID, IP: c.RealIP()}
-}
+// actor is actorOf(c) (the name stays for callers).
+func actor(c echo.Context) kinerja.Actor { return actorOf(c) }
 
 // monthParam reads ?bulan=TTTT-BB, defaulting to this month; it also gives
 // the neighbouring months for the pager ("" for a future month).
