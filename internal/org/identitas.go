@@ -97,6 +97,6 @@ func (s *Store) SetIdentity(ctx context.Context, a Actor, nama string, logo []by
 		if q.Error != nil {
 			return q.Error
 		}
-		return audit.Record(ctx, tx, a.entry("org.identitas", "identitas", 1, map[string]any{"nama": nama, "logo_baru": encoded != nil, "logo_bytes": len(encoded)}))
+		return audit.Record(ctx, tx, entry(a, "org.identitas", "identitas", 1, map[string]any{"nama": nama, "logo_baru": encoded != nil, "logo_bytes": len(encoded)}))
 	})
 }
