@@ -135,7 +135,7 @@ var flashes = map[string]string{
 
 func flash(c echo.Context) string {
 	k := c.QueryParam("pesan")
-	for _, m := range []map[string]string{flashes, notifyFlashes, securityFlashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
+	for _, m := range []map[string]string{flashes, notifyFlashes, securityFlashes, orgFlashes, kinerjaFlashes, evaluasiFlashes, attendanceFlashes, tppFlashes} {
 		if v, ok := m[k]; ok {
 			return v
 		}
