@@ -118,7 +118,7 @@ func (s *Server) kinerjaRate(c echo.Context) error {
 		return err
 	}
 	r := kinerja.Rating{HasilKerja: kinerja.Ekspektasi(c.FormValue("hasil_kerja")), PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")),
-		UmpanBalik: c.FormValue("umpan_balik")}
+		UmpanBalik: c.FormValue("umpan_balik"), Perilaku: perilakuForm(c)}
 	_, err = s.kinerja().RatePenilaian(c.Request().Context(), actor(c), id, r)
 	if fe, ok := fieldErrors(err); ok {
 		return s.renderPenilaian(c, id, http.StatusUnprocessableEntity, r, fe)
@@ -137,7 +137,7 @@ func (s *Server) kinerjaCorrect(c echo.Context) error {
 		return err
 	}
 	k := kinerja.Correction{Rating: kinerja.Rating{HasilKerja: kinerja.Ekspektasi(c.FormValue("hasil_kerja")),
-		PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")), UmpanBalik: c.FormValue("umpan_balik")}, Alasan: c.FormValue("alasan")}
+		PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")), UmpanBalik: c.FormValue("umpan_balik"), Perilaku: perilakuForm(c)}, Alasan: c.FormValue("alasan")}
 	_, err = s.kinerja().CorrectPenilaian(c.Request().Context(), actor(c), id, k)
 	if fe, ok := fieldErrors(err); ok {
 		return s.renderPenilaianView(c, id, http.StatusUnprocessableEntity, pages.KinerjaPenilaianView{Correction: k, CorrectionErrors: fe})
@@ -198,6 +198,22 @@ func (s *Server) kinerjaReopen(c echo.Context) error {
 		return err
 	}
 	return redirectWith(c, "/kinerja/buka-bulan", "bulan_dibuka")
+}
+
+// perilakuForm reads the seven BerAKHLAK ratings (perilaku_<nilai>,
+// umpan_balik_<nilai>); nil when the form sent none of them.
+func perilakuForm(c echo.Context) map[kinerja.NilaiInti]kinerja.PerilakuNilai {
+	out := map[kinerja.NilaiInti]kinerja.PerilakuNilai{}
+	for _, n := range kinerja.NilaiIntiAll {
+		e, u := c.FormValue("perilaku_"+string(n)), c.FormValue("umpan_balik_"+string(n))
+		if e != "" || u != "" {
+			out[n] = kinerja.PerilakuNilai{Nilai: n, Ekspektasi: kinerja.Ekspektasi(e), UmpanBalik: u}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
 }
 
 // kinerjaDecideReopen approves (the month is reopened) or refuses, with a

@@ -77,14 +77,14 @@ func kinerjaNav(r auth.Role) []layout.NavItem {
 	switch r {
 	case auth.RolePegawai:
 		return []layout.NavItem{{Href: "/kinerja/aktivitas", Label: "Aktivitas"}, {Href: "/kinerja/skp", Label: "SKP"},
-			{Href: "/kinerja/penilaian", Label: "Penilaian"}}
+			{Href: "/kinerja/penilaian", Label: "Penilaian"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi"}}
 	case auth.RoleAtasan:
 		return []layout.NavItem{{Href: "/kinerja/tinjau", Label: "Tinjau Aktivitas"}, {Href: "/kinerja/bawahan", Label: "Bawahan"},
-			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}}
+			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi Saya"}}
 	case auth.RoleVerifikator:
-		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}}
+		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
 	case auth.RoleSuperadmin:
-		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}}
+		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
 	}
 	return nil
 }
@@ -199,11 +199,8 @@ func firstWaiting(ws []pages.Waiting, word string) int {
 // kinerja returns the kinerja store on the pool.
 func (s *Server) kinerja() *kinerja.Store { return s.kin }
 
-// actor is the signed-in person as the kinerja package sees them.
-func actor(c echo.Context) kinerja.Actor {
-	p := principal(c)
-	return kinerja.Actor{UserID: p.UserID, PegawaiID: p.PegawaiID, NIP: p.NIP, Role: p.Active.Role, OPDID: p.Active.OPDID, IP: c.RealIP()}
-}
+// actor is actorOf(c) (the name stays for callers).
+func actor(c echo.Context) kinerja.Actor { return actorOf(c) }
 
 // monthParam reads ?bulan=TTTT-BB, defaulting to this month; it also gives
 // the neighbouring months for the pager ("" for a future month).

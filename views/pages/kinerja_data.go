@@ -64,6 +64,13 @@ type KinerjaSKPView struct {
 	EditErrors map[string]string
 	EditRHK    kinerja.RHKInput
 	EditInd    kinerja.IndikatorInput
+	// Feedback is the continuous feedback on the plan's RHK; FeedbackErrors
+	// belong to the form of FeedbackRHK (a comment) or FeedbackOn (an answer).
+	Feedback       kinerja.SKPFeedback
+	FeedbackErrors map[string]string
+	FeedbackRHK    int64
+	FeedbackOn     int64
+	FeedbackIsi    string
 }
 
 // EditTarget is the RHK or indicator an edit form was posted for.
