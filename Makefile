@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO_DIRS := cmd internal views static migrations
 GO_TEST_FLAGS ?= -race -count=1 -timeout 15m
 
-.PHONY: run build test check fmt vet lint tools vulncheck vulncheck-modules templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill
+.PHONY: run build test check fmt vet lint tools vulncheck vulncheck-modules templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill screenshots
 
 ## run: start (or reuse) PostgreSQL, migrate (creating DATABASE_URL's database
 ## when missing), load demo data, serve on :8080; serve prints the URL to open
@@ -155,3 +155,10 @@ db:
 
 clean:
 	rm -rf bin
+
+# Landing page of each role at 390 px and 1366 px into docs/screenshots/
+# (the browser test that also checks they do not overflow).
+screenshots:
+	@mkdir -p docs/screenshots
+	@export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
+	EKINERJA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run '^TestBrowserLandingPagesFit$$' ./internal/web

@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	estimateLine = regexp.MustCompile(`<tr data-code="([^"]+)" class="line-[a-z]+"><td>([^<]*)</td><td>[^<]*</td><td class="num" data-amount="(\d+)">`)
+	estimateLine = regexp.MustCompile(`<tr data-code="([^"]+)" class="line-[a-z]+"><td><span class="line-label">([^<]*)</span><small class="muted line-reason">[^<]*</small></td><td class="num" data-amount="(\d+)">`)
 	estimateNet  = regexp.MustCompile(`id="perkiraan-bersih" data-amount="(\d+)"`)
 	progressRE   = regexp.MustCompile(`<progress id="menit-progress" class="meter" max="(\d+)" value="(\d+)" data-approved="(\d+)">`)
 )
