@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,7 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/tpp"
@@ -21,6 +24,9 @@ import (
 
 const tppHelp = `compute --opd KODE --month TTTT-BB
       Hitung (ulang) klaim TPP satu OPD; hanya klaim draf/dikembalikan yang dapat dihitung.
+  compute --all --month TTTT-BB
+      Hitung (ulang) klaim bulanan setiap OPD aktif dalam satu proses; klaim yang sudah
+      diajukan/disetujui/dibayar dilewati dengan alasannya.
   export --opd KODE --month TTTT-BB --out DIR [--bundle] [--key BERKAS]
       Tulis daftar nominatif (.xlsx) dan berkas bank (.csv) klaim yang disetujui ke DIR.
       --bundle menulis bundel kontinuitas bertanda tangan (daftar, berkas bank, aturan,
@@ -34,9 +40,15 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
   selisih [--opd KODE --month TTTT-BB]
       Dengan --opd dan --month: hitung ulang klaim bulanan yang sudah dibayar terhadap
       data sekarang dan catat kekurangan/kelebihan bayarnya. Lalu tampilkan semua
-      selisih yang masih terbuka di kabupaten/kota.
+      selisih yang masih terbuka di kabupaten/kota. Perubahan sesudah dibayar (hukdis,
+      koreksi kehadiran, koreksi predikat) yang belum dihitung dicatat selisihnya dulu.
   pagu --year TTTT
       Laporan pagu TPP per OPD dan kabupaten/kota: pagu, dibayar, disetujui, sisa, proyeksi.
+  simulasi --version N [--month TTTT-BB] [--months 1-12] [--json]
+      Simulasikan versi aturan TPP yang belum berlaku terhadap masukan klaim bulanan
+      yang tersimpan (bulan terakhir --month, bawaan: bulan klaim terakhir; --months
+      bulan ke belakang, bawaan 12): biaya per OPD dan kabupaten/kota dibanding aturan
+      yang berlaku dan pagu, serta pegawai yang paling naik/turun. Tidak menyimpan klaim.
   verify BUNDEL [--pubkey HEX | --key BERKAS]
       Periksa tanda tangan, digest setiap berkas, jumlah daftar dan berkas bank, dan
       hitung ulang setiap pegawai dari aturan dan masukan di bundel. Tanpa basis data.
@@ -66,6 +78,8 @@ func (a *app) tpp(ctx context.Context, args []string) error {
 		return a.tppPagu(ctx, args[1:])
 	case "selisih":
 		return a.tppSelisih(ctx, args[1:])
+	case "simulasi":
+		return a.tppSimulasi(ctx, args[1:])
 	case "thr", "gaji13":
 		return a.tppKhusus(ctx, tpp.SpecialKind(args[0]), args[1:])
 	}
@@ -105,10 +119,17 @@ func parseOPDMonth(opd, month string) (tpp.Period, error) {
 }
 
 func (a *app) tppCompute(ctx context.Context, args []string) error {
-	fs := a.flags("tpp compute --opd KODE --month TTTT-BB", "Menghitung (ulang) klaim TPP satu OPD dan bulan.")
+	fs := a.flags("tpp compute --opd KODE --month TTTT-BB | --all --month TTTT-BB", "Menghitung (ulang) klaim TPP satu OPD (atau --all: setiap OPD) dan bulan.")
 	opd, month := opdMonthFlags(fs)
+	all := fs.Bool("all", false, "hitung setiap OPD aktif bulan itu dalam satu proses")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *all {
+		if *opd != "" {
+			return errors.New("--all dan --opd tidak dapat dipakai bersama")
+		}
+		return a.tppComputeAll(ctx, *month)
 	}
 	p, err := parseOPDMonth(*opd, *month)
 	if err != nil {
@@ -128,6 +149,67 @@ func (a *app) tppCompute(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.printClaim(ctx, s, c)
+}
+
+// tppComputeAll computes the monthly claim of every active OPD of a month in
+// this one process (one pool, rule set and sources shared), one line per
+// OPD; a claim no longer recomputable (submitted, approved, paid) is
+// skipped with its reason. Any other failure is reported and makes the
+// command fail after the other OPDs were computed.
+func (a *app) tppComputeAll(ctx context.Context, month string) error {
+	p, err := tpp.ParsePeriod(month)
+	if err != nil {
+		return errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	entries, err := s.Month(ctx, cliActor, p)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OPD\tPEGAWAI\tBERSIH\tDETIK\tKETERANGAN")
+	var opds, employees, failed int
+	var net tpp.Rupiah
+	seen := map[int64]bool{}
+	for _, e := range entries {
+		if seen[e.OPDID] {
+			continue
+		}
+		seen[e.OPDID] = true
+		t0 := time.Now()
+		c, err := s.Compute(ctx, cliActor, e.OPDID, p)
+		switch {
+		case errors.Is(err, apperr.ErrConflict):
+			reason := err.Error()
+			var m *apperr.Message
+			if errors.As(err, &m) {
+				reason = m.Text
+			}
+			fmt.Fprintf(tw, "%s\t-\t-\t-\tdilewati: %s\n", e.OPDKode, reason)
+			continue
+		case err != nil:
+			failed++
+			fmt.Fprintf(tw, "%s\t-\t-\t-\tGAGAL: %v\n", e.OPDKode, err)
+			continue
+		}
+		opds++
+		employees += c.Employees
+		net += tpp.Rupiah(c.TotalNet)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%d peringatan\n", e.OPDKode, tpp.FormatNumber(int64(c.Employees)), tpp.Rupiah(c.TotalNet), time.Since(t0).Seconds(), len(c.Warnings()))
+	}
+	fmt.Fprintf(tw, "JUMLAH %d OPD\t%s\t%s\t%.2f\t\n", opds, tpp.FormatNumber(int64(employees)), net, time.Since(start).Seconds())
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d OPD gagal dihitung (lihat di atas)", failed)
+	}
+	return nil
 }
 
 // printClaim prints a computed claim's rows, totals and warnings.
@@ -382,6 +464,14 @@ func (a *app) tppSelisih(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "Klaim %s %s dihitung ulang: %d selisih baru.\n", c.OPDKode, p, len(got))
 	}
+	// Late changes queued since (hukdis, attendance corrections, ratings of paid months).
+	n, err := s.SettleChanges(ctx, cliActor, nil)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(a.stdout, "%d selisih baru dari perubahan sesudah dibayar.\n", n)
+	}
 	open, err := s.ListSelisih(ctx, cliActor, false)
 	if err != nil {
 		return err
@@ -426,4 +516,88 @@ func (a *app) tppPagu(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(tw, "KABUPATEN\t%s\t%s\t%s\t\t%s\t\n", tpp.Rupiah(rep.Total.Pagu), tpp.Rupiah(rep.Total.Paid), tpp.Rupiah(rep.Total.Approved), tpp.Rupiah(rep.Projection))
 	return tw.Flush()
+}
+
+// cliSuper is the command line acting as the superadmin, for what only a
+// superadmin does (the simulation); the audit log names it.
+var cliSuper = claim.Actor{NIP: "cli", IP: "cli", Role: auth.RoleSuperadmin}
+
+// tppSimulasi is `ekinerja tpp simulasi`: a rule-set simulation.
+func (a *app) tppSimulasi(ctx context.Context, args []string) error {
+	fs := a.flags("tpp simulasi --version N [--month TTTT-BB] [--months 1-12] [--json]", "Simulasi aturan TPP.")
+	version := fs.Int("version", 0, "versi aturan yang disimulasikan")
+	month := fs.String("month", "", "bulan terakhir yang disimulasikan (TTTT-BB); kosong: bulan klaim terakhir")
+	months := fs.Int("months", claim.SimulationMaxMonths, "jumlah bulan, 1 sampai 12")
+	asJSON := fs.Bool("json", false, "tulis hasil sebagai JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	in := claim.SimulationInput{Months: *months}
+	if *month != "" {
+		p, err := tpp.ParsePeriod(*month)
+		if err != nil {
+			return errors.New(tpp.PeriodMessage)
+		}
+		in.End = p
+	}
+	if *months < 1 || *months > claim.SimulationMaxMonths {
+		return errors.New("--months harus 1 sampai 12")
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	all, err := s.RuleSets(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range all {
+		if r.Version == *version {
+			in.RuleSetID = r.ID
+		}
+	}
+	if in.RuleSetID == 0 {
+		return fmt.Errorf("aturan TPP versi %d tidak ada (--version)", *version)
+	}
+	sim, err := s.Simulate(ctx, cliSuper, in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sim)
+	}
+	fmt.Fprintf(a.stdout, "Simulasi aturan versi %d (%s), %s sampai %s, pagu %d\n", sim.RuleSet.Version, sim.RuleSet.Name, sim.From, sim.To, sim.PaguYear)
+	for _, n := range sim.Notes {
+		fmt.Fprintln(a.stdout, n)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "OPD\tPEGAWAI\tATURAN BERLAKU\tATURAN BARU\tSELISIH\tSETAHUN BARU\tPAGU\tSISA PAGU\tGAGAL\t")
+	row := func(o claim.SimOPD) {
+		pagu, sisa := "-", "-"
+		if o.Pagu >= 0 {
+			pagu, sisa = tpp.Rupiah(o.Pagu).String(), tpp.Rupiah(o.PaguLeft()).String()
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", o.OPDKode, o.Employees, tpp.Rupiah(o.Current.Net), tpp.Rupiah(o.Draft.Net),
+			tpp.Rupiah(o.Difference()), tpp.Rupiah(o.DraftYear), pagu, sisa, o.Failed)
+	}
+	for _, o := range sim.Rows {
+		row(o)
+	}
+	row(sim.Total)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range []struct {
+		title string
+		list  []claim.SimEmployee
+	}{{"Paling naik", sim.Gainers}, {"Paling turun", sim.Losers}} {
+		fmt.Fprintf(a.stdout, "%s:\n", l.title)
+		for _, e := range l.list {
+			fmt.Fprintf(a.stdout, "  %s %s (%s): %s -> %s (%s)\n", e.NIP, e.Nama, e.OPDKode, tpp.Rupiah(e.Current), tpp.Rupiah(e.Draft), tpp.Rupiah(e.Difference()))
+		}
+	}
+	return nil
 }

@@ -42,12 +42,8 @@ func (s *Store) WithClock(now func() time.Time) *Store {
 // today is the current wall-clock date in the government's zone.
 func (s *Store) today() Date { return DateOf(s.now(), s.loc) }
 
-// Actor is who makes a change, for the audit log.
-type Actor struct {
-	UserID int64
-	NIP    string
-	IP     string
-}
+// Actor is who makes a change (the one auth.Actor; the name stays for callers).
+type Actor = auth.Actor
 
 // MayCorrect says whether p may correct an employee's attendance days: an
 // admin_opd (Pegawai then keeps them to their agency). The employee page
@@ -79,10 +75,8 @@ func OwnOPDOnly(p *auth.Principal) bool { return p.Active.Role == auth.RoleAdmin
 // than for themself, so the form asks which employee.
 func FilesLeaveForOthers(p *auth.Principal) bool { return p.Active.Role == auth.RoleAdminOPD }
 
-// ActorOf returns the Actor of a principal.
-func ActorOf(p *auth.Principal, ip string) Actor {
-	return Actor{UserID: p.UserID, NIP: p.NIP, IP: ip}
-}
+// ActorOf returns the Actor of a principal acting from ip (p.Actor(ip)).
+func ActorOf(p *auth.Principal, ip string) Actor { return p.Actor(ip) }
 
 // PegawaiRef is the little of an employee the attendance pages show.
 type PegawaiRef struct {

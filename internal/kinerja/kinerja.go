@@ -27,15 +27,9 @@ const MaxBukti = 2 << 20
 // ReopenFor is how long a verifikator's reopening of a closed month lasts.
 const ReopenFor = 7 * 24 * time.Hour
 
-// Actor is the person acting, with the role they act in.
-type Actor struct {
-	UserID    int64
-	PegawaiID int64
-	NIP       string
-	Role      auth.Role
-	OPDID     int64 // the active admin_opd grant's agency
-	IP        string
-}
+// Actor is the person acting, with the role they act in (the one
+// auth.Actor; the name stays for callers).
+type Actor = auth.Actor
 
 // Status is the state of an aktivitas.
 type Status string
@@ -266,6 +260,9 @@ type Penilaian struct {
 	// MenitDisetujui is the month's approved minutes (kept live: approved rows are frozen).
 	MenitDisetujui int64       `gorm:"column:menit_disetujui"`
 	Realisasi      []Realisasi `gorm:"-"`
+	// Perilaku are the seven BerAKHLAK ratings with their feedback; empty
+	// for a rating given before the core values (its PerilakuKerja stands).
+	Perilaku []PerilakuNilai `gorm:"-"`
 }
 
 // Month returns the first day of the rated month.

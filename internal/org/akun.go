@@ -112,7 +112,7 @@ func (s *Store) GrantRole(ctx context.Context, a Actor, userID int64, role strin
 		if err := auth.RevokeUser(ctx, tx, userID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.peran_beri", "user", userID, map[string]any{"peran": role, "opd_id": opdID}))
+		return audit.Record(ctx, tx, entry(a, "org.peran_beri", "user", userID, map[string]any{"peran": role, "opd_id": opdID}))
 	})
 }
 
@@ -136,7 +136,7 @@ func (s *Store) RevokeRole(ctx context.Context, a Actor, userID, roleID int64) e
 		if err := auth.RevokeUser(ctx, tx, userID); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.peran_cabut", "user", userID, map[string]any{"peran": r.Role, "opd_id": r.OPDID}))
+		return audit.Record(ctx, tx, entry(a, "org.peran_cabut", "user", userID, map[string]any{"peran": r.Role, "opd_id": r.OPDID}))
 	})
 }
 
@@ -180,7 +180,7 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, h Hasher, userID int
 		if err := tx.Exec(`UPDATE sessions SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL`, userID).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.sandi_reset", "user", userID, nil))
+		return audit.Record(ctx, tx, entry(a, "org.sandi_reset", "user", userID, nil))
 	})
 	return pw, err
 }
@@ -214,7 +214,7 @@ func (s *Store) SetDisabled(ctx context.Context, a Actor, userID int64, disabled
 		if disabled {
 			action = "org.akun_nonaktifkan"
 		}
-		return audit.Record(ctx, tx, a.entry(action, "user", userID, nil))
+		return audit.Record(ctx, tx, entry(a, action, "user", userID, nil))
 	})
 }
 
@@ -245,7 +245,7 @@ func (s *Store) CreateAkun(ctx context.Context, sc Scope, a Actor, h Hasher, peg
 		if err := tx.Exec(`INSERT INTO user_roles (user_id, role) VALUES (?, 'pegawai')`, uid).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.akun_buat", "user", uid, map[string]any{"nip": p.NIP}))
+		return audit.Record(ctx, tx, entry(a, "org.akun_buat", "user", uid, map[string]any{"nip": p.NIP}))
 	})
 	if isUniqueViolation(err) {
 		return 0, "", apperr.New(apperr.ErrConflict, "Pegawai ini sudah punya akun.")

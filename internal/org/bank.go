@@ -68,7 +68,7 @@ VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, old.ID, p.BankNama, p.BankRekening, p.B
 	if old.BankAtasNama != p.BankAtasNama {
 		d["bank_atas_nama"] = []any{old.BankAtasNama, p.BankAtasNama}
 	}
-	return audit.Record(ctx, tx, a.entry("org.rekening_usul", "pegawai", old.ID,
+	return audit.Record(ctx, tx, entry(a, "org.rekening_usul", "pegawai", old.ID,
 		map[string]any{"nip": old.NIP, "usulan": u.ID, "berubah": d, "lewat": via}))
 }
 
@@ -136,7 +136,7 @@ FROM pegawai_bank_usulan WHERE id = ? AND pegawai_id = ? AND status = 'menunggu'
 			}
 			detail["sebelumnya"] = map[string]any{"bank_nama": old.BankNama, "bank_rekening": mask(old.BankRekening), "bank_atas_nama": old.BankAtasNama}
 		}
-		return audit.Record(ctx, tx, a.entry(action, "pegawai", id, detail))
+		return audit.Record(ctx, tx, entry(a, action, "pegawai", id, detail))
 	})
 	return u, err
 }

@@ -269,7 +269,7 @@ func (s *Store) Import(ctx context.Context, sc Scope, a Actor, r io.Reader, opt 
 			changed = changed[:500]
 		}
 		detail["kode"] = changed
-		return audit.Record(ctx, tx, a.entry("org.impor_"+string(opt.Kind), "impor", 0, detail))
+		return audit.Record(ctx, tx, entry(a, "org.impor_"+string(opt.Kind), "impor", 0, detail))
 	})
 	if err != nil {
 		return rep, err

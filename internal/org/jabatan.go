@@ -160,7 +160,7 @@ func (s *Store) CreateJabatan(ctx context.Context, sc Scope, a Actor, in Jabatan
 		if err := tx.Create(&j).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.jabatan_tambah", "jabatan", j.ID, map[string]any{"kode": j.Kode, "nama": j.Nama, "kelas": j.Kelas}))
+		return audit.Record(ctx, tx, entry(a, "org.jabatan_tambah", "jabatan", j.ID, map[string]any{"kode": j.Kode, "nama": j.Nama, "kelas": j.Kelas}))
 	})
 	if isUniqueViolation(err) {
 		return j, apperr.Invalid("kode", "Kode jabatan ini sudah dipakai.")
@@ -190,7 +190,7 @@ func (s *Store) UpdateJabatan(ctx context.Context, sc Scope, a Actor, id int64, 
 			j.Kode, j.Nama, j.Jenis, j.Kelas, j.OPDID, j.UnitKerjaID, j.AtasanJabatanID, id).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.jabatan_ubah", "jabatan", id, map[string]any{
+		return audit.Record(ctx, tx, entry(a, "org.jabatan_ubah", "jabatan", id, map[string]any{
 			"kode": j.Kode, "kelas": []int{old.Kelas, j.Kelas}, "nama": j.Nama, "atasan_jabatan_id": j.AtasanJabatanID}))
 	})
 	if isUniqueViolation(err) {
@@ -289,7 +289,7 @@ func (s *Store) Assign(ctx context.Context, sc Scope, a Actor, pegawaiID int64, 
 		if jenis != Definitif {
 			action = "org.penugasan_" + string(jenis)
 		}
-		return audit.Record(ctx, tx, a.entry(action, "pegawai", p.ID, detail))
+		return audit.Record(ctx, tx, entry(a, action, "pegawai", p.ID, detail))
 	})
 }
 
@@ -334,7 +334,7 @@ func (s *Store) EndActing(ctx context.Context, sc Scope, a Actor, pegawaiID, riw
 		if r.Selesai != nil {
 			old = r.Selesai.Format(time.DateOnly)
 		}
-		return audit.Record(ctx, tx, a.entry("org.penugasan_akhiri", "pegawai", p.ID, map[string]any{"nip": p.NIP, "riwayat_id": r.ID,
+		return audit.Record(ctx, tx, entry(a, "org.penugasan_akhiri", "pegawai", p.ID, map[string]any{"nip": p.NIP, "riwayat_id": r.ID,
 			"jenis": string(r.Jenis), "jabatan_id": r.JabatanID, "selesai_lama": old, "selesai": end.Format(time.DateOnly)}))
 	})
 }

@@ -73,7 +73,7 @@ func (s *Store) SaveOPD(ctx context.Context, a Actor, id int64, in OPDInput) (OP
 			}
 			o.ID = id
 		}
-		return audit.Record(ctx, tx, a.entry(action, "opd", o.ID, map[string]any{"kode": o.Kode, "nama": o.Nama, "aktif": o.Aktif}))
+		return audit.Record(ctx, tx, entry(a, action, "opd", o.ID, map[string]any{"kode": o.Kode, "nama": o.Nama, "aktif": o.Aktif}))
 	})
 	if isUniqueViolation(err) {
 		return o, apperr.Invalid("kode", "Kode OPD ini sudah dipakai.")
@@ -125,7 +125,7 @@ func (s *Store) CreateUnit(ctx context.Context, sc Scope, a Actor, in UnitInput)
 		if err := tx.Create(&u).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.unit_tambah", "unit_kerja", u.ID, map[string]any{"kode": u.Kode, "nama": u.Nama, "opd_id": u.OPDID}))
+		return audit.Record(ctx, tx, entry(a, "org.unit_tambah", "unit_kerja", u.ID, map[string]any{"kode": u.Kode, "nama": u.Nama, "opd_id": u.OPDID}))
 	})
 	if isUniqueViolation(err) {
 		return u, apperr.Invalid("kode", "Kode unit kerja ini sudah dipakai.")
@@ -289,7 +289,7 @@ SELECT (SELECT opd_id FROM unit_kerja WHERE id = ?) AS opd_id, EXISTS (SELECT 1 
 		if err := tx.Exec(`UPDATE unit_kerja SET kode = ?, nama = ?, parent_id = ?, updated_at = now() WHERE id = ?`, u.Kode, u.Nama, u.ParentID, id).Error; err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, a.entry("org.unit_ubah", "unit_kerja", id, map[string]any{
+		return audit.Record(ctx, tx, entry(a, "org.unit_ubah", "unit_kerja", id, map[string]any{
 			"kode": []string{cur.Kode, u.Kode}, "nama": []string{cur.Nama, u.Nama}, "parent_id": []any{cur.ParentID, u.ParentID}, "opd_id": old.OPDID}))
 	})
 	if isUniqueViolation(err) {

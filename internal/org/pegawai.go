@@ -11,16 +11,14 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
-// Actor is who makes a change, for the audit log.
-type Actor struct {
-	UserID int64
-	NIP    string
-	IP     string
-}
+// Actor is who makes a change (the one auth.Actor; the name stays for callers).
+type Actor = auth.Actor
 
-func (a Actor) entry(action, objType string, objID int64, detail map[string]any) audit.Entry {
+// entry is the audit row of a's change.
+func entry(a Actor, action, objType string, objID int64, detail map[string]any) audit.Entry {
 	return audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: action, ObjectType: objType,
 		ObjectID: fmt.Sprint(objID), Detail: detail}
 }
@@ -282,7 +280,7 @@ func (s *Store) CreatePegawai(ctx context.Context, sc Scope, a Actor, in NewPega
 			}
 			detail["jabatan_id"], detail["mulai"] = in.JabatanID, mulai.Format(time.DateOnly)
 		}
-		return audit.Record(ctx, tx, a.entry("org.pegawai_tambah", "pegawai", p.ID, detail))
+		return audit.Record(ctx, tx, entry(a, "org.pegawai_tambah", "pegawai", p.ID, detail))
 	})
 	if isUniqueViolation(err) {
 		return p, apperr.Invalid("nip", "NIP ini sudah terdaftar.")
@@ -346,7 +344,7 @@ func (s *Store) UpdatePegawai(ctx context.Context, sc Scope, a Actor, id int64, 
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, a.entry("org.pegawai_ubah", "pegawai", id, map[string]any{"nip": p.NIP, "berubah": changed}))
+		return audit.Record(ctx, tx, entry(a, "org.pegawai_ubah", "pegawai", id, map[string]any{"nip": p.NIP, "berubah": changed}))
 	})
 	if isUniqueViolation(err) {
 		return p, apperr.Invalid("nip", "NIP ini sudah terdaftar untuk pegawai lain.")

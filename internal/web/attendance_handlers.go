@@ -200,7 +200,7 @@ func (s *Server) attendanceImport(c echo.Context) error {
 	}
 	defer f.Close()
 	rep, err := s.attendance().Import(c.Request().Context(), attendance.ImportInput{OPDID: p.Active.OPDID,
-		Actor: attendance.ActorOf(p, c.RealIP()), FileName: fh.Filename, SkipBadRows: c.FormValue("lewati") == "1", Body: f})
+		Actor: actorOf(c), FileName: fh.Filename, SkipBadRows: c.FormValue("lewati") == "1", Body: f})
 	if err != nil {
 		return err
 	}
@@ -329,7 +329,7 @@ func (s *Server) attendanceHolidaysPage(c echo.Context) error {
 // attendanceHolidaySave adds or renames a holiday.
 func (s *Server) attendanceHolidaySave(c echo.Context) error {
 	in := attendance.HolidayInput{Tanggal: c.FormValue("tanggal"), Nama: c.FormValue("nama"), Jenis: c.FormValue("jenis")}
-	err := s.attendance().SaveHoliday(c.Request().Context(), attendance.ActorOf(principal(c), c.RealIP()), in)
+	err := s.attendance().SaveHoliday(c.Request().Context(), actorOf(c), in)
 	if errs, ok := fieldErrors(err); ok {
 		return s.renderHolidays(c, http.StatusUnprocessableEntity, s.yearParam(c), in, errs)
 	}
@@ -342,7 +342,7 @@ func (s *Server) attendanceHolidaySave(c echo.Context) error {
 
 // attendanceHolidayDelete removes a holiday.
 func (s *Server) attendanceHolidayDelete(c echo.Context) error {
-	err := s.attendance().DeleteHoliday(c.Request().Context(), attendance.ActorOf(principal(c), c.RealIP()), c.FormValue("tanggal"))
+	err := s.attendance().DeleteHoliday(c.Request().Context(), actorOf(c), c.FormValue("tanggal"))
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ type (
 	requestIDKey struct{}
 	loggerKey    struct{}
 	csrfKey      struct{}
+	actorKey     struct{}
 )
 
 func withValue(c echo.Context, key, val any) {
@@ -27,6 +28,17 @@ func withValue(c echo.Context, key, val any) {
 func principal(c echo.Context) *auth.Principal {
 	p, _ := c.Request().Context().Value(principalKey{}).(*auth.Principal)
 	return p
+}
+
+// actorOf is the signed-in person as every domain sees them (auth.Actor:
+// user, employee, NIP, active role and agency, client address). authenticate
+// builds it once per request with the principal; without a signed-in person
+// it is the zero Actor with the client address.
+func actorOf(c echo.Context) auth.Actor {
+	if a, ok := c.Request().Context().Value(actorKey{}).(auth.Actor); ok {
+		return a
+	}
+	return principal(c).Actor(c.RealIP())
 }
 
 // logger returns the request-scoped logger.

@@ -137,6 +137,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		withValue(c, principalKey{}, a.Principal)
+		withValue(c, actorKey{}, a.Principal.Actor(c.RealIP()))
 		if a.Renewed != "" {
 			if bearer {
 				c.Response().Header().Set("X-Access-Token", a.Renewed)

@@ -15,10 +15,8 @@ import (
 // package org decides it.
 func orgScope(p *auth.Principal) org.Scope { return org.ScopeOf(p.Active) }
 
-func orgActor(c echo.Context) org.Actor {
-	p := principal(c)
-	return org.Actor{UserID: p.UserID, NIP: p.NIP, IP: c.RealIP()}
-}
+// orgActor is actorOf(c) (the name stays for callers).
+func orgActor(c echo.Context) org.Actor { return actorOf(c) }
 
 // today is the date in the regency's time zone.
 func (s *Server) today() time.Time {

@@ -18,11 +18,8 @@ import (
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
-// tppActor is the signed-in person as the claim package sees them.
-func tppActor(c echo.Context) claim.Actor {
-	p := principal(c)
-	return claim.Actor{UserID: p.UserID, NIP: p.NIP, PegawaiID: p.PegawaiID, IP: c.RealIP(), Role: p.Active.Role, OPDID: p.Active.OPDID}
-}
+// tppActor is actorOf(c) (the name stays for callers).
+func tppActor(c echo.Context) claim.Actor { return actorOf(c) }
 
 // tppMonthParam reads ?bulan=2026-10 (or the form field); empty means the default month.
 func (s *Server) tppMonthParam(v string) (tpp.Period, error) {
@@ -335,7 +332,8 @@ func (s *Server) ownSlip(c echo.Context) (claim.Slip, error) {
 	}
 	p := principal(c)
 	// Acting as themselves: the role's wider scope is not used here.
-	a := claim.Actor{UserID: p.UserID, NIP: p.NIP, PegawaiID: p.PegawaiID, Role: auth.RolePegawai}
+	a := actorOf(c)
+	a.Role, a.OPDID = auth.RolePegawai, 0
 	return s.tpp.Slip(c.Request().Context(), a, id, p.PegawaiID)
 }
 

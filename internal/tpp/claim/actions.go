@@ -130,7 +130,7 @@ func allowedWho(a Actor, c Claim, x Action) error {
 	if !ok {
 		return fmt.Errorf("tindakan %q: %w", x, apperr.ErrNotFound)
 	}
-	if !a.canAct(c.OPDID) {
+	if !canAct(a, c.OPDID) {
 		return fmt.Errorf("klaim %d: %w", c.ID, apperr.ErrNotFound)
 	}
 	if !slices.Contains(r.roles, a.Role) {

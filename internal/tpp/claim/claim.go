@@ -67,16 +67,9 @@ func (s Status) Recomputable() bool { return s == StatusDraft || s == StatusRetu
 // Final reports whether the figures are frozen for good (approved or paid).
 func (s Status) Final() bool { return s == StatusApproved || s == StatusPaid }
 
-// Actor is who asks for a change, with the role they act in.
-type Actor struct {
-	UserID    int64
-	NIP       string
-	PegawaiID int64
-	IP        string
-	Role      auth.Role
-	// OPDID is the agency of an admin_opd.
-	OPDID int64
-}
+// Actor is who asks for a change, with the role they act in (the one
+// auth.Actor; the name stays for callers).
+type Actor = auth.Actor
 
 // KinerjaMonth is one employee's month as the kinerja area reports it.
 type KinerjaMonth struct {

@@ -29,7 +29,7 @@ type Computed struct {
 }
 
 // canAct reports whether a may act on the claims of opdID.
-func (a Actor) canAct(opdID int64) bool {
+func canAct(a Actor, opdID int64) bool {
 	switch a.Role {
 	case auth.RoleVerifikator, auth.RoleSuperadmin:
 		return true
@@ -43,7 +43,7 @@ func (a Actor) canAct(opdID int64) bool {
 // every OPD for the verifikator and superadmin, its own for an admin_opd,
 // nothing (ErrForbidden) for any other role. col is the caller's constant
 // name of the OPD id column; the clause binds the OPD id.
-func (a Actor) opdFilter(col string) (clause string, args []any, err error) {
+func opdFilter(a Actor, col string) (clause string, args []any, err error) {
 	switch a.Role {
 	case auth.RoleVerifikator, auth.RoleSuperadmin:
 		return "", nil, nil
@@ -97,6 +97,15 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		return Claim{}, err
 	}
 	if run.Khusus == nil {
+		// Late changes of paid months first become differences, so this
+		// claim carries them.
+		ids := make([]int64, len(g.Employees))
+		for i, e := range g.Employees {
+			ids[i] = e.PegawaiID
+		}
+		if _, err := s.SettleChanges(ctx, a, ids); err != nil {
+			return Claim{}, err
+		}
 		if err := s.attachAdjustments(ctx, &g, run); err != nil {
 			return Claim{}, err
 		}

@@ -211,7 +211,7 @@ VALUES (?, ?, ?::date, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), NULLIF(?, 0)) RETUR
 func (s *Service) KhususClaims(ctx context.Context, a Actor, id int64) ([]Claim, error) {
 	q := claimSelect + ` WHERE c.khusus_id = ?`
 	args := []any{id}
-	clause, scope, ferr := a.opdFilter("c.opd_id")
+	clause, scope, ferr := opdFilter(a, "c.opd_id")
 	if ferr != nil {
 		return nil, ferr
 	}
@@ -239,7 +239,7 @@ func (s *Service) FindKhususClaim(ctx context.Context, k Khusus, kode string, su
 // khususID for opdID (made when missing): the same run marking, rules and
 // workflow as a monthly claim, for the decision's basis month.
 func (s *Service) BeginKhusus(ctx context.Context, a Actor, khususID, opdID int64) (Run, error) {
-	if !a.canAct(opdID) || a.Role == auth.RoleSuperadmin {
+	if !canAct(a, opdID) || a.Role == auth.RoleSuperadmin {
 		return Run{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
 	}
 	k, err := s.khusus(ctx, s.db, khususID)
@@ -320,7 +320,7 @@ func (s *Service) KhususEntries(ctx context.Context, a Actor, id int64) ([]Khusu
 FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.khusus_id = ?
 WHERE o.aktif`
 	args := []any{id}
-	clause, scope, ferr := a.opdFilter("o.id")
+	clause, scope, ferr := opdFilter(a, "o.id")
 	if ferr != nil {
 		return nil, ferr
 	}

@@ -24,7 +24,7 @@ type WaitingClaim struct {
 func (s *Service) Waiting(ctx context.Context, a Actor) ([]WaitingClaim, error) {
 	q := `SELECT c.id, o.nama AS opd_nama, c.period, c.susulan, c.status FROM tpp_claim c JOIN opd o ON o.id = c.opd_id WHERE c.status <> ?`
 	args := []any{StatusPaid}
-	clause, scope, ferr := a.opdFilter("c.opd_id")
+	clause, scope, ferr := opdFilter(a, "c.opd_id")
 	if ferr != nil {
 		return nil, ferr
 	}

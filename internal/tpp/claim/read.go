@@ -54,7 +54,7 @@ func (s *Service) Get(ctx context.Context, a Actor, id int64) (Claim, error) {
 	if err != nil {
 		return Claim{}, err
 	}
-	if !a.canAct(c.OPDID) {
+	if !canAct(a, c.OPDID) {
 		return Claim{}, fmt.Errorf("klaim %d: %w", id, apperr.ErrNotFound)
 	}
 	return c, nil
@@ -62,7 +62,7 @@ func (s *Service) Get(ctx context.Context, a Actor, id int64) (Claim, error) {
 
 // Find returns the claim of opdID for month p, or ErrNotFound.
 func (s *Service) Find(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Claim, error) {
-	if !a.canAct(opdID) {
+	if !canAct(a, opdID) {
 		return Claim{}, fmt.Errorf("opd %d: %w", opdID, apperr.ErrForbidden)
 	}
 	var cs []Claim
@@ -152,7 +152,7 @@ func (s *Service) Slip(ctx context.Context, a Actor, claimID, pegawaiID int64) (
 	if err != nil {
 		return Slip{}, err
 	}
-	if pegawaiID != a.PegawaiID && !a.canAct(c.OPDID) {
+	if pegawaiID != a.PegawaiID && !canAct(a, c.OPDID) {
 		return Slip{}, fmt.Errorf("slip: %w", apperr.ErrNotFound)
 	}
 	var rows []Row
@@ -288,7 +288,7 @@ func (s *Service) Month(ctx context.Context, a Actor, p tpp.Period) ([]MonthEntr
 FROM opd o LEFT JOIN tpp_claim c ON c.opd_id = o.id AND c.period = ?::date
 WHERE o.aktif`
 	args := []any{periodDate(p)}
-	clause, scope, ferr := a.opdFilter("o.id")
+	clause, scope, ferr := opdFilter(a, "o.id")
 	if ferr != nil {
 		return nil, ferr
 	}

@@ -109,7 +109,7 @@ type RunState struct {
 // short transaction. A computation of the same claim already running (on any
 // app server) is refused with ErrConflict.
 func (s *Service) BeginCompute(ctx context.Context, a Actor, opdID int64, p tpp.Period) (Run, error) {
-	if !a.canAct(opdID) || a.Role == auth.RoleSuperadmin {
+	if !canAct(a, opdID) || a.Role == auth.RoleSuperadmin {
 		return Run{}, fmt.Errorf("compute opd %d: %w", opdID, apperr.ErrForbidden)
 	}
 	if !p.Valid() {
