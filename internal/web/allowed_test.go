@@ -17,6 +17,7 @@ import (
 // also shows the action offered to someone the rule allows, so a page that
 // never shows the form cannot pass.
 func TestRefusedActionIsHiddenAndRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	pegID := h.count(`SELECT id FROM pegawai WHERE nip = ?`, login(t, auth.RolePegawai).NIP)
 	now := time.Now().In(h.cfg.Location)

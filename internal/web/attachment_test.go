@@ -13,6 +13,7 @@ import (
 // TestAttachmentsAreNeverRendered: whatever the stored type, a file goes
 // out as a download with a fixed type, nosniff and a sandboxing CSP.
 func TestAttachmentsAreNeverRendered(t *testing.T) {
+	t.Parallel()
 	e := echo.New()
 	cases := []struct {
 		name, file, ctype, wantType string

@@ -17,6 +17,7 @@ import (
 // OPD recap for the month and finds the hand-computed TL/PSW/TK counts of
 // the demo pegawai.
 func TestBrowserAttendanceImportToRecap(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := newBrowser(t)
 	base := h.ts.URL

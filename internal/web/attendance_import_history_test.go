@@ -9,6 +9,7 @@ import (
 )
 
 func TestAttendanceImportHistoryPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	own := login(t, auth.RolePegawai).NIP

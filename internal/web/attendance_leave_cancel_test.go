@@ -11,6 +11,7 @@ import (
 )
 
 func TestAttendanceLeaveCancel(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	peg, atasan := h.as(auth.RolePegawai), h.as(auth.RoleAtasan)
 	request := func(mulai string) int64 {

@@ -17,6 +17,7 @@ import (
 // set is in force (409) instead of showing the demo's numbers, while a
 // covered month still shows.
 func TestAttendanceWithoutRuleSetIsNotJudgedByTheDemo(t *testing.T) {
+	t.Parallel()
 	const uncovered = "2025-06"
 	covered := time.Now().In(time.UTC).Format("2006-01")
 	const msg = "Belum ada aturan TPP yang berlaku untuk bulan ini"

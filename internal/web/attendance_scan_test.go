@@ -77,6 +77,7 @@ func (h *harness) record(pegawaiID int64, tanggal string) string {
 }
 
 func TestImportScansTwoMachines(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	a := registerMachine(t, h, admin, "AEH2193360123", "Lobi utama")
@@ -291,6 +292,7 @@ func (h *harness) dinkesNIPNotIn(ps []dinkesPerson) string {
 // TestMachineIDOR: another OPD's machine is refused on every machine route
 // and nothing changes.
 func TestMachineIDOR(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	bkpsdm := h.count(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
 	var other int64
@@ -350,6 +352,7 @@ func TestMachineIDOR(t *testing.T) {
 // list (Excel date-time cells, C/In and C/Out states, a serial column); the
 // stored records and the judged recap must be identical.
 func TestScanImportsJudgeLikeCSV(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	ctx := context.Background()

@@ -21,6 +21,7 @@ func scheduleValues(kode, nama, start, end string) url.Values {
 }
 
 func TestAttendanceScheduleEditing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sa := h.as(auth.RoleSuperadmin)
 	five := h.count(`SELECT id FROM jadwal_kerja WHERE kode = '5HK'`)

@@ -46,6 +46,7 @@ func (h *harness) pegawaiID(role auth.Role) int64 {
 }
 
 func TestAttendanceImportAndRecapPages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	dinkes := h.count(`SELECT id FROM opd WHERE kode = 'DINKES'`)
@@ -132,6 +133,7 @@ func TestAttendanceImportAndRecapPages(t *testing.T) {
 // TestAttendanceIDOR: people outside an employee's scope get 404 (never the
 // data) on every attendance route that takes an ID or an OPD.
 func TestAttendanceIDOR(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	other := h.pegawaiOf("BKPSDM") // not in DINKES, not a subordinate of the demo atasan
 	bkpsdm := h.count(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
@@ -188,6 +190,7 @@ func TestAttendanceIDOR(t *testing.T) {
 }
 
 func TestAttendanceLeaveFlow(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	peg, atasan := h.as(auth.RolePegawai), h.as(auth.RoleAtasan)
 	// Bad dates: 422 next to the field.
@@ -225,6 +228,7 @@ func TestAttendanceLeaveFlow(t *testing.T) {
 }
 
 func TestAttendanceSanctionsAndHolidays(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ver := h.as(auth.RoleVerifikator)
 	nip := login(t, auth.RolePegawai).NIP

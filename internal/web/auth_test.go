@@ -16,6 +16,7 @@ import (
 )
 
 func TestEachRoleLandsOnItsHome(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	cases := []struct {
 		role    auth.Role
@@ -46,6 +47,7 @@ func TestEachRoleLandsOnItsHome(t *testing.T) {
 }
 
 func TestBadCredentialsAreRefusedAlike(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	pegawai := login(t, auth.RolePegawai)
 	cases := []struct{ name, nip, password string }{
@@ -81,6 +83,7 @@ func TestBadCredentialsAreRefusedAlike(t *testing.T) {
 }
 
 func TestLockoutIsTemporaryAndPerAccount(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	p := login(t, auth.RolePegawai)
 	for i := 0; i < 5; i++ {
@@ -106,6 +109,7 @@ func signWith(t *testing.T, method jwt.SigningMethod, key any, claims auth.Acces
 }
 
 func TestForgedAndExpiredTokensAreRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RoleSuperadmin)
 	var sid string
@@ -168,6 +172,7 @@ func TestForgedAndExpiredTokensAreRefused(t *testing.T) {
 }
 
 func TestCSRFIsRequiredOnStateChanges(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RoleAtasan)
 	cases := []struct {
@@ -216,6 +221,7 @@ func TestCSRFIsRequiredOnStateChanges(t *testing.T) {
 }
 
 func TestCrossRoleURLIsForbidden(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
 	res := c.get("/audit")
@@ -233,6 +239,7 @@ func TestCrossRoleURLIsForbidden(t *testing.T) {
 }
 
 func TestLogoutRevokesServerSide(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
 	u, _ := url.Parse(h.ts.URL)
@@ -256,6 +263,7 @@ func TestLogoutRevokesServerSide(t *testing.T) {
 }
 
 func TestAPITokenLogin(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RoleVerifikator)
 	cases := []struct {

@@ -24,6 +24,7 @@ import (
 // the confirmed account only, the old one while a proposal waits, and holds
 // an employee whose only account is still unconfirmed, with that reason.
 func TestBankAccountChangeNeedsASecondPerson(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	admin, verif := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator)
 	// Everyone in Dinkes has a confirmed account to start with.
@@ -262,6 +263,7 @@ func errorsIn(body string) string {
 // existing employee into a proposal too: the rest of the row applies, the
 // account stays until a second person confirms it.
 func TestBankAccountChangeByImportIsAProposal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	l := login(t, auth.RolePegawai)

@@ -135,6 +135,7 @@ func browserLogin(t *testing.T, ctx context.Context, base string, role auth.Role
 }
 
 func TestBrowserPegawaiLogsIn(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := newBrowser(t)
 

@@ -21,6 +21,7 @@ var opdTable = regexp.MustCompile(`(?i)\b(from|join)\s+"?opd"?\s`)
 // one query (not one OPD lookup per grant per page): with three grants the
 // page reads the opd table once.
 func TestChromeLoadsRoleNamesInOneQuery(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RoleAdminOPD)
 	uid := h.count(`SELECT id FROM users WHERE nip = ?`, l.NIP)

@@ -39,6 +39,7 @@ func workbook(t *testing.T, rows [][]any) []byte {
 // Windows-1252 text; an NIP Excel turned into a number gets a message that
 // says so.
 func TestExcelEverywhereImports(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	cols := org.ImportColumns(org.ImportPegawai)
@@ -119,6 +120,7 @@ FROM pegawai p WHERE p.nip = '199001012015011001'`).Scan(&got)
 // checks its drop-downs, fills it in with excelize as a person would in
 // Excel, and imports it.
 func TestImportTemplatesXLSX(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	res := admin.get("/impor")
@@ -194,6 +196,7 @@ func TestImportTemplatesXLSX(t *testing.T) {
 // TestRecapXLSX: the recap page's download holds the same recap, NIP as
 // text and counts as numbers; another OPD's recap is refused.
 func TestRecapXLSX(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	who := dinkesPeople(t, h, 1)[0]

@@ -18,6 +18,7 @@ import (
 // downloads neutralises such a value already stored (from before the rule)
 // with a leading apostrophe.
 func TestFormulaInjectionThroughFormAndBankFile(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	admin := th.as(auth.RoleAdminOPD)
 	pid := th.pegawaiID
@@ -91,6 +92,7 @@ func TestFormulaInjectionThroughFormAndBankFile(t *testing.T) {
 // employee's bank account on the form, the employee's home page says so
 // (when and by whom); another field's change does not.
 func TestBankAccountChangeNotifiesTheEmployee(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin, peg := h.as(auth.RoleAdminOPD), h.as(auth.RolePegawai)
 	l := login(t, auth.RolePegawai)

@@ -71,6 +71,7 @@ func isGormDB(t types.Type) bool {
 
 // TestNoDroppedGormErrors fails on any GORM query whose error is never read.
 func TestNoDroppedGormErrors(t *testing.T) {
+	t.Parallel()
 	for _, f := range scanDroppedGormErrors(t, "../..") {
 		t.Error(strings.TrimSpace(f))
 	}
@@ -78,6 +79,7 @@ func TestNoDroppedGormErrors(t *testing.T) {
 
 // TestDroppedGormErrorCheckFinds proves the check flags the pattern it is for.
 func TestDroppedGormErrorCheckFinds(t *testing.T) {
+	t.Parallel()
 	got := scanDroppedGormErrors(t, "testdata/droppederr")
 	if len(got) != 3 || !strings.Contains(strings.Join(got, "\n"), "Find result") {
 		t.Fatalf("findings = %q, want the Scan, the _ = First and the bare db.Find(&xs)", got)
@@ -88,6 +90,7 @@ func TestDroppedGormErrorCheckFinds(t *testing.T) {
 // .go file under internal/ and cmd/ (none is left out by a build tag or a
 // package that fails to load), so a dropped error cannot hide in one.
 func TestDroppedGormErrorCheckCoversEveryFile(t *testing.T) {
+	t.Parallel()
 	scanned := map[string]bool{}
 	for _, pkg := range loadProductionPackages(t, "../..") {
 		for _, f := range pkg.Syntax {

@@ -120,6 +120,7 @@ func handlerRuleFindings(pkg *packages.Package) []string {
 // translate their errors into apperr kinds), and none does arithmetic on
 // money: the domain returns the totals.
 func TestWebHandlersImportNoGormAndComputeNoMoney(t *testing.T) {
+	t.Parallel()
 	for _, f := range scanHandlerRules(t, ".") {
 		t.Error(f)
 	}
@@ -128,6 +129,7 @@ func TestWebHandlersImportNoGormAndComputeNoMoney(t *testing.T) {
 // TestHandlerRuleCheckFinds proves the check flags what it is for, and
 // leaves counts and strings alone.
 func TestHandlerRuleCheckFinds(t *testing.T) {
+	t.Parallel()
 	got := scanHandlerRules(t, "testdata/handlerrules")
 	want := []string{"imports gorm.io/gorm", "uses a GORM type", "v.Total += e.TotalNet", "v.Total - 1", "a + b"}
 	for _, w := range want {

@@ -158,6 +158,7 @@ VALUES (?, ?, current_date, 'Aktivitas atasan', 1, 'dokumen', 60, 'draft') RETUR
 // gets the form back with a message at the position field (422, the app's
 // answer to a choice not offered) and nothing changes.
 func TestAssignToAnotherOPDsPositionIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	dinkes := h.idorID(`SELECT id FROM opd WHERE kode = 'DINKES'`)
 	bkpsdm := h.idorID(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
@@ -188,6 +189,7 @@ func time2026() string { return "2026-11-02" }
 // a no-op), so the refusals above come from the scope check, not from a
 // malformed request.
 func TestIDORBodiesWorkOnOwnRecords(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	dinkes := h.idorID(`SELECT id FROM opd WHERE kode = 'DINKES'`)
 	ownPegawai := h.idorID(`SELECT id FROM pegawai WHERE nip = ?`, login(t, auth.RolePegawai).NIP)

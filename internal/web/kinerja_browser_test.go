@@ -27,6 +27,7 @@ func rateBerakhlak(t *testing.T, ctx context.Context, e string) {
 // pegawai fixes and resubmits, the atasan approves, the pegawai submits the
 // month, the atasan rates it, and the pegawai sees the predikat.
 func TestBrowserKinerjaJourney(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	ctx := newBrowser(t)

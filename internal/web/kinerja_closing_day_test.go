@@ -13,6 +13,7 @@ import (
 // values come back with the message next to the field, a good one is saved
 // and audited, and posting the same value again is a 409.
 func TestKinerjaClosingDaySettings(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RoleSuperadmin)
 	if res := c.get("/kinerja/pengaturan"); res.status != http.StatusOK || !strings.Contains(res.body, `id="hari-sekarang">5<`) {

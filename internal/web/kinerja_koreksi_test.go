@@ -18,6 +18,7 @@ import (
 // correction is refused (409, saying how); after the verifikator reopens that
 // claim it works again.
 func TestKinerjaRatingCorrection(t *testing.T) {
+	t.Parallel()
 	h := newRealSourcesHarness(t)
 	atasan, peg, admin, verif := h.as(auth.RoleAtasan), h.as(auth.RolePegawai), h.as(auth.RoleAdminOPD), h.as(auth.RoleVerifikator)
 	pegID := h.count(`SELECT id FROM pegawai WHERE nip = ?`, login(t, auth.RolePegawai).NIP)

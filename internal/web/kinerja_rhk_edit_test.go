@@ -13,6 +13,7 @@ import (
 // TestKinerjaRHKEditDeletePages edits and deletes RHK and indicators of a
 // draft plan through the SKP page's forms, as the owner.
 func TestKinerjaRHKEditDeletePages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	c := h.as(auth.RolePegawai)

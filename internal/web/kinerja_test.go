@@ -63,6 +63,7 @@ func (h *harness) demoKinerja() demoIDs {
 }
 
 func TestKinerjaOtherOPDAtasanIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	other := h.otherAtasan()
@@ -190,6 +191,7 @@ func (c *client) postMultipart(path string, form url.Values, field, name string,
 }
 
 func TestKinerjaEvidenceUploadAndDownload(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	c := h.as(auth.RolePegawai)
@@ -235,6 +237,7 @@ func TestKinerjaEvidenceUploadAndDownload(t *testing.T) {
 }
 
 func TestKinerjaFormRulesShowMessages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	c := h.as(auth.RolePegawai)
@@ -264,6 +267,7 @@ func TestKinerjaFormRulesShowMessages(t *testing.T) {
 }
 
 func TestKinerjaAPI(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	l := login(t, auth.RolePegawai)
@@ -321,6 +325,7 @@ func TestKinerjaAPI(t *testing.T) {
 }
 
 func TestKinerjaHomePages(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	res := h.as(auth.RolePegawai).get("/")
 	if !strings.Contains(res.body, " dikembalikan atasan, perlu diperbaiki") || !strings.Contains(res.body, "dari 6.750 menit") {

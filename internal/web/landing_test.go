@@ -21,6 +21,7 @@ var primaryAction = regexp.MustCompile(`<a id="aksi-utama" class="btn" href="([^
 // the role's primary action first. The work sits in the previous month
 // (and, for TPP, the month before the default one).
 func TestLandingListsWorkOfEarlierOpenMonths(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	h := th.harness
 	now := time.Now().In(h.cfg.Location)
@@ -148,6 +149,7 @@ VALUES (?, ?, ?, 'Menyusun laporan', 1, 'dokumen', 60, ?, CASE WHEN ? <> 'draft'
 // separated by spaces, or a pasted tab or no-break space) signs in; a wrong
 // password with the spaced NIP is refused like any other.
 func TestLoginAcceptsNIPWithSpaces(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RolePegawai)
 	nip := l.NIP // 18 digits: 8 (lahir) 6 (TMT) 1 (jenis kelamin) 3 (urut)
@@ -181,6 +183,7 @@ func TestLoginAcceptsNIPWithSpaces(t *testing.T) {
 // aktivitas" (which the save would refuse); the current month and a month
 // a verifikator reopened offer it.
 func TestClosedMonthOffersNoLogging(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	now := time.Now().In(h.cfg.Location)
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -236,6 +239,7 @@ func TestClosedMonthOffersNoLogging(t *testing.T) {
 // page says by name that the file was not saved and must be chosen again
 // (the file itself is not kept), and nothing is saved.
 func TestAktivitasFormSaysUploadMustBeChosenAgain(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	c := h.as(auth.RolePegawai)

@@ -54,6 +54,7 @@ func appRoleDB(t *testing.T, owner *gorm.DB, ownerURL string) *gorm.DB {
 // through the same role, and that role can neither change nor remove an
 // audit row, nor create a table.
 func TestAppRunsWithLeastPrivilege(t *testing.T) {
+	t.Parallel()
 	h := newHarnessDB(t, map[string]string{"EKINERJA_ENV": "dev"}, true)
 	app := h.appDB
 

@@ -13,6 +13,7 @@ import (
 // redirect goes only to a plain path of this site; tab, newline,
 // backslash and scheme/host tricks all land on "/".
 func TestLoginNextStaysOnThisSite(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RolePegawai)
 	cases := map[string]string{
@@ -41,6 +42,7 @@ func TestLoginNextStaysOnThisSite(t *testing.T) {
 // TestOverlongNIPIsRefusedBeforeCounters: a 3 KB NIP at /masuk is a 422,
 // not a 500, and touches no throttle counter.
 func TestOverlongNIPIsRefusedBeforeCounters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	res := h.client().postForm("/masuk", url.Values{"nip": {strings.Repeat("1", 2800)}, "password": {"x"}})
 	if res.status != http.StatusUnprocessableEntity {

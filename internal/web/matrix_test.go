@@ -252,6 +252,7 @@ func samplePath(t *testing.T, path string) string {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	routes := h.srv.Routes()
 

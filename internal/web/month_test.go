@@ -15,6 +15,7 @@ import (
 // area (kinerja, presensi, TPP), refuses a month not written TTTT-BB with a
 // 422 and the one message tpp.PeriodMessage, and changes nothing.
 func TestOneMonthMessageOnEveryRoute(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	pegawai, admin, verif := h.as(auth.RolePegawai), h.as(auth.RoleAdminOPD), h.as(auth.RoleVerifikator)
 	before := h.count(`SELECT count(*) FROM audit_log`)

@@ -13,6 +13,7 @@ import (
 // TestOrgEndActingPage ends a Plt early from the employee page, as the
 // admin_opd of the employee's agency.
 func TestOrgEndActingPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja() // the demo pegawai, in DINKES
 	var jab int64

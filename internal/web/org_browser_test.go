@@ -15,6 +15,7 @@ import (
 // it with a mistake (the message appears next to the field), fixes it, and
 // finds the new employee in the list by searching for the NIP.
 func TestBrowserAdminCreatesEmployee(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	ctx := newBrowser(t)
 	browserLogin(t, ctx, h.ts.URL, auth.RoleAdminOPD)

@@ -24,6 +24,7 @@ func (h *harness) bkpsdmPegawai() (int64, string) {
 }
 
 func TestOrgCrossOPDIsHidden(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD) // admin_opd of DINKES
 	id, nama := h.bkpsdmPegawai()
@@ -91,6 +92,7 @@ func TestOrgCrossOPDIsHidden(t *testing.T) {
 }
 
 func TestOrgCreateEmployeeValidatesAndLists(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	form := url.Values{"nip": {"19900101201501100"}, "nama": {""}, "status_asn": {"PNS"}, "golongan": {"III/z"}, "keadaan": {"aktif"}, "tugas_belajar": {"tidak"}}
@@ -125,6 +127,7 @@ func TestOrgCreateEmployeeValidatesAndLists(t *testing.T) {
 }
 
 func TestOrgPaginationIsStable(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RoleSuperadmin)
 	seen := map[string]bool{}
@@ -147,6 +150,7 @@ func TestOrgPaginationIsStable(t *testing.T) {
 }
 
 func TestOrgImportThroughTheForm(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	upload := func(kind, body string, skip bool) response {
@@ -193,6 +197,7 @@ func TestOrgImportThroughTheForm(t *testing.T) {
 }
 
 func TestOrgUserAdministration(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	super := h.as(auth.RoleSuperadmin)
 	victim := h.as(auth.RolePegawai)
@@ -252,6 +257,7 @@ func TestOrgUserAdministration(t *testing.T) {
 }
 
 func TestOrgTreeAndNav(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	admin := h.as(auth.RoleAdminOPD)
 	var dinkes int64

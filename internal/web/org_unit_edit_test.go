@@ -12,6 +12,7 @@ import (
 // TestOrgUnitEditPage renames and moves units through the form as the
 // admin_opd of their agency.
 func TestOrgUnitEditPage(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	var dinkes, bkpsdm int64
 	h.db.Raw(`SELECT id FROM opd WHERE kode = 'DINKES'`).Scan(&dinkes)

@@ -151,6 +151,7 @@ func TestDatabaseOutageShowsGangguanAndRecovers(t *testing.T) {
 }
 
 func TestMetricsCountRoutesNotPaths(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
 	c.get("/")

@@ -17,6 +17,7 @@ import (
 // rate-limited log); a signed-in person's refusal is still audited, with
 // the path bounded.
 func TestAnonymousRefusalsStayOutOfTheAuditLog(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	before := h.count(`SELECT count(*) FROM audit_log`)
 	c := h.client()

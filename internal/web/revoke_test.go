@@ -15,6 +15,7 @@ import (
 // and refresh token stop working at once (auth.RevokeUser in the same
 // transaction as the change).
 func TestRoleChangeOrDisableRevokesTokens(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	super := h.as(auth.RoleSuperadmin)
 	l := login(t, auth.RolePegawai)

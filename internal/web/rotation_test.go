@@ -46,6 +46,7 @@ func serverOn(t *testing.T, h *harness, env map[string]string) *harness {
 // phone's code logs in. A server whose secret opens neither answers 409
 // with what to do, never a 500.
 func TestTOTPSurvivesSecretRotation(t *testing.T) {
+	t.Parallel()
 	old := "rahasia-lama-" + strings.Repeat("a", 40)
 	newer := "rahasia-baru-" + strings.Repeat("b", 40)
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_SECRET": old})

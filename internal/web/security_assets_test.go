@@ -53,6 +53,7 @@ func TestNoRouteServesFromDisk(t *testing.T) {
 // TestEmbeddedAssetsMatchManifest: the binary's assets are the reviewed
 // ones, and a tampered asset (or a missing manifest) refuses start-up.
 func TestEmbeddedAssetsMatchManifest(t *testing.T) {
+	t.Parallel()
 	if _, err := LoadAssets(static.FS); err != nil {
 		t.Fatalf("embedded assets: %v", err)
 	}

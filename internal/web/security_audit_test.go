@@ -16,6 +16,7 @@ import (
 // TestLoginFailuresAndSuccessAreAudited covers ASVS 16.3: every login
 // outcome leaves an audit row with the address.
 func TestLoginFailuresAndSuccessAreAudited(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RolePegawai)
 	h.client().postForm("/masuk", url.Values{"nip": {l.NIP}, "password": {"salah-salah-salah"}})
@@ -40,6 +41,7 @@ func writeFile(t *testing.T, name, body string) {
 // TestAuditPageFilters: the superadmin finds rows by action, actor, object
 // and day; others are refused (TestAuthorizationMatrix).
 func TestAuditPageFilters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	p := login(t, auth.RolePegawai)
 	h.client().postForm("/masuk", url.Values{"nip": {p.NIP}, "password": {"salah-salah-salah"}})

@@ -47,6 +47,7 @@ func checkHeaders(t *testing.T, where string, hd http.Header, wantHSTS bool) {
 
 // TestCSPIsExact pins the policy string of the issue (ASVS 3.4.3).
 func TestCSPIsExact(t *testing.T) {
+	t.Parallel()
 	const want = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 	if ContentSecurityPolicy != want {
 		t.Fatalf("CSP = %q", ContentSecurityPolicy)
@@ -56,6 +57,7 @@ func TestCSPIsExact(t *testing.T) {
 // TestSecurityHeadersOnEveryResponse walks every page each role reaches,
 // plus error responses, and checks the headers (dev: no HSTS).
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for role, c := range clientsByRole(h) {
 		for _, p := range crawl(t, h, c, role, 200) {
@@ -74,6 +76,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 // __Host- prefixed, Secure, HttpOnly, SameSite=Strict, Path=/, no Domain;
 // and HSTS is sent.
 func TestProductionCookiesAreHostSecure(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("r", 40)})
 	c := h.client()
 	first := c.get("/masuk")

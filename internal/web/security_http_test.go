@@ -19,6 +19,7 @@ import (
 // TestErrorsRevealNoInternals forces a database error and a panic: the
 // person sees a generic page, never SQL, table names or a stack trace.
 func TestErrorsRevealNoInternals(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
 	h.srv.Echo().GET("/__panik", func(echo.Context) error { panic("rahasia-internal-xyz") })
@@ -48,6 +49,7 @@ func TestErrorsRevealNoInternals(t *testing.T) {
 }
 
 func TestTraceIsRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	for _, m := range []string{http.MethodTrace, "TRACK"} {
 		req, _ := http.NewRequest(m, h.ts.URL+"/", nil)
@@ -63,6 +65,7 @@ func TestTraceIsRefused(t *testing.T) {
 // GET route's status and headers (CSP included) and no body, and no route
 // changes state on HEAD.
 func TestHeadIsServedLikeGetWithoutBody(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	cases := []struct {
 		path   string
@@ -94,6 +97,7 @@ func TestHeadIsServedLikeGetWithoutBody(t *testing.T) {
 // TestBodyLimitBeforeBind: an oversized body is refused with 413 before any
 // handler reads it (no login attempt is made, so no audit row).
 func TestBodyLimitBeforeBind(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "dev", "EKINERJA_BODY_LIMIT": "1K"})
 	c := h.client()
 	tok := c.csrf()
@@ -118,6 +122,7 @@ func TestBodyLimitBeforeBind(t *testing.T) {
 }
 
 func TestServerTimeouts(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	s := h.srv.HTTPServer()
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 || s.MaxHeaderBytes > 1<<20 {
@@ -129,6 +134,7 @@ func TestServerTimeouts(t *testing.T) {
 // the connection comes from a configured proxy, so throttling and audit rows
 // cannot be pinned on a made-up address.
 func TestClientIPFromTrustedProxiesOnly(t *testing.T) {
+	t.Parallel()
 	proxy := config.Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
 	cases := []struct {
 		name   string

@@ -160,6 +160,7 @@ JOIN users u ON u.pegawai_id = k.pegawai_id WHERE u.nip = ? ORDER BY r.id, i.id 
 }
 
 func TestIDORAcrossEmployeesAndOPDs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	checkIDOR(t, h, idorCases(h))
 }

@@ -73,6 +73,7 @@ func checkPageMarkup(t reporter, where, body string) {
 // TestPagesHaveNoInlineCodeOrOffOriginAssets runs the markup check over
 // every page every role reaches.
 func TestPagesHaveNoInlineCodeOrOffOriginAssets(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	n := 0
 	for role, c := range clientsByRole(h) {
@@ -139,6 +140,7 @@ func unescaped(body string) string {
 // checks the response, the page it redirects to, and afterwards every page
 // again (stored XSS). A successful POST must also have written an audit row.
 func TestXSSPayloadsAreEscaped(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	forms := 0
 	for _, role := range everyone {

@@ -81,6 +81,7 @@ WHERE k.contype = 'f' AND n.nspname = 'public' AND array_length(k.conkey, 1) = 1
 // rows; for admin_opd its OPD's) changes, and the actor's identity, OPD and
 // roles stay as they were.
 func TestMassAssignmentChangesNothing(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	victim := login(t, auth.RoleSuperadmin)
 	var victimPegawai, victimUser, otherOPD int64

@@ -15,6 +15,7 @@ import (
 // parameters is rehashed with the server's parameters by a login through
 // /masuk (and a wrong password changes nothing).
 func TestLoginRehashesOldParameters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RolePegawai)
 	old, err := auth.NewHasher(auth.Argon2Params{MemoryKiB: 32, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}, 1).Hash(context.Background(), l.Password)
@@ -43,6 +44,7 @@ func TestLoginRehashesOldParameters(t *testing.T) {
 // absolute end of the session, the refresh cookie no longer renews the
 // browser's session.
 func TestSessionLimitsThroughRefresh(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	u, _ := url.Parse(h.ts.URL)
 	for _, age := range []string{
@@ -83,6 +85,7 @@ func TestSessionLimitsThroughRefresh(t *testing.T) {
 // works once, wrong codes lock the code step per account, and the secret
 // the enrolment page showed is not stored in clear.
 func TestTOTPCodeStepThroughTheRoute(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("k", 40)})
 	clk := &fakeClock{now: time.Now()}
 	h.srv.auth.SetClock(clk.Now)
@@ -124,6 +127,7 @@ func TestTOTPCodeStepThroughTheRoute(t *testing.T) {
 // is audited (and throttled) under comes from X-Forwarded-For only when the
 // peer is a trusted proxy.
 func TestClientIPFromTrustedProxiesThroughLogin(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		proxies, want string
 	}{
@@ -191,6 +195,7 @@ type demoLoginInfo struct{ nip, password, nama, word string }
 // refuses each weak password with 422 at the field and keeps the stored
 // hash; a long passphrase is accepted.
 func TestPasswordChangeRouteAppliesPolicy(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("p", 40)})
 	l := login(t, auth.RolePegawai)
 	var nama string
@@ -224,6 +229,7 @@ func TestPasswordChangeRouteAppliesPolicy(t *testing.T) {
 // in production every route sends them to enrolment until two-factor is
 // on; EKINERJA_2FA_ADMIN_OPD=tidak lifts it.
 func TestAdminOPDNeedsTwoFactorOutsideDev(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		setting, want string
 	}{{"", "/akun/2fa"}, {"tidak", ""}} {

@@ -44,6 +44,7 @@ var securityTestRef = regexp.MustCompile("`(web|cmd|auth|audit|selfcheck|kinerja
 // function), so a control proven only on a function no route calls fails
 // here (issue 16: the upload filter and RevokeUser were such controls).
 func TestSecurityRowsNameRouteTests(t *testing.T) {
+	t.Parallel()
 	doc, err := os.ReadFile("../../SECURITY.md")
 	if err != nil {
 		t.Fatal(err)

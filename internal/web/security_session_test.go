@@ -16,6 +16,7 @@ import (
 // every route of the table except the change-password page and logout
 // sends the person to /akun/sandi; after the change, everything opens.
 func TestForcedPasswordChangeGuardsEveryRoute(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	l := login(t, auth.RoleSuperadmin)
 	h.db.Exec(`UPDATE users SET must_change_password = true WHERE nip = ?`, l.NIP)
@@ -82,6 +83,7 @@ var keyOnPage = regexp.MustCompile(`id="kunci-2fa">([A-Z2-7]+)<`)
 // in production mode: the demo password forces a change, then enrolment is
 // forced, then the next login stops at the code step.
 func TestTOTPRequiredForPrivilegedRolesInProduction(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("r", 40)})
 	l := login(t, auth.RoleVerifikator)
 	c := h.client()
@@ -140,6 +142,7 @@ func TestTOTPRequiredForPrivilegedRolesInProduction(t *testing.T) {
 // gone continues on its refresh cookie (rotated); replaying the old refresh
 // cookie from elsewhere after the grace window ends the session for both.
 func TestRefreshCookieRenewsAndReuseLogsOut(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
 	u, _ := url.Parse(h.ts.URL)
@@ -180,6 +183,7 @@ func TestRefreshCookieRenewsAndReuseLogsOut(t *testing.T) {
 // moment. Both are served, both get the same current refresh token (one
 // rotation), the session lives on and nothing is audited as reuse.
 func TestRefreshRaceOfOneBrowserIsNotTheft(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	c := h.as(auth.RolePegawai)
 	u, _ := url.Parse(h.ts.URL)

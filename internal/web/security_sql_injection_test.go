@@ -70,6 +70,7 @@ func handlerQueryParams(t *testing.T) []string {
 // workers; each route pattern (ids collapsed) and parameter is probed once,
 // by the widest role that reaches it.
 func TestSQLInjectionInQueryParameters(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	common := handlerQueryParams(t)
 	type probe struct {

@@ -95,6 +95,7 @@ func TestLoginThrottleHoldsUnderBurst(t *testing.T) {
 // from one address (20 accounts) locks that address for accounts without
 // two-factor only.
 func TestLockoutKeepsTheOwnerIn(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("t", 40),
 		"EKINERJA_TRUSTED_PROXIES": "127.0.0.0/8"})
 	clk := &fakeClock{now: time.Now()}

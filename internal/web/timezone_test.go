@@ -12,6 +12,7 @@ var shownTime = regexp.MustCompile(`\d{1,2} [A-Z][a-z]+ \d{4} \d{2}:\d{2} (WIB|W
 // TestPagesShowTimesInTheConfiguredZone: a regency in WITA (EKINERJA_TZ
 // Asia/Makassar) or WIT sees its own clock and label, not WIB.
 func TestPagesShowTimesInTheConfiguredZone(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ tz, label string }{
 		{"Asia/Jakarta", "WIB"}, {"Asia/Makassar", "WITA"}, {"Asia/Jayapura", "WIT"},
 	} {

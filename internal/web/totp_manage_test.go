@@ -68,6 +68,7 @@ func enrolTOTP(t *testing.T, h *harness, clk *fakeClock, role auth.Role, pw stri
 // they hold requires it. Each is audited, CSRF-protected, and a wrong
 // password or code changes nothing.
 func TestTwoFactorManagement(t *testing.T) {
+	t.Parallel()
 	h := newHarnessEnv(t, map[string]string{"EKINERJA_ENV": "production", "EKINERJA_SECRET": strings.Repeat("m", 40)})
 	clk := &fakeClock{now: time.Now()}
 	h.srv.auth.SetClock(clk.Now)

@@ -18,6 +18,7 @@ import (
 // computes and submits it, the verifikator verifies, approves and pays it;
 // then its .xlsx and bank CSV are downloaded, read back and added up.
 func TestBrowserTPPMonthDraftToPaid(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	base := th.ts.URL
 
@@ -85,6 +86,7 @@ func TestBrowserTPPMonthDraftToPaid(t *testing.T) {
 // approves, then reopens it with a reason, and the claim is a draft the
 // admin OPD can recompute. Every step leaves its audit row.
 func TestBrowserTPPReturnResubmitReopen(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	base := th.ts.URL
 	const note = "Data cuti sakit dr. Sari belum dilampirkan; lengkapi lalu hitung ulang."

@@ -16,6 +16,7 @@ import (
 // which the verifikator's and superadmin's month overview and the
 // verifikator's home page answered 500.
 func TestTPPCleanClaimThroughThePages(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '12345',
 		bank_atas_nama = nama`).Error; err != nil {

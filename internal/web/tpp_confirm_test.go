@@ -21,6 +21,7 @@ import (
 // acknowledged POST goes through. The page offers exactly the steps the
 // handlers accept (one rule, claim.Allowed).
 func TestTPPMoneyStepsNeedAcknowledgement(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	admin, verif := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator)
 	id := th.compute(admin)

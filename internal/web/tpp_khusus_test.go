@@ -88,6 +88,7 @@ func xlsxNet(t *testing.T, c *client, id int64) map[string]int64 {
 // employee's slip say the same amounts to the rupiah. The decision is then
 // locked, and the month's own claim still pays the same employees.
 func TestTPPTHRAndGaji13DraftToPaid(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '77', bank_atas_nama = nama`).Error; err != nil {
 		t.Fatal(err)
@@ -237,6 +238,7 @@ SELECT nip FROM u`, kode, hash).Scan(&nip).Error; err != nil || nip == "" {
 // unique index on tpp_bayar_pegawai), the other is refused with a clear 409
 // and stays verified, and a repeated compute click makes one claim.
 func TestTPPTHROncePerYearUnderConcurrentClicks(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '77', bank_atas_nama = nama`).Error; err != nil {
 		t.Fatal(err)

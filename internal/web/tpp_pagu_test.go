@@ -21,6 +21,7 @@ import (
 // pagu acknowledgement. The year's report shows use and projection (paid +
 // approved + the months left at the last month's level) per OPD and regency.
 func TestTPPPaguWarnsAndNeedsAcknowledgement(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '99', bank_atas_nama = nama`).Error; err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 // payment recorded); her slip and history do not say Dibayar, and she waits,
 // visibly, for a supplementary claim, which pays her once her account is in.
 func TestTPPBankFileTotalIsWhatIsMarkedPaid(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '12345', bank_atas_nama = nama WHERE id <> ?`, th.pegawaiID).Error; err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 // its own column and every row adds up: Kotor - PPh dipotong - BPJS = Bersih.
 // With the switch off the same rows add up with the tax withheld.
 func TestTPPBorneTaxIsShownApart(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name              string
 		borne             bool

@@ -234,6 +234,7 @@ func nominatifHeadings(rest ...string) []string {
 // total, the held employees with their reasons and both signature blocks;
 // an admin OPD of another OPD gets 404 and a draft claim 409.
 func TestTPPNominatifPDFThroughTheRoute(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	fx := newNominatifFixture(th)
 	verif := th.as(auth.RoleVerifikator)
@@ -279,6 +280,7 @@ func TestTPPNominatifPDFThroughTheRoute(t *testing.T) {
 // computed by the spreadsheet engine and cached in the file, is the claim's
 // total, and which follows an edited amount.
 func TestTPPNominatifXLSXPrintsAndRecalculates(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	fx := newNominatifFixture(th)
 	x := th.as(auth.RoleVerifikator).get(fmt.Sprintf("/tpp/klaim/%d/nominatif.xlsx", fx.id))
@@ -395,6 +397,7 @@ func TestTPPNominatifXLSXPrintsAndRecalculates(t *testing.T) {
 // employee, the claim and whether it is paid; a held employee's slip PDF
 // says she is held and why; nobody gets someone else's.
 func TestTPPSlipPDFThroughTheRoute(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	fx := newNominatifFixture(th)
 	peg := th.as(auth.RolePegawai)
@@ -459,6 +462,7 @@ func TestTPPSlipPDFThroughTheRoute(t *testing.T) {
 // numbers, the bank file's total, the held employees and both signature
 // blocks. A slip page prints on A4 portrait.
 func TestBrowserPrintNominatifLandscapeEveryColumn(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	fx := newNominatifFixture(th)
 	ctx := newBrowser(t)

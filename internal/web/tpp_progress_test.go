@@ -48,6 +48,7 @@ func holdRunLock(t *testing.T, h *harness, id int64) (release func()) {
 // data-refresh for app.js) as long as the mark in the database says so, on
 // any app server; a second computation meanwhile answers 409.
 func TestTPPComputeShowsProgress(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	admin, verif := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator)
 	id := th.compute(admin) // quick: done within the wait, the result is shown at once

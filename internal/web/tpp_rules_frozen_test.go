@@ -25,6 +25,7 @@ import (
 // version edited afterwards) cannot be approved; recomputed, it is approved
 // and its continuity bundle verifies.
 func TestTPPRuleSetFrozenFromFirstComputation(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	admin, verif, sa := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator), th.as(auth.RoleSuperadmin)
 	params := func(id int64) string {

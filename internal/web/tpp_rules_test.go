@@ -14,6 +14,7 @@ import (
 )
 
 func TestTPPRuleSetForm(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sa := h.as(auth.RoleSuperadmin)
 	if r := sa.get("/tpp/aturan/1"); r.status != http.StatusOK || !strings.Contains(r.body, `name="disiplin.tl[1]"`) {
@@ -93,6 +94,7 @@ var (
 // buttons (no script), the typed values survive, nothing is stored until
 // "Simpan", and every message sits next to its own field or row.
 func TestTPPRuleSetFormRows(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	sa := h.as(auth.RoleSuperadmin)
 	page := sa.get("/tpp/aturan/1")

@@ -108,6 +108,7 @@ func (th *tppHarness) computeMonth(c *client, month string) int64 {
 // deducted to Rp 0 and Rp 517.000 carries to December, which pays
 // Rp 2.350.000 - Rp 517.000 = Rp 1.833.000. The slips explain every line.
 func TestTPPLateChangesCarryToTheNextClaims(t *testing.T) {
+	t.Parallel()
 	src := &lateSources{recap: map[[2]int64]claim.AttendanceRecap{}, sanction: map[[2]int64]claim.Sanction{}}
 	th := newTPPHarnessWith(t, func(ids func() []int64, _ int64) (claim.KinerjaSource, claim.AttendanceSource) {
 		src.ids = ids

@@ -33,6 +33,7 @@ func shownAmount(t *testing.T, s string) int64 {
 // example: every line is there, in order, with its reason, and the numbers
 // on the page add up to the net the employee is paid.
 func TestSlipReadsAsTheSpecSays(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	id := th.compute(th.as(auth.RoleAdminOPD))
 	res := th.as(auth.RolePegawai).get(fmt.Sprintf("/tpp/slip/%d", id))

@@ -144,6 +144,7 @@ type apiRow struct {
 // and once her data is fixed a supplementary claim of the same OPD and month
 // pays her, with its own exports and bank file, shown apart in the month.
 func TestTPPHeldEmployeeIsPaidBySusulan(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '12345', bank_atas_nama = nama`).Error; err != nil {
 		t.Fatal(err)
@@ -227,6 +228,7 @@ WHERE j.opd_id = ? AND p.id <> ?`, th.dinkes, th.pegawaiID)
 // pays her, the other approval is refused with 409, and the database holds
 // one payment for her month.
 func TestTPPNoEmployeePaidTwiceUnderConcurrentClicks(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	if err := th.db.Exec(`UPDATE pegawai SET bank_nama = 'Bank Bengkulu', bank_rekening = '00' || id::text || '12345', bank_atas_nama = nama`).Error; err != nil {
 		t.Fatal(err)

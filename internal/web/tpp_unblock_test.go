@@ -45,6 +45,7 @@ func newRealSourcesHarness(t *testing.T) *harness {
 // the sanction is computed with its SK's duration, and the claim is
 // submitted; a duration the law does not allow is refused when recorded.
 func TestTPPOneEmployeeDoesNotBlockTheOPD(t *testing.T) {
+	t.Parallel()
 	h := newRealSourcesHarness(t)
 	peg, atasan, verif, admin := h.as(auth.RolePegawai), h.as(auth.RoleAtasan), h.as(auth.RoleVerifikator), h.as(auth.RoleAdminOPD)
 	pegNIP, atasanNIP := login(t, auth.RolePegawai).NIP, login(t, auth.RoleAtasan).NIP

@@ -136,6 +136,7 @@ func mustContain(t *testing.T, body string, want ...string) {
 }
 
 func TestTPPWorkedExampleThroughThePages(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	admin, verif, peg := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator), th.as(auth.RolePegawai)
 	id := th.compute(admin)

@@ -202,6 +202,7 @@ func loadAllowlist(t *testing.T, path string) map[string]string {
 }
 
 func TestNoUnreviewedRawHTMLOrStringBuiltSQL(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	allowed := loadAllowlist(t, filepath.Join(root, allowlistPath))
 	used := map[string]bool{}
@@ -225,6 +226,7 @@ func TestNoUnreviewedRawHTMLOrStringBuiltSQL(t *testing.T) {
 // and pass what is safe: SQL built with Sprintf or from a variable is
 // flagged; a literal, a const and constants joined with + are not.
 func TestSourceCheckCatchesUnsafeCode(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		"go.mod":  "module example.com/a\n\ngo 1.22\n",

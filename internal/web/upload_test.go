@@ -41,6 +41,7 @@ func pdfObjStm(objects string) []byte {
 // PNG and JPEG files (also a PDF with a clean object stream and a link)
 // are accepted and stored.
 func TestUploadsRefuseActiveContent(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	c := h.as(auth.RolePegawai)

@@ -37,6 +37,7 @@ var postForm = regexp.MustCompile(`(?s)<form[^>]*method="post".*?</form>`)
 // components.CSRF (which reads the token from the render context), and
 // every POST form of every view includes it.
 func TestFormsUseTheOneCSRFComponent(t *testing.T) {
+	t.Parallel()
 	forms := 0
 	for path, src := range templFiles(t) {
 		if path != "../../views/components/csrf.templ" && strings.Contains(src, `name="csrf_token"`) {
@@ -68,6 +69,7 @@ var (
 // a refused form marks each bad control aria-invalid and describes it by
 // its message.
 func TestFormFieldsUseTheOneErrorScheme(t *testing.T) {
+	t.Parallel()
 	for path, src := range templFiles(t) {
 		if strings.HasPrefix(path, "../../views/components/") {
 			continue
