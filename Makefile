@@ -136,6 +136,8 @@ generate:
 	$(GO) tool templ generate
 
 ## bench: benchmarks against real PostgreSQL; they print their numbers
+## (BenchmarkComputeClaim per claim, BenchmarkSimulation5000x12: the rule-set
+## simulation of 5,000 employees x 12 months, target < 10 s)
 bench:
 	@export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

@@ -63,6 +63,8 @@ Perintah:
   tpp export       tulis daftar nominatif .xlsx dan berkas bank .csv klaim yang disetujui
                    (--opd KODE --month 2026-10 --out DIR [--bundle] [--key BERKAS])
   tpp verify       periksa bundel kontinuitas secara offline (tanda tangan dan jumlah)
+  notifikasi kirim kirim pengingat penutupan dan ringkasan harian sekarang, lalu e-mail yang antri
+                   (serve melakukannya sendiri: e-mail tiap menit, ringkasan sekali sehari mulai pukul 07.00)
   selfcheck URL    periksa halaman publik dari luar (peramban vs Googlebot, kata judi,
                    tautan keluar); keluar dengan kode 1 bila ada temuan (untuk cron)
   version          tampilkan versi
@@ -160,6 +162,8 @@ func runWith(args []string, getenv func(string) string, stdout, stderr io.Writer
 		cmdErr = a.attendance(ctx, args[1:])
 	case "tpp":
 		cmdErr = a.tpp(ctx, args[1:])
+	case "notifikasi":
+		cmdErr = a.notifikasi(ctx, args[1:])
 	default:
 		fmt.Fprintf(stderr, "perintah tidak dikenal: %q\n\n%s", args[0], usage)
 		return 2
@@ -312,12 +316,22 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	notes, err := a.notifications(db, st.Kinerja)
+	if err != nil {
+		return err
+	}
 	lns, err := srv.Listen()
 	if err != nil {
 		return err
 	}
+	notes.announce()
+	nctx, stopNotes := context.WithCancel(ctx)
+	noteDone := make(chan struct{})
+	go func() { defer close(noteDone); notes.loop(nctx, a.cfg.Location) }()
+	defer func() { stopNotes(); <-noteDone }()
 	a.log.Info("ekinerja serving", slog.String("addr", lns.Addr().String()), slog.String("env", string(a.cfg.Env)), slog.String("version", version))
 	fmt.Fprintf(a.stdout, "ekinerja berjalan di %s  (Ctrl-C untuk berhenti)\n", config.BrowseURL(lns.Addr().String()))
+	fmt.Fprintln(a.stdout, notes.status())
 	return srv.Serve(ctx, lns)
 }
 

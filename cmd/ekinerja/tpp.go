@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,9 +36,15 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
   selisih [--opd KODE --month TTTT-BB]
       Dengan --opd dan --month: hitung ulang klaim bulanan yang sudah dibayar terhadap
       data sekarang dan catat kekurangan/kelebihan bayarnya. Lalu tampilkan semua
-      selisih yang masih terbuka di kabupaten/kota.
+      selisih yang masih terbuka di kabupaten/kota. Perubahan sesudah dibayar (hukdis,
+      koreksi kehadiran, koreksi predikat) yang belum dihitung dicatat selisihnya dulu.
   pagu --year TTTT
       Laporan pagu TPP per OPD dan kabupaten/kota: pagu, dibayar, disetujui, sisa, proyeksi.
+  simulasi --version N [--month TTTT-BB] [--months 1-12] [--json]
+      Simulasikan versi aturan TPP yang belum berlaku terhadap masukan klaim bulanan
+      yang tersimpan (bulan terakhir --month, bawaan: bulan klaim terakhir; --months
+      bulan ke belakang, bawaan 12): biaya per OPD dan kabupaten/kota dibanding aturan
+      yang berlaku dan pagu, serta pegawai yang paling naik/turun. Tidak menyimpan klaim.
   verify BUNDEL [--pubkey HEX | --key BERKAS]
       Periksa tanda tangan, digest setiap berkas, jumlah daftar dan berkas bank, dan
       hitung ulang setiap pegawai dari aturan dan masukan di bundel. Tanpa basis data.
@@ -67,6 +74,8 @@ func (a *app) tpp(ctx context.Context, args []string) error {
 		return a.tppPagu(ctx, args[1:])
 	case "selisih":
 		return a.tppSelisih(ctx, args[1:])
+	case "simulasi":
+		return a.tppSimulasi(ctx, args[1:])
 	case "thr", "gaji13":
 		return a.tppKhusus(ctx, tpp.SpecialKind(args[0]), args[1:])
 	}
@@ -388,6 +397,14 @@ func (a *app) tppSelisih(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(a.stdout, "Klaim %s %s dihitung ulang: %d selisih baru.\n", c.OPDKode, p, len(got))
 	}
+	// Late changes queued since (hukdis, attendance corrections, ratings of paid months).
+	n, err := s.SettleChanges(ctx, cliActor, nil)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(a.stdout, "%d selisih baru dari perubahan sesudah dibayar.\n", n)
+	}
 	open, err := s.ListSelisih(ctx, cliActor, false)
 	if err != nil {
 		return err
@@ -432,4 +449,88 @@ func (a *app) tppPagu(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(tw, "KABUPATEN\t%s\t%s\t%s\t\t%s\t\n", tpp.Rupiah(rep.Total.Pagu), tpp.Rupiah(rep.Total.Paid), tpp.Rupiah(rep.Total.Approved), tpp.Rupiah(rep.Projection))
 	return tw.Flush()
+}
+
+// cliSuper is the command line acting as the superadmin, for what only a
+// superadmin does (the simulation); the audit log names it.
+var cliSuper = claim.Actor{NIP: "cli", IP: "cli", Role: auth.RoleSuperadmin}
+
+// tppSimulasi is `ekinerja tpp simulasi`: a rule-set simulation.
+func (a *app) tppSimulasi(ctx context.Context, args []string) error {
+	fs := a.flags("tpp simulasi --version N [--month TTTT-BB] [--months 1-12] [--json]", "Simulasi aturan TPP.")
+	version := fs.Int("version", 0, "versi aturan yang disimulasikan")
+	month := fs.String("month", "", "bulan terakhir yang disimulasikan (TTTT-BB); kosong: bulan klaim terakhir")
+	months := fs.Int("months", claim.SimulationMaxMonths, "jumlah bulan, 1 sampai 12")
+	asJSON := fs.Bool("json", false, "tulis hasil sebagai JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	in := claim.SimulationInput{Months: *months}
+	if *month != "" {
+		p, err := tpp.ParsePeriod(*month)
+		if err != nil {
+			return errors.New(tpp.PeriodMessage)
+		}
+		in.End = p
+	}
+	if *months < 1 || *months > claim.SimulationMaxMonths {
+		return errors.New("--months harus 1 sampai 12")
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	all, err := s.RuleSets(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range all {
+		if r.Version == *version {
+			in.RuleSetID = r.ID
+		}
+	}
+	if in.RuleSetID == 0 {
+		return fmt.Errorf("aturan TPP versi %d tidak ada (--version)", *version)
+	}
+	sim, err := s.Simulate(ctx, cliSuper, in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sim)
+	}
+	fmt.Fprintf(a.stdout, "Simulasi aturan versi %d (%s), %s sampai %s, pagu %d\n", sim.RuleSet.Version, sim.RuleSet.Name, sim.From, sim.To, sim.PaguYear)
+	for _, n := range sim.Notes {
+		fmt.Fprintln(a.stdout, n)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "OPD\tPEGAWAI\tATURAN BERLAKU\tATURAN BARU\tSELISIH\tSETAHUN BARU\tPAGU\tSISA PAGU\tGAGAL\t")
+	row := func(o claim.SimOPD) {
+		pagu, sisa := "-", "-"
+		if o.Pagu >= 0 {
+			pagu, sisa = tpp.Rupiah(o.Pagu).String(), tpp.Rupiah(o.PaguLeft()).String()
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t\n", o.OPDKode, o.Employees, tpp.Rupiah(o.Current.Net), tpp.Rupiah(o.Draft.Net),
+			tpp.Rupiah(o.Difference()), tpp.Rupiah(o.DraftYear), pagu, sisa, o.Failed)
+	}
+	for _, o := range sim.Rows {
+		row(o)
+	}
+	row(sim.Total)
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, l := range []struct {
+		title string
+		list  []claim.SimEmployee
+	}{{"Paling naik", sim.Gainers}, {"Paling turun", sim.Losers}} {
+		fmt.Fprintf(a.stdout, "%s:\n", l.title)
+		for _, e := range l.list {
+			fmt.Fprintf(a.stdout, "  %s %s (%s): %s -> %s (%s)\n", e.NIP, e.Nama, e.OPDKode, tpp.Rupiah(e.Current), tpp.Rupiah(e.Draft), tpp.Rupiah(e.Difference()))
+		}
+	}
+	return nil
 }

@@ -220,6 +220,9 @@ func (s *Store) SubmitAktivitas(ctx context.Context, a Actor, ids []int64) (int,
 		if n == 0 {
 			return apperr.New(apperr.ErrConflict, "Aktivitas yang dipilih sudah diajukan atau disetujui.")
 		}
+		if err := s.notifyWaiting(ctx, tx, a, n); err != nil {
+			return err
+		}
 		return record(ctx, tx, a, "kinerja.aktivitas_ajukan", "aktivitas", ids[0], map[string]any{"ids": ids, "jumlah": n})
 	})
 	return n, err
@@ -341,6 +344,8 @@ RETURNING a.id`, string(status), catatan, a.PegawaiID, pgInts(ids), versi, pgInt
 		action := "kinerja.aktivitas_kembalikan"
 		if approve {
 			action = "kinerja.aktivitas_setujui"
+		} else if err := notifyReturned(ctx, tx, done, catatan); err != nil {
+			return err
 		}
 		return record(ctx, tx, a, action, "aktivitas", done[0], map[string]any{"ids": done, "dilewati": res.Skipped, "catatan": catatan})
 	})

@@ -260,6 +260,9 @@ type Penilaian struct {
 	// MenitDisetujui is the month's approved minutes (kept live: approved rows are frozen).
 	MenitDisetujui int64       `gorm:"column:menit_disetujui"`
 	Realisasi      []Realisasi `gorm:"-"`
+	// Perilaku are the seven BerAKHLAK ratings with their feedback; empty
+	// for a rating given before the core values (its PerilakuKerja stands).
+	Perilaku []PerilakuNilai `gorm:"-"`
 }
 
 // Month returns the first day of the rated month.

@@ -31,9 +31,20 @@ var frozenClaimStatus = []string{"approved", "paid"}
 // keeps its computed figures until it is recomputed (the audit row names it).
 func (s *Store) CorrectPenilaian(ctx context.Context, a Actor, id int64, k Correction) (Predikat, error) {
 	ve := &apperr.ValidationError{}
+	var vals []PerilakuNilai
+	if len(k.Perilaku) > 0 { // corrected on the seven core values
+		vals = checkPerilaku(k.Perilaku, ve)
+		k.PerilakuKerja = PerilakuFrom(vals)
+	}
 	pred, err := PredikatFor(k.HasilKerja, k.PerilakuKerja)
-	if err != nil && !errors.As(err, &ve) {
-		return "", err
+	if err != nil {
+		var pe *apperr.ValidationError
+		if !errors.As(err, &pe) {
+			return "", err
+		}
+		for f, m := range pe.Fields {
+			ve.Add(f, m)
+		}
 	}
 	alasan := strings.TrimSpace(k.Alasan)
 	if n := utf8.RuneCountInString(alasan); n < 10 || n > 1000 {
@@ -65,7 +76,7 @@ FROM penilaian_bulanan WHERE id = ? FOR UPDATE`, id).Scan(&cur).Error; err != ni
 		if umpan == "" {
 			umpan = p.UmpanBalik // feedback given before stays unless rewritten
 		}
-		if p.HasilKerja == k.HasilKerja && p.PerilakuKerja == k.PerilakuKerja && umpan == p.UmpanBalik {
+		if len(vals) == 0 && p.HasilKerja == k.HasilKerja && p.PerilakuKerja == k.PerilakuKerja && umpan == p.UmpanBalik {
 			return apperr.Invalid("hasil_kerja", "Penilaian koreksi sama dengan penilaian sekarang; tidak ada yang dikoreksi.")
 		}
 		// The TPP claims of this employee and month, locked so an approval
@@ -97,6 +108,11 @@ WHERE id = ? AND status = 'rated'`, string(k.HasilKerja), string(k.PerilakuKerja
 		}
 		if res.RowsAffected != 1 {
 			return apperr.New(apperr.ErrConflict, "Penilaian ini berubah sementara dikoreksi; muat ulang halaman.")
+		}
+		if len(vals) > 0 {
+			if err := savePerilaku(tx, id, vals); err != nil {
+				return err
+			}
 		}
 		return record(ctx, tx, a, "kinerja.bulan_koreksi", "penilaian", id, map[string]any{
 			"tahun": p.Tahun, "bulan": p.Bulan, "alasan": alasan,

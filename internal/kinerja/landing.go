@@ -102,6 +102,8 @@ type MonthState struct {
 	Reopened bool      // closed, but a verifikator's reopening still runs
 	ClosesAt time.Time // when the month closes (closed since, if past)
 	Label    string    // "November 2026"
+	// Request is the employee's latest request to reopen the (closed) month.
+	Request *ReopenRequest
 }
 
 // MonthStateFor tells whether actor a may log aktivitas dated in month:
@@ -125,7 +127,8 @@ func (s *Store) MonthStateFor(ctx context.Context, a Actor, month time.Time) (Mo
 	}
 	var ve *apperr.ValidationError
 	if errors.As(err, &ve) {
-		return st, nil
+		st.Request, err = s.LatestRequest(ctx, a.PegawaiID, month)
+		return st, err
 	}
 	return st, err
 }

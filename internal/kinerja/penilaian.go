@@ -133,8 +133,11 @@ func (s *Store) loadRealisasi(ctx context.Context, p *Penilaian) error {
 	if p.ID == 0 {
 		return nil
 	}
-	return s.db.WithContext(ctx).Raw(`SELECT x.rhk_id, r.uraian AS rhk_uraian, x.realisasi FROM penilaian_realisasi x JOIN rhk r ON r.id = x.rhk_id
-WHERE x.penilaian_id = ? ORDER BY x.rhk_id`, p.ID).Scan(&p.Realisasi).Error
+	if err := s.db.WithContext(ctx).Raw(`SELECT x.rhk_id, r.uraian AS rhk_uraian, x.realisasi FROM penilaian_realisasi x JOIN rhk r ON r.id = x.rhk_id
+WHERE x.penilaian_id = ? ORDER BY x.rhk_id`, p.ID).Scan(&p.Realisasi).Error; err != nil {
+		return err
+	}
+	return s.loadPerilaku(ctx, p)
 }
 
 // ListPenilaian lists the ratings of pegawaiID in a year, for those who may see them.
@@ -153,20 +156,41 @@ type Rating struct {
 	HasilKerja    Ekspektasi
 	PerilakuKerja Ekspektasi
 	UmpanBalik    string
+	// Perilaku are the seven BerAKHLAK ratings with feedback (SPEC 3). When
+	// given, all seven are required and PerilakuKerja follows from them by
+	// PerilakuFrom (whatever was sent); when empty, PerilakuKerja is the one
+	// overall rating, as ratings were before the core values.
+	Perilaku map[NilaiInti]PerilakuNilai
 }
 
-// RatePenilaian rates a direct subordinate's submitted month; the predikat
-// follows the matrix. A rated month is final.
+// RatePenilaian rates a direct subordinate's submitted month; the perilaku
+// rating follows from the seven core values and the predikat from the
+// matrix. A rated month is final (corrections go through CorrectPenilaian).
 func (s *Store) RatePenilaian(ctx context.Context, a Actor, id int64, r Rating) (Predikat, error) {
-	pred, err := PredikatFor(r.HasilKerja, r.PerilakuKerja)
-	if err != nil {
-		return "", err
+	ve := &apperr.ValidationError{}
+	var vals []PerilakuNilai
+	if len(r.Perilaku) > 0 {
+		vals = checkPerilaku(r.Perilaku, ve)
+		r.PerilakuKerja = PerilakuFrom(vals)
+	}
+	if r.HasilKerja.Label() == "" {
+		ve.Add("hasil_kerja", "Pilih penilaian hasil kerja.")
+	}
+	if len(vals) == 0 && r.PerilakuKerja.Label() == "" {
+		ve.Add("perilaku_kerja", "Pilih penilaian perilaku kerja.")
 	}
 	umpan := strings.TrimSpace(r.UmpanBalik)
 	if umpan != "" {
 		if msg := checkText(umpan, 2000); msg != "" {
-			return "", apperr.Invalid("umpan_balik", "Umpan balik "+msg)
+			ve.Add("umpan_balik", "Umpan balik "+msg)
 		}
+	}
+	if err := ve.OrNil(); err != nil {
+		return "", err
+	}
+	pred, err := PredikatFor(r.HasilKerja, r.PerilakuKerja)
+	if err != nil {
+		return "", err
 	}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var cur struct {
@@ -191,8 +215,18 @@ func (s *Store) RatePenilaian(ctx context.Context, a Actor, id int64, r Rating) 
 		if res.RowsAffected != 1 {
 			return apperr.New(apperr.ErrConflict, actionRules[ActRate].refusal)
 		}
-		return record(ctx, tx, a, "kinerja.bulan_nilai", "penilaian", id, map[string]any{"hasil_kerja": string(r.HasilKerja),
-			"perilaku_kerja": string(r.PerilakuKerja), "predikat": string(pred)})
+		detail := map[string]any{"hasil_kerja": string(r.HasilKerja), "perilaku_kerja": string(r.PerilakuKerja), "predikat": string(pred)}
+		if len(vals) > 0 {
+			if err := savePerilaku(tx, id, vals); err != nil {
+				return err
+			}
+			nilai := map[string]string{}
+			for _, v := range vals {
+				nilai[string(v.Nilai)] = string(v.Ekspektasi)
+			}
+			detail["berakhlak"] = nilai
+		}
+		return record(ctx, tx, a, "kinerja.bulan_nilai", "penilaian", id, detail)
 	})
 	return pred, err
 }
@@ -297,14 +331,21 @@ func (s *Store) ReopenMonth(ctx context.Context, a Actor, nip string, month time
 		return err
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var id int64
-		if err := tx.Raw(`INSERT INTO bulan_dibuka (pegawai_id, tahun, bulan, alasan, dibuka_oleh, berlaku_sampai) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			pegawaiID, month.Year(), int(month.Month()), alasan, a.UserID, s.now().Add(ReopenFor)).Scan(&id).Error; err != nil {
-			return err
-		}
-		return record(ctx, tx, a, "kinerja.bulan_buka", "pegawai", pegawaiID, map[string]any{"nip": nip, "tahun": month.Year(),
-			"bulan": int(month.Month()), "alasan": alasan, "bukaan_id": id})
+		_, err := s.reopen(ctx, tx, a, pegawaiID, nip, month, alasan)
+		return err
 	})
+}
+
+// reopen is the one way a closed month is reopened for an employee (for
+// ReopenFor, audited): the verifikator's form and an approved request.
+func (s *Store) reopen(ctx context.Context, tx *gorm.DB, a Actor, pegawaiID int64, nip string, month time.Time, alasan string) (int64, error) {
+	var id int64
+	if err := tx.Raw(`INSERT INTO bulan_dibuka (pegawai_id, tahun, bulan, alasan, dibuka_oleh, berlaku_sampai) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		pegawaiID, month.Year(), int(month.Month()), alasan, a.UserID, s.now().Add(ReopenFor)).Scan(&id).Error; err != nil {
+		return 0, err
+	}
+	return id, record(ctx, tx, a, "kinerja.bulan_buka", "pegawai", pegawaiID, map[string]any{"nip": nip, "tahun": month.Year(),
+		"bulan": int(month.Month()), "alasan": alasan, "bukaan_id": id})
 }
 
 // Reopenings lists the latest reopenings.

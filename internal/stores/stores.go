@@ -13,6 +13,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/notify"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
@@ -24,6 +25,7 @@ type Set struct {
 	Attendance *attendance.Store
 	TPP        *claim.Service
 	Audit      *audit.Log
+	Notify     *notify.Store
 	// Pool is the connection pool underneath, for the readiness check and
 	// the pool metrics.
 	Pool *sql.DB
@@ -51,6 +53,7 @@ func New(db *gorm.DB, loc *time.Location, src Sources) (Set, error) {
 		Attendance: attendance.NewStoreWith(db, loc, o),
 		TPP:        claim.NewService(db, src.Kinerja, src.Attendance),
 		Audit:      audit.NewLog(db),
+		Notify:     notify.NewStore(db),
 		Pool:       pool,
 	}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,26 +34,67 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts a headless chromium for t; it stops when t ends.
+// browser is the one headless chromium the package's browser tests share:
+// started by the first of them, stopped by TestMain. Each test gets its own
+// tab in its own browser context (cookies, storage and cache apart, as in a
+// fresh profile), so parallel tests never see each other's session even
+// though every test server is on 127.0.0.1.
+var browser struct {
+	once   sync.Once
+	ctx    context.Context
+	stop   func()
+	dir    string
+	err    error
+	active sync.WaitGroup
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if browser.stop != nil {
+		browser.active.Wait()
+		browser.stop()
+		os.RemoveAll(browser.dir)
+	}
+	os.Exit(code)
+}
+
+// newBrowser opens a tab in a fresh browser context of the shared chromium
+// for t; the tab and its context close when t ends.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(390, 844), // a phone
+	path := chromiumPath(t)
+	browser.once.Do(func() {
+		browser.dir, browser.err = os.MkdirTemp("", "ekinerja-chromium-")
+		if browser.err != nil {
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-dev-shm-usage", true),
+			chromedp.UserDataDir(browser.dir),
+			chromedp.WindowSize(390, 844), // a phone
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelB := chromedp.NewContext(actx)
+		browser.ctx, browser.stop = bctx, func() { cancelB(); cancelA() }
+		browser.err = chromedp.Do(bctx) // start the browser without a deadline
+	})
+	if browser.err != nil {
+		t.Fatalf("start chromium: %v", browser.err)
 	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancelC(); cancelA() })
-	if err := chromedp.Do(ctx); err != nil { // start the browser without a deadline
-		t.Fatalf("start chromium: %v", err)
+	browser.active.Add(1)
+	ctx, cancel := chromedp.NewContext(browser.ctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() { cancel(); browser.active.Done() })
+	if err := chromedp.Do(ctx); err != nil { // open the tab without a deadline
+		t.Fatalf("open chromium tab: %v", err)
 	}
+	// A phone's viewport in every tab, whatever size a new target gets.
+	step(t, ctx, chromedp.EmulateViewport(390, 844))
 	return ctx
 }
 

@@ -37,7 +37,7 @@ func (s *Server) home(c echo.Context) error {
 		}
 	}
 	// Each area adds what waits for this role.
-	for _, add := range []func(echo.Context, *auth.Principal, *pages.Home) error{s.orgHome, s.kinerjaHome, s.attendanceHome, s.tppHome} {
+	for _, add := range []func(echo.Context, *auth.Principal, *pages.Home) error{s.orgHome, s.kinerjaHome, s.attendanceHome, s.tppHome, s.pegawaiDash, s.homeCharts} {
 		if err := add(c, p, &h); err != nil {
 			return err
 		}

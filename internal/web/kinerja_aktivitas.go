@@ -17,6 +17,28 @@ import (
 
 // kinerjaAktivitasList shows the person's aktivitas of a month.
 func (s *Server) kinerjaAktivitasList(c echo.Context) error {
+	return s.renderAktivitasList(c, http.StatusOK, "", nil)
+}
+
+// kinerjaReopenRequest asks the verifikator to reopen the closed month
+// ?bulan= with a reason; errors show the month's page again (422).
+func (s *Server) kinerjaReopenRequest(c echo.Context) error {
+	month, _, _, err := monthParam(c, s.kinerja().Today())
+	if err != nil {
+		return err
+	}
+	alasan := c.FormValue("alasan")
+	_, err = s.kinerja().RequestReopen(c.Request().Context(), actor(c), month, alasan)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderAktivitasList(c, http.StatusUnprocessableEntity, alasan, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/aktivitas?bulan="+month.Format("2006-01"), "bulan_diminta")
+}
+
+func (s *Server) renderAktivitasList(c echo.Context, status int, alasan string, errs map[string]string) error {
 	ctx := c.Request().Context()
 	k, a := s.kinerja(), actor(c)
 	month, prev, next, err := monthParam(c, k.Today())
@@ -35,8 +57,8 @@ func (s *Server) kinerjaAktivitasList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.KinerjaAktivitasPage(s.chrome(c, "Aktivitas Harian"),
-		pages.KinerjaAktivitasList{Month: month, Prev: prev, Next: next, Rows: rows, Minutes: m, State: st}))
+	return s.render(c, status, pages.KinerjaAktivitasPage(s.chrome(c, "Aktivitas Harian"),
+		pages.KinerjaAktivitasList{Month: month, Prev: prev, Next: next, Rows: rows, Minutes: m, State: st, RequestAlasan: alasan, RequestErrors: errs}))
 }
 
 // renderAktivitasForm shows the log/edit form, with errors (422) or without.

@@ -96,12 +96,14 @@ type penilaianJSON struct {
 	PredikatLabel  string `json:"predikat_label,omitempty"`
 	UmpanBalik     string `json:"umpan_balik,omitempty"`
 	MenitDisetujui int64  `json:"menit_disetujui"`
+	// Berakhlak are the seven core-value ratings (absent on ratings made before them).
+	Berakhlak []perilakuJSON `json:"berakhlak,omitempty"`
 }
 
 func toPenilaianJSON(p kinerja.Penilaian) penilaianJSON {
 	return penilaianJSON{ID: p.ID, PegawaiID: p.PegawaiID, Tahun: p.Tahun, Bulan: p.Bulan, Status: string(p.Status), HasilKerja: string(p.HasilKerja),
 		PerilakuKerja: string(p.PerilakuKerja), Predikat: string(p.Predikat), PredikatLabel: p.Predikat.Label(), UmpanBalik: p.UmpanBalik,
-		MenitDisetujui: p.MenitDisetujui}
+		MenitDisetujui: p.MenitDisetujui, Berakhlak: toPerilakuJSON(p.Perilaku)}
 }
 
 // apiPenilaianList lists the monthly ratings of a year (?tahun=), of the

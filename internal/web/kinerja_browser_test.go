@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,7 +9,18 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
 )
+
+// rateBerakhlak fills the seven BerAKHLAK values of the rating form with e
+// and a feedback each.
+func rateBerakhlak(t *testing.T, ctx context.Context, e string) {
+	t.Helper()
+	for _, n := range kinerja.NilaiIntiAll {
+		step(t, ctx, chromedp.SetValue("#perilaku_"+string(n), e),
+			chromedp.SendKeys("#umpan_balik_"+string(n), "Umpan balik "+n.Label()+"."))
+	}
+}
 
 // TestBrowserKinerjaJourney is the whole e-Kinerja month in a real browser:
 // the pegawai logs and submits, the atasan returns it with a note, the
@@ -112,7 +124,9 @@ func TestBrowserKinerjaJourney(t *testing.T) {
 		chromedp.Click(fmt.Sprintf(`a[href="/kinerja/penilaian/%d"]`, pid)),
 		chromedp.WaitVisible("#hasil_kerja"),
 		chromedp.SetValue("#hasil_kerja", "di_atas"),
-		chromedp.SetValue("#perilaku_kerja", "di_atas"),
+	)
+	rateBerakhlak(t, ctx, "di_atas")
+	step(t, ctx,
 		chromedp.SendKeys("#umpan_balik", "Sangat rapi."),
 		chromedp.Click("#nilai"),
 		chromedp.WaitVisible("#predikat"),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -117,7 +118,7 @@ func (s *Server) kinerjaRate(c echo.Context) error {
 		return err
 	}
 	r := kinerja.Rating{HasilKerja: kinerja.Ekspektasi(c.FormValue("hasil_kerja")), PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")),
-		UmpanBalik: c.FormValue("umpan_balik")}
+		UmpanBalik: c.FormValue("umpan_balik"), Perilaku: perilakuForm(c)}
 	_, err = s.kinerja().RatePenilaian(c.Request().Context(), actor(c), id, r)
 	if fe, ok := fieldErrors(err); ok {
 		return s.renderPenilaian(c, id, http.StatusUnprocessableEntity, r, fe)
@@ -136,7 +137,7 @@ func (s *Server) kinerjaCorrect(c echo.Context) error {
 		return err
 	}
 	k := kinerja.Correction{Rating: kinerja.Rating{HasilKerja: kinerja.Ekspektasi(c.FormValue("hasil_kerja")),
-		PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")), UmpanBalik: c.FormValue("umpan_balik")}, Alasan: c.FormValue("alasan")}
+		PerilakuKerja: kinerja.Ekspektasi(c.FormValue("perilaku_kerja")), UmpanBalik: c.FormValue("umpan_balik"), Perilaku: perilakuForm(c)}, Alasan: c.FormValue("alasan")}
 	_, err = s.kinerja().CorrectPenilaian(c.Request().Context(), actor(c), id, k)
 	if fe, ok := fieldErrors(err); ok {
 		return s.renderPenilaianView(c, id, http.StatusUnprocessableEntity, pages.KinerjaPenilaianView{Correction: k, CorrectionErrors: fe})
@@ -176,6 +177,9 @@ func (s *Server) renderReopen(c echo.Context, status int, v pages.KinerjaBukaBul
 	if v.Rows, err = k.Reopenings(ctx, 50); err != nil {
 		return err
 	}
+	if v.Requests, err = k.ReopenRequests(ctx, actor(c), 50); err != nil {
+		return err
+	}
 	return s.render(c, status, pages.KinerjaBukaBulanPage(s.chrome(c, "Buka Kembali Bulan"), v))
 }
 
@@ -194,4 +198,41 @@ func (s *Server) kinerjaReopen(c echo.Context) error {
 		return err
 	}
 	return redirectWith(c, "/kinerja/buka-bulan", "bulan_dibuka")
+}
+
+// perilakuForm reads the seven BerAKHLAK ratings (perilaku_<nilai>,
+// umpan_balik_<nilai>); nil when the form sent none of them.
+func perilakuForm(c echo.Context) map[kinerja.NilaiInti]kinerja.PerilakuNilai {
+	out := map[kinerja.NilaiInti]kinerja.PerilakuNilai{}
+	for _, n := range kinerja.NilaiIntiAll {
+		e, u := c.FormValue("perilaku_"+string(n)), c.FormValue("umpan_balik_"+string(n))
+		if e != "" || u != "" {
+			out[n] = kinerja.PerilakuNilai{Nilai: n, Ekspektasi: kinerja.Ekspektasi(e), UmpanBalik: u}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// kinerjaDecideReopen approves (the month is reopened) or refuses, with a
+// reason, an employee's request to reopen a closed month.
+func (s *Server) kinerjaDecideReopen(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	keputusan, catatan := c.FormValue("keputusan"), c.FormValue("catatan")
+	if keputusan != "setujui" && keputusan != "tolak" {
+		return apperr.Invalid("keputusan", "Pilih setujui atau tolak.")
+	}
+	err = s.kinerja().DecideReopen(c.Request().Context(), actor(c), id, keputusan == "setujui", catatan)
+	if fe, ok := fieldErrors(err); ok {
+		return s.renderReopen(c, http.StatusUnprocessableEntity, pages.KinerjaBukaBulan{DecideID: id, DecideCatatan: catatan, DecideErrors: fe})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/kinerja/buka-bulan", "permintaan_"+keputusan)
 }

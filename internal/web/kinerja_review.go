@@ -59,6 +59,9 @@ func (s *Server) kinerjaReview(c echo.Context, approve bool) error {
 		}
 	}
 	res, err := s.kinerja().Review(c.Request().Context(), actor(c), items, approve, catatan)
+	if isHTMX(c) && form.Get("satu") != "" {
+		return s.reviewFragment(c, items[0].ID, approve, err)
+	}
 	if fe, ok := fieldErrors(err); ok {
 		msg := fe["catatan"]
 		if msg == "" {
@@ -81,4 +84,40 @@ func (s *Server) kinerjaReview(c echo.Context, approve bool) error {
 		key = "tinjau_setujui"
 	}
 	return redirectWith(c, "/kinerja/tinjau", key)
+}
+
+// reviewFragment answers an in-place (htmx) review of one aktivitas with
+// the row that replaces it: done, or the row again with what went wrong
+// (422 for a missing note, 409 when it was reviewed or changed meanwhile).
+// Without script the same buttons post the form and get the page back.
+func (s *Server) reviewFragment(c echo.Context, id int64, approve bool, err error) error {
+	status, msg := http.StatusOK, ""
+	if fe, ok := fieldErrors(err); ok {
+		status, msg = http.StatusUnprocessableEntity, fe["catatan"]
+		if msg == "" {
+			msg = fe["pilih"]
+		}
+	} else if m := (*apperr.Message)(nil); errors.Is(err, apperr.ErrConflict) && errors.As(err, &m) {
+		status, msg = http.StatusConflict, m.Text
+	} else if err != nil {
+		return err
+	}
+	if status == http.StatusOK {
+		return s.render(c, status, pages.KinerjaTinjauDone(id, approve, ""))
+	}
+	people, qerr := s.kinerja().ReviewQueue(c.Request().Context(), actor(c))
+	if qerr != nil {
+		return qerr
+	}
+	for _, p := range people {
+		for _, d := range p.Days {
+			for _, a := range d.Items {
+				if a.ID == id {
+					return s.render(c, status, pages.KinerjaTinjauRow(a, msg))
+				}
+			}
+		}
+	}
+	// No longer in the queue (reviewed by someone else, withdrawn).
+	return s.render(c, status, pages.KinerjaTinjauDone(id, approve, msg))
 }

@@ -57,13 +57,20 @@ func (s *Server) kinerjaSKPShow(c echo.Context) error {
 }
 
 func (s *Server) renderSKP(c echo.Context, id int64, status int, in kinerja.RHKInput, errs map[string]string) error {
+	return s.renderSKPView(c, id, status, pages.KinerjaSKPView{RHKInput: in, Errors: errs})
+}
+
+func (s *Server) renderSKPView(c echo.Context, id int64, status int, v pages.KinerjaSKPView) error {
 	ctx := c.Request().Context()
 	k, a := s.kinerja(), actor(c)
 	skp, err := k.GetSKP(ctx, a, id)
 	if err != nil {
 		return err
 	}
-	v := pages.KinerjaSKPView{SKP: skp, Own: skp.PegawaiID == a.PegawaiID, RHKInput: in, Errors: errs}
+	v.SKP, v.Own = skp, skp.PegawaiID == a.PegawaiID
+	if v.Feedback, err = k.FeedbackFor(ctx, a, skp); err != nil {
+		return err
+	}
 	if v.CanDecide, err = k.Can(ctx, a, kinerja.ActDecideSKP, skp.PegawaiID, string(skp.Status)); err != nil {
 		return err
 	}

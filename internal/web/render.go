@@ -36,7 +36,7 @@ func navFor(r auth.Role) []layout.NavItem {
 	items = append(items, attendanceNav(r)...)
 	items = append(items, tppNav(r)...)
 	if r == auth.RoleSuperadmin {
-		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"})
+		items = append(items, layout.NavItem{Href: "/audit", Label: "Log Audit"}, layout.NavItem{Href: "/identitas", Label: "Identitas"})
 	}
 	items = append(items, layout.NavItem{Href: "/akun/sandi", Label: "Akun"})
 	return items
@@ -69,7 +69,14 @@ func parseGrantValue(v string) (auth.Grant, bool) {
 
 // chrome builds the page frame for the current request.
 func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
-	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), AppVersion: s.version}
+	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), HTMX: s.assets.URL("htmx.min.js"), AppVersion: s.version}
+	// The regency's name and logo head every page (one small query).
+	if id, err := s.org.Identity(c.Request().Context()); err == nil {
+		ch.Regency = id.Nama
+		if id.HasLogo {
+			ch.Logo = "/identitas/logo.png?v=" + strconv.Itoa(id.Versi)
+		}
+	}
 	p := principal(c)
 	if p == nil {
 		return ch
@@ -84,6 +91,10 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 		ch.Nav = append(ch.Nav, n)
 	}
 	ch.Flash = flash(c)
+	// The header's inbox badge: one indexed count; a failure only hides it.
+	if n, err := s.notes.UnreadCount(c.Request().Context(), p.UserID); err == nil {
+		ch.Unread = n
+	}
 	return ch
 }
 
@@ -124,7 +135,7 @@ var flashes = map[string]string{
 
 func flash(c echo.Context) string {
 	k := c.QueryParam("pesan")
-	for _, m := range []map[string]string{flashes, securityFlashes, orgFlashes, kinerjaFlashes, attendanceFlashes, tppFlashes} {
+	for _, m := range []map[string]string{flashes, notifyFlashes, securityFlashes, orgFlashes, kinerjaFlashes, evaluasiFlashes, attendanceFlashes, tppFlashes} {
 		if v, ok := m[k]; ok {
 			return v
 		}
@@ -143,3 +154,7 @@ func redirectWith(c echo.Context, path, key string) error {
 	}
 	return c.Redirect(http.StatusSeeOther, path)
 }
+
+// isHTMX reports whether the request comes from htmx (in-place update):
+// the handler answers with a fragment instead of a full page or redirect.
+func isHTMX(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }

@@ -67,6 +67,9 @@ func (s *Server) Routes() []Route {
 	rs = append(rs, s.attendanceRoutes()...)
 	rs = append(rs, s.tppRoutes()...)
 	rs = append(rs, s.securityRoutes()...)
+	rs = append(rs, s.evaluasiRoutes()...)
+	rs = append(rs, s.notifyRoutes()...)
+	rs = append(rs, s.identityRoutes()...)
 	return rs
 }
 

@@ -60,6 +60,8 @@ func (s *Server) kinerjaRoutes() []Route {
 
 		{http.MethodGet, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopenPage},
 		{http.MethodPost, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopen},
+		{http.MethodPost, "/kinerja/buka-bulan/permintaan/:id", Only(auth.RoleVerifikator), s.kinerjaDecideReopen},
+		{http.MethodPost, "/kinerja/aktivitas/minta-buka", logging, s.kinerjaReopenRequest},
 		{http.MethodGet, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsPage},
 		{http.MethodPost, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsSave},
 
@@ -75,38 +77,41 @@ func kinerjaNav(r auth.Role) []layout.NavItem {
 	switch r {
 	case auth.RolePegawai:
 		return []layout.NavItem{{Href: "/kinerja/aktivitas", Label: "Aktivitas"}, {Href: "/kinerja/skp", Label: "SKP"},
-			{Href: "/kinerja/penilaian", Label: "Penilaian"}}
+			{Href: "/kinerja/penilaian", Label: "Penilaian"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi"}}
 	case auth.RoleAtasan:
 		return []layout.NavItem{{Href: "/kinerja/tinjau", Label: "Tinjau Aktivitas"}, {Href: "/kinerja/bawahan", Label: "Bawahan"},
-			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}}
+			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi Saya"}}
 	case auth.RoleVerifikator:
-		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}}
+		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
 	case auth.RoleSuperadmin:
-		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}}
+		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
 	}
 	return nil
 }
 
 // kinerjaFlashes are the kinerja area's flash messages.
 var kinerjaFlashes = map[string]string{
-	"aktivitas_simpan":  "Aktivitas disimpan sebagai draf.",
-	"aktivitas_ajukan":  "Aktivitas diajukan ke atasan.",
-	"aktivitas_hapus":   "Aktivitas dihapus.",
-	"tinjau_setujui":    "Aktivitas yang dipilih telah disetujui.",
-	"tinjau_kembalikan": "Aktivitas yang dipilih telah dikembalikan dengan catatan.",
-	"tinjau_sebagian":   "Sebagian aktivitas dilewati karena sudah ditinjau atau baru diubah pegawai; periksa kembali.",
-	"skp_buat":          "SKP dibuat. Tambahkan RHK dan indikatornya.",
-	"skp_ubah":          "SKP diperbarui.",
-	"rhk_hapus":         "RHK dan indikatornya dihapus.",
-	"indikator_hapus":   "Indikator dihapus.",
-	"skp_ajukan":        "SKP diajukan ke atasan.",
-	"skp_setujui":       "SKP disetujui.",
-	"skp_kembalikan":    "SKP dikembalikan dengan catatan.",
-	"penilaian_ajukan":  "Penilaian bulan ini diajukan ke atasan.",
-	"penilaian_nilai":   "Penilaian disimpan.",
-	"penilaian_koreksi": "Penilaian dikoreksi dan dicatat di log audit. Klaim TPP bulan ini yang belum disetujui perlu dihitung ulang.",
-	"bulan_dibuka":      "Bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
-	"pengaturan_simpan": "Tanggal penutupan bulan disimpan.",
+	"aktivitas_simpan":   "Aktivitas disimpan sebagai draf.",
+	"aktivitas_ajukan":   "Aktivitas diajukan ke atasan.",
+	"aktivitas_hapus":    "Aktivitas dihapus.",
+	"tinjau_setujui":     "Aktivitas yang dipilih telah disetujui.",
+	"tinjau_kembalikan":  "Aktivitas yang dipilih telah dikembalikan dengan catatan.",
+	"tinjau_sebagian":    "Sebagian aktivitas dilewati karena sudah ditinjau atau baru diubah pegawai; periksa kembali.",
+	"skp_buat":           "SKP dibuat. Tambahkan RHK dan indikatornya.",
+	"skp_ubah":           "SKP diperbarui.",
+	"rhk_hapus":          "RHK dan indikatornya dihapus.",
+	"indikator_hapus":    "Indikator dihapus.",
+	"skp_ajukan":         "SKP diajukan ke atasan.",
+	"skp_setujui":        "SKP disetujui.",
+	"skp_kembalikan":     "SKP dikembalikan dengan catatan.",
+	"penilaian_ajukan":   "Penilaian bulan ini diajukan ke atasan.",
+	"penilaian_nilai":    "Penilaian disimpan.",
+	"penilaian_koreksi":  "Penilaian dikoreksi dan dicatat di log audit. Klaim TPP bulan ini yang belum disetujui perlu dihitung ulang.",
+	"bulan_dibuka":       "Bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
+	"bulan_diminta":      "Permintaan membuka bulan ini telah dikirim ke verifikator. Jawabannya tampil di halaman ini.",
+	"permintaan_setujui": "Permintaan disetujui: bulan dibuka kembali untuk pegawai tersebut selama 7 hari.",
+	"permintaan_tolak":   "Permintaan ditolak; alasannya tampil bagi pegawai.",
+	"pengaturan_simpan":  "Tanggal penutupan bulan disimpan.",
 }
 
 // kinerjaHome adds what waits in the kinerja area to a home page.

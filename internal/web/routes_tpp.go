@@ -50,6 +50,7 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodPost, "/tpp/aturan/:id/versi-baru", Only(auth.RoleSuperadmin), s.tppRuleSetNewVersion},
 		{http.MethodPost, "/tpp/klaim/:id/selisih", verif, s.tppRecomputePaid},
 		{http.MethodGet, "/tpp/selisih", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.tppSelisihList},
+		{http.MethodPost, "/tpp/selisih/hitung", verif, s.tppSelisihSettle},
 		{http.MethodGet, "/tpp/selisih/:id", Only(auth.RoleVerifikator, auth.RoleSuperadmin), s.tppSelisih},
 		{http.MethodPost, "/tpp/selisih/:id/tahan", verif, s.tppSelisihHold(true)},
 		{http.MethodPost, "/tpp/selisih/:id/lepas", verif, s.tppSelisihHold(false)},
@@ -57,6 +58,8 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodGet, "/tpp/pagu", claimReaders, s.tppPagu},
 		{http.MethodPost, "/tpp/pagu", Only(auth.RoleSuperadmin), s.tppPaguSave},
 		{http.MethodGet, "/api/v1/tpp/pagu", claimReaders, s.apiTPPPagu},
+		{http.MethodGet, "/tpp/simulasi", Only(auth.RoleSuperadmin), s.tppSimulasi},
+		{http.MethodGet, "/api/v1/tpp/simulasi", Only(auth.RoleSuperadmin), s.apiTPPSimulasi},
 		{http.MethodGet, "/tpp/khusus", claimReaders, s.tppKhususList},
 		{http.MethodPost, "/tpp/khusus", Only(auth.RoleSuperadmin), s.tppKhususSave},
 		{http.MethodGet, "/tpp/khusus/:id", claimReaders, s.tppKhusus},
@@ -81,29 +84,30 @@ func tppNav(r auth.Role) []layout.NavItem {
 	}
 	items = append(items, layout.NavItem{Href: "/tpp/slip", Label: "TPP Saya"})
 	if r == auth.RoleSuperadmin {
-		items = append(items, layout.NavItem{Href: "/tpp/aturan", Label: "Aturan TPP"})
+		items = append(items, layout.NavItem{Href: "/tpp/aturan", Label: "Aturan TPP"}, layout.NavItem{Href: "/tpp/simulasi", Label: "Simulasi aturan"})
 	}
 	return items
 }
 
 // tppFlashes are the tpp area's flash messages.
 var tppFlashes = map[string]string{
-	"tpp-dihitung":        "Klaim TPP telah dihitung.",
-	"tpp-sedang-dihitung": "Klaim TPP sedang dihitung; hasilnya tampil di halaman ini setelah selesai.",
-	"tpp-diajukan":        "Klaim TPP telah diajukan ke verifikator.",
-	"tpp-diverifikasi":    "Klaim TPP telah diverifikasi.",
-	"tpp-dikembalikan":    "Klaim TPP telah dikembalikan ke admin OPD.",
-	"tpp-disetujui":       "Klaim TPP telah disetujui dan dikunci.",
-	"tpp-dibayar":         "Klaim TPP telah ditandai dibayar.",
-	"tpp-dibuka":          "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
-	"tpp-susulan":         "Klaim susulan telah dibuat dan dihitung untuk pegawai yang ditangguhkan.",
-	"tpp-aturan":          "Aturan TPP telah disimpan.",
-	"tpp-selisih":         "Klaim dibayar telah dihitung ulang; selisih yang baru tercatat tampil di bawah.",
-	"tpp-selisih-tahan":   "Selisih ditahan: tidak diselesaikan klaim mana pun sampai dilepaskan.",
-	"tpp-selisih-lepas":   "Selisih dilepaskan: diselesaikan klaim bulanan berikutnya.",
-	"tpp-pagu":            "Pagu TPP telah dicatat.",
-	"tpp-khusus":          "Keputusan TPP THR / gaji ketiga belas telah disimpan.",
-	"tpp-aturan-versi":    "Versi baru telah dibuat sebagai draf salinan; ubah isinya lalu Simpan untuk memberlakukannya bagi klaim yang dihitung sesudahnya.",
+	"tpp-dihitung":          "Klaim TPP telah dihitung.",
+	"tpp-sedang-dihitung":   "Klaim TPP sedang dihitung; hasilnya tampil di halaman ini setelah selesai.",
+	"tpp-diajukan":          "Klaim TPP telah diajukan ke verifikator.",
+	"tpp-diverifikasi":      "Klaim TPP telah diverifikasi.",
+	"tpp-dikembalikan":      "Klaim TPP telah dikembalikan ke admin OPD.",
+	"tpp-disetujui":         "Klaim TPP telah disetujui dan dikunci.",
+	"tpp-dibayar":           "Klaim TPP telah ditandai dibayar.",
+	"tpp-dibuka":            "Klaim TPP telah dibuka kembali; hitung ulang lalu ajukan lagi.",
+	"tpp-susulan":           "Klaim susulan telah dibuat dan dihitung untuk pegawai yang ditangguhkan.",
+	"tpp-aturan":            "Aturan TPP telah disimpan.",
+	"tpp-selisih":           "Klaim dibayar telah dihitung ulang; selisih yang baru tercatat tampil di bawah.",
+	"tpp-selisih-tahan":     "Selisih ditahan: tidak diselesaikan klaim mana pun sampai dilepaskan.",
+	"tpp-selisih-perubahan": "Perubahan sesudah dibayar telah dihitung; selisihnya tampil di bawah.",
+	"tpp-selisih-lepas":     "Selisih dilepaskan: diselesaikan klaim bulanan berikutnya.",
+	"tpp-pagu":              "Pagu TPP telah dicatat.",
+	"tpp-khusus":            "Keputusan TPP THR / gaji ketiga belas telah disimpan.",
+	"tpp-aturan-versi":      "Versi baru telah dibuat sebagai draf salinan; ubah isinya lalu Simpan untuk memberlakukannya bagi klaim yang dihitung sesudahnya.",
 }
 
 // tppHome adds what waits in the tpp area to a home page.

@@ -48,6 +48,10 @@ AND column_name IN ('id', 'opd_id', 'pegawai_id', 'user_id')`).Scan(&cols)
 			out[tb] = "opd_id = " + itoa(opdID)
 		}
 	}
+	// The notifications a legitimate change writes for others (the atasan
+	// told of a submission) are part of that change, like its audit row;
+	// refused requests are still checked (IDOR tests) to write none.
+	out["notifikasi"], out["notifikasi_surel"] = "true", "true"
 	// A child table without its own owner column (e.g. the realisation lines
 	// of a monthly rating) belongs to whoever owns its parent row.
 	var fks []struct {

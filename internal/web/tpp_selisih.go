@@ -15,11 +15,19 @@ import (
 func (s *Server) selisihListView(c echo.Context) (pages.TPPSelisihListView, error) {
 	a := tppActor(c)
 	all := c.QueryParam("semua") == "ya"
-	items, err := s.tpp.ListSelisih(c.Request().Context(), a, all)
+	pg, err := s.tpp.SelisihPage(c.Request().Context(), a, all)
 	if err != nil {
 		return pages.TPPSelisihListView{}, err
 	}
-	return pages.TPPSelisihListView{Items: items, All: all, CanHold: a.Role == auth.RoleVerifikator, Errors: map[string]string{}}, nil
+	return pages.TPPSelisihListView{Items: pg.Items, Pending: pg.Pending, All: all, CanHold: a.Role == auth.RoleVerifikator, Errors: map[string]string{}}, nil
+}
+
+// tppSelisihSettle recomputes the late changes still queued.
+func (s *Server) tppSelisihSettle(c echo.Context) error {
+	if _, err := s.tpp.SettlePending(c.Request().Context(), tppActor(c)); err != nil {
+		return err
+	}
+	return redirectWith(c, "/tpp/selisih", "tpp-selisih-perubahan")
 }
 
 func (s *Server) tppSelisihList(c echo.Context) error {

@@ -19,6 +19,9 @@ type KinerjaAktivitasList struct {
 	// offers no "Catat aktivitas" the save would refuse.
 	State kinerja.MonthState
 	Error string
+	// RequestAlasan and RequestErrors refill the reopen request form.
+	RequestAlasan string
+	RequestErrors map[string]string
 }
 
 // KinerjaAktivitasForm is the form to log or edit an aktivitas.
@@ -61,6 +64,13 @@ type KinerjaSKPView struct {
 	EditErrors map[string]string
 	EditRHK    kinerja.RHKInput
 	EditInd    kinerja.IndikatorInput
+	// Feedback is the continuous feedback on the plan's RHK; FeedbackErrors
+	// belong to the form of FeedbackRHK (a comment) or FeedbackOn (an answer).
+	Feedback       kinerja.SKPFeedback
+	FeedbackErrors map[string]string
+	FeedbackRHK    int64
+	FeedbackOn     int64
+	FeedbackIsi    string
 }
 
 // EditTarget is the RHK or indicator an edit form was posted for.
@@ -116,6 +126,12 @@ type KinerjaBukaBulan struct {
 	ClosingDay         int
 	Rows               []kinerja.Reopening
 	Errors             map[string]string
+	// Requests are the employees' reopen requests (waiting first).
+	Requests []kinerja.ReopenRequest
+	// DecideErrors are the field errors of the request DecideID's answer.
+	DecideID      int64
+	DecideCatatan string
+	DecideErrors  map[string]string
 }
 
 // Ekspektasi lists the rating choices in display order.
@@ -166,4 +182,12 @@ type KinerjaPengaturan struct {
 	Hari    string // as typed
 	Current int    // the closing day in force
 	Errors  map[string]string
+}
+
+// decideErrs are the field errors of request id's answer form.
+func decideErrs(v KinerjaBukaBulan, id int64) map[string]string {
+	if v.DecideID != id {
+		return nil
+	}
+	return v.DecideErrors
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+	"github.com/ekinerja/ekinerja/views/components"
 )
 
 // LoginForm is the login page's state.
@@ -36,6 +38,12 @@ type Home struct {
 	Secondary []Action
 	Waiting   []Waiting
 	Facts     []Fact
+	// Dash is the employee's own month (the pegawai role only).
+	Dash *PegawaiDash
+	// Charts are the role's dashboard charts, in order.
+	Charts []components.Chart
+	// Pipeline lists the month's OPDs by claim step (verifikator, superadmin).
+	Pipeline []claim.PipelineStage
 }
 
 // Action is a link styled as a button on the landing page.

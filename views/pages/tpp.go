@@ -156,7 +156,9 @@ type TPPKhususView struct {
 
 // TPPSelisihListView lists the regency's differences (kekurangan / kelebihan bayar).
 type TPPSelisihListView struct {
-	Items   []claim.Selisih
+	Items []claim.Selisih
+	// Pending counts late changes of paid months not yet recomputed.
+	Pending int64
 	All     bool
 	CanHold bool
 	Errors  map[string]string
@@ -181,4 +183,12 @@ type TPPPaguView struct {
 	Report  claim.PaguReport
 	CanEdit bool
 	Errors  map[string]string
+}
+
+// TPPSimulasiView is the simulation page of a superadmin.
+type TPPSimulasiView struct {
+	Page claim.SimulationPage
+	// Bulan and Jumlah are the form's values as typed.
+	Bulan, Jumlah string
+	Errors        map[string]string
 }

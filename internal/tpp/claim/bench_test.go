@@ -42,44 +42,7 @@ func BenchmarkComputeClaim(b *testing.B) {
 	for _, n := range []int{5000, 20000} {
 		b.Run(fmt.Sprintf("pegawai=%d", n), func(b *testing.B) {
 			db := testdb.New(b)
-			var opd int64
-			db.Raw(`INSERT INTO opd (kode, nama) VALUES ('BESAR', 'Dinas Besar') RETURNING id`).Scan(&opd)
-			if err := db.Exec(`
-INSERT INTO jabatan (opd_id, kode, nama, jenis, kelas)
-SELECT ?, 'BJ' || g, 'Jabatan ' || g, 'pelaksana', 1 + g % 15 FROM generate_series(1, 200) g`, opd).Error; err != nil {
-				b.Fatal(err)
-			}
-			// NIPs must be unique: vary the birth date and serial.
-			if err := db.Exec(`
-INSERT INTO pegawai (nip, nama, status_asn, golongan, opd_id, bank_nama, bank_rekening, bank_atas_nama)
-SELECT to_char(DATE '1970-01-01' + (g / 900), 'YYYYMMDD') || '200501' || '1' || lpad((g % 900 + 1)::text, 3, '0'),
-       'Pegawai ' || g, (ARRAY['PNS','PNS','PNS','CPNS','PPPK'])[1 + g % 5],
-       CASE WHEN g % 5 = 4 THEN 'IX' ELSE (ARRAY['II/c','III/a','III/c','IV/a'])[1 + g % 4] END,
-       ?, 'Bank Bengkulu', lpad(g::text, 12, '0'), 'Pegawai ' || g
-FROM generate_series(1, ?) g`, opd, n).Error; err != nil {
-				b.Fatal(err)
-			}
-			if err := db.Exec(`
-INSERT INTO riwayat_jabatan (pegawai_id, jabatan_id, jenis, mulai)
-SELECT p.id, (SELECT min(id) FROM jabatan WHERE opd_id = ?) + p.id % 200, 'definitif', DATE '2024-01-01'
-FROM pegawai p WHERE p.opd_id = ?`, opd, opd).Error; err != nil {
-				b.Fatal(err)
-			}
-			var ids []int64
-			db.Raw(`SELECT id FROM pegawai WHERE opd_id = ?`, opd).Scan(&ids)
-			k := fakeKinerja{}
-			a := &fakeAttendance{recaps: map[int64]AttendanceRecap{}, sanctions: map[int64]Sanction{}, leave: map[int64][]Leave{}}
-			preds := []string{"sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang", ""}
-			for i, id := range ids {
-				k[id] = KinerjaMonth{Predikat: preds[i%len(preds)], ApprovedMinutes: int64(i % 8000)}
-				a.recaps[id] = AttendanceRecap{TK: i % 3, TL: [4]int{i % 2, i % 3, 0, i % 4 / 3}, PSW: [4]int{0, i % 2}}
-				if i%97 == 0 {
-					a.sanctions[id] = Sanction{Kind: "ringan", MonthIndex: 1}
-				}
-				if i%31 == 0 {
-					a.leave[id] = []Leave{{Kind: "sakit", Days: 3}}
-				}
-			}
+			opd, k, a := seedBigOPD(b, db, n)
 			s := NewService(db, k, a)
 			actor := Actor{Role: auth.RoleVerifikator}
 			queries := countQueries(b, db)
@@ -111,4 +74,50 @@ FROM pegawai p WHERE p.opd_id = ?`, opd, opd).Error; err != nil {
 			b.Logf("%d pegawai: %v per klaim, %d query per klaim, bersih %d", n, per.Round(time.Millisecond), queries.Load(), c.TotalNet)
 		})
 	}
+}
+
+// seedBigOPD makes one OPD of n employees (200 positions, mixed statuses and
+// golongan, every one with an account) and kinerja and attendance data
+// touching every rule: predikat, TK, TL, PSW, a sanction and sick leave.
+func seedBigOPD(tb testing.TB, db *gorm.DB, n int) (int64, fakeKinerja, *fakeAttendance) {
+	tb.Helper()
+	var opd int64
+	db.Raw(`INSERT INTO opd (kode, nama) VALUES ('BESAR', 'Dinas Besar') RETURNING id`).Scan(&opd)
+	if err := db.Exec(`
+INSERT INTO jabatan (opd_id, kode, nama, jenis, kelas)
+SELECT ?, 'BJ' || g, 'Jabatan ' || g, 'pelaksana', 1 + g % 15 FROM generate_series(1, 200) g`, opd).Error; err != nil {
+		tb.Fatal(err)
+	}
+	// NIPs must be unique: vary the birth date and serial.
+	if err := db.Exec(`
+INSERT INTO pegawai (nip, nama, status_asn, golongan, opd_id, bank_nama, bank_rekening, bank_atas_nama)
+SELECT to_char(DATE '1970-01-01' + (g / 900), 'YYYYMMDD') || '200501' || '1' || lpad((g % 900 + 1)::text, 3, '0'),
+       'Pegawai ' || g, (ARRAY['PNS','PNS','PNS','CPNS','PPPK'])[1 + g % 5],
+       CASE WHEN g % 5 = 4 THEN 'IX' ELSE (ARRAY['II/c','III/a','III/c','IV/a'])[1 + g % 4] END,
+       ?, 'Bank Bengkulu', lpad(g::text, 12, '0'), 'Pegawai ' || g
+FROM generate_series(1, ?) g`, opd, n).Error; err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.Exec(`
+INSERT INTO riwayat_jabatan (pegawai_id, jabatan_id, jenis, mulai)
+SELECT p.id, (SELECT min(id) FROM jabatan WHERE opd_id = ?) + p.id % 200, 'definitif', DATE '2024-01-01'
+FROM pegawai p WHERE p.opd_id = ?`, opd, opd).Error; err != nil {
+		tb.Fatal(err)
+	}
+	var ids []int64
+	db.Raw(`SELECT id FROM pegawai WHERE opd_id = ?`, opd).Scan(&ids)
+	k := fakeKinerja{}
+	a := &fakeAttendance{recaps: map[int64]AttendanceRecap{}, sanctions: map[int64]Sanction{}, leave: map[int64][]Leave{}}
+	preds := []string{"sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang", ""}
+	for i, id := range ids {
+		k[id] = KinerjaMonth{Predikat: preds[i%len(preds)], ApprovedMinutes: int64(i % 8000)}
+		a.recaps[id] = AttendanceRecap{TK: i % 3, TL: [4]int{i % 2, i % 3, 0, i % 4 / 3}, PSW: [4]int{0, i % 2}}
+		if i%97 == 0 {
+			a.sanctions[id] = Sanction{Kind: "ringan", MonthIndex: 1}
+		}
+		if i%31 == 0 {
+			a.leave[id] = []Leave{{Kind: "sakit", Days: 3}}
+		}
+	}
+	return opd, k, a
 }

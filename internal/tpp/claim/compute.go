@@ -97,6 +97,15 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		return Claim{}, err
 	}
 	if run.Khusus == nil {
+		// Late changes of paid months first become differences, so this
+		// claim carries them.
+		ids := make([]int64, len(g.Employees))
+		for i, e := range g.Employees {
+			ids[i] = e.PegawaiID
+		}
+		if _, err := s.SettleChanges(ctx, a, ids); err != nil {
+			return Claim{}, err
+		}
 		if err := s.attachAdjustments(ctx, &g, run); err != nil {
 			return Claim{}, err
 		}

@@ -39,6 +39,10 @@ func (r PaguRow) Projection() int64 { return r.Paid + r.Approved + r.MonthsLeft(
 // Remaining is the pagu left after what is paid and approved.
 func (r PaguRow) Remaining() int64 { return r.Pagu - r.Paid - r.Approved }
 
+// Left is Remaining, 0 when the pagu is spent or over-spent (a chart's
+// last stacked part).
+func (r PaguRow) Left() int64 { return max(r.Remaining(), 0) }
+
 // PaguReport is the year's pagu of every OPD and the regency's sums.
 type PaguReport struct {
 	Tahun int       `json:"tahun"`

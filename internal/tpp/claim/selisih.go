@@ -152,6 +152,27 @@ func (s *Service) RecomputePaid(ctx context.Context, a Actor, claimID int64) ([]
 	if c.Special() {
 		return nil, apperr.New(apperr.ErrConflict, "Selisih dihitung untuk klaim bulanan yang sudah dibayar.")
 	}
+	ids, err := s.recomputePaid(ctx, a, c, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Selisih, 0, len(ids))
+	for _, id := range ids {
+		x, err := s.GetSelisih(ctx, a, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// recomputePaid records the differences of paid monthly claim c. With only
+// nil it compares every employee the claim paid (and marks every queued
+// change of the claim's employees and month done); otherwise only the
+// employees in only, each difference linked to the change only names, and
+// marks those changes done. It returns the new differences' ids.
+func (s *Service) recomputePaid(ctx context.Context, a Actor, c Claim, only map[int64]pendingChange) ([]int64, error) {
 	rs, err := ruleSetByID(ctx, s.db, c.RuleSetID)
 	if err != nil {
 		return nil, err
@@ -183,6 +204,10 @@ WHERE r.claim_id = ? ORDER BY r.nip`, c.ID).Scan(&paid).Error; err != nil {
 			return err
 		}
 		for _, p := range paid {
+			ch, queued := only[p.PegawaiID]
+			if only != nil && !queued {
+				continue
+			}
 			e, ok := now[p.PegawaiID]
 			if !ok {
 				continue
@@ -210,30 +235,116 @@ WHERE r.claim_id = ? ORDER BY r.nip`, c.ID).Scan(&paid).Error; err != nil {
 			res, _ := json.Marshal(is)
 			cause := fmt.Sprintf("%s: TPP bersih %s dihitung ulang %s (klaim %d dibayar %s). %s", c.Period().String(),
 				tpp.Rupiah(was.Net), tpp.Rupiah(is.Net), c.ID, sp2dText(c), describeChange(old, e.Input))
+			if queued {
+				cause = fmt.Sprintf("%s (perubahan %d, %s). %s", ch.What, ch.ID, ch.At.UTC().Format(time.DateOnly), cause)
+			}
 			var got []int64
-			if err := tx.Raw(`INSERT INTO tpp_selisih (pegawai_id, opd_id, period, claim_id, paid_net, recomputed_net, amount, cause, input, result, created_by)
-VALUES (?, ?, ?::date, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, NULLIF(?, 0)) RETURNING id`,
-				p.PegawaiID, c.OPDID, periodDate(c.Period()), c.ID, was.Net, is.Net, amount, cause, string(in), string(res), a.UserID).Scan(&got).Error; err != nil {
+			if err := tx.Raw(`INSERT INTO tpp_selisih (pegawai_id, opd_id, period, claim_id, paid_net, recomputed_net, amount, cause, input, result, created_by, perubahan_id)
+VALUES (?, ?, ?::date, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, NULLIF(?, 0), NULLIF(?, 0)) RETURNING id`,
+				p.PegawaiID, c.OPDID, periodDate(c.Period()), c.ID, was.Net, is.Net, amount, cause, string(in), string(res), a.UserID, ch.ID).Scan(&got).Error; err != nil {
 				return fmt.Errorf("record difference: %w", err)
 			}
 			ids = append(ids, got...)
 		}
-		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.selisih_hitung",
-			ObjectType: "tpp_claim", ObjectID: fmt.Sprint(c.ID),
-			Detail: map[string]any{"opd_id": c.OPDID, "bulan": periodText(c.Period()), "selisih_baru": len(ids)}})
+		// The queued changes this recomputation answers are done.
+		done := tx.Exec(`UPDATE tpp_perubahan SET processed_at = now() WHERE processed_at IS NULL AND period = ?::date
+    AND pegawai_id IN (SELECT pegawai_id FROM tpp_bayar_pegawai WHERE claim_id = ?)`, periodDate(c.Period()), c.ID)
+		if only != nil {
+			var chs intArray
+			for _, ch := range only {
+				for _, id := range ch.All {
+					chs.add(id)
+				}
+			}
+			done = tx.Exec(`UPDATE tpp_perubahan SET processed_at = now() WHERE processed_at IS NULL AND id = ANY(?::bigint[])`, chs.String())
+		}
+		if done.Error != nil {
+			return fmt.Errorf("changes done: %w", done.Error)
+		}
+		action, detail := "tpp.selisih_hitung", map[string]any{"opd_id": c.OPDID, "bulan": periodText(c.Period()), "selisih_baru": len(ids)}
+		if only != nil {
+			action = "tpp.selisih_otomatis"
+			var chs []int64
+			for _, ch := range only {
+				chs = append(chs, ch.All...)
+			}
+			detail["perubahan"] = chs
+		}
+		return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: action,
+			ObjectType: "tpp_claim", ObjectID: fmt.Sprint(c.ID), Detail: detail})
 	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Selisih, 0, len(ids))
-	for _, id := range ids {
-		x, err := s.GetSelisih(ctx, a, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
+	return ids, nil
+}
+
+// pendingChange is the queued changes (tpp_perubahan) of one employee and
+// paid month: the latest names the difference.
+type pendingChange struct {
+	ID   int64
+	What string
+	At   time.Time
+	All  []int64
+}
+
+// SettleChanges recomputes the paid months of the changes queued since
+// (tpp_perubahan: a late hukdis, an attendance correction, a corrected
+// rating of a paid month) and records their differences, each linked to
+// its change; pegawai limits it to those employees (nil: all). Compute runs
+// it for a monthly claim's employees before attaching their open
+// differences, so the next claim always carries them. It returns how many
+// differences it recorded.
+func (s *Service) SettleChanges(ctx context.Context, a Actor, pegawai []int64) (int, error) {
+	var rows []struct {
+		ID        int64     `gorm:"column:id"`
+		PegawaiID int64     `gorm:"column:pegawai_id"`
+		ClaimID   int64     `gorm:"column:claim_id"`
+		What      string    `gorm:"column:keterangan"`
+		At        time.Time `gorm:"column:created_at"`
 	}
-	return out, nil
+	var ids intArray
+	for _, p := range pegawai {
+		ids.add(p)
+	}
+	q := `SELECT ch.id, ch.pegawai_id, b.claim_id, ch.keterangan, ch.created_at FROM tpp_perubahan ch
+JOIN tpp_bayar_pegawai b ON b.pegawai_id = ch.pegawai_id AND b.period = ch.period AND b.jenis = 'bulanan'
+JOIN tpp_claim c ON c.id = b.claim_id AND c.status = 'paid'
+WHERE ch.processed_at IS NULL`
+	args := []any{}
+	if pegawai != nil {
+		q += ` AND ch.pegawai_id = ANY(?::bigint[])`
+		args = append(args, ids.String())
+	}
+	if err := s.db.WithContext(ctx).Raw(q+` ORDER BY b.claim_id, ch.id`, args...).Scan(&rows).Error; err != nil {
+		return 0, fmt.Errorf("queued changes: %w", err)
+	}
+	byClaim := map[int64]map[int64]pendingChange{}
+	var order []int64
+	for _, r := range rows {
+		m := byClaim[r.ClaimID]
+		if m == nil {
+			m = map[int64]pendingChange{}
+			byClaim[r.ClaimID] = m
+			order = append(order, r.ClaimID)
+		}
+		ch := m[r.PegawaiID]
+		ch.ID, ch.What, ch.At, ch.All = r.ID, r.What, r.At, append(ch.All, r.ID)
+		m[r.PegawaiID] = ch
+	}
+	n := 0
+	for _, id := range order {
+		c, err := s.get(ctx, s.db, id)
+		if err != nil {
+			return n, err
+		}
+		got, err := s.recomputePaid(ctx, a, c, byClaim[id])
+		if err != nil {
+			return n, err
+		}
+		n += len(got)
+	}
+	return n, nil
 }
 
 func sp2dText(c Claim) string {
@@ -348,4 +459,35 @@ ORDER BY p.nama LIMIT 5`, c.ID).Scan(&bad).Error; err != nil {
 			strings.Join(bad, ", ")+". Kembalikan klaim ini agar dihitung ulang.")
 	}
 	return nil
+}
+
+// SelisihListPage is the regency's differences with the number of late
+// changes still waiting to be recomputed.
+type SelisihListPage struct {
+	Items []Selisih
+	// Pending counts the queued changes of paid months not yet recomputed.
+	Pending int64
+}
+
+// SelisihPage answers the differences page (verifikator, superadmin).
+func (s *Service) SelisihPage(ctx context.Context, a Actor, all bool) (SelisihListPage, error) {
+	items, err := s.ListSelisih(ctx, a, all)
+	if err != nil {
+		return SelisihListPage{}, err
+	}
+	pg := SelisihListPage{Items: items}
+	err = s.db.WithContext(ctx).Raw(`SELECT count(*) FROM tpp_perubahan ch WHERE ch.processed_at IS NULL AND EXISTS (
+    SELECT 1 FROM tpp_bayar_pegawai b JOIN tpp_claim c ON c.id = b.claim_id AND c.status = 'paid'
+    WHERE b.pegawai_id = ch.pegawai_id AND b.period = ch.period AND b.jenis = 'bulanan')`).Scan(&pg.Pending).Error
+	return pg, err
+}
+
+// SettlePending recomputes now every late change still queued
+// (verifikator), instead of waiting for the next monthly claim's
+// computation; it returns how many differences it recorded.
+func (s *Service) SettlePending(ctx context.Context, a Actor) (int, error) {
+	if a.Role != auth.RoleVerifikator {
+		return 0, apperr.ErrForbidden
+	}
+	return s.SettleChanges(ctx, a, nil)
 }

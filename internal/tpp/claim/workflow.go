@@ -77,6 +77,10 @@ func (s *Service) step(ctx context.Context, a Actor, id int64, m move) (Claim, e
 				return err
 			}
 		}
+		note, _ := m.detail["catatan"].(string)
+		if err := notifyStep(ctx, tx, c, m.to, note); err != nil {
+			return err
+		}
 		d := map[string]any{"dari": string(c.Status), "ke": string(m.to), "opd_id": c.OPDID, "bulan": periodText(c.Period()), "bersih": c.TotalNet}
 		for k, v := range m.detail {
 			d[k] = v

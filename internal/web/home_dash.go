@@ -1,0 +1,49 @@
+package web
+
+import (
+	"errors"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
+	"github.com/ekinerja/ekinerja/views/pages"
+)
+
+// pegawaiDash adds the employee's own month to their landing page: minutes
+// against the target, the attendance calendar and the TPP estimate (each
+// answered by its domain).
+func (s *Server) pegawaiDash(c echo.Context, p *auth.Principal, h *pages.Home) error {
+	if p.Active.Role != auth.RolePegawai || p.PegawaiID == 0 {
+		return nil
+	}
+	ctx := c.Request().Context()
+	k := s.kinerja()
+	today := k.Today()
+	month := tpp.PeriodOf(today)
+	d := pages.PegawaiDash{Month: month}
+	var err error
+	if d.Minutes, err = k.MonthMinutes(ctx, actor(c), today); err != nil {
+		return err
+	}
+	bands, err := s.attendanceBands(ctx, month)
+	switch {
+	case errors.Is(err, claim.ErrNoRuleSet):
+		d.NoAttendance = "Belum ada aturan TPP yang berlaku bulan ini, jadi kehadiran belum dinilai."
+	case err != nil:
+		return err
+	default:
+		m, err := s.attendance().EmployeeMonth(ctx, p.PegawaiID, month.Year, time.Month(month.Month), bands)
+		if err != nil {
+			return err
+		}
+		d.Days, d.Recap = m.Days, m.Recap
+	}
+	if d.Estimate, err = s.tpp.Estimate(ctx, p.PegawaiID, month); err != nil {
+		return err
+	}
+	h.Dash = &d
+	return nil
+}
