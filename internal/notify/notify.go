@@ -18,6 +18,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
 // Kind is what a notification is about.
@@ -305,12 +306,9 @@ func ParseEmail(v string) (string, error) {
 	return v, nil
 }
 
-// Actor is who changes their own settings.
-type Actor struct {
-	UserID int64
-	NIP    string
-	IP     string
-}
+// Actor is who changes their own settings (the one auth.Actor; the name
+// stays for callers).
+type Actor = auth.Actor
 
 // SaveSettings stores the actor's address and the kinds sent by e-mail
 // (on); the kinds not in on are turned off. Audited.

@@ -29,10 +29,8 @@ var notifyFlashes = map[string]string{
 	"notif_simpan": "Pengaturan notifikasi disimpan.",
 }
 
-func notifyActor(c echo.Context) notify.Actor {
-	p := principal(c)
-	return notify.Actor{UserID: p.UserID, NIP: p.NIP, IP: c.RealIP()}
-}
+// notifyActor is actorOf(c) (the name stays for callers).
+func notifyActor(c echo.Context) notify.Actor { return actorOf(c) }
 
 func (s *Server) notifInbox(c echo.Context) error {
 	in, err := s.notes.Inbox(c.Request().Context(), principal(c).UserID)
