@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
+	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/stores"
@@ -23,6 +25,9 @@ import (
 
 const tppHelp = `compute --opd KODE --month TTTT-BB
       Hitung (ulang) klaim TPP satu OPD; hanya klaim draf/dikembalikan yang dapat dihitung.
+  compute --all --month TTTT-BB
+      Hitung (ulang) klaim bulanan setiap OPD aktif dalam satu proses; klaim yang sudah
+      diajukan/disetujui/dibayar dilewati dengan alasannya.
   export --opd KODE --month TTTT-BB --out DIR [--bundle] [--key BERKAS]
       Tulis daftar nominatif (.xlsx) dan berkas bank (.csv) klaim yang disetujui ke DIR.
       --bundle menulis bundel kontinuitas bertanda tangan (daftar, berkas bank, aturan,
@@ -120,10 +125,17 @@ func parseOPDMonth(opd, month string) (tpp.Period, error) {
 }
 
 func (a *app) tppCompute(ctx context.Context, args []string) error {
-	fs := a.flags("tpp compute --opd KODE --month TTTT-BB", "Menghitung (ulang) klaim TPP satu OPD dan bulan.")
+	fs := a.flags("tpp compute --opd KODE --month TTTT-BB | --all --month TTTT-BB", "Menghitung (ulang) klaim TPP satu OPD (atau --all: setiap OPD) dan bulan.")
 	opd, month := opdMonthFlags(fs)
+	all := fs.Bool("all", false, "hitung setiap OPD aktif bulan itu dalam satu proses")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *all {
+		if *opd != "" {
+			return errors.New("--all dan --opd tidak dapat dipakai bersama")
+		}
+		return a.tppComputeAll(ctx, *month)
 	}
 	p, err := parseOPDMonth(*opd, *month)
 	if err != nil {
@@ -143,6 +155,67 @@ func (a *app) tppCompute(ctx context.Context, args []string) error {
 		return err
 	}
 	return a.printClaim(ctx, s, c)
+}
+
+// tppComputeAll computes the monthly claim of every active OPD of a month in
+// this one process (one pool, rule set and sources shared), one line per
+// OPD; a claim no longer recomputable (submitted, approved, paid) is
+// skipped with its reason. Any other failure is reported and makes the
+// command fail after the other OPDs were computed.
+func (a *app) tppComputeAll(ctx context.Context, month string) error {
+	p, err := tpp.ParsePeriod(month)
+	if err != nil {
+		return errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
+	}
+	s, done, err := a.tppService(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	entries, err := s.Month(ctx, cliActor, p)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "OPD\tPEGAWAI\tBERSIH\tDETIK\tKETERANGAN")
+	var opds, employees, failed int
+	var net tpp.Rupiah
+	seen := map[int64]bool{}
+	for _, e := range entries {
+		if seen[e.OPDID] {
+			continue
+		}
+		seen[e.OPDID] = true
+		t0 := time.Now()
+		c, err := s.Compute(ctx, cliActor, e.OPDID, p)
+		switch {
+		case errors.Is(err, apperr.ErrConflict):
+			reason := err.Error()
+			var m *apperr.Message
+			if errors.As(err, &m) {
+				reason = m.Text
+			}
+			fmt.Fprintf(tw, "%s\t-\t-\t-\tdilewati: %s\n", e.OPDKode, reason)
+			continue
+		case err != nil:
+			failed++
+			fmt.Fprintf(tw, "%s\t-\t-\t-\tGAGAL: %v\n", e.OPDKode, err)
+			continue
+		}
+		opds++
+		employees += c.Employees
+		net += tpp.Rupiah(c.TotalNet)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%d peringatan\n", e.OPDKode, tpp.FormatNumber(int64(c.Employees)), tpp.Rupiah(c.TotalNet), time.Since(t0).Seconds(), len(c.Warnings()))
+	}
+	fmt.Fprintf(tw, "JUMLAH %d OPD\t%s\t%s\t%.2f\t\n", opds, tpp.FormatNumber(int64(employees)), net, time.Since(start).Seconds())
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d OPD gagal dihitung (lihat di atas)", failed)
+	}
+	return nil
 }
 
 // printClaim prints a computed claim's rows, totals and warnings.

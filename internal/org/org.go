@@ -6,6 +6,7 @@ package org
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -203,19 +204,22 @@ WHERE p.id = ?`, d, d, maxChain, d, d, d, d, pegawaiID).Scan(&p).Error
 func (s *Store) SubordinateIDs(ctx context.Context, supervisorID int64, day time.Time) ([]int64, error) {
 	d := day.Format(time.DateOnly)
 	var ids []int64
+	// From the supervisor's own positions down (riwayat_jabatan_pegawai_idx,
+	// jabatan_atasan_idx), and only the positions found are looked up for
+	// their holders (riwayat_jabatan_jabatan_idx): the regency's other
+	// assignments are never read.
+	heldBy := strings.ReplaceAll(heldAt, "rj.", "h.")
 	err := s.db.WithContext(ctx).Raw(`
-WITH RECURSIVE held AS (
-    SELECT rj.pegawai_id, rj.jabatan_id, rj.jenis FROM riwayat_jabatan rj WHERE `+heldAt+`
-), down AS (
+WITH RECURSIVE down AS (
     SELECT j.id, 1 AS depth FROM jabatan j
-    WHERE j.atasan_jabatan_id IN (SELECT jabatan_id FROM held WHERE pegawai_id = ?)
+    WHERE j.atasan_jabatan_id IN (SELECT rj.jabatan_id FROM riwayat_jabatan rj WHERE rj.pegawai_id = ? AND `+heldAt+`)
     UNION ALL
     SELECT j.id, down.depth + 1 FROM down JOIN jabatan j ON j.atasan_jabatan_id = down.id
-    WHERE down.depth < ? AND NOT EXISTS (SELECT 1 FROM held h WHERE h.jabatan_id = down.id)
+    WHERE down.depth < ? AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan h WHERE h.jabatan_id = down.id AND `+heldBy+`)
 )
-SELECT DISTINCT h.pegawai_id FROM held h JOIN down ON down.id = h.jabatan_id
+SELECT DISTINCT h.pegawai_id FROM down JOIN riwayat_jabatan h ON h.jabatan_id = down.id AND `+heldBy+`
 WHERE h.jenis = 'definitif' AND h.pegawai_id <> ?
-ORDER BY h.pegawai_id`, d, d, supervisorID, maxChain, supervisorID).Scan(&ids).Error
+ORDER BY h.pegawai_id`, supervisorID, d, d, maxChain, d, d, d, d, supervisorID).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("subordinates: %w", err)
 	}

@@ -307,16 +307,11 @@ func (s *Service) SettleChanges(ctx context.Context, a Actor, pegawai []int64) (
 	for _, p := range pegawai {
 		ids.add(p)
 	}
-	q := `SELECT ch.id, ch.pegawai_id, b.claim_id, ch.keterangan, ch.created_at FROM tpp_perubahan ch
+	if err := s.db.WithContext(ctx).Raw(`SELECT ch.id, ch.pegawai_id, b.claim_id, ch.keterangan, ch.created_at FROM tpp_perubahan ch
 JOIN tpp_bayar_pegawai b ON b.pegawai_id = ch.pegawai_id AND b.period = ch.period AND b.jenis = 'bulanan'
 JOIN tpp_claim c ON c.id = b.claim_id AND c.status = 'paid'
-WHERE ch.processed_at IS NULL`
-	args := []any{}
-	if pegawai != nil {
-		q += ` AND ch.pegawai_id = ANY(?::bigint[])`
-		args = append(args, ids.String())
-	}
-	if err := s.db.WithContext(ctx).Raw(q+` ORDER BY b.claim_id, ch.id`, args...).Scan(&rows).Error; err != nil {
+WHERE ch.processed_at IS NULL AND (NOT ? OR ch.pegawai_id = ANY(?::bigint[]))
+ORDER BY b.claim_id, ch.id`, pegawai != nil, ids.String()).Scan(&rows).Error; err != nil {
 		return 0, fmt.Errorf("queued changes: %w", err)
 	}
 	byClaim := map[int64]map[int64]pendingChange{}
