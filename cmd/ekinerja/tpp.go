@@ -18,6 +18,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/database"
+	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 )
@@ -96,11 +97,16 @@ func (a *app) tppService(ctx context.Context) (*claim.Service, func(), error) {
 		database.Close(db)
 		return nil, nil, err
 	}
-	k, at := claim.StoreSources(db, a.cfg.Location)
 	if a.opts.tppSources != nil {
-		k, at = a.opts.tppSources(db)
+		k, at := a.opts.tppSources(db)
+		return claim.NewService(db, k, at), func() { database.Close(db) }, nil
 	}
-	return claim.NewService(db, k, at), func() { database.Close(db) }, nil
+	st, err := stores.FromStores(db, a.cfg.Location)
+	if err != nil {
+		database.Close(db)
+		return nil, nil, err
+	}
+	return st.TPP, func() { database.Close(db) }, nil
 }
 
 func opdMonthFlags(fs *flag.FlagSet) (*string, *string) {

@@ -14,7 +14,6 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
-	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
@@ -325,7 +324,7 @@ func (s *Store) DecideLeave(ctx context.Context, p *auth.Principal, ip string, l
 	if !approve && (len([]rune(alasan)) < 5 || len(alasan) > 500) {
 		return apperr.Invalid("alasan", "Alasan penolakan wajib diisi (5 sampai 500 huruf).")
 	}
-	subs, err := org.NewStore(s.db).SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
+	subs, err := s.orgs.SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
 	if err != nil {
 		return err
 	}
@@ -419,7 +418,7 @@ func (s *Store) LeaveFor(ctx context.Context, p *auth.Principal) (LeaveList, err
 			return l, err
 		}
 		if p.Active.Role == auth.RoleAtasan {
-			subs, err := org.NewStore(s.db).SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
+			subs, err := s.orgs.SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
 			if err != nil {
 				return l, err
 			}
@@ -439,7 +438,7 @@ func (s *Store) LeaveFor(ctx context.Context, p *auth.Principal) (LeaveList, err
 
 // PendingLeaveCount is the number of subordinates' requests waiting for an atasan.
 func (s *Store) PendingLeaveCount(ctx context.Context, p *auth.Principal) (int64, error) {
-	subs, err := org.NewStore(s.db).SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
+	subs, err := s.orgs.SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
 	if err != nil || len(subs) == 0 {
 		return 0, err
 	}

@@ -18,18 +18,27 @@ import (
 // holiday calendar. It is the only part of this package that touches the
 // database; the judging it does is the pure core (RecapMonth).
 type Store struct {
-	db  *gorm.DB
-	loc *time.Location
-	now func() time.Time
+	db   *gorm.DB
+	loc  *time.Location
+	now  func() time.Time
+	orgs *org.Store
 }
 
 // NewStore returns a Store on db (the pool or a transaction); loc is the
-// government's time zone, which decides what "today" is.
+// government's time zone, which decides what "today" is. It reads the
+// organisation through an org.Store of its own on db (tools and tests); the
+// server's stores.New hands it the shared one with NewStoreWith.
 func NewStore(db *gorm.DB, loc *time.Location) *Store {
+	return NewStoreWith(db, loc, org.NewStore(db))
+}
+
+// NewStoreWith returns a Store on db that reads the organisation (an
+// agency, who is whose subordinate) through orgs.
+func NewStoreWith(db *gorm.DB, loc *time.Location, orgs *org.Store) *Store {
 	if loc == nil {
 		loc = DefaultLocation()
 	}
-	return &Store{db: db, loc: loc, now: time.Now}
+	return &Store{db: db, loc: loc, now: time.Now, orgs: orgs}
 }
 
 // WithClock returns a copy of s whose "now" is now (for tests).
@@ -122,7 +131,7 @@ func (s *Store) inScope(ctx context.Context, p *auth.Principal, ref PegawaiRef) 
 		if ref.ID == p.PegawaiID {
 			return true, nil
 		}
-		subs, err := org.NewStore(s.db).SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
+		subs, err := s.orgs.SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
 		if err != nil {
 			return false, err
 		}
@@ -151,7 +160,7 @@ func (s *Store) OPDOf(ctx context.Context, p *auth.Principal, asked int64) (org.
 	if id == 0 {
 		return org.OPD{}, fmt.Errorf("no opd chosen: %w", apperr.ErrNotFound)
 	}
-	o, err := org.NewStore(s.db).GetOPD(ctx, id)
+	o, err := s.orgs.GetOPD(ctx, id)
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return o, fmt.Errorf("opd %d: %w", id, apperr.ErrNotFound)
 	}

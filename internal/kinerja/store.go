@@ -19,17 +19,27 @@ import (
 
 // Store reads and writes the kinerja tables.
 type Store struct {
-	db  *gorm.DB
-	loc *time.Location
-	now func() time.Time
+	db   *gorm.DB
+	loc  *time.Location
+	now  func() time.Time
+	orgs *org.Store
 }
 
-// NewStore returns a Store on db; dates are judged in the regency's zone loc.
+// NewStore returns a Store on db; dates are judged in the regency's zone
+// loc. It reads the organisation through an org.Store of its own on db
+// (tools and tests); the server's stores.New hands it the shared one with
+// NewStoreWith.
 func NewStore(db *gorm.DB, loc *time.Location) *Store {
+	return NewStoreWith(db, loc, org.NewStore(db))
+}
+
+// NewStoreWith returns a Store on db that reads the organisation (who is
+// whose subordinate, an employee's profile) through orgs.
+func NewStoreWith(db *gorm.DB, loc *time.Location, orgs *org.Store) *Store {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Store{db: db, loc: loc, now: time.Now}
+	return &Store{db: db, loc: loc, now: time.Now, orgs: orgs}
 }
 
 // WithClock returns a copy of the Store that reads the time from now (tests).
@@ -42,7 +52,8 @@ func (s *Store) WithClock(now func() time.Time) *Store {
 // Today is the regency's current date.
 func (s *Store) Today() time.Time { return Day(s.now().In(s.loc)) }
 
-func (s *Store) org(db *gorm.DB) *org.Store { return org.NewStore(db) }
+// org is the organisation store on db (the pool or the caller's transaction).
+func (s *Store) org(db *gorm.DB) *org.Store { return s.orgs.In(db) }
 
 // errScope is the refusal for data outside the actor's scope.
 var errScope = apperr.New(apperr.ErrForbidden, "Data ini di luar wewenang Anda.")

@@ -306,8 +306,8 @@ func ParseEmail(v string) (string, error) {
 	return v, nil
 }
 
-// Actor is who changes their own settings: the one actor type of every
-// domain (only its UserID, NIP and IP are read here).
+// Actor is who changes their own settings (the one auth.Actor; the name
+// stays for callers).
 type Actor = auth.Actor
 
 // SaveSettings stores the actor's address and the kinds sent by e-mail

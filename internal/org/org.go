@@ -130,6 +130,11 @@ type Store struct{ db *gorm.DB }
 // NewStore returns a Store on db (a transaction or the pool).
 func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
 
+// In returns the Store reading and writing through tx, the caller's
+// transaction: another domain's store that was handed s (stores.New) reads
+// the organisation inside its own transaction with s.In(tx).
+func (s *Store) In(tx *gorm.DB) *Store { return &Store{db: tx} }
+
 // Profile is an employee with their current position and supervisor.
 type Profile struct {
 	PegawaiID       int64  `gorm:"column:pegawai_id"`

@@ -44,10 +44,13 @@ func New(db *gorm.DB, loc *time.Location, src Sources) (Set, error) {
 	if err != nil {
 		return Set{}, fmt.Errorf("connection pool: %w", err)
 	}
+	// The organisation store is built once and handed to the areas that
+	// read the organisation (who is whose subordinate, an agency).
+	o := org.NewStore(db)
 	return Set{
-		Org:        org.NewStore(db),
-		Kinerja:    kinerja.NewStore(db, loc),
-		Attendance: attendance.NewStore(db, loc),
+		Org:        o,
+		Kinerja:    kinerja.NewStoreWith(db, loc, o),
+		Attendance: attendance.NewStoreWith(db, loc, o),
 		TPP:        claim.NewService(db, src.Kinerja, src.Attendance),
 		Audit:      audit.NewLog(db),
 		Notify:     notify.NewStore(db),
@@ -56,8 +59,13 @@ func New(db *gorm.DB, loc *time.Location, src Sources) (Set, error) {
 }
 
 // FromStores is the production Set: the TPP computation reads kinerja and
-// attendance from their own stores on db.
+// attendance from the Set's own stores (the same ones their pages use).
 func FromStores(db *gorm.DB, loc *time.Location) (Set, error) {
-	k, a := claim.StoreSources(db, loc)
-	return New(db, loc, Sources{Kinerja: k, Attendance: a})
+	s, err := New(db, loc, Sources{})
+	if err != nil {
+		return Set{}, err
+	}
+	k, a := claim.SourcesOf(s.Kinerja, s.Attendance)
+	s.TPP = claim.NewService(db, k, a)
+	return s, nil
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,55 +14,16 @@ import (
 func (s *Server) home(c echo.Context) error {
 	ctx := c.Request().Context()
 	p := principal(c)
-	today := time.Now().In(s.cfg.Location)
-	h := pages.Home{}
-	profile, err := s.org.Profile(ctx, p.PegawaiID, today)
+	o, err := s.org.Home(ctx, actorOf(c), p.OPDName(p.Active.OPDID), time.Now().In(s.cfg.Location))
 	if err != nil {
 		return err
 	}
-	switch p.Active.Role {
-	case auth.RolePegawai:
-		h.Heading = "Beranda Pegawai"
-		h.Intro = "Catat aktivitas harian Anda dan pantau TPP Anda."
-		h.Profile = &profile
-	case auth.RoleAtasan:
-		h.Heading = "Beranda Atasan"
-		h.Intro = "Tinjau aktivitas dan nilai kinerja bawahan langsung Anda."
-		h.Profile = &profile
-		subs, err := s.org.SubordinateIDs(ctx, p.PegawaiID, today)
-		if err != nil {
-			return err
-		}
-		h.Facts = append(h.Facts, pages.Fact{Label: "Bawahan langsung", Value: strconv.Itoa(len(subs)) + " orang"})
-	case auth.RoleAdminOPD:
-		h.Heading = "Beranda Admin OPD"
-		h.Intro = "Kelola data pegawai dan presensi, lalu ajukan klaim TPP bulanan OPD."
-		counts, err := s.org.CountOPD(ctx, p.Active.OPDID)
-		if err != nil {
-			return err
-		}
-		h.Waiting = append(h.Waiting, pages.Waiting{Label: "Pegawai tanpa nomor rekening bank", Count: counts.TanpaRekening,
-			Hint: "TPP tidak dapat ditransfer sebelum rekening diisi."})
-		h.Facts = append(h.Facts,
-			pages.Fact{Label: "OPD", Value: p.OPDName(p.Active.OPDID)},
-			pages.Fact{Label: "Pegawai aktif", Value: strconv.FormatInt(counts.Pegawai, 10)},
-			pages.Fact{Label: "Jabatan", Value: strconv.FormatInt(counts.Jabatan, 10)})
-	case auth.RoleVerifikator, auth.RoleSuperadmin:
-		if p.Active.Role == auth.RoleVerifikator {
-			h.Heading = "Beranda Verifikator"
-			h.Intro = "Verifikasi klaim TPP OPD, hitung dan kunci TPP, ekspor daftar nominatif dan berkas bank."
-		} else {
-			h.Heading = "Beranda Super Admin"
-			h.Intro = "Kelola OPD, kelas jabatan, aturan TPP, pengguna, dan pantau log audit."
-		}
-		counts, err := s.org.CountRegency(ctx)
-		if err != nil {
-			return err
-		}
-		h.Facts = append(h.Facts,
-			pages.Fact{Label: "OPD aktif", Value: strconv.FormatInt(counts.OPD, 10)},
-			pages.Fact{Label: "Pegawai aktif", Value: strconv.FormatInt(counts.Pegawai, 10)},
-			pages.Fact{Label: "Pengguna aktif", Value: strconv.FormatInt(counts.Users, 10)})
+	h := pages.Home{Heading: o.Heading, Intro: o.Intro, Profile: o.Profile}
+	for _, w := range o.Waiting {
+		h.Waiting = append(h.Waiting, pages.Waiting{Label: w.Label, Count: w.Count, Href: w.Href, Hint: w.Hint})
+	}
+	for _, f := range o.Facts {
+		h.Facts = append(h.Facts, pages.Fact{Label: f.Label, Value: f.Value})
 	}
 	// The employee sees when their bank account was changed by someone
 	// else (the admin_opd form): a changed account redirects their TPP.

@@ -29,6 +29,7 @@ var notifyFlashes = map[string]string{
 	"notif_simpan": "Pengaturan notifikasi disimpan.",
 }
 
+// notifyActor is actorOf(c) (the name stays for callers).
 func notifyActor(c echo.Context) notify.Actor { return actorOf(c) }
 
 func (s *Server) notifInbox(c echo.Context) error {

@@ -13,7 +13,13 @@ import (
 // StoreSources returns the kinerja and attendance stores as the computation's
 // sources: the same functions their own recap pages use.
 func StoreSources(db *gorm.DB, loc *time.Location) (KinerjaSource, AttendanceSource) {
-	return kinerjaStore{kinerja.NewStore(db, loc)}, attendanceStore{attendance.NewStore(db, loc)}
+	return SourcesOf(kinerja.NewStore(db, loc), attendance.NewStore(db, loc))
+}
+
+// SourcesOf returns the given kinerja and attendance stores (the server's,
+// built once by stores.New) as the computation's sources.
+func SourcesOf(k *kinerja.Store, a *attendance.Store) (KinerjaSource, AttendanceSource) {
+	return kinerjaStore{k}, attendanceStore{a}
 }
 
 type kinerjaStore struct{ s *kinerja.Store }
