@@ -33,7 +33,7 @@ func TestBrowserKinerjaJourney(t *testing.T) {
 	ctx := newBrowser(t)
 	base := h.ts.URL
 	logout := func() {
-		step(t, ctx, chromedp.Click("form.logout button"), chromedp.WaitVisible("#nip"))
+		step(t, ctx, chromedp.Submit("form.logout"), chromedp.WaitVisible("#nip"))
 	}
 
 	// 1. The pegawai logs an aktivitas (dated today by default) and submits it.

@@ -48,7 +48,7 @@ func TestBrowserKinerjaEvaluationJourney(t *testing.T) {
 	d := h.demoKinerja()
 	ctx := newBrowser(t)
 	base := h.ts.URL
-	logout := func() { step(t, ctx, chromedp.Click("form.logout button"), chromedp.WaitVisible("#nip")) }
+	logout := func() { step(t, ctx, chromedp.Submit("form.logout"), chromedp.WaitVisible("#nip")) }
 	now := time.Now().In(h.cfg.Location)
 	periode := fmt.Sprintf("%d-tw%d", now.Year(), (int(now.Month())-1)/3+1)
 	opd := h.count(`SELECT opd_id FROM pegawai WHERE id = ?`, d.pegawai)
