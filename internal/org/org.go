@@ -6,7 +6,6 @@ package org
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -156,6 +155,9 @@ type Profile struct {
 // heldAt selects the assignments in force on a date (bind the date twice).
 const heldAt = `rj.mulai <= ?::date AND (rj.selesai IS NULL OR rj.selesai >= ?::date)`
 
+// heldByAt is heldAt for an assignment aliased h.
+const heldByAt = `h.mulai <= ?::date AND (h.selesai IS NULL OR h.selesai >= ?::date)`
+
 // maxChain bounds walks up and down the position tree, so a cycle typed in by
 // mistake can never loop forever.
 const maxChain = 20
@@ -208,16 +210,15 @@ func (s *Store) SubordinateIDs(ctx context.Context, supervisorID int64, day time
 	// jabatan_atasan_idx), and only the positions found are looked up for
 	// their holders (riwayat_jabatan_jabatan_idx): the regency's other
 	// assignments are never read.
-	heldBy := strings.ReplaceAll(heldAt, "rj.", "h.")
 	err := s.db.WithContext(ctx).Raw(`
 WITH RECURSIVE down AS (
     SELECT j.id, 1 AS depth FROM jabatan j
     WHERE j.atasan_jabatan_id IN (SELECT rj.jabatan_id FROM riwayat_jabatan rj WHERE rj.pegawai_id = ? AND `+heldAt+`)
     UNION ALL
     SELECT j.id, down.depth + 1 FROM down JOIN jabatan j ON j.atasan_jabatan_id = down.id
-    WHERE down.depth < ? AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan h WHERE h.jabatan_id = down.id AND `+heldBy+`)
+    WHERE down.depth < ? AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan h WHERE h.jabatan_id = down.id AND `+heldByAt+`)
 )
-SELECT DISTINCT h.pegawai_id FROM down JOIN riwayat_jabatan h ON h.jabatan_id = down.id AND `+heldBy+`
+SELECT DISTINCT h.pegawai_id FROM down JOIN riwayat_jabatan h ON h.jabatan_id = down.id AND `+heldByAt+`
 WHERE h.jenis = 'definitif' AND h.pegawai_id <> ?
 ORDER BY h.pegawai_id`, supervisorID, d, d, maxChain, d, d, d, d, supervisorID).Scan(&ids).Error
 	if err != nil {

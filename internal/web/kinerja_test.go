@@ -98,6 +98,8 @@ func TestKinerjaOtherOPDAtasanIsRefused(t *testing.T) {
 		{"POST", "/kinerja/penilaian/" + id(d.penilaian) + "/koreksi", url.Values{"hasil_kerja": {"di_bawah"}, "perilaku_kerja": {"sesuai"}, "alasan": {"bukan bawahan saya"}}},
 		{"GET", "/api/v1/penilaian/" + id(d.penilaian), nil},
 		{"GET", "/api/v1/penilaian?pegawai_id=" + id(d.pegawai), nil},
+		// deciding a reopen request is the verifikator's, never an atasan's
+		{"POST", "/kinerja/buka-bulan/permintaan/1", url.Values{"keputusan": {"setujui"}, "catatan": {"x"}}},
 	}
 	for _, c := range cases {
 		var res response
