@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/database"
-	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
 // attendance runs the attendance subcommands: demo-csv writes a month of
@@ -30,9 +28,9 @@ func (a *app) attendance(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	p, err := tpp.ParsePeriod(*month)
+	p, err := parseMonthFlag(*month)
 	if err != nil {
-		return errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
+		return err
 	}
 	year, m := p.Year, time.Month(p.Month)
 	db, err := a.open(ctx)

@@ -117,6 +117,11 @@ func parseOPDMonth(opd, month string) (tpp.Period, error) {
 	if opd == "" {
 		return tpp.Period{}, errors.New("--opd wajib diisi")
 	}
+	return parseMonthFlag(month)
+}
+
+// parseMonthFlag reads a --month value (YYYY-MM) with the one month message.
+func parseMonthFlag(month string) (tpp.Period, error) {
 	p, err := tpp.ParsePeriod(month)
 	if err != nil {
 		return tpp.Period{}, errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
@@ -163,9 +168,9 @@ func (a *app) tppCompute(ctx context.Context, args []string) error {
 // skipped with its reason. Any other failure is reported and makes the
 // command fail after the other OPDs were computed.
 func (a *app) tppComputeAll(ctx context.Context, month string) error {
-	p, err := tpp.ParsePeriod(month)
+	p, err := parseMonthFlag(month)
 	if err != nil {
-		return errors.New("--month: " + strings.TrimSuffix(tpp.PeriodMessage, "."))
+		return err
 	}
 	s, done, err := a.tppService(ctx)
 	if err != nil {
@@ -540,9 +545,9 @@ func (a *app) tppSimulasi(ctx context.Context, args []string) error {
 	}
 	in := claim.SimulationInput{Months: *months}
 	if *month != "" {
-		p, err := tpp.ParsePeriod(*month)
+		p, err := parseMonthFlag(*month)
 		if err != nil {
-			return errors.New(tpp.PeriodMessage)
+			return err
 		}
 		in.End = p
 	}

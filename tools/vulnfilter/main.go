@@ -3,6 +3,12 @@
 // application calls, one line each: "GO-2026-1234 module@version: summary".
 // With -stdlib it prints those in the Go standard library, otherwise those in
 // modules (dependencies). It exits 0 either way; printing is the verdict.
+//
+// With -reviewed FILE, an advisory listed there ("GO-2026-1234 | why the
+// application is not affected", one per line, # comments) is printed to
+// stderr as reviewed, with its reason, instead of on stdout; an entry that
+// no longer matches any finding is reported on stderr too, so the list does
+// not outlive its advisories unnoticed.
 package main
 
 import (
@@ -13,6 +19,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 type message struct {
@@ -33,7 +40,13 @@ type message struct {
 
 func main() {
 	stdlib := flag.Bool("stdlib", false, "print the standard library's findings instead of the modules'")
+	reviewedPath := flag.String("reviewed", "", "file of reviewed advisories: 'GO-ID | reason' per line")
 	flag.Parse()
+	reviewed, err := readReviewed(*reviewedPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "vulnfilter:", err)
+		os.Exit(2)
+	}
 	summaries := map[string]string{}
 	found := map[string]string{}
 	dec := json.NewDecoder(os.Stdin)
@@ -67,6 +80,43 @@ func main() {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
+		if why, ok := reviewed[id]; ok {
+			fmt.Fprintf(os.Stderr, "ditinjau, tidak berdampak: %s %s: %s\n", id, found[id], why)
+			continue
+		}
 		fmt.Printf("%s %s: %s\n", id, found[id], summaries[id])
 	}
+	if !*stdlib {
+		for id := range reviewed {
+			if _, ok := found[id]; !ok {
+				fmt.Fprintf(os.Stderr, "vulnfilter: %s di %s tidak lagi ditemukan; hapus dari daftar\n", id, *reviewedPath)
+			}
+		}
+	}
+}
+
+// readReviewed reads "GO-ID | reason" lines; a line without a reason is an
+// error, so no advisory is waved through unexplained.
+func readReviewed(path string) (map[string]string, error) {
+	out := map[string]string{}
+	if path == "" {
+		return out, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		id, why, ok := strings.Cut(line, "|")
+		id, why = strings.TrimSpace(id), strings.TrimSpace(why)
+		if !ok || !strings.HasPrefix(id, "GO-") || why == "" {
+			return nil, fmt.Errorf("%s:%d: want 'GO-YYYY-NNNN | reason'", path, i+1)
+		}
+		out[id] = why
+	}
+	return out, nil
 }
