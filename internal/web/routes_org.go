@@ -24,6 +24,7 @@ var (
 func (s *Server) orgRoutes() []Route {
 	return []Route{
 		{http.MethodGet, "/pegawai", orgReaders, s.pegawaiList},
+		{http.MethodGet, "/pegawai.xlsx", orgReaders, s.pegawaiXLSX},
 		{http.MethodGet, "/pegawai/baru", orgEditors, s.pegawaiNew},
 		{http.MethodPost, "/pegawai", orgEditors, s.pegawaiCreate},
 		{http.MethodGet, "/pegawai/:id", orgReaders, s.pegawaiDetail},
