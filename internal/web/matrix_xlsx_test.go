@@ -6,6 +6,7 @@ import "github.com/ekinerja/ekinerja/internal/auth"
 func init() {
 	for k, v := range map[string][]auth.Role{
 		"GET /pegawai.xlsx": orgReadRoles,
+		"GET /jabatan.xlsx": orgReadRoles,
 	} {
 		policy[k] = v
 	}

@@ -36,6 +36,7 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodPost, "/pegawai/:id/rekening/konfirmasi", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.pegawaiDecideBank},
 
 		{http.MethodGet, "/jabatan", orgReaders, s.jabatanList},
+		{http.MethodGet, "/jabatan.xlsx", orgReaders, s.jabatanXLSX},
 		{http.MethodGet, "/jabatan/baru", orgEditors, s.jabatanNew},
 		{http.MethodPost, "/jabatan", orgEditors, s.jabatanCreate},
 		{http.MethodGet, "/jabatan/:id/ubah", orgEditors, s.jabatanEdit},

@@ -146,3 +146,74 @@ WHERE `+tc.where+` ORDER BY p.nama, p.id`, append([]any{day, day}, tc.args...)..
 		})
 	}
 }
+
+// TestJabatanXLSX: the position list's download, followed from the page's
+// link, holds the positions of the page's scope and filter with their
+// holders; kelas is a number; an admin_opd gets only its OPD.
+func TestJabatanXLSX(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	dinkes := h.count(`SELECT id FROM opd WHERE kode = 'DINKES'`)
+	bkpsdm := h.count(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
+	day := h.srv.today().Format(time.DateOnly)
+	cases := []struct {
+		name  string
+		role  auth.Role
+		query string
+		where string // the expected positions, over jabatan j
+		args  []any
+		none  bool
+	}{
+		{"admin_opd: own OPD only", auth.RoleAdminOPD, "", "j.opd_id = ?", []any{dinkes}, false},
+		{"admin_opd asking another OPD: nothing", auth.RoleAdminOPD, fmt.Sprintf("?opd=%d", bkpsdm), "false", nil, true},
+		{"verifikator: every OPD", auth.RoleVerifikator, "", "true", nil, false},
+		{"verifikator: the page's filter", auth.RoleVerifikator, fmt.Sprintf("?opd=%d&q=kepala", bkpsdm),
+			"j.opd_id = ? AND (j.nama ILIKE '%kepala%' OR j.kode ILIKE 'kepala%')", []any{bkpsdm}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []struct {
+				ID                     int64
+				OPD, Kode, Nama, Jenis string
+				Kelas                  int
+				Unit, Atasan           string
+			}
+			if err := h.db.Raw(`SELECT j.id, o.kode AS opd, j.kode, j.nama, j.jenis, j.kelas, coalesce(u.nama, '') AS unit, coalesce(a.nama, '') AS atasan
+FROM jabatan j JOIN opd o ON o.id = j.opd_id LEFT JOIN unit_kerja u ON u.id = j.unit_kerja_id LEFT JOIN jabatan a ON a.id = j.atasan_jabatan_id
+WHERE `+tc.where+` ORDER BY o.kode, j.kelas DESC, j.kode`, tc.args...).Scan(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			if (len(want) == 0) != tc.none {
+				t.Fatalf("seed gives %d positions for this case", len(want))
+			}
+			f, sh, rows := xlsxDownload(t, h.as(tc.role), "/jabatan"+tc.query, "unduh-jabatan")
+			got, first := dataRows(t, rows, "OPD", 9)
+			if len(got) != len(want) {
+				t.Fatalf("download has %d positions, the database %d", len(got), len(want))
+			}
+			held := 0
+			for i, w := range want {
+				exp := []string{w.OPD, w.Kode, w.Nama, w.Jenis, strconv.Itoa(w.Kelas), w.Unit, w.Atasan}
+				if strings.Join(got[i][:7], "|") != strings.Join(exp, "|") {
+					t.Errorf("row %d: %q, want %q", i+1, got[i][:7], exp)
+				}
+				// The holder named is one who holds the post today, as that kind.
+				if got[i][7] != "" {
+					held++
+					if n := h.count(`SELECT count(*) FROM riwayat_jabatan rj JOIN pegawai p ON p.id = rj.pegawai_id
+WHERE rj.jabatan_id = ? AND p.nama = ? AND rj.jenis = ? AND rj.mulai <= ?::date AND (rj.selesai IS NULL OR rj.selesai >= ?::date)`,
+						w.ID, got[i][7], got[i][8], day, day); n == 0 {
+						t.Errorf("row %d: %s is not a %s holder of %s today", i+1, got[i][7], got[i][8], w.Kode)
+					}
+				} else if n := h.count(`SELECT count(*) FROM riwayat_jabatan rj WHERE rj.jabatan_id = ? AND rj.mulai <= ?::date AND (rj.selesai IS NULL OR rj.selesai >= ?::date)`,
+					w.ID, day, day); n != 0 {
+					t.Errorf("row %d: %s has a holder today but the download names none", i+1, w.Kode)
+				}
+				cellIs(t, f, sh, 5, first+i, false)
+			}
+			if !tc.none && held == 0 {
+				t.Error("no position with a holder: the holder column is untested")
+			}
+		})
+	}
+}

@@ -116,6 +116,18 @@ type JabatanList struct {
 	CanEdit bool
 }
 
+// ExportURL is the .xlsx download of the list with the same filter.
+func (v JabatanList) ExportURL() string {
+	q := url.Values{}
+	if v.Filter.Q != "" {
+		q.Set("q", v.Filter.Q)
+	}
+	if v.Filter.OPDID != 0 {
+		q.Set("opd", strconv.FormatInt(v.Filter.OPDID, 10))
+	}
+	return "/jabatan.xlsx?" + q.Encode()
+}
+
 // JabatanFormView is the create/edit position page.
 type JabatanFormView struct {
 	ID     int64
