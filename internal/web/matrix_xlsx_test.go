@@ -7,6 +7,7 @@ func init() {
 	for k, v := range map[string][]auth.Role{
 		"GET /pegawai.xlsx": orgReadRoles,
 		"GET /jabatan.xlsx": orgReadRoles,
+		"GET /audit.xlsx":   superOnly,
 	} {
 		policy[k] = v
 	}

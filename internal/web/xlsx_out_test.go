@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
@@ -213,6 +215,73 @@ WHERE rj.jabatan_id = ? AND p.nama = ? AND rj.jenis = ? AND rj.mulai <= ?::date 
 			}
 			if !tc.none && held == 0 {
 				t.Error("no position with a holder: the holder column is untested")
+			}
+		})
+	}
+}
+
+// TestAuditXLSX: the audit log's download, followed from the page's link,
+// holds every row the page's filter selects (beyond the page's 100), each
+// cell as stored; only a superadmin may download it.
+func TestAuditXLSX(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	admin := login(t, auth.RoleAdminOPD)
+	if res := h.as(auth.RoleAdminOPD).get("/audit.xlsx"); res.status != http.StatusForbidden {
+		t.Fatalf("admin_opd downloads the audit log: %d", res.status)
+	}
+	// More rows of one object type than the page shows, written by the real writer.
+	for i := range 130 {
+		if err := audit.RecordNow(context.Background(), h.db, audit.Entry{ActorNIP: admin.NIP, Action: "uji.ekspor",
+			ObjectType: "uji_ekspor", ObjectID: strconv.Itoa(i), IP: "192.0.2.7", Detail: map[string]any{"urutan": i, "teks": "=1+1"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	super := h.as(auth.RoleSuperadmin)
+	today := time.Now().In(h.cfg.Location).Format(time.DateOnly)
+	cases := []struct {
+		name  string
+		query string
+		where string
+		args  []any
+		min   int64
+	}{
+		{"no filter: the whole log", "", "true", nil, 131},
+		{"object type over two pages", "?objek=uji_ekspor", "object_type = 'uji_ekspor'", nil, 130},
+		{"one object", "?objek=uji_ekspor:7", "object_type = 'uji_ekspor' AND object_id = '7'", nil, 1},
+		{"action prefix and actor", "?aksi=auth.dito&nip=" + admin.NIP, "action LIKE 'auth.dito%' AND actor_nip = ?", []any{admin.NIP}, 1},
+		{"days", "?objek=uji_ekspor&dari=" + today + "&sampai=" + today, "object_type = 'uji_ekspor'", nil, 130},
+		{"days before: nothing", "?objek=uji_ekspor&sampai=2020-01-01", "false", nil, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f, sh, rows := xlsxDownload(t, super, "/audit"+tc.query, "unduh-audit")
+			var want []audit.Row
+			if err := h.db.Where(tc.where, tc.args...).Order("id DESC").Find(&want).Error; err != nil {
+				t.Fatal(err)
+			}
+			if int64(len(want)) < tc.min {
+				t.Fatalf("database has %d rows, want at least %d", len(want), tc.min)
+			}
+			got, first := dataRows(t, rows, "#", 10)
+			if len(got) != len(want) {
+				t.Fatalf("download has %d rows, the database %d", len(got), len(want))
+			}
+			for i, w := range want {
+				exp := []string{strconv.FormatInt(w.ID, 10), w.At.In(h.cfg.Location).Format("2006-01-02 15:04:05"), w.ActorNIP, w.Action,
+					w.ObjectType, w.ObjectID, w.IP, w.Detail, w.PrevHash, w.Hash}
+				if strings.Join(got[i], "|") != strings.Join(exp, "|") {
+					t.Errorf("row %d: %q, want %q", i+1, got[i], exp)
+				}
+			}
+			for i, w := range want {
+				cellIs(t, f, sh, 1, first+i, false)
+				if w.ActorNIP != "" {
+					cellIs(t, f, sh, 3, first+i, true)
+				}
+				if w.Detail != "" {
+					cellIs(t, f, sh, 8, first+i, true)
+				}
 			}
 		})
 	}
