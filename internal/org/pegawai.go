@@ -82,10 +82,9 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// ListPegawai returns one page of employees in scope, ordered by name then
-// id (stable: equal names never swap between pages).
-func (s *Store) ListPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day time.Time) (PegawaiPage, error) {
-	f.normalize()
+// pegawaiWhere is the employee list's condition: the actor's scope and the
+// filter. The page and its download share it, so both hold the same people.
+func pegawaiWhere(sc Scope, f PegawaiFilter) (string, []any) {
 	where := []string{"true"}
 	args := []any{}
 	if sc.OPDID != 0 {
@@ -107,25 +106,47 @@ func (s *Store) ListPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day 
 			where, args = append(where, "p.nama ILIKE ?"), append(args, "%"+likeEscape(f.Q)+"%")
 		}
 	}
-	cond := strings.Join(where, " AND ")
+	return strings.Join(where, " AND "), args
+}
+
+// pegawaiSelect lists employees with their definitive position held on a day.
+const pegawaiSelect = `SELECT p.id, p.nip, p.nama, p.status_asn, p.golongan, p.keadaan, p.opd_id, o.kode AS opd_kode,
+       coalesce(j.nama, '') AS jabatan_nama, coalesce(j.kelas, 0) AS kelas
+FROM pegawai p JOIN opd o ON o.id = p.opd_id
+LEFT JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id AND rj.jenis = 'definitif' AND ` + heldAt + `
+LEFT JOIN jabatan j ON j.id = rj.jabatan_id
+WHERE `
+
+// ListPegawai returns one page of employees in scope, ordered by name then
+// id (stable: equal names never swap between pages).
+func (s *Store) ListPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day time.Time) (PegawaiPage, error) {
+	f.normalize()
+	cond, args := pegawaiWhere(sc, f)
 	page := PegawaiPage{Page: f.Page, PerPage: f.PerPage}
 	db := s.db.WithContext(ctx)
 	if err := db.Raw(`SELECT count(*) FROM pegawai p WHERE `+cond, args...).Scan(&page.Total).Error; err != nil {
 		return page, fmt.Errorf("count pegawai: %w", err)
 	}
 	d := day.Format(time.DateOnly)
-	q := `SELECT p.id, p.nip, p.nama, p.status_asn, p.golongan, p.keadaan, p.opd_id, o.kode AS opd_kode,
-       coalesce(j.nama, '') AS jabatan_nama, coalesce(j.kelas, 0) AS kelas
-FROM pegawai p JOIN opd o ON o.id = p.opd_id
-LEFT JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id AND rj.jenis = 'definitif' AND ` + heldAt + `
-LEFT JOIN jabatan j ON j.id = rj.jabatan_id
-WHERE ` + cond + ` ORDER BY p.nama, p.id LIMIT ? OFFSET ?`
 	all := append([]any{d, d}, args...)
 	all = append(all, f.PerPage, (f.Page-1)*f.PerPage)
-	if err := db.Raw(q, all...).Scan(&page.Rows).Error; err != nil {
+	if err := db.Raw(pegawaiSelect+cond+` ORDER BY p.nama, p.id LIMIT ? OFFSET ?`, all...).Scan(&page.Rows).Error; err != nil {
 		return page, fmt.Errorf("list pegawai: %w", err)
 	}
 	return page, nil
+}
+
+// ExportPegawai returns every employee the list shows for the same scope
+// and filter (all pages, the page's order), for the .xlsx download.
+func (s *Store) ExportPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day time.Time) ([]PegawaiRow, error) {
+	f.normalize()
+	cond, args := pegawaiWhere(sc, f)
+	d := day.Format(time.DateOnly)
+	var rows []PegawaiRow
+	if err := s.db.WithContext(ctx).Raw(pegawaiSelect+cond+` ORDER BY p.nama, p.id`, append([]any{d, d}, args...)...).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("export pegawai: %w", err)
+	}
+	return rows, nil
 }
 
 // Penugasan is one assignment with its position, for the detail page.

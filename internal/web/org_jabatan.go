@@ -15,11 +15,7 @@ var jabatanFields = []string{"kode", "nama", "jenis", "kelas", "opd_id", "unit_k
 func (s *Server) jabatanList(c echo.Context) error {
 	p := principal(c)
 	sc := orgScope(p)
-	f := org.JabatanFilter{Q: c.QueryParam("q")}
-	f.OPDID, _ = strconv.ParseInt(c.QueryParam("opd"), 10, 64)
-	if len(f.Q) > 100 {
-		f.Q = f.Q[:100]
-	}
+	f := jabatanFilter(c)
 	rows, err := s.org.ListJabatan(c.Request().Context(), sc, f, s.today())
 	if err != nil {
 		return err

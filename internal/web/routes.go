@@ -57,6 +57,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/peran", AnyRole, s.switchRole},
 		{http.MethodGet, "/", AnyRole, s.home},
 		{http.MethodGet, "/audit", Only(auth.RoleSuperadmin), s.auditPage},
+		{http.MethodGet, "/audit.xlsx", Only(auth.RoleSuperadmin), s.auditXLSX},
 
 		{http.MethodPost, "/api/v1/auth/token", Public, s.apiToken},
 		{http.MethodGet, "/api/v1/me", AnyRole, s.apiMe},

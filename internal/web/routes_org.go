@@ -24,6 +24,7 @@ var (
 func (s *Server) orgRoutes() []Route {
 	return []Route{
 		{http.MethodGet, "/pegawai", orgReaders, s.pegawaiList},
+		{http.MethodGet, "/pegawai.xlsx", orgReaders, s.pegawaiXLSX},
 		{http.MethodGet, "/pegawai/baru", orgEditors, s.pegawaiNew},
 		{http.MethodPost, "/pegawai", orgEditors, s.pegawaiCreate},
 		{http.MethodGet, "/pegawai/:id", orgReaders, s.pegawaiDetail},
@@ -35,6 +36,7 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodPost, "/pegawai/:id/rekening/konfirmasi", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.pegawaiDecideBank},
 
 		{http.MethodGet, "/jabatan", orgReaders, s.jabatanList},
+		{http.MethodGet, "/jabatan.xlsx", orgReaders, s.jabatanXLSX},
 		{http.MethodGet, "/jabatan/baru", orgEditors, s.jabatanNew},
 		{http.MethodPost, "/jabatan", orgEditors, s.jabatanCreate},
 		{http.MethodGet, "/jabatan/:id/ubah", orgEditors, s.jabatanEdit},

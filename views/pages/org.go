@@ -37,8 +37,8 @@ type PegawaiList struct {
 	CanEdit bool
 }
 
-// PageURL is the list URL for page n with the same filter.
-func (v PegawaiList) PageURL(n int) string {
+// query is the list's filter as URL values (without the page).
+func (v PegawaiList) query() url.Values {
 	q := url.Values{}
 	if v.Filter.Q != "" {
 		q.Set("q", v.Filter.Q)
@@ -52,8 +52,19 @@ func (v PegawaiList) PageURL(n int) string {
 	if v.Filter.Keadaan != "" {
 		q.Set("keadaan", v.Filter.Keadaan)
 	}
+	return q
+}
+
+// PageURL is the list URL for page n with the same filter.
+func (v PegawaiList) PageURL(n int) string {
+	q := v.query()
 	q.Set("hal", strconv.Itoa(n))
 	return "/pegawai?" + q.Encode()
+}
+
+// ExportURL is the .xlsx download of the list with the same filter (every page).
+func (v PegawaiList) ExportURL() string {
+	return "/pegawai.xlsx?" + v.query().Encode()
 }
 
 // PegawaiFormView is the create/edit employee page.
@@ -103,6 +114,18 @@ type JabatanList struct {
 	Rows    []org.JabatanRow
 	OPDs    []Option
 	CanEdit bool
+}
+
+// ExportURL is the .xlsx download of the list with the same filter.
+func (v JabatanList) ExportURL() string {
+	q := url.Values{}
+	if v.Filter.Q != "" {
+		q.Set("q", v.Filter.Q)
+	}
+	if v.Filter.OPDID != 0 {
+		q.Set("opd", strconv.FormatInt(v.Filter.OPDID, 10))
+	}
+	return "/jabatan.xlsx?" + q.Encode()
 }
 
 // JabatanFormView is the create/edit position page.

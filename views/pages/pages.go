@@ -78,6 +78,22 @@ func (v AuditView) NextURL() string {
 	return "/audit?" + q.Encode()
 }
 
+// ExportURL is the .xlsx download of the log with the same filter: every
+// page from the one shown on.
+func (v AuditView) ExportURL() string {
+	q := url.Values{}
+	for k, val := range map[string]string{"aksi": v.Filter.Action, "nip": v.Filter.ActorNIP, "objek": v.Filter.Object,
+		"dari": dateValue(v.Filter.From), "sampai": dateValue(v.Filter.To)} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	if v.Filter.BeforeID > 0 {
+		q.Set("sebelum", strconv.FormatInt(v.Filter.BeforeID, 10))
+	}
+	return "/audit.xlsx?" + q.Encode()
+}
+
 // dateValue formats a day for an <input type="date">; zero is empty.
 func dateValue(t time.Time) string {
 	if t.IsZero() {
