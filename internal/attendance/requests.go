@@ -452,8 +452,13 @@ func (s *Store) PendingLeaveCountOf(ctx context.Context, subs []int64) (int64, e
 	if len(subs) == 0 {
 		return 0, nil
 	}
+	// One array parameter: the statement is the same for any team size.
+	ids := make([]string, len(subs))
+	for i, id := range subs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
 	var n int64
-	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM cuti WHERE pegawai_id IN ? AND status = 'diajukan'`, subs).Scan(&n).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM cuti WHERE pegawai_id = ANY(?::bigint[]) AND status = 'diajukan'`, pgArray(ids)).Scan(&n).Error
 	return n, err
 }
 
