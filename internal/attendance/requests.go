@@ -439,11 +439,26 @@ func (s *Store) LeaveFor(ctx context.Context, p *auth.Principal) (LeaveList, err
 // PendingLeaveCount is the number of subordinates' requests waiting for an atasan.
 func (s *Store) PendingLeaveCount(ctx context.Context, p *auth.Principal) (int64, error) {
 	subs, err := s.orgs.SubordinateIDs(ctx, p.PegawaiID, s.now().In(s.loc))
-	if err != nil || len(subs) == 0 {
+	if err != nil {
 		return 0, err
 	}
+	return s.PendingLeaveCountOf(ctx, subs)
+}
+
+// PendingLeaveCountOf is PendingLeaveCount for an atasan's direct
+// subordinates already known (subs, the actor's own: from
+// org.HomePage.Subordinates).
+func (s *Store) PendingLeaveCountOf(ctx context.Context, subs []int64) (int64, error) {
+	if len(subs) == 0 {
+		return 0, nil
+	}
+	// One array parameter: the statement is the same for any team size.
+	ids := make([]string, len(subs))
+	for i, id := range subs {
+		ids[i] = strconv.FormatInt(id, 10)
+	}
 	var n int64
-	err = s.db.WithContext(ctx).Raw(`SELECT count(*) FROM cuti WHERE pegawai_id IN ? AND status = 'diajukan'`, subs).Scan(&n).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM cuti WHERE pegawai_id = ANY(?::bigint[]) AND status = 'diajukan'`, pgArray(ids)).Scan(&n).Error
 	return n, err
 }
 

@@ -4,6 +4,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -209,15 +210,29 @@ FROM users u JOIN pegawai p ON p.id = u.pegawai_id`
 // grants loads a user's roles with the short names of their agencies, in
 // one query (every page's role switcher shows them).
 func (s *Service) grants(ctx context.Context, db *gorm.DB, userID int64) ([]Grant, map[int64]string, error) {
-	var rows []struct {
-		Role    string `gorm:"column:role"`
-		OPDID   *int64 `gorm:"column:opd_id"`
-		OPDName string `gorm:"column:opd_name"`
-	}
-	if err := db.WithContext(ctx).Raw(`SELECT r.role, r.opd_id, coalesce(nullif(o.singkatan, ''), o.nama, '') AS opd_name
+	var rows []grantRow
+	if err := db.WithContext(ctx).Raw(`SELECT r.role, r.opd_id, `+grantOPDName+` AS opd_name
 FROM user_roles r LEFT JOIN opd o ON o.id = r.opd_id WHERE r.user_id = ? ORDER BY r.id`, userID).Scan(&rows).Error; err != nil {
 		return nil, nil, fmt.Errorf("load roles: %w", err)
 	}
+	gs, names := buildGrants(rows)
+	return gs, names, nil
+}
+
+// grantOPDName is the name a grant's agency goes by (its short name, else
+// its full name), the same for the login and the per-request session query.
+const grantOPDName = `coalesce(nullif(o.singkatan, ''), o.nama, '')`
+
+// grantRow is one user_roles row with its agency's name.
+type grantRow struct {
+	Role    string `gorm:"column:role" json:"role"`
+	OPDID   *int64 `gorm:"column:opd_id" json:"opd_id"`
+	OPDName string `gorm:"column:opd_name" json:"opd_name"`
+}
+
+// buildGrants turns the user's role rows (in user_roles order) into grants
+// and the names of their agencies; every user also holds pegawai.
+func buildGrants(rows []grantRow) ([]Grant, map[int64]string) {
 	gs := make([]Grant, 0, len(rows)+1)
 	names := map[int64]string{}
 	hasPegawai := false
@@ -233,7 +248,7 @@ FROM user_roles r LEFT JOIN opd o ON o.id = r.opd_id WHERE r.user_id = ? ORDER B
 	if !hasPegawai { // every user is an employee and may see their own data
 		gs = append([]Grant{{Role: RolePegawai}}, gs...)
 	}
-	return gs, names, nil
+	return gs, names
 }
 
 // LoginRequest is what the login form or API sends.
@@ -556,9 +571,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Authenticate
 		LastSeenAt         time.Time  `gorm:"column:last_seen_at"`
 		ExpiresAt          time.Time  `gorm:"column:expires_at"`
 		RevokedAt          *time.Time `gorm:"column:revoked_at"`
+		Roles              string     `gorm:"column:roles"`
 	}
+	// One round trip per request: the session, its user and employee, and
+	// the user's roles with their agencies' names (a JSON array in
+	// user_roles order, built like grants does for the login).
 	err = s.db.WithContext(ctx).Raw(`SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.token_version, u.disabled, u.must_change_password,
-  u.totp_enabled_at IS NOT NULL AS totp_enabled, s.active_role, s.active_opd_id, s.last_seen_at, s.expires_at, s.revoked_at
+  u.totp_enabled_at IS NOT NULL AS totp_enabled, s.active_role, s.active_opd_id, s.last_seen_at, s.expires_at, s.revoked_at,
+  (SELECT coalesce(json_agg(json_build_object('role', r.role, 'opd_id', r.opd_id, 'opd_name', `+grantOPDName+`) ORDER BY r.id), '[]')
+   FROM user_roles r LEFT JOIN opd o ON o.id = r.opd_id WHERE r.user_id = u.id)::text AS roles
 FROM sessions s JOIN users u ON u.id = s.user_id JOIN pegawai p ON p.id = u.pegawai_id
 WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 	if err != nil {
@@ -569,10 +590,11 @@ WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 		now.After(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.idle {
 		return nil, ErrSessionInvalid
 	}
-	grants, opdNames, err := s.grants(ctx, s.db, row.ID)
-	if err != nil {
-		return nil, err
+	var roleRows []grantRow
+	if err := json.Unmarshal([]byte(row.Roles), &roleRows); err != nil {
+		return nil, fmt.Errorf("load roles: %w", err)
 	}
+	grants, opdNames := buildGrants(roleRows)
 	p := &Principal{UserID: row.ID, PegawaiID: row.PegawaiID, NIP: row.NIP, Nama: row.Nama, OPDID: row.OPDID, Grants: grants, OPDNames: opdNames,
 		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword, TOTPEnabled: row.TOTPEnabled}
 	p.NeedsTOTPEnrolment = !row.TOTPEnabled && s.TOTPRequired(grants)

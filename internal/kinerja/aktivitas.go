@@ -429,11 +429,20 @@ type PendingCount struct {
 // aktivitas and the submitted months waiting for the atasan. One query.
 func (s *Store) PendingBySubordinate(ctx context.Context, a Actor) ([]PendingCount, error) {
 	subs, err := s.subordinates(ctx, s.db, a)
-	if err != nil || len(subs) == 0 {
+	if err != nil {
 		return nil, err
 	}
+	return s.PendingOf(ctx, subs)
+}
+
+// PendingOf is PendingBySubordinate for an atasan's direct subordinates
+// already known (subs, the actor's own: from org.HomePage.Subordinates).
+func (s *Store) PendingOf(ctx context.Context, subs []int64) ([]PendingCount, error) {
+	if len(subs) == 0 {
+		return nil, nil
+	}
 	var out []PendingCount
-	err = s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, p.nama, p.nip,
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, p.nama, p.nip,
   (SELECT count(*) FROM aktivitas a WHERE a.pegawai_id = p.id AND a.status = 'submitted') AS aktivitas,
   (SELECT count(*) FROM penilaian_bulanan b WHERE b.pegawai_id = p.id AND b.status = 'submitted') AS bulan
 FROM pegawai p WHERE p.id = ANY(?::bigint[]) ORDER BY p.nama`, pgInts(subs)).Scan(&out).Error

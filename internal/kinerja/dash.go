@@ -60,12 +60,21 @@ type TeamMember struct {
 // TeamMonth is the atasan's direct subordinates' month, by name.
 func (s *Store) TeamMonth(ctx context.Context, a Actor, month time.Time) ([]TeamMember, error) {
 	subs, err := s.subordinates(ctx, s.db, a)
-	if err != nil || len(subs) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	return s.TeamMonthOf(ctx, subs, month)
+}
+
+// TeamMonthOf is TeamMonth for an atasan's direct subordinates already
+// known (subs, the actor's own: from org.HomePage.Subordinates).
+func (s *Store) TeamMonthOf(ctx context.Context, subs []int64, month time.Time) ([]TeamMember, error) {
+	if len(subs) == 0 {
+		return nil, nil
 	}
 	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var out []TeamMember
-	err = s.db.WithContext(ctx).Raw(`SELECT p.nama,
+	err := s.db.WithContext(ctx).Raw(`SELECT p.nama,
   coalesce((SELECT sum(x.menit) FROM aktivitas x WHERE x.pegawai_id = p.id AND x.status = 'approved' AND x.tanggal >= ? AND x.tanggal < ?), 0) AS approved,
   coalesce((SELECT sum(x.menit) FROM aktivitas x WHERE x.pegawai_id = p.id AND x.status = 'submitted' AND x.tanggal >= ? AND x.tanggal < ?), 0) AS submitted,
   coalesce((SELECT b.predikat FROM penilaian_bulanan b WHERE b.pegawai_id = p.id AND b.tahun = ? AND b.bulan = ? AND b.status = 'rated'), '') AS predikat

@@ -43,6 +43,18 @@ type Landing struct {
 // the previous month (until its closing day) and of months a verifikator
 // reopened; for an atasan the subordinates' submitted aktivitas per month.
 func (s *Store) LandingFor(ctx context.Context, a Actor) (Landing, error) {
+	subs, err := s.subordinates(ctx, s.db, a)
+	if err != nil {
+		return Landing{}, err
+	}
+	return s.LandingForTeam(ctx, a, subs)
+}
+
+// LandingForTeam is LandingFor with an atasan's direct subordinates today
+// already known (subs, from org.Store.SubordinateIDs or org.HomePage, the
+// same lookup): the home page finds them once for all its parts. subs is
+// ignored for the other roles.
+func (s *Store) LandingForTeam(ctx context.Context, a Actor, subs []int64) (Landing, error) {
 	var l Landing
 	switch a.Role {
 	case auth.RolePegawai:
@@ -76,9 +88,8 @@ GROUP BY 1, 4 ORDER BY 1`, now, a.PegawaiID, from).Scan(&rows).Error; err != nil
 		}
 		l.CurrentOpen = a.PegawaiID != 0
 	case auth.RoleAtasan:
-		subs, err := s.subordinates(ctx, s.db, a)
-		if err != nil || len(subs) == 0 {
-			return l, err
+		if len(subs) == 0 {
+			return l, nil
 		}
 		var rows []struct {
 			Bulan time.Time `gorm:"column:bulan"`

@@ -21,6 +21,10 @@ type HomePage struct {
 	Profile *Profile
 	Waiting []HomeItem
 	Facts   []HomeItem
+	// Subordinates are an atasan's direct subordinates on day (nil for the
+	// other roles), looked up once: the other areas' parts of the same home
+	// page take them from here instead of finding them again.
+	Subordinates []int64
 }
 
 // HomeItem is one worded line of the home page: a fact (Label, Value) or
@@ -62,6 +66,7 @@ func (s *Store) Home(ctx context.Context, a Actor, opdName string, day time.Time
 			if err != nil {
 				return HomePage{}, err
 			}
+			h.Subordinates = subs
 			h.Facts = append(h.Facts, HomeItem{Label: "Bawahan langsung", Value: strconv.Itoa(len(subs)) + " orang"})
 		}
 	case auth.RoleAdminOPD:

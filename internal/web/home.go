@@ -37,8 +37,10 @@ func (s *Server) home(c echo.Context) error {
 		}
 	}
 	// Each area adds what waits for this role.
-	for _, add := range []func(echo.Context, *auth.Principal, *pages.Home) error{s.orgHome, s.kinerjaHome, s.attendanceHome, s.tppHome, s.pegawaiDash, s.homeCharts} {
-		if err := add(c, p, &h); err != nil {
+	// An atasan's subordinates were found once, by org.Home; the parts
+	// below take them from there.
+	for _, add := range []func(echo.Context, *auth.Principal, []int64, *pages.Home) error{s.orgHome, s.kinerjaHome, s.attendanceHome, s.tppHome, s.pegawaiDash, s.homeCharts} {
+		if err := add(c, p, o.Subordinates, &h); err != nil {
 			return err
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // homeCharts adds the role's dashboard charts to its landing page, each
 // answered by one domain method.
-func (s *Server) homeCharts(c echo.Context, p *auth.Principal, h *pages.Home) error {
+func (s *Server) homeCharts(c echo.Context, p *auth.Principal, subs []int64, h *pages.Home) error {
 	ctx := c.Request().Context()
 	now := time.Now().In(s.cfg.Location)
 	switch p.Active.Role {
@@ -45,7 +45,7 @@ func (s *Server) homeCharts(c echo.Context, p *auth.Principal, h *pages.Home) er
 		h.Charts = append(h.Charts, pages.PredikatChart(month, pk))
 	case auth.RoleAtasan:
 		today := s.kinerja().Today()
-		team, err := s.kinerja().TeamMonth(ctx, actor(c), today)
+		team, err := s.kinerja().TeamMonthOf(ctx, subs, today)
 		if err != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ import (
 // pegawaiDash adds the employee's own month to their landing page: minutes
 // against the target, the attendance calendar and the TPP estimate (each
 // answered by its domain).
-func (s *Server) pegawaiDash(c echo.Context, p *auth.Principal, h *pages.Home) error {
+func (s *Server) pegawaiDash(c echo.Context, p *auth.Principal, subs []int64, h *pages.Home) error {
 	if p.Active.Role != auth.RolePegawai || p.PegawaiID == 0 {
 		return nil
 	}

@@ -91,11 +91,11 @@ var attendanceFlashes = map[string]string{
 }
 
 // attendanceHome adds what waits in the attendance area to a home page.
-func (s *Server) attendanceHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+func (s *Server) attendanceHome(c echo.Context, p *auth.Principal, subs []int64, h *pages.Home) error {
 	if p.Active.Role != auth.RoleAtasan {
 		return nil
 	}
-	n, err := s.attendance().PendingLeaveCount(c.Request().Context(), p)
+	n, err := s.attendance().PendingLeaveCountOf(c.Request().Context(), subs)
 	if err != nil {
 		return err
 	}

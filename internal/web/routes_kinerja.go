@@ -115,7 +115,7 @@ var kinerjaFlashes = map[string]string{
 }
 
 // kinerjaHome adds what waits in the kinerja area to a home page.
-func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, subs []int64, h *pages.Home) error {
 	ctx := c.Request().Context()
 	k, a := s.kinerja(), actor(c)
 	switch p.Active.Role {
@@ -157,7 +157,7 @@ func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) e
 			pages.Fact{Label: "Menit diajukan (menunggu)", Value: pages.Menit(m.Submitted)},
 			pages.Fact{Label: "Menit draf", Value: pages.Menit(m.Draft)})
 	case auth.RoleAtasan:
-		l, err := k.LandingFor(ctx, a)
+		l, err := k.LandingForTeam(ctx, a, subs)
 		if err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, h *pages.Home) e
 		for _, mw := range l.Months {
 			h.Waiting = append(h.Waiting, pages.Waiting{Label: "Aktivitas bawahan " + mw.MonthLabel() + " menunggu tinjauan", Count: mw.Submitted, Href: "/kinerja/tinjau"})
 		}
-		pend, err := k.PendingBySubordinate(ctx, a)
+		pend, err := k.PendingOf(ctx, subs)
 		if err != nil {
 			return err
 		}

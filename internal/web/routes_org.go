@@ -102,7 +102,7 @@ var orgFlashes = map[string]string{
 }
 
 // orgHome adds what waits in the org area to a home page.
-func (s *Server) orgHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+func (s *Server) orgHome(c echo.Context, p *auth.Principal, subs []int64, h *pages.Home) error {
 	switch p.Active.Role {
 	case auth.RoleAdminOPD:
 		for i := range h.Waiting {

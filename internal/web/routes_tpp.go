@@ -111,7 +111,7 @@ var tppFlashes = map[string]string{
 }
 
 // tppHome adds what waits in the tpp area to a home page.
-func (s *Server) tppHome(c echo.Context, p *auth.Principal, h *pages.Home) error {
+func (s *Server) tppHome(c echo.Context, p *auth.Principal, subs []int64, h *pages.Home) error {
 	ctx := c.Request().Context()
 	month := defaultMonth(time.Now().In(s.cfg.Location))
 	switch p.Active.Role {
