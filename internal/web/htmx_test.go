@@ -104,7 +104,7 @@ VALUES (?, ?, ?, 'Rapat evaluasi', 1, 'kegiatan', 30, 'submitted', now()) RETURN
 	// htmx: return without a note: 422, the row again with the message.
 	b, bv := newSubmitted()
 	r = atasan.postHX("/kinerja/tinjau/kembalikan", url.Values{"satu": {bv}})
-	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, row(b)) || !strings.Contains(r.body, `id="tinjau-galat-`+itoa(b)+`"`) ||
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, row(b)) || !strings.Contains(r.body, `id="err-tinjau-galat-`+itoa(b)+`"`) ||
 		!strings.Contains(r.body, `hx-post="/kinerja/tinjau/kembalikan"`) || strings.Contains(r.body, "<html") {
 		t.Fatalf("htmx return without note: %d %s", r.status, r.body)
 	}
