@@ -85,6 +85,7 @@ const moneyHeadersHidden = `(() => {
 // sits in a keyboard-focusable scroll region with a sticky first column;
 // at 1366 px every money column heading of the nominatif is in view.
 func TestBrowserWideTablesFit(t *testing.T) {
+	t.Parallel()
 	th := newTPPHarness(t)
 	h := th.harness
 	id := th.compute(h.as(auth.RoleAdminOPD))
