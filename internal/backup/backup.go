@@ -487,9 +487,9 @@ func Verify(r io.Reader, keys ReadKeys) (Manifest, error) {
 }
 
 // referenceTables are the tables migrations fill (settings, holidays, work
-// schedules, the first rule set). A database whose other tables are all empty
+// schedules, the first rule set, the regency's one identity row). A database whose other tables are all empty
 // is a new one: the restore replaces these rows with the backup's own.
-var referenceTables = map[string]bool{"pengaturan": true, "hari_libur": true, "jadwal_kerja": true, "tpp_rule_set": true}
+var referenceTables = map[string]bool{"pengaturan": true, "hari_libur": true, "jadwal_kerja": true, "tpp_rule_set": true, "identitas": true}
 
 // ErrNotEmpty means the restore target already holds data.
 var ErrNotEmpty = errors.New("basis data tujuan tidak kosong: pulihkan hanya ke basis data baru yang kosong (createdb), tidak ada yang diubah")
