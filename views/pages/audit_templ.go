@@ -123,7 +123,7 @@ func AuditLog(c layout.Chrome, v AuditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\">Unduh Excel (.xlsx) dengan saringan ini</a></p><div class=\"table-wrap\"><table><thead><tr><th>#</th><th>Waktu</th><th>Pelaku</th><th>Aksi</th><th>Objek</th><th>IP</th><th>Rincian</th><th>Hash</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\">Unduh Excel (.xlsx) dengan saringan ini</a></p><div class=\"table-wrap sticky-first\" tabindex=\"0\" role=\"region\" aria-label=\"Log audit (geser ke samping bila perlu)\"><table id=\"audit-log\"><thead><tr><th>#</th><th>Waktu</th><th>Pelaku</th><th>Aksi</th><th>Objek</th><th>IP</th><th>Rincian</th><th>Hash</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
