@@ -63,7 +63,8 @@ func TestBrowserKinerjaJourney(t *testing.T) {
 		chromedp.WaitVisible(row),
 		chromedp.SendKeys(fmt.Sprintf("input[name=catatan_%d]", id), "Sebutkan puskesmas yang direkap."),
 		chromedp.Click(row+" button.kembalikan"),
-		chromedp.WaitVisible(".flash"),
+		// htmx replaces the row in place (no page reload, no flash)
+		chromedp.WaitVisible(row+".tinjau-selesai"),
 	)
 	if n := h.count(`SELECT count(*) FROM aktivitas WHERE id = ? AND status = 'returned'`, id); n != 1 {
 		t.Fatal("aktivitas not returned")
@@ -90,7 +91,7 @@ func TestBrowserKinerjaJourney(t *testing.T) {
 		chromedp.Navigate(base+"/kinerja/tinjau"),
 		chromedp.WaitVisible(row),
 		chromedp.Click(row+" button.setujui"),
-		chromedp.WaitVisible(".flash"),
+		chromedp.WaitVisible(row+".tinjau-selesai"),
 	)
 	if n := h.count(`SELECT count(*) FROM aktivitas WHERE id = ? AND status = 'approved' AND menit = 90`, id); n != 1 {
 		t.Fatal("aktivitas not approved")
