@@ -14,7 +14,7 @@ import (
 // attendance runs the attendance subcommands: demo-csv writes a month of
 // demo fingerprint data in the documented import layout.
 func (a *app) attendance(ctx context.Context, args []string) error {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+	if wantsHelp(args) {
 		fmt.Fprintln(a.stderr, "Pemakaian: ekinerja attendance demo-csv --month TTTT-BB [--opd KODE]")
 		return flag.ErrHelp
 	}

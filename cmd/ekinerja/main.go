@@ -793,3 +793,8 @@ func selfCheck(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "bersih: tidak ada temuan")
 	return 0
 }
+
+// wantsHelp reports whether a subcommand's first argument asks for its usage.
+func wantsHelp(args []string) bool {
+	return len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help")
+}

@@ -98,7 +98,7 @@ func (n *notifications) loop(ctx context.Context, loc *time.Location) {
 // notifikasi is `ekinerja notifikasi kirim`: the daily job now (reminders
 // and digest, whatever the hour), then the outbox once.
 func (a *app) notifikasi(ctx context.Context, args []string) error {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+	if wantsHelp(args) {
 		fmt.Fprintln(a.stderr, "Pemakaian: ekinerja notifikasi kirim   (pengingat penutupan, ringkasan harian, lalu e-mail yang antri)")
 		return flag.ErrHelp
 	}

@@ -60,7 +60,7 @@ const tppHelp = `compute --opd KODE --month TTTT-BB
 var cliActor = claim.Actor{NIP: "cli", IP: "cli", Role: auth.RoleVerifikator}
 
 func (a *app) tpp(ctx context.Context, args []string) error {
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+	if wantsHelp(args) {
 		fmt.Fprintf(a.stderr, "Pemakaian: ekinerja tpp %s\n", tppHelp)
 		return flag.ErrHelp
 	}
