@@ -213,7 +213,7 @@ func ParseSIASN(t *tabular.Table) (SIASNParsed, error) {
 			out.Listed[r.NIP] = true
 		}
 		for f := SIASNNama; f < siasnFieldCount; f++ {
-			if h.Has(f) && csvsafe.IsFormula(tabular.Cell(row, h.Col[f])) {
+			if h.Has(f) && (csvsafe.IsFormula(tabular.Cell(row, h.Col[f])) || csvsafe.IsFormula(cell(f))) {
 				refuse(h.Names[f], formulaMessage)
 			}
 		}
