@@ -768,3 +768,45 @@ func (ap siasnApplier) change(ctx context.Context, e SIASNEntry, fields []SIASNC
 	}
 	return nil
 }
+
+// SIASNPerPage is how many lines one page of a preview shows.
+const SIASNPerPage = 100
+
+// SIASNPage is one page of a preview: the lists New, Changed, Missing,
+// Refused and Notes in that order, cut into pages of SIASNPerPage lines.
+type SIASNPage struct {
+	Page, Pages int
+	New         []SIASNEntry
+	Changed     []SIASNEntry
+	Missing     []SIASNMissing
+	Refused     []RowError
+	Notes       []RowError
+}
+
+// Page returns page p (1-based; out of range is the nearest page).
+func (d SIASNDiff) Page(p int) SIASNPage {
+	total := len(d.New) + len(d.Changed) + len(d.Missing) + len(d.Refused) + len(d.Notes)
+	pg := SIASNPage{Pages: max(1, (total+SIASNPerPage-1)/SIASNPerPage)}
+	pg.Page = min(max(p, 1), pg.Pages)
+	lo, hi := (pg.Page-1)*SIASNPerPage, pg.Page*SIASNPerPage
+	off := 0
+	window := func(n int) (int, int) {
+		a, b := max(lo-off, 0), min(hi-off, n)
+		off += n
+		if a >= b {
+			return 0, 0
+		}
+		return a, b
+	}
+	a, b := window(len(d.New))
+	pg.New = d.New[a:b]
+	a, b = window(len(d.Changed))
+	pg.Changed = d.Changed[a:b]
+	a, b = window(len(d.Missing))
+	pg.Missing = d.Missing[a:b]
+	a, b = window(len(d.Refused))
+	pg.Refused = d.Refused[a:b]
+	a, b = window(len(d.Notes))
+	pg.Notes = d.Notes[a:b]
+	return pg
+}

@@ -55,6 +55,10 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodGet, "/impor", orgEditors, s.imporPage},
 		{http.MethodGet, "/impor/templat/:jenis", orgEditors, s.imporTemplate},
 		{http.MethodPost, "/impor/:jenis", orgEditors, s.imporSubmit},
+		{http.MethodGet, "/impor/siasn", orgEditors, s.siasnPage},
+		{http.MethodPost, "/impor/siasn", orgEditors, s.siasnUpload},
+		{http.MethodGet, "/impor/siasn/:id", orgEditors, s.siasnDiff},
+		{http.MethodPost, "/impor/siasn/:id/terapkan", orgEditors, s.siasnApply},
 
 		{http.MethodGet, "/pengguna", orgSuper, s.akunList},
 		{http.MethodGet, "/pengguna/:id", orgSuper, s.akunPage},
