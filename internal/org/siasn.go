@@ -479,6 +479,9 @@ type siasnBatchRow struct {
 	CreatedAt  time.Time `gorm:"column:created_at"`
 }
 
+const siasnBatchSelect = `SELECT id, opd_id, status, data::text AS data, diterapkan::text AS diterapkan, hasil::text AS hasil, created_at
+FROM siasn_impor WHERE id = ?`
+
 // siasnBatch reads a batch in the actor's scope (another OPD's reads as not
 // found), locked FOR UPDATE when lock is set.
 func siasnBatch(ctx context.Context, db *gorm.DB, a Actor, id int64, lock bool) (SIASNDiff, error) {
@@ -490,12 +493,14 @@ func siasnBatch(ctx context.Context, db *gorm.DB, a Actor, id int64, lock bool) 
 	if a.Role == auth.RoleSuperadmin {
 		sc = All
 	}
-	q := `SELECT id, opd_id, status, data::text AS data, diterapkan::text AS diterapkan, hasil::text AS hasil, created_at FROM siasn_impor WHERE id = ?`
-	if lock {
-		q += ` FOR UPDATE`
-	}
 	var b siasnBatchRow
-	if err := db.WithContext(ctx).Raw(q, id).Scan(&b).Error; err != nil {
+	var err error
+	if lock {
+		err = db.WithContext(ctx).Raw(siasnBatchSelect+` FOR UPDATE`, id).Scan(&b).Error
+	} else {
+		err = db.WithContext(ctx).Raw(siasnBatchSelect, id).Scan(&b).Error
+	}
+	if err != nil {
 		return d, fmt.Errorf("siasn batch %d: %w", id, err)
 	}
 	if b.ID == 0 || !sc.Allows(b.OPDID) {
