@@ -295,3 +295,38 @@ func TestSIASNApplyConflict(t *testing.T) {
 		t.Errorf("verifikator: %v", err)
 	}
 }
+
+// TestSIASNDiffPage: a long difference is cut into pages of SIASNPerPage
+// lines across its lists in order, every line on exactly one page.
+func TestSIASNDiffPage(t *testing.T) {
+	var d org.SIASNDiff
+	for i := 0; i < 130; i++ {
+		d.New = append(d.New, org.SIASNEntry{Line: i})
+	}
+	for i := 0; i < 50; i++ {
+		d.Changed = append(d.Changed, org.SIASNEntry{Line: 1000 + i})
+		d.Missing = append(d.Missing, org.SIASNMissing{NIP: fmt.Sprint(i)})
+	}
+	d.Refused = []org.RowError{{Line: 7}}
+	tests := []struct {
+		page, want, new, changed, missing, refused int
+	}{
+		{0, 1, 100, 0, 0, 0},
+		{1, 1, 100, 0, 0, 0},
+		{2, 2, 30, 50, 20, 0},
+		{3, 3, 0, 0, 30, 1},
+		{99, 3, 0, 0, 30, 1},
+	}
+	for _, tt := range tests {
+		p := d.Page(tt.page)
+		if p.Pages != 3 || p.Page != tt.want || len(p.New) != tt.new || len(p.Changed) != tt.changed || len(p.Missing) != tt.missing || len(p.Refused) != tt.refused {
+			t.Errorf("page %d: got page %d/%d new %d changed %d missing %d refused %d", tt.page, p.Page, p.Pages, len(p.New), len(p.Changed), len(p.Missing), len(p.Refused))
+		}
+	}
+	if p := d.Page(2); p.New[0].Line != 100 || p.Missing[0].NIP != "0" {
+		t.Errorf("page 2 starts at %d / %s", p.New[0].Line, p.Missing[0].NIP)
+	}
+	if p := (org.SIASNDiff{}).Page(1); p.Pages != 1 || p.Page != 1 {
+		t.Errorf("empty: %+v", p)
+	}
+}

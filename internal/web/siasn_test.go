@@ -267,7 +267,20 @@ AND detail::jsonb->>'sebelum' = ? AND detail::jsonb->>'sesudah' = 'IV/d'`, itoa(
 	if r := admin.postFile("/impor/siasn", "x.csv", []byte("a;b\n1;2\n"), nil); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Baris judul tidak dikenali") {
 		t.Errorf("no SIASN header: %d", r.status)
 	}
-	if r := h.as(auth.RoleSuperadmin).postFile("/impor/siasn", "siasn.csv", []byte(csv), nil); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Pilih OPD") {
+	super := h.as(auth.RoleSuperadmin)
+	if r := super.postFile("/impor/siasn", "siasn.csv", []byte(csv), nil); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Pilih OPD") {
 		t.Errorf("superadmin without OPD: %d", r.status)
+	}
+	// The superadmin imports for a chosen OPD: BKPSDM's employees are all
+	// missing from this DINKES file, and ps[3] (DINKES) is refused there.
+	bkpsdm := h.count(`SELECT id FROM opd WHERE kode = 'BKPSDM'`)
+	r := super.postFile("/impor/siasn", "siasn.csv", []byte(csv), url.Values{"opd_id": {itoa(bkpsdm)}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("superadmin upload: %d %s", r.status, r.body)
+	}
+	r = super.get(r.header.Get("Location"))
+	if !strings.Contains(r.body, "NIP ini terdaftar di OPD lain") || !strings.Contains(r.body, "Badan Kepegawaian") ||
+		strings.Contains(r.body, `value="`+ps[3].NIP+`:`) {
+		t.Errorf("superadmin preview for BKPSDM: %d", r.status)
 	}
 }
