@@ -196,12 +196,15 @@ type siasnJabatan struct {
 	Nama   string `gorm:"column:nama"`
 	UnitID int64  `gorm:"column:unit_id"`
 	Unit   string `gorm:"column:unit"`
+	// fold and unitFold are the names as compared (foldName).
+	fold, unitFold string
 }
 
 type siasnUnit struct {
 	ID   int64  `gorm:"column:id"`
 	Kode string `gorm:"column:kode"`
 	Nama string `gorm:"column:nama"`
+	fold string
 }
 
 // siasnRefs resolves jabatan and units of one OPD by code or name.
@@ -221,8 +224,12 @@ FROM jabatan j LEFT JOIN unit_kerja u ON u.id = j.unit_kerja_id WHERE j.opd_id =
 		return r, fmt.Errorf("siasn unit: %w", err)
 	}
 	r.jabByKode = map[string]siasnJabatan{}
-	for _, j := range r.jab {
-		r.jabByKode[j.Kode] = j
+	for i := range r.jab {
+		r.jab[i].fold, r.jab[i].unitFold = foldName(r.jab[i].Nama), foldName(r.jab[i].Unit)
+		r.jabByKode[r.jab[i].Kode] = r.jab[i]
+	}
+	for i := range r.units {
+		r.units[i].fold = foldName(r.units[i].Nama)
 	}
 	return r, nil
 }
@@ -235,7 +242,7 @@ func (r siasnRefs) resolve(rec SIASNRecord) (siasnJabatan, string) {
 		if rec.UnitKode != "" {
 			for _, u := range r.units {
 				if u.Kode == rec.UnitKode {
-					return true, foldName(u.Nama)
+					return true, u.fold
 				}
 			}
 			return false, ""
@@ -243,9 +250,10 @@ func (r siasnRefs) resolve(rec SIASNRecord) (siasnJabatan, string) {
 		if rec.Unit == "" {
 			return true, ""
 		}
+		want := foldName(rec.Unit)
 		for _, u := range r.units {
-			if foldName(u.Nama) == foldName(rec.Unit) {
-				return true, foldName(u.Nama)
+			if u.fold == want {
+				return true, u.fold
 			}
 		}
 		return false, ""
@@ -269,10 +277,11 @@ func (r siasnRefs) resolve(rec SIASNRecord) (siasnJabatan, string) {
 		return siasnJabatan{}, ""
 	}
 	var named, inUnit []siasnJabatan
+	want := foldName(rec.Jabatan)
 	for _, j := range r.jab {
-		if foldName(j.Nama) == foldName(rec.Jabatan) {
+		if j.fold == want {
 			named = append(named, j)
-			if unit != "" && foldName(j.Unit) == unit {
+			if unit != "" && j.unitFold == unit {
 				inUnit = append(inUnit, j)
 			}
 		}
@@ -571,7 +580,7 @@ func (s *Store) SIASNApply(ctx context.Context, a Actor, id int64, accepted []st
 		if len(want) == 0 {
 			return nil
 		}
-		ap := siasnApplier{tx: tx, a: a, d: d, day: day, res: &res}
+		ap := siasnApplier{tx: tx, a: a, d: d, day: day, res: &res, jabOK: map[int64]bool{}}
 		if err := ap.apply(ctx, want); err != nil {
 			return err
 		}
@@ -608,6 +617,8 @@ type siasnApplier struct {
 	d   SIASNDiff
 	day time.Time
 	res *SIASNResult
+	// jabOK are the positions already found still in the OPD.
+	jabOK map[int64]bool
 }
 
 // conflict is the refusal of a change whose stored value moved since the preview.
@@ -687,6 +698,9 @@ func (ap siasnApplier) apply(ctx context.Context, want map[string]bool) error {
 
 // checkJabatan refuses a position that left the OPD since the preview.
 func (ap siasnApplier) checkJabatan(ctx context.Context, id int64) error {
+	if ap.jabOK[id] {
+		return nil
+	}
 	var n int64
 	if err := ap.tx.WithContext(ctx).Raw(`SELECT count(*) FROM jabatan WHERE id = ? AND opd_id = ?`, id, ap.d.OPDID).Scan(&n).Error; err != nil {
 		return err
@@ -694,6 +708,7 @@ func (ap siasnApplier) checkJabatan(ctx context.Context, id int64) error {
 	if n == 0 {
 		return apperr.New(apperr.ErrConflict, "Sebuah jabatan dari pratinjau tidak lagi ada di OPD ini; unggah ulang berkas SIASN.")
 	}
+	ap.jabOK[id] = true
 	return nil
 }
 

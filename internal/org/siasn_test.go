@@ -330,3 +330,38 @@ func TestSIASNDiffPage(t *testing.T) {
 		t.Errorf("empty: %+v", p)
 	}
 }
+
+// BenchmarkSIASN5000: a 5,000-employee SIASN export (all new, each with a
+// position found by name) is previewed and then applied whole.
+func BenchmarkSIASN5000(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("NIP_BARU;NAMA;GOL_AKHIR_NAMA;STATUS_CPNS_PNS;JABATAN_NAMA;UNOR_NAMA\n")
+	for i := 0; i < 5000; i++ {
+		lahir := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+		fmt.Fprintf(&sb, "%s%s1%03d;Pegawai %d;III/b;P;Sekretaris;\n", lahir.Format("20060102"), lahir.AddDate(25, 0, 0).Format("200601"), i%1000, i)
+	}
+	body := sb.String()
+	for b.Loop() {
+		b.StopTimer()
+		db, s := seeded(b)
+		var dinkes int64
+		db.Raw(`SELECT id FROM opd WHERE kode = 'DINKES'`).Scan(&dinkes)
+		admin := org.Actor{UserID: 1, Role: auth.RoleAdminOPD, OPDID: dinkes}
+		b.StartTimer()
+		start := time.Now()
+		d, err := s.SIASNPreview(context.Background(), admin, 0, "b.csv", strings.NewReader(body))
+		if err != nil || len(d.New) != 5000 || d.New[0].JabatanID == 0 {
+			b.Fatalf("preview: %d new, %v", len(d.New), err)
+		}
+		preview := time.Since(start)
+		keys := make([]string, len(d.New))
+		for i, e := range d.New {
+			keys[i] = e.Key()
+		}
+		res, err := s.SIASNApply(context.Background(), admin, d.ID, keys, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil || res.Created != 5000 {
+			b.Fatalf("apply: %+v %v", res, err)
+		}
+		fmt.Printf("SIASN 5000 pegawai: pratinjau %v, terapkan %v\n", preview.Round(time.Millisecond), (time.Since(start) - preview).Round(time.Millisecond))
+	}
+}
