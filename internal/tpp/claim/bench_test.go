@@ -39,7 +39,11 @@ func countQueries(b *testing.B, db *gorm.DB) *atomic.Int64 {
 //
 //	go test -run '^$' -bench ComputeClaim -benchtime 3x ./internal/tpp/claim/
 func BenchmarkComputeClaim(b *testing.B) {
-	for _, n := range []int{5000, 20000} {
+	sizes := []int{5000, 20000}
+	if testing.Short() { // make test runs every benchmark once, small, so none rots
+		sizes = []int{500}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("pegawai=%d", n), func(b *testing.B) {
 			db := testdb.New(b)
 			opd, k, a := seedBigOPD(b, db, n)
