@@ -159,6 +159,9 @@ func TestSIASNImportThroughRoutes(t *testing.T) {
 	if n := h.count(`SELECT count(*) FROM pegawai WHERE nip = ?`, newNIP); n != 0 {
 		t.Fatal("other OPD's apply created the employee")
 	}
+	if n := h.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'org.siasn%'`); n != audits {
+		t.Errorf("other OPD's refused apply wrote %d SIASN audit rows", n-audits)
+	}
 	// The superadmin reaches every OPD's batch.
 	if r := h.as(auth.RoleSuperadmin).get(batch); r.status != http.StatusOK {
 		t.Errorf("superadmin: %d", r.status)
