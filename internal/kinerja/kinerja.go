@@ -279,6 +279,8 @@ type Realisasi struct {
 
 // MonthSummary is what the TPP computation needs of one employee's month.
 type MonthSummary struct {
-	Predikat        string // "sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang", or "" when not rated
+	Predikat string // "sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang", or "" when not rated
+	// PredikatBKN is the month's predikat imported from e-Kinerja BKN (ImportBKN), "" when none.
+	PredikatBKN     string
 	ApprovedMinutes int64
 }

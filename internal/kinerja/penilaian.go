@@ -269,20 +269,23 @@ func (s *Store) MonthlySummaries(ctx context.Context, opdID int64, year int, mon
 	var rows []struct {
 		PegawaiID int64  `gorm:"column:pegawai_id"`
 		Predikat  string `gorm:"column:predikat"`
+		BKN       string `gorm:"column:predikat_bkn"`
 		Menit     int64  `gorm:"column:menit"`
 	}
-	err := s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, coalesce(b.predikat, '') AS predikat, coalesce(m.menit, 0) AS menit
+	err := s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, coalesce(b.predikat, '') AS predikat, coalesce(k.predikat, '') AS predikat_bkn,
+       coalesce(m.menit, 0) AS menit
 FROM pegawai p
 LEFT JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.tahun = ? AND b.bulan = ? AND b.status = 'rated'
+LEFT JOIN predikat_bkn k ON k.pegawai_id = p.id AND k.period = make_date(?, ?, 1)
 LEFT JOIN (SELECT a.pegawai_id, sum(a.menit) AS menit FROM aktivitas a JOIN pegawai q ON q.id = a.pegawai_id AND q.opd_id = ?
            WHERE a.status = 'approved' AND a.tanggal >= ? AND a.tanggal < ? GROUP BY a.pegawai_id) m ON m.pegawai_id = p.id
-WHERE p.opd_id = ?`, year, int(month), opdID, from, from.AddDate(0, 1, 0), opdID).Scan(&rows).Error
+WHERE p.opd_id = ?`, year, int(month), year, int(month), opdID, from, from.AddDate(0, 1, 0), opdID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("monthly summaries: %w", err)
 	}
 	out := make(map[int64]MonthSummary, len(rows))
 	for _, r := range rows {
-		out[r.PegawaiID] = MonthSummary{Predikat: r.Predikat, ApprovedMinutes: r.Menit}
+		out[r.PegawaiID] = MonthSummary{Predikat: r.Predikat, PredikatBKN: r.BKN, ApprovedMinutes: r.Menit}
 	}
 	return out, nil
 }

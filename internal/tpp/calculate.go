@@ -342,7 +342,11 @@ func (c *calc) shares() {
 		f, _ := rs.Produktivitas.Predikat.Factor(in.Predikat)
 		prod.Rate = f
 		prod.Amount = c.pct(prodPagu, f)
-		prod.Reason = fmt.Sprintf("Predikat %s: %s x %s", in.Predikat.Label(), FormatPercent(f), Rupiah(prodPagu))
+		src := ""
+		if l := in.PredikatSumber.Label(); l != "" {
+			src = " (" + l + ")"
+		}
+		prod.Reason = fmt.Sprintf("Predikat %s%s: %s x %s", in.Predikat.Label(), src, FormatPercent(f), Rupiah(prodPagu))
 	case ProduktivitasMenit:
 		target := rs.Produktivitas.MonthlyMinutesTarget
 		m := min(in.ApprovedMinutes, target)

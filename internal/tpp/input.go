@@ -118,6 +118,10 @@ type Input struct {
 	Plt *Plt `json:"plt,omitempty"`
 	// Predikat is the month's rating, used in ProduktivitasPredikat mode.
 	Predikat Predikat `json:"predikat"`
+	// PredikatSumber is the system that rated the month (the rule set's
+	// ProduktivitasRule.Sumber when the inputs were gathered); the slip names
+	// it. Empty in inputs gathered before the choice existed.
+	PredikatSumber PredikatSource `json:"predikat_sumber,omitempty"`
 	// ApprovedMinutes is the sum of approved aktivitas minutes, used in ProduktivitasMenit mode.
 	ApprovedMinutes int64 `json:"approved_minutes"`
 	// Attendance counts the disciplinary events of the month.
@@ -308,6 +312,11 @@ func (in Input) validate(rs *RuleSet) error {
 	case ProduktivitasPredikat:
 		if _, ok := rs.Produktivitas.Predikat.Factor(in.Predikat); !ok {
 			ve.Add("predikat", "predikat wajib diisi (gunakan tidak_ada bila bulan ini tidak disampaikan atau belum dinilai)")
+		}
+		switch in.PredikatSumber {
+		case "", SumberLokal, SumberEKinerjaBKN:
+		default:
+			ve.Add("predikat_sumber", "sumber predikat harus lokal atau ekinerja_bkn")
 		}
 	case ProduktivitasMenit:
 		if in.ApprovedMinutes < 0 {

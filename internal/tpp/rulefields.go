@@ -276,7 +276,7 @@ var ruleLabels = map[string]string{
 	"status.pns": "PNS (%)", "status.cpns": "CPNS (%)", "status.pppk": "PPPK (%)", "status.tugas_belajar": "Tugas belajar (%)",
 	"plt.equal_level_share": "Tambahan Plt setingkat (%)", "plt.min_working_days": "Paling sedikit hari kerja Plt",
 	"split.produktivitas": "Bagian produktivitas (%)", "split.disiplin": "Bagian disiplin (%)",
-	"produktivitas.mode": "Cara penilaian (predikat atau menit)", "produktivitas.monthly_minutes_target": "Target menit aktivitas sebulan",
+	"produktivitas.mode": "Cara penilaian (predikat atau menit)", "produktivitas.sumber": "Sumber predikat (lokal atau ekinerja_bkn; kosong = lokal)", "produktivitas.monthly_minutes_target": "Target menit aktivitas sebulan",
 	"disiplin.tk_per_day": "TK per hari (%)", "disiplin.missing_both_per_day": "Tidak rekam masuk dan pulang per hari (%)",
 	"disiplin.cap": "Batas jumlah potongan (%)", "pph21.borne_by_budget": "PPh 21 ditanggung anggaran daerah",
 	"bpjs.employee_rate": "Iuran pegawai (%)", "bpjs.government_rate": "Iuran pemerintah daerah (%)", "bpjs.cap": "Batas dasar iuran (Rp)",

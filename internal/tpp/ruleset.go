@@ -109,10 +109,46 @@ const (
 	ProduktivitasMenit ProduktivitasMode = "menit"
 )
 
+// PredikatSource says which system rated an employee's month.
+type PredikatSource string
+
+// The predikat sources a rule set may choose.
+const (
+	// SumberLokal is the atasan's monthly rating in this application.
+	SumberLokal PredikatSource = "lokal"
+	// SumberEKinerjaBKN is the predikat imported from the national
+	// e-Kinerja BKN export (kinerja.Store.ImportBKN).
+	SumberEKinerjaBKN PredikatSource = "ekinerja_bkn"
+)
+
+// Label is the source as the slip names it.
+func (s PredikatSource) Label() string {
+	switch s {
+	case SumberEKinerjaBKN:
+		return "e-Kinerja BKN"
+	case SumberLokal:
+		return "penilaian atasan"
+	}
+	return ""
+}
+
+// Source is the rule's predikat source, SumberLokal when not set.
+func (p ProduktivitasRule) Source() PredikatSource {
+	if p.Sumber == "" {
+		return SumberLokal
+	}
+	return p.Sumber
+}
+
 // ProduktivitasRule fixes the produktivitas factor (spec 4.3).
 type ProduktivitasRule struct {
-	Mode     ProduktivitasMode `json:"mode"`
-	Predikat PredikatFactors   `json:"predikat"`
+	Mode ProduktivitasMode `json:"mode"`
+	// Sumber is where the monthly predikat comes from in ProduktivitasPredikat
+	// mode: the atasan's rating in this application (SumberLokal, also the
+	// meaning of empty, which every rule set written before it has) or the
+	// imported national e-Kinerja BKN predikat (SumberEKinerjaBKN).
+	Sumber   PredikatSource  `json:"sumber,omitempty"`
+	Predikat PredikatFactors `json:"predikat"`
 	// MonthlyMinutesTarget is the minutes of approved aktivitas that earn 100% in ProduktivitasMenit.
 	MonthlyMinutesTarget int64 `json:"monthly_minutes_target"`
 }
@@ -404,6 +440,15 @@ func (rs RuleSet) Validate() error {
 	case ProduktivitasPredikat, ProduktivitasMenit:
 	default:
 		ve.Add("produktivitas.mode", "cara penilaian produktivitas harus \"predikat\" atau \"menit\"")
+	}
+	switch p.Sumber {
+	case "", SumberLokal:
+	case SumberEKinerjaBKN:
+		if p.Mode != ProduktivitasPredikat {
+			ve.Add("produktivitas.sumber", "predikat e-Kinerja BKN hanya dipakai bila cara penilaian \"predikat\"")
+		}
+	default:
+		ve.Add("produktivitas.sumber", "sumber predikat harus \"lokal\" atau \"ekinerja_bkn\"")
 	}
 	for _, pk := range Predikats {
 		f, _ := p.Predikat.Factor(pk)

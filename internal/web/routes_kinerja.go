@@ -62,6 +62,11 @@ func (s *Server) kinerjaRoutes() []Route {
 		{http.MethodPost, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopen},
 		{http.MethodPost, "/kinerja/buka-bulan/permintaan/:id", Only(auth.RoleVerifikator), s.kinerjaDecideReopen},
 		{http.MethodPost, "/kinerja/aktivitas/minta-buka", logging, s.kinerjaReopenRequest},
+		{http.MethodGet, "/kinerja/predikat-bkn", orgEditors, s.bknPage},
+		{http.MethodPost, "/kinerja/predikat-bkn", orgEditors, s.bknUpload},
+		{http.MethodGet, "/kinerja/predikat-bkn/templat.xlsx", orgEditors, s.bknTemplate},
+		{http.MethodGet, "/kinerja/predikat-bkn/:id", orgEditors, s.bknReport},
+		{http.MethodGet, "/kinerja/predikat-bkn/:id/laporan.xlsx", orgEditors, s.bknReportXLSX},
 		{http.MethodGet, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsPage},
 		{http.MethodPost, "/kinerja/pengaturan", Only(auth.RoleSuperadmin), s.kinerjaSettingsSave},
 
@@ -83,8 +88,11 @@ func kinerjaNav(r auth.Role) []layout.NavItem {
 			{Href: "/kinerja/aktivitas", Label: "Aktivitas Saya"}, {Href: "/kinerja/skp", Label: "SKP"}, {Href: "/kinerja/penilaian", Label: "Penilaian Saya"}, {Href: "/kinerja/evaluasi", Label: "Evaluasi Saya"}}
 	case auth.RoleVerifikator:
 		return []layout.NavItem{{Href: "/kinerja/buka-bulan", Label: "Buka Bulan"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
+	case auth.RoleAdminOPD:
+		return []layout.NavItem{{Href: "/kinerja/predikat-bkn", Label: "Predikat e-Kinerja BKN"}}
 	case auth.RoleSuperadmin:
-		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"}}
+		return []layout.NavItem{{Href: "/kinerja/pengaturan", Label: "Pengaturan Kinerja"}, {Href: "/kinerja/distribusi", Label: "Distribusi Predikat"},
+			{Href: "/kinerja/predikat-bkn", Label: "Predikat e-Kinerja BKN"}}
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func TestSlipReadsAsTheSpecSays(t *testing.T) {
 		reason string
 	}{
 		{"BASE", 5_000_000, ""},
-		{"PRODUKTIVITAS", 3_000_000, "Predikat Baik: 100% x Rp 3.000.000"},
+		{"PRODUKTIVITAS", 3_000_000, "Predikat Baik (penilaian atasan): 100% x Rp 3.000.000"},
 		{"POT_TK", -60_000, "Tanpa keterangan 1 hari x 3% x Rp 2.000.000"},
 		{"POT_TL2", -40_000, "Terlambat masuk 31-60 menit 2 kali x 1% x Rp 2.000.000"},
 		{"DISIPLIN", 1_900_000, ""},

@@ -153,7 +153,7 @@ func TestTPPWorkedExampleThroughThePages(t *testing.T) {
 	}
 	mustContain(t, slip.body, "Rp 5.000.000", "Rp 3.000.000", "Rp 1.900.000", "Rp 4.900.000", "- Rp 245.000", "- Rp 49.000",
 		"Rp 4.606.000", "Tanpa keterangan 1 hari x 3% x Rp 2.000.000", "Terlambat masuk 31-60 menit 2 kali x 1% x Rp 2.000.000",
-		"Predikat Baik: 100% x Rp 3.000.000")
+		"Predikat Baik (penilaian atasan): 100% x Rp 3.000.000")
 	hist := peg.get("/tpp/slip")
 	mustContain(t, hist.body, "Oktober 2026", "Rp 4.606.000")
 	// The API gives the same slip.

@@ -75,6 +75,9 @@ type Actor = auth.Actor
 type KinerjaMonth struct {
 	// Predikat is a tpp.Predikat code ("baik"), or "" when not submitted or not rated.
 	Predikat string
+	// PredikatBKN is the predikat imported from e-Kinerja BKN, "" when none;
+	// used instead of Predikat when the rule set's produktivitas.sumber says so.
+	PredikatBKN string
 	// ApprovedMinutes is the sum of approved aktivitas minutes.
 	ApprovedMinutes int64
 }

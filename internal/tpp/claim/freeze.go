@@ -107,14 +107,18 @@ func (s *Service) checkInputs(tx *gorm.DB, c Claim) error {
 		if !ok {
 			continue // moved to another OPD since: not a correction
 		}
-		if now := predikatOf(k, true); now != e.Input.Predikat {
+		if now := predikatOf(k, true, rules.Produktivitas.Source()); now != e.Input.Predikat {
 			changed = append(changed, e.Input.Name)
 		}
 	}
 	if len(changed) > 0 {
 		sort.Strings(changed)
-		return apperr.New(apperr.ErrConflict, fmt.Sprintf("Klaim ini tidak dapat disetujui: predikat %d pegawai (%s) berubah (dinilai atau dikoreksi atasan) sesudah klaim dihitung. "+
-			"Kembalikan klaim ke admin OPD untuk dihitung ulang.", len(changed), strings.Join(changed[:min(len(changed), 5)], ", ")))
+		how := "dinilai atau dikoreksi atasan"
+		if rules.Produktivitas.Source() == tpp.SumberEKinerjaBKN {
+			how = "diimpor dari e-Kinerja BKN"
+		}
+		return apperr.New(apperr.ErrConflict, fmt.Sprintf("Klaim ini tidak dapat disetujui: predikat %d pegawai (%s) berubah (%s) sesudah klaim dihitung. "+
+			"Kembalikan klaim ke admin OPD untuk dihitung ulang.", len(changed), strings.Join(changed[:min(len(changed), 5)], ", "), how))
 	}
 	return nil
 }

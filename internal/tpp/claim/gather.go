@@ -39,12 +39,15 @@ const (
 	WarnNoBank = "Rekening bank belum diisi: TPP tidak dapat ditransfer"
 	// WarnBankPending: a new account waits for a second person's
 	// confirmation (org.DecideBank); the claim uses the confirmed one.
-	WarnBankPending  = "Rekening baru menunggu konfirmasi orang kedua: klaim memakai rekening yang sudah dikonfirmasi"
-	WarnNoPredikat   = "Predikat bulan ini belum ada (belum disampaikan atau belum dinilai): produktivitas 0%"
-	WarnNoAttendance = "Data kehadiran bulan ini tidak ada: potongan disiplin tidak dihitung"
-	WarnNoPresence   = "Tidak satu hari pun tercatat hadir bulan ini: setiap hari kerja tanpa keterangan dihitung TK. Periksa apakah data sidik jari sudah diimpor"
-	NoteNoKinerja    = "Data kinerja (predikat dan menit aktivitas) belum tersambung: semua pegawai dihitung tanpa predikat."
-	NoteNoAttendance = "Data kehadiran, cuti dan hukuman disiplin belum tersambung: potongan disiplin tidak dihitung."
+	WarnBankPending = "Rekening baru menunggu konfirmasi orang kedua: klaim memakai rekening yang sudah dikonfirmasi"
+	WarnNoPredikat  = "Predikat bulan ini belum ada (belum disampaikan atau belum dinilai): produktivitas 0%"
+	// WarnNoPredikatBKN: the rule set takes the predikat from e-Kinerja BKN
+	// and none was imported for the employee and month.
+	WarnNoPredikatBKN = "Predikat e-Kinerja BKN bulan ini belum diimpor untuk pegawai ini: produktivitas 0%"
+	WarnNoAttendance  = "Data kehadiran bulan ini tidak ada: potongan disiplin tidak dihitung"
+	WarnNoPresence    = "Tidak satu hari pun tercatat hadir bulan ini: setiap hari kerja tanpa keterangan dihitung TK. Periksa apakah data sidik jari sudah diimpor"
+	NoteNoKinerja     = "Data kinerja (predikat dan menit aktivitas) belum tersambung: semua pegawai dihitung tanpa predikat."
+	NoteNoAttendance  = "Data kehadiran, cuti dan hukuman disiplin belum tersambung: potongan disiplin tidak dihitung."
 )
 
 // segmentRow is one assignment overlapping the month.
@@ -181,10 +184,16 @@ func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*E
 	for id, e := range byID {
 		k, ok := km[id]
 		e.Input.ApprovedMinutes = k.ApprovedMinutes
-		pk := predikatOf(k, ok)
+		src := rules.Produktivitas.Source()
+		pk := predikatOf(k, ok, src)
 		e.Input.Predikat = pk
-		if pk == tpp.PredikatTidakAda && rules.Produktivitas.Mode == tpp.ProduktivitasPredikat {
-			e.Warnings = append(e.Warnings, WarnNoPredikat)
+		if rules.Produktivitas.Mode == tpp.ProduktivitasPredikat {
+			e.Input.PredikatSumber = src
+			if pk == tpp.PredikatTidakAda && src == tpp.SumberEKinerjaBKN {
+				e.Warnings = append(e.Warnings, WarnNoPredikatBKN)
+			} else if pk == tpp.PredikatTidakAda {
+				e.Warnings = append(e.Warnings, WarnNoPredikat)
+			}
 		}
 	}
 	return nil
@@ -312,13 +321,17 @@ func (c calendar) workingDays(from, to time.Time) int {
 }
 
 // predikatOf is the TPP predikat of an employee's kinerja month (found:
-// whether the kinerja area reported the employee at all). No month or no
-// rating yet is tpp.PredikatTidakAda; any other code is passed on as it is,
-// so a code the TPP rules do not know is refused by tpp.Calculate (the
-// employee's row says so) and never paid as a silent 0%.
-func predikatOf(k KinerjaMonth, found bool) tpp.Predikat {
-	if !found || k.Predikat == "" {
+// the source had a row for them) from the source the rule set chose: the
+// local rating or the imported e-Kinerja BKN predikat. No rating yet is
+// tpp.PredikatTidakAda; any other code is passed on as it is, so a code the
+// rules do not know is refused by the engine rather than paid as 0%.
+func predikatOf(k KinerjaMonth, found bool, src tpp.PredikatSource) tpp.Predikat {
+	v := k.Predikat
+	if src == tpp.SumberEKinerjaBKN {
+		v = k.PredikatBKN
+	}
+	if !found || v == "" {
 		return tpp.PredikatTidakAda
 	}
-	return tpp.Predikat(k.Predikat)
+	return tpp.Predikat(v)
 }

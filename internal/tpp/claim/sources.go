@@ -31,7 +31,7 @@ func (k kinerjaStore) MonthlySummaries(ctx context.Context, opdID int64, year in
 	}
 	out := make(map[int64]KinerjaMonth, len(in))
 	for id, m := range in {
-		out[id] = KinerjaMonth{Predikat: m.Predikat, ApprovedMinutes: m.ApprovedMinutes}
+		out[id] = KinerjaMonth{Predikat: m.Predikat, PredikatBKN: m.PredikatBKN, ApprovedMinutes: m.ApprovedMinutes}
 	}
 	return out, nil
 }
