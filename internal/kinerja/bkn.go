@@ -84,29 +84,30 @@ type BKNImport struct {
 // Applied reports whether the import was applied (not refused).
 func (b BKNImport) Applied() bool { return b.Status == "diterapkan" }
 
-// bknScope is the OPD an actor imports for: an admin_opd its own, a
-// superadmin the one chosen.
-func (s *Store) bknScope(ctx context.Context, a Actor, opdID int64) (int64, error) {
+// bknScope is the OPD an actor imports for, with its name: an admin_opd
+// its own, a superadmin the one chosen.
+func (s *Store) bknScope(ctx context.Context, a Actor, opdID int64) (int64, string, error) {
 	switch a.Role {
 	case auth.RoleAdminOPD:
 		if opdID != 0 && opdID != a.OPDID {
-			return 0, errScope
+			return 0, "", errScope
 		}
-		return a.OPDID, nil
+		opdID = a.OPDID
 	case auth.RoleSuperadmin:
 		if opdID <= 0 {
-			return 0, apperr.Invalid("opd_id", "Pilih OPD yang predikatnya diimpor.")
+			return 0, "", apperr.Invalid("opd_id", "Pilih OPD yang predikatnya diimpor.")
 		}
-		var n int64
-		if err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM opd WHERE id = ?`, opdID).Scan(&n).Error; err != nil {
-			return 0, fmt.Errorf("opd: %w", err)
-		}
-		if n == 0 {
-			return 0, apperr.Invalid("opd_id", "OPD tidak ditemukan.")
-		}
-		return opdID, nil
+	default:
+		return 0, "", errScope
 	}
-	return 0, errScope
+	var names []string
+	if err := s.db.WithContext(ctx).Raw(`SELECT nama FROM opd WHERE id = ?`, opdID).Scan(&names).Error; err != nil {
+		return 0, "", fmt.Errorf("opd: %w", err)
+	}
+	if len(names) == 0 {
+		return 0, "", apperr.Invalid("opd_id", "OPD tidak ditemukan.")
+	}
+	return opdID, names[0], nil
 }
 
 // ImportBKN reads an e-Kinerja predikat export (CSV or .xlsx) for one OPD
@@ -117,7 +118,7 @@ func (s *Store) bknScope(ctx context.Context, a Actor, opdID int64) (int64, erro
 // rated yet and rows an approved or paid claim froze are reported and not
 // applied; importing the same file again changes nothing.
 func (s *Store) ImportBKN(ctx context.Context, a Actor, opdID int64, p tpp.Period, name string, r io.Reader) (BKNImport, error) {
-	opd, err := s.bknScope(ctx, a, opdID)
+	opd, opdNama, err := s.bknScope(ctx, a, opdID)
 	if err != nil {
 		return BKNImport{}, err
 	}
@@ -135,7 +136,7 @@ func (s *Store) ImportBKN(ctx context.Context, a Actor, opdID int64, p tpp.Perio
 		return BKNImport{}, apperr.Invalid("berkas", "Berkas lebih besar dari 10 MB. Pecah menjadi beberapa berkas.")
 	}
 	sum := sha256.Sum256(data)
-	imp := BKNImport{OPDID: opd, Period: p, Berkas: clip(name, 300), ActorNIP: a.NIP, Status: "ditolak", SHA256: hex.EncodeToString(sum[:])}
+	imp := BKNImport{OPDID: opd, OPDNama: opdNama, Period: p, Berkas: clip(name, 300), ActorNIP: a.NIP, Status: "ditolak", SHA256: hex.EncodeToString(sum[:])}
 	rep := &imp.Report
 	var parsed BKNParsed
 	t, err := tabular.Bytes(data, tabular.Options{MaxRows: 100_000})
