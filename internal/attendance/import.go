@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 )
 
@@ -20,9 +21,12 @@ import (
 // 200,000 rows, a month of a 6,000-employee regency).
 const MaxImportBytes = 10 << 20
 
-// maxReportedErrors caps the row errors kept for the report; the count of
-// all of them is kept regardless.
-const maxReportedErrors = 1000
+// maxReportedErrors caps the row errors kept for the report (the stored
+// report keeps as many); the count of all of them is kept regardless.
+const maxReportedErrors = importreport.MaxProblems
+
+// maxListedDays caps the paired days a scan import lists; DayCount counts them all.
+const maxListedDays = 1000
 
 // importBatch is how many rows go into one multi-row INSERT (4 parameters
 // each, well under PostgreSQL's 65,535).
@@ -48,7 +52,7 @@ type ImportReport struct {
 	FileError string
 	// Rows counts data rows read; Accepted those that passed every check.
 	Rows, Accepted int
-	// Errors are the bad rows' problems in file order, at most 1000;
+	// Errors are the bad rows' problems in file order, at most maxReportedErrors;
 	// ErrorCount counts them all and BadRows the rows they are on.
 	Errors     []RowError
 	ErrorCount int

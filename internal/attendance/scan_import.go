@@ -475,7 +475,7 @@ SELECT m, p, to_timestamp(w) AT TIME ZONE 'UTC', nullif(s, -1), v, ? FROM unnest
 				sdate = append(sdate, sqlDate(d))
 				sin = append(sin, clockCell(r.In, r.HasIn))
 				sout = append(sout, clockCell(r.Out, r.HasOut))
-				if len(rep.Days) < maxReportedErrors {
+				if len(rep.Days) < maxListedDays {
 					b, err := bandsFor(d)
 					if err != nil {
 						return err

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 )
 
@@ -99,8 +100,9 @@ type ImportOptions struct {
 	MaxBytes int64 // 0: MaxImportBytes
 }
 
-// maxReportedErrors bounds the report; the count of the rest is kept.
-const maxReportedErrors = 1000
+// maxReportedErrors bounds the report (as the stored report does); the
+// count of the rest is kept.
+const maxReportedErrors = importreport.MaxProblems
 
 // ImportReport says what an import found and did.
 type ImportReport struct {

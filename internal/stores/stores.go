@@ -12,6 +12,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/notify"
 	"github.com/ekinerja/ekinerja/internal/org"
@@ -26,6 +27,8 @@ type Set struct {
 	TPP        *claim.Service
 	Audit      *audit.Log
 	Notify     *notify.Store
+	// Reports keeps the row problems of imports (every import page).
+	Reports *importreport.Store
 	// Pool is the connection pool underneath, for the readiness check and
 	// the pool metrics.
 	Pool *sql.DB
@@ -54,6 +57,7 @@ func New(db *gorm.DB, loc *time.Location, src Sources) (Set, error) {
 		TPP:        claim.NewService(db, src.Kinerja, src.Attendance),
 		Audit:      audit.NewLog(db),
 		Notify:     notify.NewStore(db),
+		Reports:    importreport.NewStore(db),
 		Pool:       pool,
 	}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -204,6 +205,11 @@ func (s *Server) attendanceImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if v.Problems, err = s.keepReport(c, importreport.Report{Kind: reportPresensi, FileName: fh.Filename, Rows: rep.Rows,
+		BadRows: rep.BadRows, Applied: rep.Applied, Problems: attendanceProblems(rep.Errors), More: rep.ErrorCount - len(rep.Errors)}); err != nil {
+		return err
+	}
+	rep.Errors = rep.Errors[:min(len(rep.Errors), importReportShown)]
 	v.Report = &rep
 	status := http.StatusOK
 	if !rep.Applied {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -154,11 +155,17 @@ func (s *Server) attendanceMachineUsers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ref, err := s.keepReport(c, importreport.Report{Kind: reportPenggunaMsn, FileName: fh.Filename, Rows: max(len(t.Rows)-1, 0),
+		BadRows: badLines(rep.Errors), Applied: rep.Applied, Problems: attendanceProblems(rep.Errors)})
+	if err != nil {
+		return err
+	}
+	rep.Errors = rep.Errors[:min(len(rep.Errors), importReportShown)]
 	status := http.StatusOK
 	if !rep.Applied {
 		status = http.StatusUnprocessableEntity
 	}
-	return s.renderMachine(c, status, pages.AttendanceMachineView{PINReport: &rep})
+	return s.renderMachine(c, status, pages.AttendanceMachineView{PINReport: &rep, Problems: ref})
 }
 
 func (s *Server) scanImportView(c echo.Context) (pages.AttendanceScanImportView, error) {
@@ -220,6 +227,11 @@ func (s *Server) attendanceScanImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if v.Problems, err = s.keepReport(c, importreport.Report{Kind: reportLogScan, FileName: fh.Filename, Rows: rep.Lines,
+		BadRows: badLines(rep.Errors), Applied: rep.Applied, Problems: attendanceProblems(rep.Errors), More: rep.ErrorCount - len(rep.Errors)}); err != nil {
+		return err
+	}
+	rep.Errors = rep.Errors[:min(len(rep.Errors), importReportShown)]
 	v.Report = &rep
 	if !rep.Applied {
 		return page(http.StatusUnprocessableEntity)

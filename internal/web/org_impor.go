@@ -9,6 +9,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/org"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/views/pages"
@@ -83,6 +84,13 @@ func (s *Server) imporSubmit(c echo.Context) error {
 	}
 	logger(c).Info("import", slog.String("jenis", string(k)), slog.Int("baris", rep.Rows), slog.Int("salah", rep.BadRows),
 		slog.Bool("diterapkan", rep.Applied), slog.Duration("durasi", rep.Duration))
+	// The whole list of problems is stored; the page shows the first ones
+	// and links to the rest.
+	if v.Problems, err = s.keepReport(c, importreport.Report{Kind: string(k), FileName: fh.Filename, Rows: rep.Rows,
+		BadRows: rep.BadRows, Applied: rep.Applied, Problems: orgProblems(rep.Errors), More: rep.MoreErrors}); err != nil {
+		return err
+	}
+	rep.Errors = rep.Errors[:min(len(rep.Errors), importReportShown)]
 	v.Report = &rep
 	status := http.StatusOK
 	if !rep.Applied {

@@ -55,6 +55,9 @@ func (s *Server) orgRoutes() []Route {
 		{http.MethodGet, "/impor", orgEditors, s.imporPage},
 		{http.MethodGet, "/impor/templat/:jenis", orgEditors, s.imporTemplate},
 		{http.MethodPost, "/impor/:jenis", orgEditors, s.imporSubmit},
+		// A stored import report is its uploader's only (importreport.Store.Get).
+		{http.MethodGet, "/impor/laporan/:id", orgEditors, s.importReportPage},
+		{http.MethodGet, "/impor/laporan/:id/laporan.xlsx", orgEditors, s.importReportXLSX},
 		{http.MethodGet, "/impor/siasn", orgEditors, s.siasnPage},
 		{http.MethodPost, "/impor/siasn", orgEditors, s.siasnUpload},
 		{http.MethodGet, "/impor/siasn/:id", orgEditors, s.siasnDiff},

@@ -23,6 +23,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/config"
+	"github.com/ekinerja/ekinerja/internal/importreport"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/notify"
 	"github.com/ekinerja/ekinerja/internal/org"
@@ -47,6 +48,7 @@ type Server struct {
 	metrics *Metrics
 	tpp     *claim.Service
 	notes   *notify.Store
+	reports *importreport.Store
 	// computeWait is how long a compute request waits for its computation
 	// before showing the claim as "sedang dihitung"; background counts the
 	// computations still running, so shutdown can let them finish.
@@ -79,7 +81,7 @@ func New(d Deps) (*Server, error) {
 	}
 	st := d.Stores
 	s := &Server{cfg: d.Config, log: d.Log, auth: d.Auth, assets: assets,
-		org: st.Org, kin: st.Kinerja, att: st.Attendance, tpp: st.TPP, notes: st.Notify, audit: st.Audit, pool: st.Pool,
+		org: st.Org, kin: st.Kinerja, att: st.Attendance, tpp: st.TPP, notes: st.Notify, reports: st.Reports, audit: st.Audit, pool: st.Pool,
 		csrfKey: auth.DeriveKey(d.Config.Secret, "csrf"), version: d.Version, metrics: NewMetrics(st.Pool),
 		computeWait: 2 * time.Second,
 		inflight:    make(chan struct{}, inflightLimit(d.Config.MaxInflight))}

@@ -34,6 +34,8 @@ type AttendanceImportView struct {
 	OPDNama string
 	Report  *attendance.ImportReport
 	Error   string
+	// Problems links to the stored report of every bad row.
+	Problems components.ReportRef
 }
 
 // AttendanceLeaveView is the leave/DL page.
@@ -212,6 +214,8 @@ type AttendanceMachineView struct {
 	// PINReport is the result of a PIN map edit or user-list import.
 	PINReport *attendance.PINMapReport
 	Error     string
+	// Problems links to the stored report of a user list's bad rows.
+	Problems components.ReportRef
 }
 
 // AttendanceScanImportView is the scan-log import form and its report.
@@ -221,6 +225,8 @@ type AttendanceScanImportView struct {
 	MesinID  int64
 	Report   *attendance.ScanImportReport
 	Error    string
+	// Problems links to the stored report of every bad line.
+	Problems components.ReportRef
 }
 
 // dayCodes is a judged day's short label for the scan report.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/views/components"
 )
 
 // Option is one choice of a select.
@@ -174,6 +175,9 @@ type ImporView struct {
 	Columns map[org.ImportKind][]string
 	Report  *org.ImportReport
 	Error   string
+	// Problems links to the stored report of every problem (the page
+	// shows the first ones of Report.Errors).
+	Problems components.ReportRef
 }
 
 // AkunList is the user list page.
