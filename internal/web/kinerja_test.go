@@ -98,6 +98,9 @@ func TestKinerjaOtherOPDAtasanIsRefused(t *testing.T) {
 		{"POST", "/kinerja/penilaian/" + id(d.penilaian) + "/koreksi", url.Values{"hasil_kerja": {"di_bawah"}, "perilaku_kerja": {"sesuai"}, "alasan": {"bukan bawahan saya"}}},
 		{"GET", "/api/v1/penilaian/" + id(d.penilaian), nil},
 		{"GET", "/api/v1/penilaian?pegawai_id=" + id(d.pegawai), nil},
+		// the e-Kinerja BKN import and its report are admin_opd's and superadmin's
+		{"GET", "/kinerja/predikat-bkn/1", nil},
+		{"GET", "/kinerja/predikat-bkn/1/laporan.xlsx", nil},
 		// deciding a reopen request is the verifikator's, never an atasan's
 		{"POST", "/kinerja/buka-bulan/permintaan/1", url.Values{"keputusan": {"setujui"}, "catatan": {"x"}}},
 	}
