@@ -29,3 +29,48 @@ document.addEventListener("DOMContentLoaded", function () {
   var secs = parseInt(el.getAttribute("data-refresh"), 10);
   if (secs > 0) { window.setTimeout(function () { window.location.reload(); }, secs * 1000); }
 });
+// Imports: a form marked data-progress sends its file with XMLHttpRequest so
+// the page shows how much of a large file (a month of scan logs is tens of
+// megabytes) has been uploaded, then that the server is reading it; the
+// answer (the import report) then replaces the page, as a normal submit
+// would. Without script the form submits as usual.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-progress]").forEach(function (form) {
+    var box = form.querySelector("[data-upload-progress]");
+    if (!box || !window.FormData || !window.XMLHttpRequest) { return; }
+    var bar = box.querySelector("progress");
+    var msg = box.querySelector("[role=status]");
+    form.addEventListener("submit", function (ev) {
+      if (ev.defaultPrevented) { return; }
+      ev.preventDefault();
+      var data = new FormData(form);
+      if (ev.submitter && ev.submitter.name) { data.append(ev.submitter.name, ev.submitter.value); }
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      box.hidden = false;
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) { return; }
+        var pct = Math.floor(e.loaded * 100 / e.total);
+        bar.value = pct;
+        msg.textContent = "Mengunggah berkas: " + pct + "% (" + Math.round(e.loaded / 1048576 * 10) / 10 + " dari " + Math.round(e.total / 1048576 * 10) / 10 + " MB)";
+      });
+      xhr.upload.addEventListener("load", function () {
+        bar.removeAttribute("value"); // indeterminate: the server is reading the file
+        msg.textContent = "Berkas terunggah; server sedang membaca dan memeriksa setiap baris. Jangan tutup halaman ini.";
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.responseURL && xhr.responseURL !== window.location.href) { window.history.replaceState(null, "", xhr.responseURL); }
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = false; });
+        bar.value = 0;
+        msg.textContent = "Unggahan terputus. Periksa sambungan lalu kirim lagi.";
+      });
+      xhr.send(data);
+    });
+  });
+});
