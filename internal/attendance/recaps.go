@@ -8,16 +8,21 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
-// who selects the employees a month is loaded for: one OPD or one employee.
+// who selects the employees a month is loaded for: one OPD, one employee
+// or every active employee of the regency.
 type who struct {
 	opdID     int64
 	pegawaiID int64
+	everyone  bool
 }
 
 // where returns the SQL condition on pegawai p and its argument.
 func (w who) where() (string, any) {
 	if w.pegawaiID != 0 {
 		return "p.id = ?", w.pegawaiID
+	}
+	if w.everyone {
+		return "p.keadaan = ?", "aktif"
 	}
 	return "p.opd_id = ? AND p.keadaan = 'aktif'", w.opdID
 }

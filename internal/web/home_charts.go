@@ -43,6 +43,11 @@ func (s *Server) homeCharts(c echo.Context, p *auth.Principal, subs []int64, h *
 			return err
 		}
 		h.Charts = append(h.Charts, pages.PredikatChart(month, pk))
+		dis, err := s.attendance().DisciplineByOPD(ctx, actor(c), month.Year, time.Month(month.Month))
+		if err != nil {
+			return err
+		}
+		h.Charts = append(h.Charts, pages.DisciplineChart(month, dis))
 	case auth.RoleAtasan:
 		today := s.kinerja().Today()
 		team, err := s.kinerja().TeamMonthOf(ctx, subs, today)

@@ -246,3 +246,77 @@ WHERE rj.jenis = 'definitif' AND rj.selesai IS NULL AND j.atasan_jabatan_id = (S
 		t.Errorf("not rated: chart %d, database %d", got, int64(len(team))-rated)
 	}
 }
+
+// TestChartDisciplinePerOPD: the verifikator's and superadmin's chart of
+// the month's TK days and TL days per OPD holds, for every active OPD, what
+// the test's own SQL counts over the default schedule's work days: a work
+// day without any time is TK, a day with a time in one minute or more after
+// the start (or with a time out only) is TL.
+func TestChartDisciplinePerOPD(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	month := defaultMonth(time.Now().In(h.cfg.Location))
+	first := month.First()
+	last := first.AddDate(0, 1, -1)
+	from, till := first.Format(time.DateOnly), last.Format(time.DateOnly)
+	// The SQL below judges by the default schedule only: the fixture has no
+	// assignments, leave or corrections in the month.
+	if n := h.count(`SELECT (SELECT count(*) FROM jadwal_kerja_penugasan) + (SELECT count(*) FROM koreksi_kehadiran WHERE tanggal BETWEEN ?::date AND ?::date)
+ + (SELECT count(*) FROM cuti WHERE status = 'disetujui' AND mulai <= ?::date AND selesai >= ?::date)`, from, till, till, from); n != 0 {
+		t.Fatalf("fixture has %d schedule assignments, corrections or leave", n)
+	}
+	// Three employees of the first OPD with employees: one on time every
+	// day, one 15 minutes late on the first ten days (07:30:59 on the rest:
+	// on time), one with only a time out on the 5th and nothing else.
+	var peg []int64
+	if err := h.db.Raw(`SELECT p.id FROM pegawai p JOIN opd o ON o.id = p.opd_id AND o.aktif WHERE p.keadaan = 'aktif'
+AND p.opd_id = (SELECT opd_id FROM pegawai WHERE keadaan = 'aktif' GROUP BY opd_id HAVING count(*) >= 3 ORDER BY opd_id LIMIT 1) ORDER BY p.id LIMIT 3`).Scan(&peg).Error; err != nil || len(peg) != 3 {
+		t.Fatalf("fixture employees %v: %v", peg, err)
+	}
+	if err := h.db.Exec(`INSERT INTO kehadiran (pegawai_id, tanggal, jam_masuk, jam_pulang)
+SELECT ?::bigint, d, 7*3600 + 25*60, 16*3600 + 5*60 FROM generate_series(?::date, ?::date, '1 day') d
+UNION ALL SELECT ?::bigint, d, CASE WHEN extract(day FROM d) <= 10 THEN 7*3600 + 45*60 ELSE 7*3600 + 30*60 + 59 END, 16*3600 + 35*60 FROM generate_series(?::date, ?::date, '1 day') d
+UNION ALL SELECT ?::bigint, ?::date + 4, NULL::int, 16*3600 + 30*60`, peg[0], from, till, peg[1], from, till, peg[2], from).Error; err != nil {
+		t.Fatal(err)
+	}
+	type counts struct{ TK, TL int64 }
+	want := func(opdID int64) counts {
+		var c counts
+		if err := h.db.Raw(`WITH work AS (
+  SELECT p.id, d::date AS d, split_part(j.pola[extract(dow FROM d)::int + 1], '-', 1)::time AS start
+  FROM pegawai p CROSS JOIN generate_series(?::date, ?::date, '1 day') d JOIN jadwal_kerja j ON j.bawaan
+  WHERE p.opd_id = ? AND p.keadaan = 'aktif' AND j.pola[extract(dow FROM d)::int + 1] <> '' AND d::date NOT IN (SELECT tanggal FROM hari_libur))
+SELECT count(*) FILTER (WHERE k.pegawai_id IS NULL OR (k.jam_masuk IS NULL AND k.jam_pulang IS NULL)) AS tk,
+  count(*) FILTER (WHERE k.jam_masuk IS NULL AND k.jam_pulang IS NOT NULL OR k.jam_masuk >= extract(epoch FROM w.start) + 60) AS tl
+FROM work w LEFT JOIN kehadiran k ON k.pegawai_id = w.id AND k.tanggal = w.d`, from, till, opdID).Scan(&c).Error; err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	var opds []struct {
+		ID   int64
+		Nama string
+	}
+	if err := h.db.Raw(`SELECT id, nama FROM opd WHERE aktif ORDER BY kode`).Scan(&opds).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []auth.Role{auth.RoleVerifikator, auth.RoleSuperadmin} {
+		t.Run(string(role), func(t *testing.T) {
+			rows := chartRows(t, h.as(role).get("/").body, "grafik-presensi")
+			if len(rows) != len(opds) {
+				t.Fatalf("chart has %d OPDs, database %d active", len(rows), len(opds))
+			}
+			var tl int64
+			for _, o := range opds {
+				w, g := want(o.ID), rows[o.Nama]
+				if len(g) != 3 || g[0] != w.TK || g[1] != w.TL || g[2] != w.TK+w.TL {
+					t.Errorf("%s: chart %v, database TK %d TL %d", o.Nama, g, w.TK, w.TL)
+				}
+				tl += w.TL
+			}
+			if tl == 0 {
+				t.Error("the fixture's late days do not show")
+			}
+		})
+	}
+}

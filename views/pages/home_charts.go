@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
@@ -77,6 +78,17 @@ func PredikatChart(p tpp.Period, rows []kinerja.OPDPredikat) components.Chart {
 		}
 		b.Text = tpp.FormatNumber(b.Value)
 		c.Bars = append(c.Bars, b)
+	}
+	return c
+}
+
+// DisciplineChart is the month's TK days and TL days per OPD, stacked.
+func DisciplineChart(p tpp.Period, rows []attendance.OPDDiscipline) components.Chart {
+	c := components.Chart{ID: "grafik-presensi", Title: "Tanpa keterangan (TK) dan terlambat (TL) " + p.String() + " per OPD (jumlah hari)",
+		Unit: "Jumlah hari", Legend: []string{"TK (hari)", "TL (kali)"}}
+	for _, r := range rows {
+		c.Bars = append(c.Bars, components.Bar{Label: r.OPDNama, Value: r.Total(), Text: tpp.FormatNumber(r.Total()),
+			Parts: []components.Part{{Value: r.TK, Text: tpp.FormatNumber(r.TK)}, {Value: r.TL, Text: tpp.FormatNumber(r.TL)}}})
 	}
 	return c
 }
