@@ -21,12 +21,14 @@ const aktivitasCols = `a.id, a.pegawai_id, a.rhk_id, a.tanggal, a.uraian, a.outp
 const aktivitasFrom = `FROM aktivitas a JOIN rhk r ON r.id = a.rhk_id JOIN pegawai p ON p.id = a.pegawai_id
 LEFT JOIN aktivitas_bukti b ON b.aktivitas_id = a.id`
 
-// SaveAktivitas is a create or an edit: the fields, optional evidence, and
-// whether to submit right away.
+// SaveAktivitas is a create or an edit: the fields, optional evidence (a
+// new file, or the token of one held by HoldBukti when the form was shown
+// again with errors), and whether to submit right away.
 type SaveAktivitas struct {
-	Input  AktivitasInput
-	Bukti  *Bukti
-	Ajukan bool
+	Input      AktivitasInput
+	Bukti      *Bukti
+	BuktiToken string
+	Ajukan     bool
 }
 
 // CreateAktivitas logs an aktivitas for the actor.
@@ -54,6 +56,17 @@ func (s *Store) saveAktivitas(ctx context.Context, a Actor, id int64, req SaveAk
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := lockPegawai(ctx, tx, a.PegawaiID); err != nil {
 			return err
+		}
+		if req.Bukti == nil && req.BuktiToken != "" {
+			b, err := takeHeld(ctx, tx, a, req.BuktiToken)
+			if err != nil {
+				return err
+			}
+			// Checked when held; checked again, as every stored upload is.
+			if ct, err = CheckBukti(b); err != nil {
+				return err
+			}
+			req.Bukti = &b
 		}
 		if id != 0 {
 			old, err := s.ownAktivitas(ctx, tx, a, id)

@@ -62,7 +62,7 @@ func (s *Server) renderAktivitasList(c echo.Context, status int, alasan string, 
 }
 
 // renderAktivitasForm shows the log/edit form, with errors (422) or without.
-func (s *Server) renderAktivitasForm(c echo.Context, id int64, cur *kinerja.Aktivitas, in kinerja.AktivitasInput, errs map[string]string) error {
+func (s *Server) renderAktivitasForm(c echo.Context, id int64, cur *kinerja.Aktivitas, in kinerja.AktivitasInput, errs map[string]string, held kinerja.HeldBukti) error {
 	k := s.kinerja()
 	y := k.Today().Year()
 	choices, err := k.RHKChoices(c.Request().Context(), actor(c), y, y-1)
@@ -73,7 +73,7 @@ func (s *Server) renderAktivitasForm(c echo.Context, id int64, cur *kinerja.Akti
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	v := pages.KinerjaAktivitasForm{ID: id, Current: cur, Input: in, RHK: choices, Errors: errs}
+	v := pages.KinerjaAktivitasForm{ID: id, Current: cur, Input: in, RHK: choices, Errors: errs, Held: held}
 	if cur != nil {
 		v.ReadOnly = cur.PegawaiID != principal(c).PegawaiID || !cur.Status.Editable()
 	}
@@ -82,7 +82,7 @@ func (s *Server) renderAktivitasForm(c echo.Context, id int64, cur *kinerja.Akti
 
 // kinerjaAktivitasNew shows an empty form, dated today.
 func (s *Server) kinerjaAktivitasNew(c echo.Context) error {
-	return s.renderAktivitasForm(c, 0, nil, kinerja.AktivitasInput{Tanggal: s.kinerja().Today().Format(time.DateOnly), OutputJumlah: "1"}, nil)
+	return s.renderAktivitasForm(c, 0, nil, kinerja.AktivitasInput{Tanggal: s.kinerja().Today().Format(time.DateOnly), OutputJumlah: "1"}, nil, kinerja.HeldBukti{})
 }
 
 // aktivitasForm reads the form, including an optional evidence upload.
@@ -91,7 +91,7 @@ func aktivitasForm(c echo.Context) (kinerja.SaveAktivitas, error) {
 		Tanggal: c.FormValue("tanggal"), RHKID: c.FormValue("rhk_id"), Uraian: c.FormValue("uraian"),
 		OutputJumlah: c.FormValue("output_jumlah"), OutputSatuan: c.FormValue("output_satuan"),
 		Menit: c.FormValue("menit"), BuktiLink: c.FormValue("bukti_link"),
-	}, Ajukan: c.FormValue("aksi") == "ajukan"}
+	}, BuktiToken: c.FormValue("bukti_token"), Ajukan: c.FormValue("aksi") == "ajukan"}
 	fh, err := c.FormFile("bukti")
 	switch {
 	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
@@ -115,26 +115,30 @@ func aktivitasForm(c echo.Context) (kinerja.SaveAktivitas, error) {
 	return req, nil
 }
 
-// uploadNotKept adds, when the form comes back with errors after a file was
-// chosen, the message that the file was not saved and must be chosen again
-// (a browser never refills a file input).
-func uploadNotKept(fe map[string]string, b *kinerja.Bukti) map[string]string {
-	if b == nil || fe["bukti"] != "" {
-		return fe
+// aktivitasFormAgain shows the form again with its field errors (422),
+// keeping the evidence file of this submit (or the one already held) so it
+// need not be chosen again: kinerja.Store.HoldBukti; a refusal of the file
+// itself joins the errors.
+func (s *Server) aktivitasFormAgain(c echo.Context, id int64, cur *kinerja.Aktivitas, req kinerja.SaveAktivitas, fe map[string]string) error {
+	held, err := s.kinerja().HoldBukti(c.Request().Context(), actor(c), req)
+	if hfe, ok := fieldErrors(err); ok {
+		if fe["bukti"] == "" {
+			fe["bukti"] = hfe["bukti"]
+		}
+	} else if err != nil {
+		return err
 	}
-	fe["bukti"] = "Berkas \"" + b.Nama + "\" belum tersimpan karena isian lain belum benar: pilih berkasnya lagi sebelum menyimpan."
-	return fe
+	return s.renderAktivitasForm(c, id, cur, req.Input, fe, held)
 }
 
 // kinerjaAktivitasCreate logs an aktivitas (and submits it when asked).
 func (s *Server) kinerjaAktivitasCreate(c echo.Context) error {
 	req, err := aktivitasForm(c)
-	if fe, ok := fieldErrors(err); ok {
-		return s.renderAktivitasForm(c, 0, nil, req.Input, fe)
+	if err == nil {
+		_, err = s.kinerja().CreateAktivitas(c.Request().Context(), actor(c), req)
 	}
-	_, err = s.kinerja().CreateAktivitas(c.Request().Context(), actor(c), req)
 	if fe, ok := fieldErrors(err); ok {
-		return s.renderAktivitasForm(c, 0, nil, req.Input, uploadNotKept(fe, req.Bukti))
+		return s.aktivitasFormAgain(c, 0, nil, req, fe)
 	}
 	if err != nil {
 		return err
@@ -170,7 +174,7 @@ func (s *Server) kinerjaAktivitasShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderAktivitasForm(c, id, &a, inputOf(a), nil)
+	return s.renderAktivitasForm(c, id, &a, inputOf(a), nil, kinerja.HeldBukti{})
 }
 
 func inputOf(a kinerja.Aktivitas) kinerja.AktivitasInput {
@@ -195,7 +199,7 @@ func (s *Server) kinerjaAktivitasUpdate(c echo.Context) error {
 		if gerr != nil {
 			return gerr
 		}
-		return s.renderAktivitasForm(c, id, &cur, req.Input, uploadNotKept(fe, req.Bukti))
+		return s.aktivitasFormAgain(c, id, &cur, req, fe)
 	}
 	if err != nil {
 		return err

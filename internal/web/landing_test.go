@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -234,26 +235,76 @@ func TestClosedMonthOffersNoLogging(t *testing.T) {
 	}
 }
 
-// TestAktivitasFormSaysUploadMustBeChosenAgain: when the aktivitas form
-// comes back with an error elsewhere after a valid file was chosen, the
-// page says by name that the file was not saved and must be chosen again
-// (the file itself is not kept), and nothing is saved.
-func TestAktivitasFormSaysUploadMustBeChosenAgain(t *testing.T) {
+// TestAktivitasFormKeepsUpload: when the aktivitas form comes back with an
+// error elsewhere after a valid file was chosen, the file is held for the
+// person (the form names it and carries its token), nothing is saved, a
+// token sent by another user is refused, and the next valid submit without
+// the file stores it on the new aktivitas.
+func TestAktivitasFormKeepsUpload(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	d := h.demoKinerja()
 	c := h.as(auth.RolePegawai)
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 	before := h.count(`SELECT count(*) FROM aktivitas_bukti`)
-	form := url.Values{"tanggal": {time.Now().In(h.cfg.Location).Format(time.DateOnly)}, "rhk_id": {strconv.FormatInt(d.rhk, 10)}, "uraian": {"Rapat koordinasi"},
-		"output_jumlah": {"1"}, "output_satuan": {"dokumen"}, "menit": {"5000"}}
-	res := c.postMultipart("/kinerja/aktivitas", form, "bukti", "notulen.pdf", []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))
+	form := func(menit, token string) url.Values {
+		return url.Values{"tanggal": {time.Now().In(h.cfg.Location).Format(time.DateOnly)}, "rhk_id": {strconv.FormatInt(d.rhk, 10)}, "uraian": {"Rapat koordinasi berkas"},
+			"output_jumlah": {"1"}, "output_satuan": {"dokumen"}, "menit": {menit}, "bukti_token": {token}}
+	}
+	res := c.postMultipart("/kinerja/aktivitas", form("5000", ""), "bukti", "notulen.pdf", pdf)
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d, want 422: %s", res.status, res.body)
 	}
-	if !strings.Contains(res.body, "Berkas &#34;notulen.pdf&#34; belum tersimpan") && !strings.Contains(res.body, "Berkas &quot;notulen.pdf&quot; belum tersimpan") {
-		t.Errorf("the page does not say the file must be chosen again: %s", res.body)
+	if !regexp.MustCompile(`id="bukti-terlampir">Berkas terlampir: <strong>notulen.pdf</strong>`).MatchString(res.body) {
+		t.Errorf("the page does not name the held file: %s", res.body)
 	}
+	m := regexp.MustCompile(`name="bukti_token" value="([^"]+)"`).FindStringSubmatch(res.body)
+	if m == nil {
+		t.Fatal("the form carries no token of the held file")
+	}
+	token := m[1]
 	if n := h.count(`SELECT count(*) FROM aktivitas_bukti`); n != before {
 		t.Errorf("evidence rows %d, want %d", n, before)
+	}
+	if n := h.count(`SELECT count(*) FROM bukti_tertunda WHERE user_id = (SELECT id FROM users WHERE nip = ?) AND kedaluwarsa > now()`, login(t, auth.RolePegawai).NIP); n != 1 {
+		t.Fatalf("%d held files of the pegawai, want 1", n)
+	}
+
+	// Shown again with an error once more (no file this time): still held.
+	res = c.postMultipart("/kinerja/aktivitas", form("0", token), "bukti", "", nil)
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, `value="`+token+`"`) || !strings.Contains(res.body, "notulen.pdf") {
+		t.Fatalf("second error: status %d, token or name lost: %s", res.status, res.body)
+	}
+
+	// Another user's submit with the token: refused, the file stays held.
+	other := h.as(auth.RoleAtasan).postMultipart("/kinerja/aktivitas", form("30", token), "bukti", "", nil)
+	if other.status != http.StatusUnprocessableEntity || !strings.Contains(other.body, "Berkas terlampir tidak ditemukan") {
+		t.Errorf("another user's token: status %d: %s", other.status, other.body)
+	}
+	if n := h.count(`SELECT count(*) FROM bukti_tertunda`); n != 1 {
+		t.Errorf("%d held files after the other user's try, want 1", n)
+	}
+
+	res = c.postMultipart("/kinerja/aktivitas", form("60", token), "bukti", "", nil)
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("valid submit: %d %s", res.status, res.body)
+	}
+	var got struct {
+		Nama string
+		Isi  []byte
+	}
+	if err := h.db.Raw(`SELECT b.nama_berkas AS nama, b.isi FROM aktivitas a JOIN aktivitas_bukti b ON b.aktivitas_id = a.id
+WHERE a.pegawai_id = ? AND a.uraian = 'Rapat koordinasi berkas'`, h.pegawaiID(auth.RolePegawai)).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got.Nama != "notulen.pdf" || !bytes.Equal(got.Isi, pdf) {
+		t.Errorf("stored evidence %q (%d bytes), want notulen.pdf with the uploaded bytes", got.Nama, len(got.Isi))
+	}
+	if n := h.count(`SELECT count(*) FROM bukti_tertunda`); n != 0 {
+		t.Errorf("%d held files after use, want 0", n)
+	}
+	// The token is used up: sending it again is refused.
+	if res := c.postMultipart("/kinerja/aktivitas", form("30", token), "bukti", "", nil); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("a used token: status %d, want 422", res.status)
 	}
 }

@@ -32,6 +32,9 @@ type KinerjaAktivitasForm struct {
 	ReadOnly bool               // not the owner, or approved
 	RHK      []kinerja.RHKChoice
 	Errors   map[string]string
+	// Held is the evidence file kept from the submit that came back with
+	// errors (zero: none): the form sends its token and names it.
+	Held kinerja.HeldBukti
 }
 
 // KinerjaQueue is the atasan's review queue.
