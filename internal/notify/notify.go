@@ -220,16 +220,38 @@ func (s *Store) UnreadCount(ctx context.Context, userID int64) (int, error) {
 type Inbox struct {
 	Items  []Item
 	Unread int
+	// Filter is the page asked for (normalised); Total counts the
+	// notifications it filters, over every page.
+	Filter InboxFilter
+	Total  int64
 }
 
-// InboxLimit is how many notifications the inbox shows.
-const InboxLimit = 100
+// InboxFilter narrows and pages the inbox.
+type InboxFilter struct {
+	// UnreadOnly keeps the unread notifications (?status=belum).
+	UnreadOnly bool
+	// Page is 1-based (?hal=).
+	Page int
+}
 
-// Inbox returns user's latest notifications.
-func (s *Store) Inbox(ctx context.Context, userID int64) (Inbox, error) {
-	var in Inbox
-	if err := s.db.WithContext(ctx).Raw(`SELECT id, jenis, judul, isi, tautan, dibaca_at, created_at FROM notifikasi
-WHERE user_id = ? ORDER BY id DESC LIMIT ?`, userID, InboxLimit).Scan(&in.Items).Error; err != nil {
+// InboxLimit is how many notifications one page of the inbox shows.
+const InboxLimit = 50
+
+// Pages is the number of pages of the filtered inbox.
+func (in Inbox) Pages() int {
+	return max(int((in.Total+InboxLimit-1)/InboxLimit), 1)
+}
+
+// Inbox returns one page of user's notifications, newest first.
+func (s *Store) Inbox(ctx context.Context, userID int64, f InboxFilter) (Inbox, error) {
+	f.Page = max(f.Page, 1)
+	in := Inbox{Filter: f}
+	db := s.db.WithContext(ctx)
+	if err := db.Raw(`SELECT count(*) FROM notifikasi WHERE user_id = ? AND (NOT ? OR dibaca_at IS NULL)`, userID, f.UnreadOnly).Scan(&in.Total).Error; err != nil {
+		return in, err
+	}
+	if err := db.Raw(`SELECT id, jenis, judul, isi, tautan, dibaca_at, created_at FROM notifikasi
+WHERE user_id = ? AND (NOT ? OR dibaca_at IS NULL) ORDER BY id DESC LIMIT ? OFFSET ?`, userID, f.UnreadOnly, InboxLimit, (f.Page-1)*InboxLimit).Scan(&in.Items).Error; err != nil {
 		return in, err
 	}
 	var err error

@@ -48,13 +48,27 @@ LEFT JOIN LATERAL (
 type JabatanFilter struct {
 	OPDID int64
 	Q     string
+	// Urut is the sort key (?urut=), one of JabatanSorts; anything else is
+	// the first.
+	Urut string
+	// Page (1-based) and PerPage page the list page (JabatanPage); the
+	// download and the API read every row (ListJabatan).
+	Page, PerPage int
 }
 
-// ListJabatan returns the positions in scope, ordered by OPD, kelas (high
-// first) and code, each with its current holder on day.
-func (s *Store) ListJabatan(ctx context.Context, sc Scope, f JabatanFilter, day time.Time) ([]JabatanRow, error) {
-	d := day.Format(time.DateOnly)
-	where, args := []string{"true"}, []any{d, d}
+// JabatanSorts are the position list's sort keys; every order ends on the
+// id, so equal values never swap between pages.
+var JabatanSorts = []SortKey{
+	{"opd", "OPD, kelas tertinggi", "o.kode, j.kelas DESC, j.kode, j.id"},
+	{"kode", "Kode", "j.kode, j.id"},
+	{"nama", "Nama jabatan", "j.nama, j.id"},
+	{"kelas", "Kelas (tertinggi)", "j.kelas DESC, j.nama, j.id"},
+}
+
+// jabatanWhere is the position list's condition: the scope and the filter,
+// shared by the page and the download.
+func jabatanWhere(sc Scope, f JabatanFilter) (string, []any) {
+	where, args := []string{"true"}, []any{}
 	if sc.OPDID != 0 {
 		where, args = append(where, "j.opd_id = ?"), append(args, sc.OPDID)
 	}
@@ -64,9 +78,57 @@ func (s *Store) ListJabatan(ctx context.Context, sc Scope, f JabatanFilter, day 
 	if q := strings.TrimSpace(f.Q); q != "" {
 		where, args = append(where, "(j.nama ILIKE ? OR j.kode ILIKE ?)"), append(args, "%"+likeEscape(q)+"%", likeEscape(q)+"%")
 	}
+	return strings.Join(where, " AND "), args
+}
+
+// ListJabatan returns the positions in scope (at most 2,000), in the
+// filter's order (by OPD, kelas high first and code unless f.Urut says
+// otherwise), each with its current holder on day.
+func (s *Store) ListJabatan(ctx context.Context, sc Scope, f JabatanFilter, day time.Time) ([]JabatanRow, error) {
+	cond, args := jabatanWhere(sc, f)
+	order, _ := sortOf(JabatanSorts, f.Urut)
+	d := day.Format(time.DateOnly)
 	var rows []JabatanRow
-	err := s.db.WithContext(ctx).Raw(jabatanSelect+` WHERE `+strings.Join(where, " AND ")+` ORDER BY o.kode, j.kelas DESC, j.kode LIMIT 2000`, args...).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Raw(jabatanSelect+` WHERE `+cond+` ORDER BY `+order+` LIMIT 2000`, append([]any{d, d}, args...)...).Scan(&rows).Error
 	return rows, err
+}
+
+// JabatanPage is one page of the position list.
+type JabatanPage struct {
+	Rows    []JabatanRow
+	Total   int64
+	Page    int
+	PerPage int
+	// Urut is the sort key applied.
+	Urut string
+}
+
+// Pages is the number of pages.
+func (p JabatanPage) Pages() int {
+	return PegawaiPage{Total: p.Total, PerPage: p.PerPage}.Pages()
+}
+
+// ListJabatanPage returns one page (f.Page, f.PerPage: 50 by default) of
+// the positions ListJabatan lists, and how many there are.
+func (s *Store) ListJabatanPage(ctx context.Context, sc Scope, f JabatanFilter, day time.Time) (JabatanPage, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	f.Page = max(f.Page, 1)
+	order, key := sortOf(JabatanSorts, f.Urut)
+	page := JabatanPage{Page: f.Page, PerPage: f.PerPage, Urut: key}
+	cond, args := jabatanWhere(sc, f)
+	db := s.db.WithContext(ctx)
+	if err := db.Raw(`SELECT count(*) FROM jabatan j WHERE `+cond, args...).Scan(&page.Total).Error; err != nil {
+		return page, fmt.Errorf("count jabatan: %w", err)
+	}
+	d := day.Format(time.DateOnly)
+	all := append(append([]any{d, d}, args...), f.PerPage, (f.Page-1)*f.PerPage)
+	err := db.Raw(jabatanSelect+` WHERE `+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, all...).Scan(&page.Rows).Error
+	if err != nil {
+		return page, fmt.Errorf("list jabatan: %w", err)
+	}
+	return page, nil
 }
 
 // GetJabatan returns a position in scope.

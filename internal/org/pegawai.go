@@ -31,6 +31,37 @@ type PegawaiFilter struct {
 	Keadaan string // aktif, pensiun, pindah
 	Page    int    // 1-based
 	PerPage int
+	// Urut is the sort key (?urut=), one of PegawaiSorts; anything else is
+	// the first, by name.
+	Urut string
+}
+
+// SortKey is one sort choice of a list: its ?urut= value, its label and the
+// ORDER BY it stands for (a constant: never text from the request).
+type SortKey struct {
+	Key, Label string
+	order      string
+}
+
+// sortOf returns the ORDER BY of key among keys, and the key itself; an
+// unknown or empty key is the first (the list's default).
+func sortOf(keys []SortKey, key string) (string, string) {
+	for _, k := range keys {
+		if k.Key == key {
+			return k.order, k.Key
+		}
+	}
+	return keys[0].order, keys[0].Key
+}
+
+// PegawaiSorts are the employee list's sort keys; every order ends on the id,
+// so equal values never swap between pages.
+var PegawaiSorts = []SortKey{
+	{"nama", "Nama", "p.nama, p.id"},
+	{"nip", "NIP", "p.nip, p.id"},
+	{"opd", "OPD", "o.kode, p.nama, p.id"},
+	{"kelas", "Kelas jabatan (tertinggi)", "kelas DESC, p.nama, p.id"},
+	{"golongan", "Golongan (tertinggi)", "p.golongan DESC, p.nama, p.id"},
 }
 
 // PegawaiRow is one line of the employee list.
@@ -75,6 +106,7 @@ func (f *PegawaiFilter) normalize() {
 	if f.Page < 1 {
 		f.Page = 1
 	}
+	_, f.Urut = sortOf(PegawaiSorts, f.Urut)
 }
 
 // likeEscape escapes LIKE wildcards in user text.
@@ -117,8 +149,8 @@ LEFT JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id AND rj.jenis = 'definitif' 
 LEFT JOIN jabatan j ON j.id = rj.jabatan_id
 WHERE `
 
-// ListPegawai returns one page of employees in scope, ordered by name then
-// id (stable: equal names never swap between pages).
+// ListPegawai returns one page of employees in scope, in the filter's
+// order (by name unless f.Urut says otherwise; always stable).
 func (s *Store) ListPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day time.Time) (PegawaiPage, error) {
 	f.normalize()
 	cond, args := pegawaiWhere(sc, f)
@@ -130,20 +162,22 @@ func (s *Store) ListPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day 
 	d := day.Format(time.DateOnly)
 	all := append([]any{d, d}, args...)
 	all = append(all, f.PerPage, (f.Page-1)*f.PerPage)
-	if err := db.Raw(pegawaiSelect+cond+` ORDER BY p.nama, p.id LIMIT ? OFFSET ?`, all...).Scan(&page.Rows).Error; err != nil {
+	order, _ := sortOf(PegawaiSorts, f.Urut)
+	if err := db.Raw(pegawaiSelect+cond+` ORDER BY `+order+` LIMIT ? OFFSET ?`, all...).Scan(&page.Rows).Error; err != nil {
 		return page, fmt.Errorf("list pegawai: %w", err)
 	}
 	return page, nil
 }
 
-// ExportPegawai returns every employee the list shows for the same scope
-// and filter (all pages, the page's order), for the .xlsx download.
+// ExportPegawai returns every employee the list shows for the same scope,
+// filter and order (all pages), for the .xlsx download.
 func (s *Store) ExportPegawai(ctx context.Context, sc Scope, f PegawaiFilter, day time.Time) ([]PegawaiRow, error) {
 	f.normalize()
 	cond, args := pegawaiWhere(sc, f)
 	d := day.Format(time.DateOnly)
 	var rows []PegawaiRow
-	if err := s.db.WithContext(ctx).Raw(pegawaiSelect+cond+` ORDER BY p.nama, p.id`, append([]any{d, d}, args...)...).Scan(&rows).Error; err != nil {
+	order, _ := sortOf(PegawaiSorts, f.Urut)
+	if err := s.db.WithContext(ctx).Raw(pegawaiSelect+cond+` ORDER BY `+order, append([]any{d, d}, args...)...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("export pegawai: %w", err)
 	}
 	return rows, nil

@@ -33,7 +33,9 @@ var notifyFlashes = map[string]string{
 func notifyActor(c echo.Context) notify.Actor { return actorOf(c) }
 
 func (s *Server) notifInbox(c echo.Context) error {
-	in, err := s.notes.Inbox(c.Request().Context(), principal(c).UserID)
+	f := notify.InboxFilter{UnreadOnly: c.QueryParam("status") == "belum"}
+	f.Page, _ = strconv.Atoi(c.QueryParam("hal"))
+	in, err := s.notes.Inbox(c.Request().Context(), principal(c).UserID, f)
 	if err != nil {
 		return err
 	}

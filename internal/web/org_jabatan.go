@@ -16,7 +16,7 @@ func (s *Server) jabatanList(c echo.Context) error {
 	p := principal(c)
 	sc := orgScope(p)
 	f := jabatanFilter(c)
-	rows, err := s.org.ListJabatan(c.Request().Context(), sc, f, s.today())
+	page, err := s.org.ListJabatanPage(c.Request().Context(), sc, f, s.today())
 	if err != nil {
 		return err
 	}
@@ -24,7 +24,8 @@ func (s *Server) jabatanList(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, pages.JabatanListPage(s.chrome(c, "Jabatan"), pages.JabatanList{Filter: f, Rows: rows, OPDs: opds, CanEdit: org.CanEdit(p.Active.Role)}))
+	f.Urut = page.Urut
+	return s.render(c, http.StatusOK, pages.JabatanListPage(s.chrome(c, "Jabatan"), pages.JabatanList{Filter: f, Page: page, OPDs: opds, CanEdit: org.CanEdit(p.Active.Role)}))
 }
 
 func (s *Server) jabatanFormView(c echo.Context, id int64, form pages.OrgForm) (pages.JabatanFormView, error) {

@@ -17,7 +17,7 @@ var pegawaiFields = []string{"nip", "nama", "status_asn", "golongan", "opd_id", 
 
 // pegawaiFilter reads the list filter from the query string.
 func pegawaiFilter(c echo.Context) org.PegawaiFilter {
-	f := org.PegawaiFilter{Q: c.QueryParam("q"), Status: c.QueryParam("status"), Keadaan: c.QueryParam("keadaan"), PerPage: 50}
+	f := org.PegawaiFilter{Q: c.QueryParam("q"), Status: c.QueryParam("status"), Keadaan: c.QueryParam("keadaan"), Urut: c.QueryParam("urut"), PerPage: 50}
 	f.OPDID, _ = strconv.ParseInt(c.QueryParam("opd"), 10, 64)
 	f.Page, _ = strconv.Atoi(c.QueryParam("hal"))
 	switch f.Status {

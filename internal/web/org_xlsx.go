@@ -26,8 +26,9 @@ func (s *Server) pegawaiXLSX(c echo.Context) error {
 
 // jabatanFilter reads the position list's filter from the query string.
 func jabatanFilter(c echo.Context) org.JabatanFilter {
-	f := org.JabatanFilter{Q: c.QueryParam("q")}
+	f := org.JabatanFilter{Q: c.QueryParam("q"), Urut: c.QueryParam("urut")}
 	f.OPDID, _ = strconv.ParseInt(c.QueryParam("opd"), 10, 64)
+	f.Page, _ = strconv.Atoi(c.QueryParam("hal"))
 	if len(f.Q) > 100 {
 		f.Q = f.Q[:100]
 	}

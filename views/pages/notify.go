@@ -1,6 +1,9 @@
 package pages
 
 import (
+	"net/url"
+	"strconv"
+
 	"github.com/ekinerja/ekinerja/internal/notify"
 	"github.com/ekinerja/ekinerja/internal/org"
 )
@@ -8,6 +11,16 @@ import (
 // NotifInboxView is the inbox page.
 type NotifInboxView struct {
 	Inbox notify.Inbox
+}
+
+// PageURL is the inbox's page n with the same filter.
+func (v NotifInboxView) PageURL(n int) string {
+	q := url.Values{}
+	if v.Inbox.Filter.UnreadOnly {
+		q.Set("status", "belum")
+	}
+	q.Set("hal", strconv.Itoa(n))
+	return "/notifikasi?" + q.Encode()
 }
 
 // NotifSettingsView is the e-mail settings page.

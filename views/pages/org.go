@@ -53,6 +53,9 @@ func (v PegawaiList) query() url.Values {
 	if v.Filter.Keadaan != "" {
 		q.Set("keadaan", v.Filter.Keadaan)
 	}
+	if v.Filter.Urut != "" && v.Filter.Urut != org.PegawaiSorts[0].Key {
+		q.Set("urut", v.Filter.Urut)
+	}
 	return q
 }
 
@@ -112,13 +115,13 @@ func (v PegawaiDetailView) EndValue(id int64) string {
 // JabatanList is the position list page.
 type JabatanList struct {
 	Filter  org.JabatanFilter
-	Rows    []org.JabatanRow
+	Page    org.JabatanPage
 	OPDs    []Option
 	CanEdit bool
 }
 
-// ExportURL is the .xlsx download of the list with the same filter.
-func (v JabatanList) ExportURL() string {
+// query is the list's filter and order as URL values (without the page).
+func (v JabatanList) query() url.Values {
 	q := url.Values{}
 	if v.Filter.Q != "" {
 		q.Set("q", v.Filter.Q)
@@ -126,7 +129,22 @@ func (v JabatanList) ExportURL() string {
 	if v.Filter.OPDID != 0 {
 		q.Set("opd", strconv.FormatInt(v.Filter.OPDID, 10))
 	}
-	return "/jabatan.xlsx?" + q.Encode()
+	if v.Filter.Urut != "" && v.Filter.Urut != org.JabatanSorts[0].Key {
+		q.Set("urut", v.Filter.Urut)
+	}
+	return q
+}
+
+// PageURL is the list URL for page n with the same filter and order.
+func (v JabatanList) PageURL(n int) string {
+	q := v.query()
+	q.Set("hal", strconv.Itoa(n))
+	return "/jabatan?" + q.Encode()
+}
+
+// ExportURL is the .xlsx download of the list with the same filter (every page).
+func (v JabatanList) ExportURL() string {
+	return "/jabatan.xlsx?" + v.query().Encode()
 }
 
 // JabatanFormView is the create/edit position page.
