@@ -304,7 +304,11 @@ func (a *app) writeExports(ctx context.Context, s *claim.Service, c claim.Claim,
 	if err := claim.WriteXLSX(&xb, e); err != nil {
 		return err
 	}
-	if err := claim.WriteNominatifPDF(&pb, e); err != nil {
+	lh, err := s.Letterhead(ctx)
+	if err != nil {
+		return err
+	}
+	if err := claim.WriteNominatifPDF(&pb, e, lh); err != nil {
 		return err
 	}
 	if err := claim.WriteBankCSV(&bb, e); err != nil {

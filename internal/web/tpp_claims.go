@@ -321,7 +321,7 @@ func (s *Server) tppClaimSlipPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return slipPDF(c, sl)
+	return s.slipPDF(c, sl)
 }
 
 // ownSlip is the signed-in person's own slip in claim id, whatever their role.
@@ -351,7 +351,7 @@ func (s *Server) tppOwnSlipPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return slipPDF(c, sl)
+	return s.slipPDF(c, sl)
 }
 
 func (s *Server) tppHistory(c echo.Context) error {

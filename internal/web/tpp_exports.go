@@ -54,17 +54,26 @@ func (s *Server) tppNominatifPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	lh, err := s.tpp.Letterhead(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	var b bytes.Buffer
-	if err := claim.WriteNominatifPDF(&b, e); err != nil {
+	if err := claim.WriteNominatifPDF(&b, e, lh); err != nil {
 		return err
 	}
 	return download(c, e.FileBase()+"-nominatif.pdf", "application/pdf", b.Bytes())
 }
 
-// slipPDF serves slip sl as a PDF download.
-func slipPDF(c echo.Context, sl claim.Slip) error {
+// slipPDF serves slip sl as a PDF download, under the regency's letterhead
+// (the page chrome of a document, as s.chrome is a page's).
+func (s *Server) slipPDF(c echo.Context, sl claim.Slip) error {
+	lh, err := s.tpp.Letterhead(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	var b bytes.Buffer
-	if err := claim.WriteSlipPDF(&b, sl); err != nil {
+	if err := claim.WriteSlipPDF(&b, sl, lh); err != nil {
 		return err
 	}
 	return download(c, claim.SlipFileBase(sl)+".pdf", "application/pdf", b.Bytes())

@@ -1,7 +1,13 @@
 package claim
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
 	"io"
 	"strconv"
 	"strings"
@@ -42,6 +48,69 @@ func newPDFDoc(orientation, title string) *pdfDoc {
 }
 
 func (d *pdfDoc) font(style string, size float64) { d.SetFont("Helvetica", style, size) }
+
+// Letterhead is the regency's identity heading the printed documents (the
+// same name and logo layout.PrintIdentity shows on the printed pages):
+// both may be empty.
+type Letterhead struct {
+	Nama string
+	// LogoPNG is the stored logo (org.ReencodeLogo's PNG), or nil.
+	LogoPNG []byte
+}
+
+// Letterhead reads the regency's name and logo for the PDFs.
+func (s *Service) Letterhead(ctx context.Context) (Letterhead, error) {
+	var row struct {
+		Nama string `gorm:"column:nama"`
+		Logo []byte `gorm:"column:logo_png"`
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT nama, logo_png FROM identitas WHERE id = 1`).Scan(&row).Error; err != nil {
+		return Letterhead{}, fmt.Errorf("letterhead: %w", err)
+	}
+	return Letterhead{Nama: strings.TrimSpace(row.Nama), LogoPNG: row.Logo}, nil
+}
+
+// logoSide is the printed logo's height, mm.
+const logoSide = 14.0
+
+// flatLogo redraws the logo on white as an opaque 8-bit image: fpdf reads
+// neither 16-bit PNGs nor every alpha layout, and a logo the PDF cannot
+// take is left out (nil) rather than failing the document.
+func flatLogo(b []byte) []byte {
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil
+	}
+	r := img.Bounds()
+	out := image.NewRGBA(image.Rect(0, 0, r.Dx(), r.Dy()))
+	draw.Draw(out, out.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
+	draw.Draw(out, out.Bounds(), img, r.Min, draw.Over)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, out); err != nil {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// letterhead draws the regency's logo (left) and name (centred, upper
+// case) at the top of the first page, and leaves the cursor below both.
+func (d *pdfDoc) letterhead(lh Letterhead) {
+	top := d.GetY()
+	bottom := top
+	if logo := flatLogo(lh.LogoPNG); logo != nil {
+		opt := fpdf.ImageOptions{ImageType: "PNG", ReadDpi: false}
+		d.RegisterImageOptionsReader("logo", opt, bytes.NewReader(logo))
+		d.ImageOptions("logo", 10, top, 0, logoSide, false, opt, 0, "")
+		bottom = top + logoSide + 1
+	}
+	if lh.Nama != "" {
+		d.font("B", 11)
+		d.CellFormat(0, 5.5, d.tr(strings.ToUpper(lh.Nama)), "", 1, "C", false, 0, "")
+	}
+	if d.GetY() < bottom {
+		d.SetY(bottom)
+	}
+}
 
 // lh is the line height of the current body font size, mm.
 func (d *pdfDoc) lh() float64 { return d.fs * 0.3528 * 1.22 }
@@ -194,12 +263,13 @@ func (d *pdfDoc) nominatifLayout(e Export) []pdfCol {
 }
 
 // WriteNominatifPDF writes the daftar nominatif as a PDF on landscape A4:
-// the title, one row per employee with every money column, the column
+// the regency's letterhead (kop), the title, one row per employee with
+// every money column, the column
 // headings repeated on every page, "Halaman x dari y" on every page, the
 // totals row, what the bank file pays, who is held out (ditangguhkan) and
 // why, and the signature blocks of the Kepala OPD and the Bendahara
 // Pengeluaran.
-func WriteNominatifPDF(w io.Writer, e Export) error {
+func WriteNominatifPDF(w io.Writer, e Export, kop Letterhead) error {
 	c := e.Claim
 	d := newPDFDoc("L", "Daftar Nominatif TPP "+c.OPDKode+" "+e.Title())
 	cols := d.nominatifLayout(e)
@@ -218,6 +288,7 @@ func WriteNominatifPDF(w io.Writer, e Export) error {
 		}
 	})
 	d.AddPage()
+	d.letterhead(kop)
 	d.font("B", 11)
 	d.CellFormat(0, 5.5, d.tr("DAFTAR NOMINATIF PEMBAYARAN TAMBAHAN PENGHASILAN PEGAWAI (TPP)"), "", 1, "C", false, 0, "")
 	d.CellFormat(0, 5.5, d.tr(strings.ToUpper(c.OPDNama)), "", 1, "C", false, 0, "")
@@ -342,14 +413,16 @@ func slipAmount(l tpp.Line) string {
 	return tpp.Rupiah(l.Amount).String()
 }
 
-// WriteSlipPDF writes one employee's TPP slip as a PDF (portrait A4): who,
+// WriteSlipPDF writes one employee's TPP slip as a PDF (portrait A4) under
+// the regency's letterhead (kop): who,
 // which claim and its status, whether it is paid, and every line of the
 // computation with its reason, as the slip page shows them.
-func WriteSlipPDF(w io.Writer, s Slip) error {
+func WriteSlipPDF(w io.Writer, s Slip, kop Letterhead) error {
 	c, r := s.Claim, s.Row
 	d := newPDFDoc("P", "Rincian TPP "+c.Period().String()+" "+r.NIP)
 	d.fs = 8.5
 	d.AddPage()
+	d.letterhead(kop)
 	d.font("B", 12)
 	d.CellFormat(0, 6, d.tr("RINCIAN TAMBAHAN PENGHASILAN PEGAWAI (TPP)"), "", 1, "C", false, 0, "")
 	d.CellFormat(0, 6, d.tr(strings.ToUpper(c.Kind()+" bulan "+c.Period().String())), "", 1, "C", false, 0, "")
