@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,6 +119,62 @@ SELECT ?, 'uji', 'Pemberitahuan uji ' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE n
 	} {
 		if got, want := shown(path), ids(q); strings.Join(got, ",") != strings.Join(want, ",") || len(want) == 0 {
 			t.Errorf("GET %s shows %v, want %v", path, got, want)
+		}
+	}
+}
+
+// TestSelisihListPagesAndFilters: the differences page shows 50 a page in
+// the list's order (page 2 the next rows), filters by NIP, name or OPD code
+// and by open or all, and reads a bad page number as the first.
+func TestSelisihListPagesAndFilters(t *testing.T) {
+	t.Parallel()
+	th := newTPPHarness(t)
+	h := th.harness
+	th.compute(h.as(auth.RoleAdminOPD))
+	// 60 open differences: 30 for each of two employees of the computed claim.
+	if err := h.db.Exec(`INSERT INTO tpp_selisih (pegawai_id, opd_id, period, claim_id, paid_net, recomputed_net, amount, cause, input, result)
+SELECT r.pegawai_id, c.opd_id, c.period, c.id, 1000000, 1000000 + i * 1000, i * 1000, 'Uji halaman ' || i, '{}', '{}'
+FROM (SELECT * FROM tpp_claim ORDER BY id LIMIT 1) c
+CROSS JOIN LATERAL (SELECT pegawai_id, row_number() OVER (ORDER BY pegawai_id) AS n FROM tpp_claim_pegawai WHERE claim_id = c.id ORDER BY pegawai_id LIMIT 2) r
+CROSS JOIN generate_series(1, 30) i`).Error; err != nil {
+		t.Fatal(err)
+	}
+	var nip string
+	if err := h.db.Raw(`SELECT p.nip FROM tpp_selisih x JOIN pegawai p ON p.id = x.pegawai_id ORDER BY x.pegawai_id LIMIT 1`).Scan(&nip).Error; err != nil || nip == "" {
+		t.Fatalf("fixture nip %q: %v", nip, err)
+	}
+	order := `FROM tpp_selisih x JOIN pegawai p ON p.id = x.pegawai_id JOIN opd o ON o.id = x.opd_id `
+	ids := func(where, tail string) []string {
+		var out []string
+		if err := h.db.Raw(`SELECT x.id::text `+order+where+` ORDER BY x.period, o.kode, p.nama, x.id `+tail, nip).Scan(&out).Error; err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	row := regexp.MustCompile(`<tr data-selisih="(\d+)"`)
+	c := h.as(auth.RoleVerifikator)
+	for _, tc := range []struct {
+		path, where, tail string
+		total             int
+	}{
+		{"/tpp/selisih", `WHERE ? <> ''`, `LIMIT 50`, 60},
+		{"/tpp/selisih?hal=2", `WHERE ? <> ''`, `OFFSET 50`, 60},
+		{"/tpp/selisih?hal=dua", `WHERE ? <> ''`, `LIMIT 50`, 60},
+		{"/tpp/selisih?semua=ya&q=" + nip, `WHERE p.nip = ?`, ``, 30},
+	} {
+		res := c.get(tc.path)
+		if res.status != http.StatusOK {
+			t.Fatalf("GET %s: %d", tc.path, res.status)
+		}
+		var got []string
+		for _, m := range row.FindAllStringSubmatch(res.body, -1) {
+			got = append(got, m[1])
+		}
+		if want := ids(tc.where, tc.tail); strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("GET %s rows %v, want %v", tc.path, got, want)
+		}
+		if !strings.Contains(res.body, `<span id="jumlah">`+strconv.Itoa(tc.total)+` selisih</span>`) {
+			t.Errorf("GET %s does not count %d differences", tc.path, tc.total)
 		}
 	}
 }

@@ -4,22 +4,25 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/tpp/claim"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
 func (s *Server) selisihListView(c echo.Context) (pages.TPPSelisihListView, error) {
 	a := tppActor(c)
-	all := c.QueryParam("semua") == "ya"
-	pg, err := s.tpp.SelisihPage(c.Request().Context(), a, all)
+	f := claim.SelisihFilter{All: c.QueryParam("semua") == "ya", Q: c.QueryParam("q")}
+	f.Page, _ = strconv.Atoi(c.QueryParam("hal"))
+	pg, err := s.tpp.SelisihPage(c.Request().Context(), a, f)
 	if err != nil {
 		return pages.TPPSelisihListView{}, err
 	}
-	return pages.TPPSelisihListView{Items: pg.Items, Pending: pg.Pending, All: all, CanHold: a.Role == auth.RoleVerifikator, Errors: map[string]string{}}, nil
+	return pages.TPPSelisihListView{Page: pg, Items: pg.Items, Pending: pg.Pending, All: pg.Filter.All, CanHold: a.Role == auth.RoleVerifikator, Errors: map[string]string{}}, nil
 }
 
 // tppSelisihSettle recomputes the late changes still queued.

@@ -1,6 +1,8 @@
 package pages
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/ekinerja/ekinerja/internal/tpp"
@@ -156,12 +158,27 @@ type TPPKhususView struct {
 
 // TPPSelisihListView lists the regency's differences (kekurangan / kelebihan bayar).
 type TPPSelisihListView struct {
+	// Page is the page of the filtered list (Items are its rows).
+	Page  claim.SelisihListPage
 	Items []claim.Selisih
 	// Pending counts late changes of paid months not yet recomputed.
 	Pending int64
 	All     bool
 	CanHold bool
 	Errors  map[string]string
+}
+
+// PageURL is the differences list's page n with the same filter.
+func (v TPPSelisihListView) PageURL(n int) string {
+	q := url.Values{}
+	if v.Page.Filter.All {
+		q.Set("semua", "ya")
+	}
+	if v.Page.Filter.Q != "" {
+		q.Set("q", v.Page.Filter.Q)
+	}
+	q.Set("hal", strconv.Itoa(n))
+	return "/tpp/selisih?" + q.Encode()
 }
 
 // TPPSelisihView is one difference with both computations.

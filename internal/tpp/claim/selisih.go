@@ -456,22 +456,64 @@ ORDER BY p.nama LIMIT 5`, c.ID).Scan(&bad).Error; err != nil {
 	return nil
 }
 
-// SelisihListPage is the regency's differences with the number of late
-// changes still waiting to be recomputed.
+// SelisihListPage is one page of the regency's differences with the number
+// of late changes still waiting to be recomputed.
 type SelisihListPage struct {
 	Items []Selisih
 	// Pending counts the queued changes of paid months not yet recomputed.
 	Pending int64
+	// Filter is the page asked for (normalised); Total counts the
+	// differences it filters, over every page.
+	Filter SelisihFilter
+	Total  int64
 }
 
-// SelisihPage answers the differences page (verifikator, superadmin).
-func (s *Service) SelisihPage(ctx context.Context, a Actor, all bool) (SelisihListPage, error) {
-	items, err := s.ListSelisih(ctx, a, all)
-	if err != nil {
-		return SelisihListPage{}, err
+// SelisihFilter narrows and pages the differences page.
+type SelisihFilter struct {
+	// All shows the settled differences too (?semua=ya).
+	All bool
+	// Q is an NIP prefix, part of a name, or an OPD code (?q=).
+	Q string
+	// Page is 1-based (?hal=).
+	Page int
+}
+
+// SelisihPerPage is how many differences one page shows.
+const SelisihPerPage = 50
+
+// Pages is the number of pages of the filtered list.
+func (p SelisihListPage) Pages() int {
+	return max(int((p.Total+SelisihPerPage-1)/SelisihPerPage), 1)
+}
+
+// selisihFiltered is the differences page's rows: open ones unless all,
+// matching q (an NIP prefix, part of a name, an OPD code) when given.
+const selisihFiltered = `FROM (` + selisihSelect + `) s
+WHERE (? OR s.remaining <> 0) AND (? = '' OR s.nip LIKE ? || '%' OR s.nama ILIKE '%' || ? || '%' OR s.opd_kode ILIKE ?)`
+
+// SelisihPage answers the differences page (verifikator, superadmin): one
+// page of the filtered differences, in the order of ListSelisih.
+func (s *Service) SelisihPage(ctx context.Context, a Actor, f SelisihFilter) (SelisihListPage, error) {
+	if !canSeeSelisih(a) {
+		return SelisihListPage{}, apperr.ErrForbidden
 	}
-	pg := SelisihListPage{Items: items}
-	err = s.db.WithContext(ctx).Raw(`SELECT count(*) FROM tpp_perubahan ch WHERE ch.processed_at IS NULL AND EXISTS (
+	f.Q = strings.TrimSpace(f.Q)
+	if len(f.Q) > 100 {
+		f.Q = f.Q[:100]
+	}
+	f.Page = max(f.Page, 1)
+	pg := SelisihListPage{Filter: f}
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(f.Q)
+	args := []any{f.All, f.Q, like, like, like}
+	db := s.db.WithContext(ctx)
+	if err := db.Raw(`SELECT count(*) `+selisihFiltered, args...).Scan(&pg.Total).Error; err != nil {
+		return pg, fmt.Errorf("count selisih: %w", err)
+	}
+	if err := db.Raw(`SELECT s.* `+selisihFiltered+` ORDER BY s.period, s.opd_kode, s.nama, s.id LIMIT ? OFFSET ?`,
+		append(args, SelisihPerPage, (f.Page-1)*SelisihPerPage)...).Scan(&pg.Items).Error; err != nil {
+		return pg, fmt.Errorf("list selisih: %w", err)
+	}
+	err := db.Raw(`SELECT count(*) FROM tpp_perubahan ch WHERE ch.processed_at IS NULL AND EXISTS (
     SELECT 1 FROM tpp_bayar_pegawai b JOIN tpp_claim c ON c.id = b.claim_id AND c.status = 'paid'
     WHERE b.pegawai_id = ch.pegawai_id AND b.period = ch.period AND b.jenis = 'bulanan')`).Scan(&pg.Pending).Error
 	return pg, err
