@@ -277,7 +277,7 @@ func TPPSelisihList(c layout.Chrome, v TPPSelisihListView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</p><div class=\"table-wrap\"><table id=\"selisih-list\"><thead><tr><th>Pegawai</th><th>OPD</th><th>Bulan</th><th>Jenis</th><th class=\"num\">Selisih</th><th class=\"num\">Sisa</th><th>Sebab</th><th>Status</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar selisih TPP\"><table id=\"selisih-list\"><thead><tr><th>Pegawai</th><th>OPD</th><th>Bulan</th><th>Jenis</th><th class=\"num\">Selisih</th><th class=\"num\">Sisa</th><th>Sebab</th><th>Status</th><th></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -646,7 +646,7 @@ func TPPSelisih(c layout.Chrome, v TPPSelisihView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "</dd></dl><h2>Perhitungan ulang</h2><div class=\"table-wrap\"><table id=\"selisih-rincian\"><thead><tr><th>Uraian</th><th>Alasan</th><th class=\"num\">Jumlah</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 53, "</dd></dl><h2>Perhitungan ulang</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Perhitungan ulang\"><table id=\"selisih-rincian\"><thead><tr><th>Uraian</th><th>Alasan</th><th class=\"num\">Jumlah</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
