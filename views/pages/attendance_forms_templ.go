@@ -1629,7 +1629,7 @@ func AttendanceHolidays(c layout.Chrome, v AttendanceHolidayView) templ.Componen
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 147, "\"><table id=\"hari-libur\"><thead><tr><th>Tanggal</th><th>Nama</th><th>Jenis</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 147, "\"><table id=\"hari-libur\"><thead><tr><th>Tanggal</th><th>Nama</th><th>Jenis</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

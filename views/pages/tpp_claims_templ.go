@@ -216,7 +216,7 @@ func TPPMonth(c layout.Chrome, v TPPMonthView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\"><table id=\"tpp-month\"><thead><tr><th>OPD</th><th>Status</th><th class=\"num\">Pegawai</th><th class=\"num\">TPP kotor</th><th class=\"num\">TPP bersih</th><th>Peringatan</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "\"><table id=\"tpp-month\"><thead><tr><th>OPD</th><th>Status</th><th class=\"num\">Pegawai</th><th class=\"num\">TPP kotor</th><th class=\"num\">TPP bersih</th><th>Peringatan</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -2949,7 +2949,7 @@ func TPPHistory(c layout.Chrome, v TPPHistoryView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 254, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Riwayat TPP saya\"><table id=\"history\"><thead><tr><th>Bulan</th><th>OPD</th><th>Status</th><th class=\"num\">TPP kotor</th><th class=\"num\">TPP bersih</th><th></th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 254, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Riwayat TPP saya\"><table id=\"history\"><thead><tr><th>Bulan</th><th>OPD</th><th>Status</th><th class=\"num\">TPP kotor</th><th class=\"num\">TPP bersih</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -3618,7 +3618,7 @@ func TPPNominatif(c layout.Chrome, v TPPNominatifView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 311, "</th><th></th></tr><tr><th colspan=\"10\">Dibayar melalui berkas bank</th><th class=\"num\" id=\"nominatif-payable\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 311, "</th><td></td></tr><tr><th colspan=\"10\">Dibayar melalui berkas bank</th><th class=\"num\" id=\"nominatif-payable\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -3631,7 +3631,7 @@ func TPPNominatif(c layout.Chrome, v TPPNominatifView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 312, "</th><th></th><th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 312, "</th><td></td><th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -3843,7 +3843,7 @@ func TPPRuleSets(c layout.Chrome, v TPPRuleSetsView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 329, "<h1 id=\"rules-heading\">Aturan TPP</h1><p class=\"muted\">Sebuah versi dikunci sejak pertama kali dipakai untuk menghitung klaim dan tidak pernah diubah lagi; untuk mengubah aturan, buat versi baru (salinan yang dapat diubah). Untuk tiap bulan berlaku versi dengan bulan mulai terakhir, dan yang bernomor tertinggi di antara yang sama.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Aturan TPP\"><table><thead><tr><th>Versi</th><th>Nama</th><th>Berlaku mulai</th><th>Berlaku sampai</th><th>Status</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 329, "<h1 id=\"rules-heading\">Aturan TPP</h1><p class=\"muted\">Sebuah versi dikunci sejak pertama kali dipakai untuk menghitung klaim dan tidak pernah diubah lagi; untuk mengubah aturan, buat versi baru (salinan yang dapat diubah). Untuk tiap bulan berlaku versi dengan bulan mulai terakhir, dan yang bernomor tertinggi di antara yang sama.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Aturan TPP\"><table><thead><tr><th>Versi</th><th>Nama</th><th>Berlaku mulai</th><th>Berlaku sampai</th><th>Status</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -233,7 +233,7 @@ func TPPPagu(c layout.Chrome, v TPPPaguView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</th><th></th><th class=\"num\" id=\"proyeksi-kabupaten\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</th><td></td><th class=\"num\" id=\"proyeksi-kabupaten\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -277,7 +277,7 @@ func TPPSelisihList(c layout.Chrome, v TPPSelisihListView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar selisih TPP\"><table id=\"selisih-list\"><thead><tr><th>Pegawai</th><th>OPD</th><th>Bulan</th><th>Jenis</th><th class=\"num\">Selisih</th><th class=\"num\">Sisa</th><th>Sebab</th><th>Status</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 23, "</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar selisih TPP\"><table id=\"selisih-list\"><thead><tr><th>Pegawai</th><th>OPD</th><th>Bulan</th><th>Jenis</th><th class=\"num\">Selisih</th><th class=\"num\">Sisa</th><th>Sebab</th><th>Status</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
