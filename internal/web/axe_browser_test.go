@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/org"
 )
 
 // axeSHA256 is the checksum of testdata/axe/axe.min.js (axe-core 4.14.1
@@ -222,19 +223,41 @@ func TestBrowserEveryPageAxe(t *testing.T) {
 	th := newTPPHarness(t)
 	h := th.harness
 	newNominatifFixture(th)
-	// Records whose pages the paid claim does not show: a draft claim (the
-	// admin's "ajukan" confirmation), a submitted one (the verifikator's
-	// "verifikasi"), a THR decision, an attendance machine.
-	admin := th.as(auth.RoleAdminOPD)
-	draft := th.computeMonth(admin, "2026-09")
-	submitted := th.computeMonth(admin, "2026-08")
-	th.ackStep(admin, submitted, "ajukan", nil)
+	// Records whose pages the paid claim does not show: claims at each
+	// step before payment (the confirmation pages of "ajukan",
+	// "verifikasi", "setujui", "bayar"), a THR decision, an attendance
+	// machine, a unit (its edit page), a stored import report.
+	admin, verif := th.as(auth.RoleAdminOPD), th.as(auth.RoleVerifikator)
+	claimAt := func(month string, steps ...string) int64 {
+		id := th.computeMonth(admin, month)
+		for _, s := range steps {
+			c := verif
+			if s == "ajukan" {
+				c = admin
+			}
+			th.ackStep(c, id, s, nil)
+		}
+		return id
+	}
+	draft := claimAt("2026-09")
+	submitted := claimAt("2026-08", "ajukan")
+	verified := claimAt("2026-07", "ajukan", "verifikasi")
+	approved := claimAt("2026-06", "ajukan", "verifikasi", "setujui")
 	khusus := th.recordKhusus(th.as(auth.RoleSuperadmin), khususForm("thr", "2026-10", "100", false, "pns"))
 	mesin := registerMachine(t, h, admin, "AXE-0001", "Mesin lobi")
+	if r := admin.postForm(fmt.Sprintf("/opd/%d/unit", th.dinkes), url.Values{"kode": {"AXE-U1"}, "nama": {"Subbagian Uji Aksesibilitas"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create unit: %d %s", r.status, r.body)
+	}
+	bad := strings.Join(org.ImportColumns(org.ImportPegawai), ",") + "\r\n" + "1990010120150100,Pegawai Salah,PNS,III/a,DINKES,,,aktif,tidak,,,,\r\n"
+	report := reportLink.FindStringSubmatch(admin.postFile("/impor/pegawai", "salah.csv", []byte(bad), nil).body)
+	if report == nil {
+		t.Fatal("no stored import report")
+	}
+	opd := fmt.Sprintf("/opd/%d", th.dinkes)
 	extra := map[string][]string{
-		string(auth.RoleAdminOPD):    {fmt.Sprintf("/tpp/klaim/%d/ajukan", draft), fmt.Sprintf("/presensi/mesin/%d", mesin)},
-		string(auth.RoleVerifikator): {fmt.Sprintf("/tpp/klaim/%d/verifikasi", submitted)},
-		string(auth.RoleSuperadmin):  {fmt.Sprintf("/tpp/khusus/%d", khusus), fmt.Sprintf("/presensi/mesin/%d", mesin)},
+		string(auth.RoleAdminOPD):    {fmt.Sprintf("/tpp/klaim/%d/ajukan", draft), fmt.Sprintf("/presensi/mesin/%d", mesin), opd, report[1]},
+		string(auth.RoleVerifikator): {fmt.Sprintf("/tpp/klaim/%d/verifikasi", submitted), fmt.Sprintf("/tpp/klaim/%d/setujui", verified), fmt.Sprintf("/tpp/klaim/%d/bayar", approved)},
+		string(auth.RoleSuperadmin):  {fmt.Sprintf("/tpp/khusus/%d", khusus), fmt.Sprintf("/presensi/mesin/%d", mesin), opd},
 	}
 	kepalaNIP, kepalaPassword := h.accountOfHolder("DINKES-01")
 
