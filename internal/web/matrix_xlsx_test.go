@@ -7,11 +7,13 @@ import "github.com/ekinerja/ekinerja/internal/auth"
 // the page makes, tested in xlsx_out_test.go).
 func init() {
 	for k, v := range map[string][]auth.Role{
-		"GET /pegawai.xlsx":   orgReadRoles,
-		"GET /jabatan.xlsx":   orgReadRoles,
-		"GET /audit.xlsx":     superOnly,
-		"GET /tpp/klaim.xlsx": tppReaders,
-		"GET /tpp/slip.xlsx":  signedIn,
+		"GET /pegawai.xlsx":            orgReadRoles,
+		"GET /jabatan.xlsx":            orgReadRoles,
+		"GET /audit.xlsx":              superOnly,
+		"GET /tpp/klaim.xlsx":          tppReaders,
+		"GET /tpp/slip.xlsx":           signedIn,
+		"GET /kinerja/bawahan.xlsx":    {auth.RoleAtasan},
+		"GET /kinerja/distribusi.xlsx": {auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin},
 	} {
 		policy[k] = v
 	}
