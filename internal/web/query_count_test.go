@@ -26,28 +26,35 @@ type queryLog struct {
 func watchQueries(t *testing.T, db *gorm.DB) *queryLog {
 	t.Helper()
 	q := &queryLog{}
-	rec := func(tx *gorm.DB) {
+	onEveryStatement(t, db, "test:query_count", func(tx *gorm.DB) {
 		q.mu.Lock()
 		defer q.mu.Unlock()
 		if q.on {
 			q.sqls = append(q.sqls, tx.Statement.SQL.String())
 		}
-	}
+	})
+	return q
+}
+
+// onEveryStatement registers f, under name, after every kind of statement
+// GORM runs on db (query, row, raw, create, update, delete): the one place
+// that decides what counts as a statement, for this test and for
+// BenchmarkHTTP's queries per request.
+func onEveryStatement(tb testing.TB, db *gorm.DB, name string, f func(*gorm.DB)) {
+	tb.Helper()
 	cb := db.Callback()
-	const name = "test:query_count"
 	for _, err := range []error{
-		cb.Query().After("*").Register(name, rec),
-		cb.Row().After("*").Register(name, rec),
-		cb.Raw().After("*").Register(name, rec),
-		cb.Create().After("*").Register(name, rec),
-		cb.Update().After("*").Register(name, rec),
-		cb.Delete().After("*").Register(name, rec),
+		cb.Query().After("*").Register(name, f),
+		cb.Row().After("*").Register(name, f),
+		cb.Raw().After("*").Register(name, f),
+		cb.Create().After("*").Register(name, f),
+		cb.Update().After("*").Register(name, f),
+		cb.Delete().After("*").Register(name, f),
 	} {
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	return q
 }
 
 // during returns the statements run while f runs.
