@@ -98,6 +98,12 @@ func (s *Session) Do(ctx context.Context, r Request) error {
 	return nil
 }
 
+// Get fetches path and returns its status and body, for checking a page
+// before it is measured.
+func (s *Session) Get(ctx context.Context, path string) (int, string, error) {
+	return s.fetch(ctx, Request{Method: http.MethodGet, Path: path})
+}
+
 func (s *Session) fetch(ctx context.Context, r Request) (int, string, error) {
 	var body io.Reader
 	if r.Form != nil {

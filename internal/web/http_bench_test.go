@@ -219,7 +219,7 @@ func BenchmarkHTTP(b *testing.B) {
 		{"daftar aktivitas (sebulan)", get(role[auth.RolePegawai], "/kinerja/aktivitas?bulan="+month), 0},
 		{fmt.Sprintf("klaim TPP (%d pegawai)", seed.dinkesEmployees), get(role[auth.RoleVerifikator], claimPath), page200},
 		{fmt.Sprintf("rekap presensi (%d)", seed.dinkesEmployees), get(role[auth.RoleAdminOPD], "/presensi/rekap?bulan="+month), page200},
-		{"API klaim /api/v1/tpp/klaim/:id", get(role[auth.RoleVerifikator], "/api/v1/" + strings.TrimPrefix(claimPath, "/")), page200},
+		{"API klaim /api/v1/tpp/klaim/:id", get(role[auth.RoleVerifikator], "/api/v1/"+strings.TrimPrefix(claimPath, "/")), page200},
 	}
 	scenarios := []loadgen.Scenario{{Name: "halaman masuk", Op: get(anon, "/masuk")}}
 	for _, r := range reads {
@@ -255,6 +255,26 @@ func BenchmarkHTTP(b *testing.B) {
 	for _, sc := range scenarios {
 		if err := sc.Op(ctx, 0, 0); err != nil {
 			b.Fatalf("%s: %v", sc.Name, err)
+		}
+	}
+	// The measured pages are the whole pages: every row is there.
+	filler := fmt.Sprintf("Pelaksana Uji %03d", size.opd-demoDinkes-1-size.staff)
+	for _, chk := range []struct {
+		s         *loadgen.Session
+		path      string
+		mark      string
+		atLeast   int
+		alsoHolds string
+	}{
+		{reviewer[0], "/kinerja/tinjau", `name="pilih"`, size.pending, "<h2>Staf Uji"},
+		{role[auth.RoleVerifikator][0], claimPath, "Pelaksana Uji ", size.opd - demoDinkes - 1 - size.staff, filler},
+		{role[auth.RoleAdminOPD][0], "/presensi/rekap?bulan=" + month, "Pelaksana Uji ", size.opd - demoDinkes - 1 - size.staff, filler},
+		{role[auth.RoleVerifikator][0], "/api/v1/" + strings.TrimPrefix(claimPath, "/"), "Pelaksana Uji ", size.opd - demoDinkes - 1 - size.staff, filler},
+		{role[auth.RolePegawai][0], "/kinerja/aktivitas?bulan=" + month, "Menyusun laporan harian uji beban", 15, ""},
+	} {
+		st, body, err := chk.s.Get(ctx, chk.path)
+		if err != nil || st != http.StatusOK || strings.Count(body, chk.mark) < chk.atLeast || !strings.Contains(body, chk.alsoHolds) {
+			b.Fatalf("GET %s: status %d (%v), %d x %q (want >= %d), holds %q: %v", chk.path, st, err, strings.Count(body, chk.mark), chk.mark, chk.atLeast, chk.alsoHolds, strings.Contains(body, chk.alsoHolds))
 		}
 	}
 	run := loadgen.Config{Conns: size.conns, Rounds: size.rounds, Round: size.round, Queries: statements.Load}
