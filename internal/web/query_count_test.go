@@ -39,18 +39,35 @@ func watchQueries(t *testing.T, db *gorm.DB) *queryLog {
 // onEveryStatement registers f, under name, after every kind of statement
 // GORM runs on db (query, row, raw, create, update, delete): the one place
 // that decides what counts as a statement, for this test and for
-// BenchmarkHTTP's queries per request.
+// BenchmarkHTTP's statements per request.
 func onEveryStatement(tb testing.TB, db *gorm.DB, name string, f func(*gorm.DB)) {
 	tb.Helper()
+	aroundEveryStatement(tb, db, name, nil, f)
+}
+
+// aroundEveryStatement is onEveryStatement with, when before is not nil,
+// before registered ahead of every kind of statement too.
+func aroundEveryStatement(tb testing.TB, db *gorm.DB, name string, before, after func(*gorm.DB)) {
+	tb.Helper()
 	cb := db.Callback()
-	for _, err := range []error{
-		cb.Query().After("*").Register(name, f),
-		cb.Row().After("*").Register(name, f),
-		cb.Raw().After("*").Register(name, f),
-		cb.Create().After("*").Register(name, f),
-		cb.Update().After("*").Register(name, f),
-		cb.Delete().After("*").Register(name, f),
-	} {
+	var errs []error
+	if before != nil {
+		errs = append(errs,
+			cb.Query().Before("*").Register(name+":before", before),
+			cb.Row().Before("*").Register(name+":before", before),
+			cb.Raw().Before("*").Register(name+":before", before),
+			cb.Create().Before("*").Register(name+":before", before),
+			cb.Update().Before("*").Register(name+":before", before),
+			cb.Delete().Before("*").Register(name+":before", before))
+	}
+	errs = append(errs,
+		cb.Query().After("*").Register(name, after),
+		cb.Row().After("*").Register(name, after),
+		cb.Raw().After("*").Register(name, after),
+		cb.Create().After("*").Register(name, after),
+		cb.Update().After("*").Register(name, after),
+		cb.Delete().After("*").Register(name, after))
+	for _, err := range errs {
 		if err != nil {
 			tb.Fatal(err)
 		}
