@@ -292,6 +292,11 @@ func BenchmarkHTTP(b *testing.B) {
 	results := loadgen.Run(ctx, run, bareOp, scenarios)
 	fmt.Fprintln(out)
 	loadgen.Print(out, run, results)
+	if sqlDB, err := db.DB(); err == nil {
+		ps := sqlDB.Stats()
+		fmt.Fprintf(out, "pool server: maks %d koneksi, %d kali menunggu koneksi (%v seluruhnya), %d koneksi ditutup karena melebihi batas idle, %d dibuka saat ini\n",
+			ps.MaxOpenConnections, ps.WaitCount, ps.WaitDuration.Round(time.Millisecond), ps.MaxIdleClosed, ps.OpenConnections)
+	}
 	fmt.Fprintf(out, "uptime (akhir): %s\n", uptime())
 	if last := results[len(results)-1]; last.RPS > 0 {
 		b.ReportMetric(last.RPS, "mixed-req/s")
