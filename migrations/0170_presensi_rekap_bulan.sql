@@ -53,9 +53,11 @@ CREATE TABLE presensi_rekap_bulan (
     per_alasan          jsonb NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(per_alasan) = 'object'),
     cuti                jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(cuti) = 'array'),
     diperbarui_at       timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (pegawai_id, bulan)
+    PRIMARY KEY (bulan, pegawai_id)
 );
-CREATE INDEX presensi_rekap_bulan_bulan_idx ON presensi_rekap_bulan (bulan);
+-- The recap page looks its rows up by (bulan, pegawai_id); removing an
+-- employee finds theirs by pegawai_id.
+CREATE INDEX presensi_rekap_bulan_pegawai_idx ON presensi_rekap_bulan (pegawai_id);
 
 -- Days of kehadiran or koreksi_kehadiran changed: their employee-months are stale.
 -- +goose StatementBegin

@@ -200,15 +200,15 @@ func (s *Store) storedMonth(ctx context.Context, opdID int64, year int, month ti
 		Simpan *string `gorm:"column:simpan"`
 	}
 	if err := s.db.WithContext(ctx).Raw(`
-SELECT p.id, p.nip, p.nama, p.opd_id, array_to_json(j.pola)::text AS pola, to_jsonb(r)::text AS simpan
+SELECT p.id, p.nip, p.nama, p.opd_id, array_to_json(j.pola)::text AS pola,
+       (SELECT to_jsonb(r)::text FROM presensi_rekap_bulan r WHERE r.bulan = ?::date AND r.pegawai_id = p.id) AS simpan
 FROM pegawai p
 LEFT JOIN jadwal_kerja j ON j.id = coalesce(
          (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.pegawai_id = p.id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
          (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.opd_id = p.opd_id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
          (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan))
-LEFT JOIN presensi_rekap_bulan r ON r.pegawai_id = p.id AND r.bulan = ?::date
 WHERE p.opd_id = ? AND p.keadaan = 'aktif'
-ORDER BY p.nama, p.id`, sqlDate(last), sqlDate(last), sqlDate(first), opdID).Scan(&rows).Error; err != nil {
+ORDER BY p.nama, p.id`, sqlDate(first), sqlDate(last), sqlDate(last), opdID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("stored recaps: %w", err)
 	}
 	out := make([]monthRecap, len(rows))
@@ -285,7 +285,7 @@ func (s *Store) storeRead(ctx context.Context, fresh, again []storedRecap) error
 		if err := db.Exec(`INSERT INTO presensi_rekap_bulan (pegawai_id, bulan, basi, versi, `+recapColumns+`)
 SELECT x.pegawai_id, x.bulan, false, 0, `+prefixed(recapColumns)+`
 FROM jsonb_populate_recordset(NULL::presensi_rekap_bulan, ?::jsonb) x
-ON CONFLICT (pegawai_id, bulan) DO NOTHING`, string(js)).Error; err != nil {
+ON CONFLICT (bulan, pegawai_id) DO NOTHING`, string(js)).Error; err != nil {
 			return fmt.Errorf("store recaps: %w", err)
 		}
 	}
@@ -349,7 +349,7 @@ func (s *Store) RefreshMonth(ctx context.Context, tx *gorm.DB, pegawaiIDs []int6
 	if err := db.Raw(`
 INSERT INTO presensi_rekap_bulan AS r (pegawai_id, bulan)
 SELECT id, ?::date FROM unnest(?::bigint[]) AS u(id) ORDER BY id
-ON CONFLICT (pegawai_id, bulan) DO UPDATE SET basi = true, versi = r.versi + 1
+ON CONFLICT (bulan, pegawai_id) DO UPDATE SET basi = true, versi = r.versi + 1
 RETURNING r.pegawai_id, json_build_object('batas_tl', r.batas_tl, 'batas_psw', r.batas_psw)::text AS batas`,
 		sqlDate(first), pgArray(strs)).Scan(&locked).Error; err != nil {
 		return fmt.Errorf("lock recaps: %w", err)
