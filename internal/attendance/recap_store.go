@@ -259,20 +259,6 @@ ORDER BY p.nama, p.id`, sqlDate(first), sqlDate(last), sqlDate(last), opdID).Sca
 	return out, nil
 }
 
-// recapColumns are the columns a judgement writes.
-const recapColumns = `kunci, batas_tl, batas_psw, sampai, hari_dinilai, hari_kerja, hari_libur, hadir, tepat_waktu, tl, psw,
-tl_tanpa_rekam, psw_tanpa_rekam, tk, tanpa_rekam, menit_terlambat, menit_pulang_cepat, dikoreksi, per_status, per_alasan, cuti`
-
-// setColumns is "col = x.col, ..." for recapColumns.
-var setColumns = func() string {
-	var parts []string
-	for _, c := range strings.Split(recapColumns, ",") {
-		c = strings.TrimSpace(c)
-		parts = append(parts, c+" = x."+c)
-	}
-	return strings.Join(parts, ", ")
-}()
-
 // storeRead stores what a read judged: fresh rows only where no row exists
 // yet, rows judged again only where the versi is still the one read.
 func (s *Store) storeRead(ctx context.Context, fresh, again []storedRecap) error {
@@ -282,8 +268,10 @@ func (s *Store) storeRead(ctx context.Context, fresh, again []storedRecap) error
 		if err != nil {
 			return err
 		}
-		if err := db.Exec(`INSERT INTO presensi_rekap_bulan (pegawai_id, bulan, basi, versi, `+recapColumns+`)
-SELECT x.pegawai_id, x.bulan, false, 0, `+prefixed(recapColumns)+`
+		if err := db.Exec(`INSERT INTO presensi_rekap_bulan (pegawai_id, bulan, basi, versi, kunci, batas_tl, batas_psw, sampai, hari_dinilai, hari_kerja, hari_libur, hadir, tepat_waktu, tl, psw,
+tl_tanpa_rekam, psw_tanpa_rekam, tk, tanpa_rekam, menit_terlambat, menit_pulang_cepat, dikoreksi, per_status, per_alasan, cuti)
+SELECT x.pegawai_id, x.bulan, false, 0, x.kunci, x.batas_tl, x.batas_psw, x.sampai, x.hari_dinilai, x.hari_kerja, x.hari_libur, x.hadir, x.tepat_waktu, x.tl, x.psw,
+       x.tl_tanpa_rekam, x.psw_tanpa_rekam, x.tk, x.tanpa_rekam, x.menit_terlambat, x.menit_pulang_cepat, x.dikoreksi, x.per_status, x.per_alasan, x.cuti
 FROM jsonb_populate_recordset(NULL::presensi_rekap_bulan, ?::jsonb) x
 ON CONFLICT (bulan, pegawai_id) DO NOTHING`, string(js)).Error; err != nil {
 			return fmt.Errorf("store recaps: %w", err)
@@ -294,22 +282,16 @@ ON CONFLICT (bulan, pegawai_id) DO NOTHING`, string(js)).Error; err != nil {
 		if err != nil {
 			return err
 		}
-		if err := db.Exec(`UPDATE presensi_rekap_bulan r SET basi = false, diperbarui_at = now(), `+setColumns+`
+		if err := db.Exec(`UPDATE presensi_rekap_bulan r SET basi = false, diperbarui_at = now(),
+    kunci = x.kunci, batas_tl = x.batas_tl, batas_psw = x.batas_psw, sampai = x.sampai, hari_dinilai = x.hari_dinilai, hari_kerja = x.hari_kerja,
+    hari_libur = x.hari_libur, hadir = x.hadir, tepat_waktu = x.tepat_waktu, tl = x.tl, psw = x.psw, tl_tanpa_rekam = x.tl_tanpa_rekam, psw_tanpa_rekam = x.psw_tanpa_rekam,
+    tk = x.tk, tanpa_rekam = x.tanpa_rekam, menit_terlambat = x.menit_terlambat, menit_pulang_cepat = x.menit_pulang_cepat, dikoreksi = x.dikoreksi, per_status = x.per_status, per_alasan = x.per_alasan, cuti = x.cuti
 FROM jsonb_populate_recordset(NULL::presensi_rekap_bulan, ?::jsonb) x
 WHERE r.pegawai_id = x.pegawai_id AND r.bulan = x.bulan AND r.versi = x.versi`, string(js)).Error; err != nil {
 			return fmt.Errorf("store recaps: %w", err)
 		}
 	}
 	return nil
-}
-
-// prefixed is recapColumns as "x.col, ...".
-func prefixed(cols string) string {
-	var parts []string
-	for _, c := range strings.Split(cols, ",") {
-		parts = append(parts, "x."+strings.TrimSpace(c))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // MonthKey is one employee's month whose days a write changed.
@@ -394,7 +376,10 @@ WHERE bulan = ?::date AND NOT basi ORDER BY diperbarui_at DESC LIMIT 1`, sqlDate
 		if err != nil {
 			return err
 		}
-		if err := db.Exec(`UPDATE presensi_rekap_bulan r SET basi = false, versi = r.versi + 1, diperbarui_at = now(), `+setColumns+`
+		if err := db.Exec(`UPDATE presensi_rekap_bulan r SET basi = false, versi = r.versi + 1, diperbarui_at = now(),
+    kunci = x.kunci, batas_tl = x.batas_tl, batas_psw = x.batas_psw, sampai = x.sampai, hari_dinilai = x.hari_dinilai, hari_kerja = x.hari_kerja,
+    hari_libur = x.hari_libur, hadir = x.hadir, tepat_waktu = x.tepat_waktu, tl = x.tl, psw = x.psw, tl_tanpa_rekam = x.tl_tanpa_rekam, psw_tanpa_rekam = x.psw_tanpa_rekam,
+    tk = x.tk, tanpa_rekam = x.tanpa_rekam, menit_terlambat = x.menit_terlambat, menit_pulang_cepat = x.menit_pulang_cepat, dikoreksi = x.dikoreksi, per_status = x.per_status, per_alasan = x.per_alasan, cuti = x.cuti
 FROM jsonb_populate_recordset(NULL::presensi_rekap_bulan, ?::jsonb) x
 WHERE r.pegawai_id = x.pegawai_id AND r.bulan = x.bulan`, string(js)).Error; err != nil {
 			return fmt.Errorf("store recaps: %w", err)
