@@ -272,7 +272,7 @@ func (s *Store) storeRead(ctx context.Context, fresh, again []storedRecap) error
 tl_tanpa_rekam, psw_tanpa_rekam, tk, tanpa_rekam, menit_terlambat, menit_pulang_cepat, dikoreksi, per_status, per_alasan, cuti)
 SELECT x.pegawai_id, x.bulan, false, 0, x.kunci, x.batas_tl, x.batas_psw, x.sampai, x.hari_dinilai, x.hari_kerja, x.hari_libur, x.hadir, x.tepat_waktu, x.tl, x.psw,
        x.tl_tanpa_rekam, x.psw_tanpa_rekam, x.tk, x.tanpa_rekam, x.menit_terlambat, x.menit_pulang_cepat, x.dikoreksi, x.per_status, x.per_alasan, x.cuti
-FROM jsonb_populate_recordset(NULL::presensi_rekap_bulan, ?::jsonb) x
+FROM jsonb_populate_recordset(NULL::presensi_rekap_bulan, ?::jsonb) x ORDER BY x.pegawai_id
 ON CONFLICT (bulan, pegawai_id) DO NOTHING`, string(js)).Error; err != nil {
 			return fmt.Errorf("store recaps: %w", err)
 		}
