@@ -257,7 +257,7 @@ RETURNING k.pegawai_id, k.tanggal`, in.OPDID).Scan(&deleted).Error; err != nil {
 			return fmt.Errorf("replace days: %w", err)
 		}
 		rep.Deleted = len(deleted)
-		touched, err := stagedMonths(tx)
+		touched, err := stagedMonths(tx, rep.BatchID)
 		if err != nil {
 			return err
 		}

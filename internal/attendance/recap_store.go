@@ -422,13 +422,16 @@ func monthsOf(pegawaiID int64, from, to Date) []MonthKey {
 }
 
 // stagedMonths returns the employee-months of the rows in impor_tmp (the
-// imports' staging table).
-func stagedMonths(tx *gorm.DB) ([]MonthKey, error) {
+// imports' staging table) that import batchID inserted or changed (an
+// unchanged record keeps its earlier impor_id, and its month stays as stored).
+func stagedMonths(tx *gorm.DB, batchID int64) ([]MonthKey, error) {
 	var rows []struct {
 		PegawaiID int64     `gorm:"column:pegawai_id"`
 		Bulan     time.Time `gorm:"column:bulan"`
 	}
-	if err := tx.Raw(`SELECT DISTINCT pegawai_id, date_trunc('month', tanggal)::date AS bulan FROM impor_tmp`).Scan(&rows).Error; err != nil {
+	if err := tx.Raw(`SELECT DISTINCT t.pegawai_id, date_trunc('month', t.tanggal)::date AS bulan
+FROM impor_tmp t JOIN kehadiran k ON k.pegawai_id = t.pegawai_id AND k.tanggal = t.tanggal
+WHERE k.impor_id = ?`, batchID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("staged months: %w", err)
 	}
 	out := make([]MonthKey, len(rows))

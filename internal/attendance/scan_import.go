@@ -504,7 +504,7 @@ SELECT * FROM unnest(?::bigint[], ?::date[], ?::integer[], ?::integer[])`,
 			return err
 		}
 		lap("upsert days")
-		touchedMonths, err := stagedMonths(tx)
+		touchedMonths, err := stagedMonths(tx, rep.BatchID)
 		if err != nil {
 			return err
 		}
