@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 GO_DIRS := cmd internal views static migrations
 GO_TEST_FLAGS ?= -race -count=1 -timeout 15m
 
-.PHONY: run build test check fmt vet lint tools vulncheck vulncheck-modules templ-fmt templ-fmt-check templ-check generate bench clean db manifest drill screenshots
+.PHONY: run build test check fmt vet lint tools vulncheck vulncheck-modules templ-fmt templ-fmt-check templ-check generate bench bench-http clean db manifest drill screenshots
 
 ## run: start (or reuse) PostgreSQL, migrate (creating DATABASE_URL's database
 ## when missing), load demo data, serve on :8080; serve prints the URL to open
@@ -161,9 +161,22 @@ generate:
 ## bench: benchmarks against real PostgreSQL; they print their numbers
 ## (BenchmarkComputeClaim per claim, BenchmarkSimulation5000x12: the rule-set
 ## simulation of 5,000 employees x 12 months, target < 10 s)
+## BenchmarkHTTP has its own target (bench-http) and is skipped here.
 bench:
 	@export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
-	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	$(GO) test -run '^$$' -skip '^BenchmarkHTTP$$' -bench . -benchmem -timeout 30m ./...
+
+## bench-http: the whole server under HTTP load (BenchmarkHTTP in
+## internal/web, load generator internal/loadgen): a 5,000-employee regency
+## in a fresh test database, each scenario alternating with a bare Echo
+## route in rounds at 32 connections; prints the table (req/s, p50, p99,
+## errors, ratio to the bare route, statements per request, PASS/MISS) and
+## the machine's load (uptime) before and after. Without -race: it measures
+## what an operator's binary does. `make test` runs it once with -short
+## (small regency, 4 connections, one short round) so it does not rot.
+bench-http:
+	@export EKINERJA_TEST_DATABASE_URL="$${EKINERJA_TEST_DATABASE_URL:-$$(scripts/dev-db.sh --admin)}"; \
+	$(GO) test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -count 1 -timeout 30m ./internal/web/
 
 ## drill: the README recovery runbook as a test, on a 5,000-employee regency
 ## (EKINERJA_DRILL_EMPLOYEES to change it); prints the time of every step.

@@ -21,14 +21,6 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
-// tpp: a page that shows work still running (a claim being computed) reloads
-// itself every data-refresh seconds; without script the page offers a link.
-document.addEventListener("DOMContentLoaded", function () {
-  var el = document.querySelector("[data-refresh]");
-  if (!el) { return; }
-  var secs = parseInt(el.getAttribute("data-refresh"), 10);
-  if (secs > 0) { window.setTimeout(function () { window.location.reload(); }, secs * 1000); }
-});
 // Imports: a form marked data-progress sends its file with XMLHttpRequest so
 // the page shows how much of a large file (a month of scan logs is tens of
 // megabytes) has been uploaded, then that the server is reading it; the

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -243,15 +244,29 @@ VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, in.OPDID, nullID(in.Actor.UserID), trun
 		if rep.Inserted, rep.Updated, err = upsertStaged(tx, rep.BatchID); err != nil {
 			return err
 		}
-		del := tx.Exec(`
+		var deleted []struct {
+			PegawaiID int64     `gorm:"column:pegawai_id"`
+			Tanggal   time.Time `gorm:"column:tanggal"`
+		}
+		if err := tx.Raw(`
 DELETE FROM kehadiran k USING pegawai p
 WHERE p.id = k.pegawai_id AND p.opd_id = ?
   AND k.tanggal IN (SELECT DISTINCT tanggal FROM impor_tmp)
-  AND NOT EXISTS (SELECT 1 FROM impor_tmp t WHERE t.pegawai_id = k.pegawai_id AND t.tanggal = k.tanggal)`, in.OPDID)
-		if del.Error != nil {
-			return fmt.Errorf("replace days: %w", del.Error)
+  AND NOT EXISTS (SELECT 1 FROM impor_tmp t WHERE t.pegawai_id = k.pegawai_id AND t.tanggal = k.tanggal)
+RETURNING k.pegawai_id, k.tanggal`, in.OPDID).Scan(&deleted).Error; err != nil {
+			return fmt.Errorf("replace days: %w", err)
 		}
-		rep.Deleted = int(del.RowsAffected)
+		rep.Deleted = len(deleted)
+		touched, err := stagedMonths(tx, rep.BatchID)
+		if err != nil {
+			return err
+		}
+		for _, d := range deleted {
+			touched = append(touched, MonthKey{PegawaiID: d.PegawaiID, Year: d.Tanggal.Year(), Month: d.Tanggal.Month()})
+		}
+		if err := s.refreshTouched(ctx, tx, touched); err != nil {
+			return err
+		}
 		if err := tx.Exec(`UPDATE impor_kehadiran SET ditambah = ?, diubah = ?, dihapus = ? WHERE id = ?`,
 			rep.Inserted, rep.Updated, rep.Deleted, rep.BatchID).Error; err != nil {
 			return err

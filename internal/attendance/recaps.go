@@ -3,21 +3,31 @@ package attendance
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 )
 
-// who selects the employees a month is loaded for: one OPD, one employee
-// or every active employee of the regency.
+// who selects the employees a month is loaded for: one OPD's active
+// employees, one employee, the employees ids (active or not), or every
+// active employee of the regency.
 type who struct {
 	opdID     int64
 	pegawaiID int64
+	ids       []int64
 	everyone  bool
 }
 
 // where returns the SQL condition on pegawai p and its argument.
 func (w who) where() (string, any) {
+	if w.ids != nil {
+		strs := make([]string, len(w.ids))
+		for i, id := range w.ids {
+			strs[i] = strconv.FormatInt(id, 10)
+		}
+		return "p.id = ANY(?::bigint[])", pgArray(strs)
+	}
 	if w.pegawaiID != 0 {
 		return "p.id = ?", w.pegawaiID
 	}
@@ -37,6 +47,10 @@ type judgedMonth struct {
 	leaveOf map[Date]int64
 	// leaveStart is the first day of each leave request in leaveOf.
 	leaveStart map[int64]Date
+	// to is the last day judged; key digests the schedule's pattern, the
+	// holidays and to (recapKey), for the stored recap.
+	to  Date
+	key string
 }
 
 type monthRow struct {
@@ -79,10 +93,7 @@ func (s *Store) judgeMonth(ctx context.Context, w who, year int, month time.Mont
 	if err != nil {
 		return nil, err
 	}
-	to := last
-	if y := s.today().AddDays(-1); y.Before(to) {
-		to = y
-	}
+	to := s.judgedTo(last)
 	db := s.db.WithContext(ctx)
 	cond, arg := w.where()
 	from, till := sqlDate(first), sqlDate(last)
@@ -110,7 +121,7 @@ ORDER BY p.nama, p.id`, till, till, arg).Scan(&peg).Error; err != nil {
 		return nil, nil
 	}
 
-	schedules, err := loadSchedules(db)
+	schedules, polas, err := loadSchedulesRaw(db)
 	if err != nil {
 		return nil, err
 	}
@@ -212,6 +223,8 @@ ORDER BY c.id`, arg, till, from).Scan(&leaves).Error; err != nil {
 		jm := judgedMonth{
 			Pegawai: PegawaiRef{ID: p.ID, NIP: p.NIP, Nama: p.Nama, OPDID: p.OPDID, OPDNama: p.OPDNama},
 			Jadwal:  sch.Name,
+			to:      to,
+			key:     recapKey(polas[p.JadwalID], holidays, to),
 		}
 		if to.Before(first) { // the month has not started yet
 			jm.Recap = MonthlyRecap{Year: year, Month: month, ByStatus: map[Status]int{}, Excused: map[Excuse]int{}}
@@ -241,17 +254,18 @@ ORDER BY c.id`, arg, till, from).Scan(&leaves).Error; err != nil {
 
 // MonthlyRecaps returns the attendance recap of every active employee of an
 // OPD for a month, keyed by pegawai_id. It is the one function both the
-// recap page and the TPP computation read, and it runs a fixed number of
-// queries whatever the number of employees. Days not yet passed are not
+// recap page and the TPP computation read. It reads the stored recaps
+// (storedMonth: two queries whatever the number of employees) and judges
+// only the employee-months missing or stale. Days not yet passed are not
 // judged.
 func (s *Store) MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]MonthlyRecap, error) {
-	jms, err := s.judgeMonth(ctx, who{opdID: opdID}, year, month, bands)
+	mrs, err := s.storedMonth(ctx, opdID, year, month, bands, false)
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[int64]MonthlyRecap, len(jms))
-	for _, jm := range jms {
-		out[jm.Pegawai.ID] = jm.Recap
+	out := make(map[int64]MonthlyRecap, len(mrs))
+	for _, m := range mrs {
+		out[m.Pegawai.ID] = m.Recap
 	}
 	return out, nil
 }
@@ -264,22 +278,15 @@ type OPDRecapRow struct {
 }
 
 // OPDRecap returns the recap page's rows in name order: MonthlyRecaps with
-// the employees' names.
+// the employees' names, from the same stored rows.
 func (s *Store) OPDRecap(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) ([]OPDRecapRow, error) {
-	recaps, err := s.MonthlyRecaps(ctx, opdID, year, month, bands)
+	mrs, err := s.storedMonth(ctx, opdID, year, month, bands, false)
 	if err != nil {
 		return nil, err
 	}
-	var peg []PegawaiRef
-	if err := s.db.WithContext(ctx).Raw(`SELECT p.id, p.nip, p.nama, p.opd_id FROM pegawai p
-WHERE p.opd_id = ? AND p.keadaan = 'aktif' ORDER BY p.nama, p.id`, opdID).Scan(&peg).Error; err != nil {
-		return nil, err
-	}
-	rows := make([]OPDRecapRow, 0, len(peg))
-	for _, p := range peg {
-		if r, ok := recaps[p.ID]; ok {
-			rows = append(rows, OPDRecapRow{Pegawai: p, Recap: r})
-		}
+	rows := make([]OPDRecapRow, 0, len(mrs))
+	for _, m := range mrs {
+		rows = append(rows, OPDRecapRow{Pegawai: m.Pegawai, Recap: m.Recap})
 	}
 	return rows, nil
 }
@@ -356,16 +363,18 @@ type LeaveInMonth struct {
 
 // LeaveInMonth returns, per employee of the OPD, each approved leave or DL
 // request that excused work days in the month, judged with the same
-// schedules and holidays as MonthlyRecaps (a fixed number of queries).
+// schedules and holidays as MonthlyRecaps. It reads the stored recaps
+// whatever band edges they were judged with (excused days do not depend on
+// them); a missing or stale one is judged with the demo edges.
 func (s *Store) LeaveInMonth(ctx context.Context, opdID int64, year int, month time.Month) (map[int64][]LeaveInMonth, error) {
-	jms, err := s.judgeMonth(ctx, who{opdID: opdID}, year, month, DemoBands())
+	mrs, err := s.storedMonth(ctx, opdID, year, month, DemoBands(), true)
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[int64][]LeaveInMonth)
-	for _, jm := range jms {
-		if rows := leaveRows(jm); len(rows) > 0 {
-			out[jm.Pegawai.ID] = rows
+	for _, m := range mrs {
+		if len(m.Leave) > 0 {
+			out[m.Pegawai.ID] = m.Leave
 		}
 	}
 	return out, nil

@@ -130,6 +130,9 @@ func (s *Store) Correct(ctx context.Context, p *auth.Principal, ip string, pegaw
 VALUES (?, ?::date, ?, ?, ?, ?, ?) RETURNING id`, ref.ID, sqlDate(d), masuk, pulang, in.Hadir, alasan, p.UserID).Scan(&id).Error; err != nil {
 			return fmt.Errorf("save correction: %w", err)
 		}
+		if err := s.refreshTouched(ctx, tx, monthsOf(ref.ID, d, d)); err != nil {
+			return err
+		}
 		detail := map[string]any{"pegawai_nip": ref.NIP, "tanggal": sqlDate(d), "alasan": alasan, "hadir": in.Hadir,
 			"jam_masuk": clockText(masuk), "jam_pulang": clockText(pulang), "asli_masuk": "-", "asli_pulang": "-"}
 		if len(orig) == 1 {
@@ -354,6 +357,11 @@ func (s *Store) DecideLeave(ctx context.Context, p *auth.Principal, ip string, l
 		if err := tx.Exec(`UPDATE cuti SET status = ?, diputus_oleh = ?, diputus_at = now(), alasan_tolak = ? WHERE id = ?`,
 			string(status), p.UserID, alasan, l.ID).Error; err != nil {
 			return err
+		}
+		if approve {
+			if err := s.refreshTouched(ctx, tx, monthsOf(l.PegawaiID, dateOf(l.Mulai), dateOf(l.Selesai))); err != nil {
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, audit.Entry{ActorID: p.UserID, ActorNIP: p.NIP, IP: ip, Action: "presensi.cuti_" + string(status),
 			ObjectType: "cuti", ObjectID: fmt.Sprint(l.ID), Detail: map[string]any{"pegawai_id": l.PegawaiID, "alasan": alasan}})

@@ -504,6 +504,14 @@ SELECT * FROM unnest(?::bigint[], ?::date[], ?::integer[], ?::integer[])`,
 			return err
 		}
 		lap("upsert days")
+		touchedMonths, err := stagedMonths(tx, rep.BatchID)
+		if err != nil {
+			return err
+		}
+		if err := s.refreshTouched(ctx, tx, touchedMonths); err != nil {
+			return err
+		}
+		lap("refresh recaps")
 		return s.finishScanImport(ctx, tx, p, ip, opd, in, &rep)
 	})
 	if err != nil {
@@ -651,21 +659,30 @@ FROM pegawai p WHERE p.id = ANY(?::bigint[])`, sqlDate(last), sqlDate(last), pgA
 
 // loadSchedules reads every stored weekly schedule by id.
 func loadSchedules(db *gorm.DB) (map[int64]*Schedule, error) {
+	s, _, err := loadSchedulesRaw(db)
+	return s, err
+}
+
+// loadSchedulesRaw reads every stored weekly schedule by id, and its
+// pattern as stored (array_to_json(pola)::text, what recapKey digests).
+func loadSchedulesRaw(db *gorm.DB) (map[int64]*Schedule, map[int64]string, error) {
 	var jadwal []jadwalRow
 	if err := db.Raw(`SELECT id, nama, array_to_json(pola)::text AS pola FROM jadwal_kerja`).Scan(&jadwal).Error; err != nil {
-		return nil, fmt.Errorf("schedules: %w", err)
+		return nil, nil, fmt.Errorf("schedules: %w", err)
 	}
 	schedules := make(map[int64]*Schedule, len(jadwal))
+	raw := make(map[int64]string, len(jadwal))
 	for _, j := range jadwal {
 		var pola []string
 		if err := json.Unmarshal([]byte(j.Pola), &pola); err != nil {
-			return nil, fmt.Errorf("schedule %d: %w", j.ID, err)
+			return nil, nil, fmt.Errorf("schedule %d: %w", j.ID, err)
 		}
 		week, err := WeekFromPola(pola)
 		if err != nil {
-			return nil, fmt.Errorf("schedule %d: %w", j.ID, err)
+			return nil, nil, fmt.Errorf("schedule %d: %w", j.ID, err)
 		}
 		schedules[j.ID] = &Schedule{Name: j.Nama, Week: week}
+		raw[j.ID] = j.Pola
 	}
-	return schedules, nil
+	return schedules, raw, nil
 }

@@ -118,6 +118,13 @@ func TestRestoreFullMonthAsOwnerRole(t *testing.T) {
 		t.Errorf("restore left %d spool entries behind", len(left))
 	}
 	want, got := digest(t, src), digest(t, dst)
+	// The stored attendance recaps (derived, migration 0170) that the TPP
+	// computation of fullMonth stored travel with the days they came from.
+	var recaps int64
+	src.Raw(`SELECT count(*) FROM presensi_rekap_bulan`).Scan(&recaps)
+	if recaps == 0 || got["presensi_rekap_bulan"] == "" || got["presensi_rekap_bulan"] != want["presensi_rekap_bulan"] {
+		t.Errorf("stored recaps: %d in the source, restored digest %q, want %q", recaps, got["presensi_rekap_bulan"], want["presensi_rekap_bulan"])
+	}
 	if len(want) != len(got) {
 		t.Errorf("tables: source %d, restored %d", len(want), len(got))
 	}

@@ -241,6 +241,12 @@ type SubordinateMonth struct {
 	Predikat       Predikat        `gorm:"column:predikat"`
 	MenitDisetujui int64           `gorm:"column:menit_disetujui"`
 	MenitDiajukan  int64           `gorm:"column:menit_diajukan"`
+	// Jabatan is the position held on the month's last day (today for the
+	// current month), a definitive one before a Plt/Plh; HasilKerja and
+	// PerilakuKerja are the month's two ratings ("" when not rated).
+	Jabatan       string     `gorm:"column:jabatan"`
+	HasilKerja    Ekspektasi `gorm:"column:hasil_kerja"`
+	PerilakuKerja Ekspektasi `gorm:"column:perilaku_kerja"`
 }
 
 // SubordinateMonths lists the atasan's direct subordinates with their month. One query.
@@ -250,14 +256,23 @@ func (s *Store) SubordinateMonths(ctx context.Context, a Actor, month time.Time)
 		return nil, err
 	}
 	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	day := from.AddDate(0, 1, -1)
+	if t := s.Today(); t.Before(day) {
+		day = t
+	}
 	var out []SubordinateMonth
 	err = s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, p.nama, p.nip, coalesce(b.id, 0) AS penilaian_id, coalesce(b.status, 'open') AS status,
-       coalesce(b.predikat, '') AS predikat, coalesce(m.disetujui, 0) AS menit_disetujui, coalesce(m.diajukan, 0) AS menit_diajukan
+       coalesce(b.predikat, '') AS predikat, coalesce(m.disetujui, 0) AS menit_disetujui, coalesce(m.diajukan, 0) AS menit_diajukan,
+       coalesce(jb.nama, '') AS jabatan, coalesce(b.hasil_kerja, '') AS hasil_kerja, coalesce(b.perilaku_kerja, '') AS perilaku_kerja
 FROM pegawai p
 LEFT JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.tahun = ? AND b.bulan = ?
 LEFT JOIN (SELECT pegawai_id, sum(menit) FILTER (WHERE status = 'approved') AS disetujui, sum(menit) FILTER (WHERE status = 'submitted') AS diajukan
            FROM aktivitas WHERE pegawai_id = ANY(?::bigint[]) AND tanggal >= ? AND tanggal < ? GROUP BY pegawai_id) m ON m.pegawai_id = p.id
-WHERE p.id = ANY(?::bigint[]) ORDER BY p.nama`, from.Year(), int(from.Month()), pgInts(subs), from, from.AddDate(0, 1, 0), pgInts(subs)).Scan(&out).Error
+LEFT JOIN LATERAL (SELECT j.nama FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id
+           WHERE rj.pegawai_id = p.id AND rj.mulai <= ?::date AND (rj.selesai IS NULL OR rj.selesai >= ?::date)
+           ORDER BY (rj.jenis = 'definitif') DESC, j.kelas DESC LIMIT 1) jb ON true
+WHERE p.id = ANY(?::bigint[]) ORDER BY p.nama`, from.Year(), int(from.Month()), pgInts(subs), from, from.AddDate(0, 1, 0),
+		day.Format(time.DateOnly), day.Format(time.DateOnly), pgInts(subs)).Scan(&out).Error
 	return out, err
 }
 

@@ -127,3 +127,30 @@ func FuzzTabularReader(f *testing.F) {
 		}
 	})
 }
+
+// TestWriteXLSXCellKinds: text stays text (a formula-looking value too),
+// numbers and shares are number cells, a share as its fraction.
+func TestWriteXLSXCellKinds(t *testing.T) {
+	b, err := WriteXLSX(Sheet{Name: "Uji", Header: []string{"NIP", "Jumlah", "Persentase"},
+		Rows: [][]any{{"=1+1", int64(4606000), BasisPoints(1250)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, c := range []struct {
+		axis, raw string
+		text      bool
+	}{{"A2", "=1+1", true}, {"B2", "4606000", false}, {"C2", "0.125", false}} {
+		typ, _ := f.GetCellType("Uji", c.axis)
+		text := typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString
+		v, _ := f.GetCellValue("Uji", c.axis, excelize.Options{RawCellValue: true})
+		fm, _ := f.GetCellFormula("Uji", c.axis)
+		if v != c.raw || text != c.text || fm != "" {
+			t.Errorf("%s: %q text %v formula %q, want %q text %v", c.axis, v, text, fm, c.raw, c.text)
+		}
+	}
+}

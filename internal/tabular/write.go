@@ -10,7 +10,8 @@ import (
 
 // Sheet is one worksheet to write: a header and rows of cells. Cells are
 // strings (written as text, so an NIP or account keeps every digit and no
-// formula can run from them), int64/int (numbers: money, counts) or nil.
+// formula can run from them), int64/int (numbers: money, counts),
+// BasisPoints (a share, written as a percentage number) or nil.
 type Sheet struct {
 	Name   string
 	Header []string
@@ -23,6 +24,10 @@ type Sheet struct {
 	// Template formats the empty rows below as text too, for people to fill.
 	Template bool
 }
+
+// BasisPoints is a share in hundredths of a percent (1250 is 12.5%); it is
+// written as a number cell formatted as a percentage.
+type BasisPoints int
 
 // templateRows is how many rows a template's text format and drop-downs cover.
 const templateRows = 2000
@@ -43,6 +48,10 @@ func WriteXLSX(sheets ...Sheet) ([]byte, error) {
 		return nil, fmt.Errorf("tabular: style: %w", err)
 	}
 	numStyle, err := f.NewStyle(&excelize.Style{NumFmt: 3}) // #,##0
+	if err != nil {
+		return nil, fmt.Errorf("tabular: style: %w", err)
+	}
+	pctStyle, err := f.NewStyle(&excelize.Style{NumFmt: 10}) // 0.00%
 	if err != nil {
 		return nil, fmt.Errorf("tabular: style: %w", err)
 	}
@@ -112,6 +121,13 @@ func WriteXLSX(sheets ...Sheet) ([]byte, error) {
 						return nil, err
 					}
 					if err := f.SetCellStyle(name, axis, axis, numStyle); err != nil {
+						return nil, err
+					}
+				case BasisPoints:
+					if err := f.SetCellFloat(name, axis, float64(v)/10000, -1, 64); err != nil {
+						return nil, err
+					}
+					if err := f.SetCellStyle(name, axis, axis, pctStyle); err != nil {
 						return nil, err
 					}
 				default:

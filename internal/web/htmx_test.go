@@ -25,6 +25,14 @@ func (c *client) postHX(path string, form url.Values) response {
 	return c.do(req)
 }
 
+// getHX gets a page as htmx's polling does (HX-Request: true).
+func (c *client) getHX(path string) response {
+	c.h.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.h.ts.URL+path, nil)
+	req.Header.Set("HX-Request", "true")
+	return c.do(req)
+}
+
 var htmxScript = regexp.MustCompile(`<script src="(/static/htmx\.min\.[0-9a-f]+\.js)" defer></script>`)
 
 // TestHTMXIsVendoredSameOriginWithoutEval: every page loads the vendored

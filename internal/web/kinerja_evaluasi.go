@@ -9,6 +9,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
 
@@ -95,6 +96,43 @@ func (s *Server) renderDistribusi(c echo.Context, status int, ep kinerja.EvalPer
 		return err
 	}
 	return s.render(c, status, pages.KinerjaDistribusiPage(s.chrome(c, "Distribusi Predikat"), pages.KinerjaDistribusiView{D: d, Errors: errs, Periods: s.evalPeriods()}))
+}
+
+// kinerjaDistribusiXLSX is the distribution page as .xlsx: the same domain
+// call, period and scope (a Kepala OPD their own OPD, a verifikator or
+// superadmin every active one); one row per OPD and predikat with the
+// count, the share and the pattern's limit as numbers, the OPD's employees
+// not yet rated, and a second sheet with the pattern warnings.
+func (s *Server) kinerjaDistribusiXLSX(c echo.Context) error {
+	ep, err := kinerja.ParseEvalPeriod(c.QueryParam("periode"), s.kinerja().Today())
+	if err != nil {
+		return err
+	}
+	d, err := s.kinerja().DistribusiFor(c.Request().Context(), actor(c), ep)
+	if err != nil {
+		return err
+	}
+	sh := tabular.Sheet{Name: "Distribusi predikat", Notes: []string{"Distribusi predikat " + ep.Label()},
+		Header: []string{"OPD", "Periode", "Predikat organisasi", "Predikat", "Pegawai", "Persentase", "Batas pola (paling banyak %)"}}
+	warn := tabular.Sheet{Name: "Peringatan pola", Header: []string{"OPD", "Periode", "Peringatan"}}
+	for _, u := range d.Units {
+		org := u.Org.Label()
+		if org == "" {
+			org = "Belum dicatat"
+		}
+		for _, r := range u.Rows {
+			var limit any
+			if r.MaxPct >= 0 {
+				limit = r.MaxPct
+			}
+			sh.Rows = append(sh.Rows, []any{u.OPDNama, ep.Param(), org, r.Predikat.Label(), r.Count, tabular.BasisPoints(r.PctBP), limit})
+		}
+		sh.Rows = append(sh.Rows, []any{u.OPDNama, ep.Param(), org, "Belum dinilai", u.Unrated})
+		for _, w := range u.Warnings {
+			warn.Rows = append(warn.Rows, []any{u.OPDNama, ep.Param(), w})
+		}
+	}
+	return sendXLSX(c, "distribusi-predikat-"+ep.Param()+".xlsx", sh, warn)
 }
 
 // kinerjaPredikatOrganisasi records an OPD's predikat for a period.

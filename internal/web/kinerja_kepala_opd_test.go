@@ -13,12 +13,23 @@ import (
 // atasanHolding signs in, as atasan, the holder of position kode (a new account).
 func (h *harness) atasanHolding(kode string) *client {
 	h.t.Helper()
-	const password = "Kepala!Opd2026"
+	nip, password := h.accountOfHolder(kode)
+	c := h.client()
+	if res := c.postForm("/masuk", url.Values{"nip": {nip}, "password": {password}}); res.status != http.StatusSeeOther {
+		h.t.Fatalf("login holder of %s: %d", kode, res.status)
+	}
+	return c
+}
+
+// accountOfHolder gives the holder of position kode a new account with the
+// roles pegawai and atasan and returns its NIP and password.
+func (h *harness) accountOfHolder(kode string) (nip, password string) {
+	h.t.Helper()
+	password = "Kepala!Opd2026"
 	hash, err := auth.NewHasher(fastArgon2, 1).Hash(context.Background(), password)
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	var nip string
 	if err := h.db.Raw(`WITH p AS (SELECT pg.id, pg.nip FROM pegawai pg JOIN riwayat_jabatan rj ON rj.pegawai_id = pg.id JOIN jabatan j ON j.id = rj.jabatan_id
   WHERE j.kode = ? AND rj.selesai IS NULL AND NOT EXISTS (SELECT 1 FROM users u WHERE u.pegawai_id = pg.id) LIMIT 1),
 u AS (INSERT INTO users (pegawai_id, nip, password_hash) SELECT id, nip, ? FROM p RETURNING id, nip),
@@ -26,11 +37,7 @@ r AS (INSERT INTO user_roles (user_id, role) SELECT id, x FROM u, unnest(ARRAY['
 SELECT nip FROM u`, kode, hash).Scan(&nip).Error; err != nil || nip == "" {
 		h.t.Fatalf("holder of %s: %v", kode, err)
 	}
-	c := h.client()
-	if res := c.postForm("/masuk", url.Values{"nip": {nip}, "password": {password}}); res.status != http.StatusSeeOther {
-		h.t.Fatalf("login holder of %s: %d", kode, res.status)
-	}
-	return c
+	return nip, password
 }
 
 // TestKepalaOPDRecordsOwnOrganisationPredikat: the head of an OPD records

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/kinerja"
+	"github.com/ekinerja/ekinerja/internal/tabular"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/views/pages"
 )
@@ -160,6 +161,29 @@ func (s *Server) kinerjaBawahan(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.KinerjaBawahanPage(s.chrome(c, "Kinerja Bawahan"), pages.KinerjaBawahan{Month: month, Prev: prev, Next: next, Rows: rows}))
+}
+
+// kinerjaBawahanXLSX is the subordinates page's month as .xlsx: the same
+// domain call (the atasan's direct subordinates only) and month; NIP as
+// text, the ratings as words, the minutes as numbers.
+func (s *Server) kinerjaBawahanXLSX(c echo.Context) error {
+	k := s.kinerja()
+	month, _, _, err := monthParam(c, k.Today())
+	if err != nil {
+		return err
+	}
+	rows, err := k.SubordinateMonths(c.Request().Context(), actor(c), month)
+	if err != nil {
+		return err
+	}
+	p := tpp.PeriodOf(month)
+	sh := tabular.Sheet{Name: "Kinerja bawahan", Notes: []string{"Kinerja bawahan " + p.String()},
+		Header: []string{"NIP", "Nama", "Jabatan", "Bulan", "Penilaian", "Hasil kerja", "Perilaku kerja", "Predikat", "Menit disetujui", "Menit menunggu"}}
+	for _, r := range rows {
+		sh.Rows = append(sh.Rows, []any{r.NIP, r.Nama, r.Jabatan, p.Param(), r.Status.Label(), r.HasilKerja.Label(), r.PerilakuKerja.Label(),
+			r.Predikat.Label(), r.MenitDisetujui, r.MenitDiajukan})
+	}
+	return sendXLSX(c, "kinerja-bawahan-"+p.Param()+".xlsx", sh)
 }
 
 // kinerjaReopenPage shows the reopening form and the latest reopenings.

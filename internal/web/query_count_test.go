@@ -26,28 +26,52 @@ type queryLog struct {
 func watchQueries(t *testing.T, db *gorm.DB) *queryLog {
 	t.Helper()
 	q := &queryLog{}
-	rec := func(tx *gorm.DB) {
+	onEveryStatement(t, db, "test:query_count", func(tx *gorm.DB) {
 		q.mu.Lock()
 		defer q.mu.Unlock()
 		if q.on {
 			q.sqls = append(q.sqls, tx.Statement.SQL.String())
 		}
-	}
+	})
+	return q
+}
+
+// onEveryStatement registers f, under name, after every kind of statement
+// GORM runs on db (query, row, raw, create, update, delete): the one place
+// that decides what counts as a statement, for this test and for
+// BenchmarkHTTP's statements per request.
+func onEveryStatement(tb testing.TB, db *gorm.DB, name string, f func(*gorm.DB)) {
+	tb.Helper()
+	aroundEveryStatement(tb, db, name, nil, f)
+}
+
+// aroundEveryStatement is onEveryStatement with, when before is not nil,
+// before registered ahead of every kind of statement too.
+func aroundEveryStatement(tb testing.TB, db *gorm.DB, name string, before, after func(*gorm.DB)) {
+	tb.Helper()
 	cb := db.Callback()
-	const name = "test:query_count"
-	for _, err := range []error{
-		cb.Query().After("*").Register(name, rec),
-		cb.Row().After("*").Register(name, rec),
-		cb.Raw().After("*").Register(name, rec),
-		cb.Create().After("*").Register(name, rec),
-		cb.Update().After("*").Register(name, rec),
-		cb.Delete().After("*").Register(name, rec),
-	} {
+	var errs []error
+	if before != nil {
+		errs = append(errs,
+			cb.Query().Before("*").Register(name+":before", before),
+			cb.Row().Before("*").Register(name+":before", before),
+			cb.Raw().Before("*").Register(name+":before", before),
+			cb.Create().Before("*").Register(name+":before", before),
+			cb.Update().Before("*").Register(name+":before", before),
+			cb.Delete().Before("*").Register(name+":before", before))
+	}
+	errs = append(errs,
+		cb.Query().After("*").Register(name, after),
+		cb.Row().After("*").Register(name, after),
+		cb.Raw().After("*").Register(name, after),
+		cb.Create().After("*").Register(name, after),
+		cb.Update().After("*").Register(name, after),
+		cb.Delete().After("*").Register(name, after))
+	for _, err := range errs {
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	return q
 }
 
 // during returns the statements run while f runs.

@@ -35,6 +35,7 @@ func (s *Server) evaluasiRoutes() []Route {
 		{http.MethodGet, "/api/v1/evaluasi/:id", docs, s.apiEvaluasiShow},
 		{http.MethodGet, "/api/v1/predikat", docs, s.apiPredikat},
 		{http.MethodGet, "/kinerja/distribusi", Only(auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin), s.kinerjaDistribusi},
+		{http.MethodGet, "/kinerja/distribusi.xlsx", Only(auth.RoleAtasan, auth.RoleVerifikator, auth.RoleSuperadmin), s.kinerjaDistribusiXLSX},
 		{http.MethodPost, "/kinerja/distribusi/predikat", Only(auth.RoleAtasan, auth.RoleSuperadmin), s.kinerjaPredikatOrganisasi},
 	}
 }

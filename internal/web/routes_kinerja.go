@@ -57,6 +57,7 @@ func (s *Server) kinerjaRoutes() []Route {
 		{http.MethodPost, "/kinerja/penilaian/:id/nilai", atasan, s.kinerjaRate},
 		{http.MethodPost, "/kinerja/penilaian/:id/koreksi", atasan, s.kinerjaCorrect},
 		{http.MethodGet, "/kinerja/bawahan", atasan, s.kinerjaBawahan},
+		{http.MethodGet, "/kinerja/bawahan.xlsx", atasan, s.kinerjaBawahanXLSX},
 
 		{http.MethodGet, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopenPage},
 		{http.MethodPost, "/kinerja/buka-bulan", Only(auth.RoleVerifikator), s.kinerjaReopen},

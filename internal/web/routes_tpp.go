@@ -21,6 +21,7 @@ func (s *Server) tppRoutes() []Route {
 	verif := Only(auth.RoleVerifikator)
 	return []Route{
 		{http.MethodGet, "/tpp/klaim", claimReaders, s.tppMonth},
+		{http.MethodGet, "/tpp/klaim.xlsx", claimReaders, s.tppMonthXLSX},
 		{http.MethodPost, "/tpp/klaim/hitung", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppCompute},
 		{http.MethodGet, "/tpp/klaim/:id", claimReaders, s.tppClaim},
 		{http.MethodPost, "/tpp/klaim/:id/hitung-ulang", Only(auth.RoleAdminOPD, auth.RoleVerifikator), s.tppRecompute},
@@ -42,6 +43,7 @@ func (s *Server) tppRoutes() []Route {
 		{http.MethodGet, "/tpp/klaim/:id/nominatif.pdf", claimReaders, s.tppNominatifPDF},
 		{http.MethodGet, "/tpp/klaim/:id/bank.csv", verif, s.tppBankCSV},
 		{http.MethodGet, "/tpp/slip", AnyRole, s.tppHistory},
+		{http.MethodGet, "/tpp/slip.xlsx", AnyRole, s.tppHistoryXLSX},
 		{http.MethodGet, "/tpp/slip/:id", AnyRole, s.tppOwnSlip},
 		{http.MethodGet, "/tpp/slip/:id/slip.pdf", AnyRole, s.tppOwnSlipPDF},
 		{http.MethodGet, "/tpp/aturan", Only(auth.RoleSuperadmin), s.tppRuleSets},

@@ -146,6 +146,12 @@ func (s *Server) tppClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if isHTMX(c) && v.Run.Running {
+		// The "sedang dihitung" notice polls this page with htmx: nothing
+		// to swap until the computation is done, then the page's content
+		// is replaced in place by the result.
+		return c.NoContent(http.StatusNoContent)
+	}
 	return s.render(c, http.StatusOK, pages.TPPClaim(s.chrome(c, "Klaim TPP"), v))
 }
 

@@ -44,8 +44,8 @@ func holdRunLock(t *testing.T, h *harness, id int64) (release func()) {
 
 // TestTPPComputeShowsProgress (SPEC section 9): a computation that is not
 // done when the request has waited long enough sends the person to the
-// claim page, which says "sedang dihitung" with a refresh link (and a
-// data-refresh for app.js) as long as the mark in the database says so, on
+// claim page, which says "sedang dihitung" with a refresh link (and an
+// htmx poll that swaps the result in) as long as the mark in the database says so, on
 // any app server; a second computation meanwhile answers 409.
 func TestTPPComputeShowsProgress(t *testing.T) {
 	t.Parallel()
@@ -65,7 +65,11 @@ func TestTPPComputeShowsProgress(t *testing.T) {
 	}
 	for _, c := range []*client{admin, verif} {
 		page := c.get(path)
-		mustContain(t, page.body, `id="sedang-dihitung"`, `data-refresh="3"`, `href="`+path+`" id="muat-ulang"`, "sedang dihitung")
+		mustContain(t, page.body, `id="sedang-dihitung"`, `hx-get="`+path+`" hx-trigger="every 3s"`, `href="`+path+`" id="muat-ulang"`, "sedang dihitung")
+		// htmx's poll: nothing to swap while it runs.
+		if r := c.getHX(path); r.status != http.StatusNoContent || r.body != "" {
+			t.Fatalf("htmx poll while computing: %d %q", r.status, r.body)
+		}
 		if strings.Contains(page.body, "/hitung-ulang") || strings.Contains(page.body, "/ajukan") {
 			t.Fatal("compute or submit offered while computing")
 		}
@@ -91,6 +95,10 @@ func TestTPPComputeShowsProgress(t *testing.T) {
 	other()
 	if page := admin.get(path); strings.Contains(page.body, `id="sedang-dihitung"`) || !strings.Contains(page.body, "/hitung-ulang") {
 		t.Fatal("finished computation still shown as running")
+	}
+	// htmx's next poll gets the page, whose content replaces the old one.
+	if r := verif.getHX(path); r.status != http.StatusOK || !strings.Contains(r.body, `id="isi"`) || strings.Contains(r.body, `id="sedang-dihitung"`) {
+		t.Fatalf("htmx poll after computing: %d", r.status)
 	}
 
 	// A slow computation (no wait at all here): redirected at once with the

@@ -332,7 +332,7 @@ func AttendanceEmployee(c layout.Chrome, v AttendanceEmployeeView) templ.Compone
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</dd></dl></section><section class=\"card\" aria-labelledby=\"harian\"><h2 id=\"harian\">Status harian</h2><div class=\"table-wrap\"><table id=\"status-harian\"><thead><tr><th>Tanggal</th><th>Jadwal</th><th>Rekam asli</th><th>Dinilai</th><th>Status</th><th class=\"num\">Telat</th><th class=\"num\">Cepat pulang</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</dd></dl></section><section class=\"card\" aria-labelledby=\"harian\"><h2 id=\"harian\">Status harian</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Status harian\"><table id=\"status-harian\"><thead><tr><th>Tanggal</th><th>Jadwal</th><th>Rekam asli</th><th>Dinilai</th><th>Status</th><th class=\"num\">Telat</th><th class=\"num\">Cepat pulang</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -753,7 +753,7 @@ func AttendanceEmployee(c layout.Chrome, v AttendanceEmployeeView) templ.Compone
 				return templ_7745c5c3_Err
 			}
 			if len(v.M.Koreksi) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "<section class=\"card\" aria-labelledby=\"riwayat-koreksi\"><h2 id=\"riwayat-koreksi\">Riwayat koreksi</h2><div class=\"table-wrap\"><table><thead><tr><th>Tanggal</th><th>Masuk</th><th>Pulang</th><th>Hadir tanpa rekam</th><th>Alasan</th><th>Oleh</th><th>Waktu</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "<section class=\"card\" aria-labelledby=\"riwayat-koreksi\"><h2 id=\"riwayat-koreksi\">Riwayat koreksi</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Riwayat koreksi\"><table><thead><tr><th>Tanggal</th><th>Masuk</th><th>Pulang</th><th>Hadir tanpa rekam</th><th>Alasan</th><th>Oleh</th><th>Waktu</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

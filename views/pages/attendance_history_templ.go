@@ -114,7 +114,7 @@ func AttendanceImportHistory(c layout.Chrome, v AttendanceImportHistoryView) tem
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<div class=\"table-wrap\"><table id=\"riwayat-impor\"><thead><tr><th>Waktu</th><th>OPD</th><th>Berkas</th><th>Oleh</th><th class=\"num\">Baris diterima</th><th class=\"num\">Baris ditolak</th><th class=\"num\">Ditambah / diubah / dihapus</th><th>SHA-256</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Riwayat impor presensi\"><table id=\"riwayat-impor\"><thead><tr><th>Waktu</th><th>OPD</th><th>Berkas</th><th>Oleh</th><th class=\"num\">Baris diterima</th><th class=\"num\">Baris ditolak</th><th class=\"num\">Ditambah / diubah / dihapus</th><th>SHA-256</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

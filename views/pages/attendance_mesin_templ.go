@@ -58,7 +58,7 @@ func AttendanceMachines(c layout.Chrome, v AttendanceMachinesView) templ.Compone
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, ". Daftarkan setiap mesin sidik jari (nomor seri ada di menu Info Sistem mesin), lalu petakan PIN pengguna mesin ke NIP pegawai.</p><div class=\"table-wrap card\"><table id=\"mesin\"><thead><tr><th>Nama</th><th>Nomor seri</th><th>Lokasi</th><th class=\"num\">PIN</th><th class=\"num\">Belum dipetakan</th><th class=\"num\">Scan</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, ". Daftarkan setiap mesin sidik jari (nomor seri ada di menu Info Sistem mesin), lalu petakan PIN pengguna mesin ke NIP pegawai.</p><div class=\"table-wrap card\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar mesin presensi\"><table id=\"mesin\"><thead><tr><th>Nama</th><th>Nomor seri</th><th>Lokasi</th><th class=\"num\">PIN</th><th class=\"num\">Belum dipetakan</th><th class=\"num\">Scan</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -548,7 +548,7 @@ func rowErrors(errs []attendance.RowError, total int, ref components.ReportRef) 
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<div class=\"table-wrap\"><table id=\"baris-salah\"><thead><tr><th class=\"num\">Baris</th><th>Kolom</th><th>Alasan</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 44, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Baris yang salah\"><table id=\"baris-salah\"><thead><tr><th class=\"num\">Baris</th><th>Kolom</th><th>Alasan</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -815,7 +815,7 @@ func AttendanceMachine(c layout.Chrome, v AttendanceMachineView) templ.Component
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "<div class=\"table-wrap\"><table id=\"pin\"><thead><tr><th>PIN</th><th>Nama di mesin</th><th>NIP</th><th>Pegawai</th><th class=\"num\">Scan</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 67, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Peta PIN ke NIP\"><table id=\"pin\"><thead><tr><th>PIN</th><th>Nama di mesin</th><th>NIP</th><th>Pegawai</th><th class=\"num\">Scan</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1230,7 +1230,7 @@ func AttendanceScanImport(c layout.Chrome, v AttendanceScanImportView) templ.Com
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 105, " scan dari PIN tanpa NIP disimpan, belum menjadi presensi. Petakan PIN di halaman mesin lalu impor ulang berkas ini.</p><div class=\"table-wrap\"><table id=\"pin-belum-dipetakan\"><thead><tr><th>Mesin</th><th>PIN</th><th class=\"num\">Scan</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 105, " scan dari PIN tanpa NIP disimpan, belum menjadi presensi. Petakan PIN di halaman mesin lalu impor ulang berkas ini.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"PIN belum dipetakan\"><table id=\"pin-belum-dipetakan\"><thead><tr><th>Mesin</th><th>PIN</th><th class=\"num\">Scan</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1285,7 +1285,7 @@ func AttendanceScanImport(c layout.Chrome, v AttendanceScanImportView) templ.Com
 					}
 				}
 				if len(r.Days) > 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 111, "<h3>Hari yang dipasangkan</h3><div class=\"table-wrap\"><table id=\"hari-dipasangkan\"><thead><tr><th>NIP</th><th>Nama</th><th>Tanggal</th><th>Masuk</th><th>Pulang</th><th class=\"num\">Scan</th><th>Penilaian</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 111, "<h3>Hari yang dipasangkan</h3><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Hari yang dipasangkan\"><table id=\"hari-dipasangkan\"><thead><tr><th>NIP</th><th>Nama</th><th>Tanggal</th><th>Masuk</th><th>Pulang</th><th class=\"num\">Scan</th><th>Penilaian</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -55,7 +55,7 @@ func AttendanceSchedules(c layout.Chrome, v AttendanceScheduleView) templ.Compon
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " <div class=\"table-wrap card\"><table id=\"jadwal\"><thead><tr><th>Kode</th><th>Nama</th><th>Sen</th><th>Sel</th><th>Rab</th><th>Kam</th><th>Jum</th><th>Sab</th><th>Min</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " <div class=\"table-wrap card\" tabindex=\"0\" role=\"region\" aria-label=\"Jadwal kerja\"><table id=\"jadwal\"><thead><tr><th>Kode</th><th>Nama</th><th>Sen</th><th>Sel</th><th>Rab</th><th>Kam</th><th>Jum</th><th>Sab</th><th>Min</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -478,7 +478,7 @@ func AttendanceSchedules(c layout.Chrome, v AttendanceScheduleView) templ.Compon
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<button type=\"submit\" class=\"btn\">Tetapkan</button></form></section><section class=\"card\" aria-labelledby=\"penugasan\"><h2 id=\"penugasan\">Penetapan</h2><div class=\"table-wrap\"><table><thead><tr><th>Jadwal</th><th>OPD</th><th>Pegawai</th><th>Mulai</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 51, "<button type=\"submit\" class=\"btn\">Tetapkan</button></form></section><section class=\"card\" aria-labelledby=\"penugasan\"><h2 id=\"penugasan\">Penetapan</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Penetapan jadwal\"><table><thead><tr><th>Jadwal</th><th>OPD</th><th>Pegawai</th><th>Mulai</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -748,7 +748,7 @@ func AttendanceScheduleForm(c layout.Chrome, v AttendanceScheduleFormView) templ
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, "<p class=\"muted\">Kosongkan jam masuk dan jam pulang untuk hari libur. Jam pulang lebih awal dari jam masuk berarti pulang keesokan harinya (jadwal malam).</p><div class=\"table-wrap\"><table id=\"pola-jadwal\"><thead><tr><th>Hari</th><th>Jam masuk</th><th>Jam pulang</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 74, "<p class=\"muted\">Kosongkan jam masuk dan jam pulang untuk hari libur. Jam pulang lebih awal dari jam masuk berarti pulang keesokan harinya (jadwal malam).</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Pola jadwal per hari\"><table id=\"pola-jadwal\"><thead><tr><th>Hari</th><th>Jam masuk</th><th>Jam pulang</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -294,7 +294,7 @@ func KinerjaAktivitasPage(c layout.Chrome, v KinerjaAktivitasList) templ.Compone
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<div class=\"table-wrap\"><table id=\"aktivitas-tabel\"><thead><tr><th><input type=\"checkbox\" data-select-all=\"id\" aria-label=\"Pilih semua\"></th><th>Tanggal</th><th>Aktivitas</th><th>Output</th><th class=\"num\">Durasi</th><th>Status</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar aktivitas\"><table id=\"aktivitas-tabel\"><thead><tr><th><input type=\"checkbox\" data-select-all=\"id\" aria-label=\"Pilih semua\"></th><th>Tanggal</th><th>Aktivitas</th><th>Output</th><th class=\"num\">Durasi</th><th>Status</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

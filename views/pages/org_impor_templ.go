@@ -208,7 +208,7 @@ func ImporPage(c layout.Chrome, v ImporView) templ.Component {
 					}
 				}
 				if len(r.Errors) > 0 {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"table-wrap\"><table id=\"kesalahan\"><thead><tr><th class=\"num\">Baris</th><th>Kolom</th><th>Alasan</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Kesalahan impor\"><table id=\"kesalahan\"><thead><tr><th class=\"num\">Baris</th><th>Kolom</th><th>Alasan</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

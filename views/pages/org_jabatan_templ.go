@@ -154,7 +154,7 @@ func JabatanListPage(c layout.Chrome, v JabatanList) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\">Unduh Excel (.xlsx)</a></p><div class=\"table-wrap\"><table id=\"daftar-jabatan\"><thead><tr><th>Kode</th><th>Jabatan</th><th>Jenis</th><th class=\"num\">Kelas</th><th>Unit</th><th>Atasan</th><th>Pemangku</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "\">Unduh Excel (.xlsx)</a></p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar jabatan\"><table id=\"daftar-jabatan\"><thead><tr><th>Kode</th><th>Jabatan</th><th>Jenis</th><th class=\"num\">Kelas</th><th>Unit</th><th>Atasan</th><th>Pemangku</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -55,7 +55,7 @@ func OPDListPage(c layout.Chrome, v OPDList) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " <div class=\"table-wrap\"><table id=\"daftar-opd\"><thead><tr><th>Kode</th><th>Nama</th><th class=\"num\">Unit</th><th class=\"num\">Jabatan</th><th class=\"num\">Pegawai aktif</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, " <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar OPD\"><table id=\"daftar-opd\"><thead><tr><th>Kode</th><th>Nama</th><th class=\"num\">Unit</th><th class=\"num\">Jabatan</th><th class=\"num\">Pegawai aktif</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

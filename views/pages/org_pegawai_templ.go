@@ -250,7 +250,7 @@ func PegawaiListPage(c layout.Chrome, v PegawaiList) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\">Unduh Excel (.xlsx)</a></p><div class=\"table-wrap\"><table id=\"daftar-pegawai\"><thead><tr><th>NIP</th><th>Nama</th><th>OPD</th><th>Jabatan</th><th>Status</th><th>Gol.</th><th>Keadaan</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "\">Unduh Excel (.xlsx)</a></p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar pegawai\"><table id=\"daftar-pegawai\"><thead><tr><th>NIP</th><th>Nama</th><th>OPD</th><th>Jabatan</th><th>Status</th><th>Gol.</th><th>Keadaan</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1226,7 +1226,7 @@ func PegawaiDetailPage(c layout.Chrome, v PegawaiDetailView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "</section><section class=\"card\"><h2>Riwayat jabatan</h2><div class=\"table-wrap\"><table id=\"riwayat\"><thead><tr><th>Jabatan</th><th>Jenis</th><th>Mulai</th><th>Selesai</th><th>SK</th>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 114, "</section><section class=\"card\"><h2>Riwayat jabatan</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Riwayat jabatan\"><table id=\"riwayat\"><thead><tr><th>Jabatan</th><th>Jenis</th><th>Mulai</th><th>Selesai</th><th>SK</th>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -57,7 +57,7 @@ func AkunListPage(c layout.Chrome, v AkunList) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" maxlength=\"100\"> <button type=\"submit\" class=\"btn\">Cari</button></div></form><div class=\"table-wrap\"><table><thead><tr><th>NIP</th><th>Nama</th><th>OPD</th><th>Peran</th><th>Keadaan</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "\" maxlength=\"100\"> <button type=\"submit\" class=\"btn\">Cari</button></div></form><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar pengguna\"><table><thead><tr><th>NIP</th><th>Nama</th><th>OPD</th><th>Peran</th><th>Keadaan</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

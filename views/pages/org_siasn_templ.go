@@ -507,7 +507,7 @@ func SIASNDiffPage(c layout.Chrome, v SIASNDiffView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(v.P.New) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<section class=\"card\" id=\"baru\"><h2>Pegawai baru</h2><div class=\"table-wrap\"><table><thead><tr><th>Terima</th><th class=\"num\">Baris</th><th>NIP</th><th>Nama</th><th>Status</th><th>Golongan</th><th>Jabatan</th><th>Unit kerja</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 40, "<section class=\"card\" id=\"baru\"><h2>Pegawai baru</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Pegawai baru\"><table><thead><tr><th>Terima</th><th class=\"num\">Baris</th><th>NIP</th><th>Nama</th><th>Status</th><th>Golongan</th><th>Jabatan</th><th>Unit kerja</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -629,7 +629,7 @@ func SIASNDiffPage(c layout.Chrome, v SIASNDiffView) templ.Component {
 				}
 			}
 			if len(v.P.Changed) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<section class=\"card\" id=\"berubah\"><h2>Data berubah</h2><p class=\"muted\">Centang per kolom perubahan yang diterima. Jabatan baru berlaku mulai hari diterapkan.</p><div class=\"table-wrap\"><table><thead><tr><th class=\"num\">Baris</th><th>NIP</th><th>Nama</th><th>Kolom</th><th>Sekarang</th><th>SIASN</th><th>Terima</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 52, "<section class=\"card\" id=\"berubah\"><h2>Data berubah</h2><p class=\"muted\">Centang per kolom perubahan yang diterima. Jabatan baru berlaku mulai hari diterapkan.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Data berubah\"><table><thead><tr><th class=\"num\">Baris</th><th>NIP</th><th>Nama</th><th>Kolom</th><th>Sekarang</th><th>SIASN</th><th>Terima</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -794,7 +794,7 @@ func SIASNDiffPage(c layout.Chrome, v SIASNDiffView) templ.Component {
 				}
 			}
 			if len(v.P.Missing) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<section class=\"card\" id=\"hilang\"><h2>Tercatat aktif di sini, tidak ada di SIASN</h2><p class=\"muted\">Tidak ada yang dihapus. Centang hanya bila pegawai memang sudah pindah atau pensiun; keadaannya diubah dan dicatat.</p><div class=\"table-wrap\"><table><thead><tr><th>NIP</th><th>Nama</th><th>Jabatan</th><th>Tandai</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 71, "<section class=\"card\" id=\"hilang\"><h2>Tercatat aktif di sini, tidak ada di SIASN</h2><p class=\"muted\">Tidak ada yang dihapus. Centang hanya bila pegawai memang sudah pindah atau pensiun; keadaannya diubah dan dicatat.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tercatat aktif di sini, tidak ada di SIASN\"><table><thead><tr><th>NIP</th><th>Nama</th><th>Jabatan</th><th>Tandai</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -941,7 +941,7 @@ func siasnErrors(es []org.RowError) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<div class=\"table-wrap\"><table><thead><tr><th class=\"num\">Baris</th><th>Kolom</th><th>Alasan</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 87, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Baris yang salah\"><table><thead><tr><th class=\"num\">Baris</th><th>Kolom</th><th>Alasan</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -1,9 +1,12 @@
 package pages
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/ekinerja/ekinerja/internal/tpp"
 	"github.com/ekinerja/ekinerja/internal/tpp/claim"
@@ -208,4 +211,16 @@ type TPPSimulasiView struct {
 	// Bulan and Jumlah are the form's values as typed.
 	Bulan, Jumlah string
 	Errors        map[string]string
+}
+
+// ruleRowHX makes a rule set's "Tambah baris"/"Hapus baris" button update
+// the form in place with htmx (the same POST, the form cut from the answer);
+// without script the button submits the form as before.
+func ruleRowHX(id int64) templ.Attributes {
+	return templ.Attributes{
+		"hx-post":   fmt.Sprintf("/tpp/aturan/%d", id),
+		"hx-target": "#form-aturan",
+		"hx-select": "#form-aturan",
+		"hx-swap":   "outerHTML",
+	}
 }

@@ -53,7 +53,7 @@ func TPPKhususList(c layout.Chrome, v TPPKhususListView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 id=\"khusus-heading\">TPP dalam THR dan gaji ketiga belas</h1><p class=\"muted\">Setiap tahun peraturan pemerintah (misalnya PP 14/2024) membayar TPP bersama THR dan gaji ketiga belas, paling banyak satu bulan TPP sesuai kemampuan keuangan daerah. Keputusan tahun itu menentukan bulan dasar, persentase, siapa yang berhak, dan apakah potongan bulan dasar ikut diperhitungkan. Setiap pegawai menerima masing-masing paling banyak sekali setahun.</p><div class=\"table-wrap\"><table id=\"khusus-list\"><thead><tr><th>Pembayaran</th><th>Bulan dasar</th><th class=\"num\">Persentase</th><th>PNS</th><th>CPNS</th><th>PPPK</th><th>Cuti</th><th>Hukdis</th><th>Dengan potongan</th><th>Dasar hukum</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 id=\"khusus-heading\">TPP dalam THR dan gaji ketiga belas</h1><p class=\"muted\">Setiap tahun peraturan pemerintah (misalnya PP 14/2024) membayar TPP bersama THR dan gaji ketiga belas, paling banyak satu bulan TPP sesuai kemampuan keuangan daerah. Keputusan tahun itu menentukan bulan dasar, persentase, siapa yang berhak, dan apakah potongan bulan dasar ikut diperhitungkan. Setiap pegawai menerima masing-masing paling banyak sekali setahun.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"TPP dalam THR dan gaji ketiga belas\"><table id=\"khusus-list\"><thead><tr><th>Pembayaran</th><th>Bulan dasar</th><th class=\"num\">Persentase</th><th>PNS</th><th>CPNS</th><th>PPPK</th><th>Cuti</th><th>Hukdis</th><th>Dengan potongan</th><th>Dasar hukum</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -649,7 +649,7 @@ func TPPKhusus(c layout.Chrome, v TPPKhususView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "</dd></dl><div class=\"table-wrap\"><table id=\"khusus-opd\"><thead><tr><th>OPD</th><th>Status</th><th class=\"num\">Pegawai</th><th class=\"num\">Bersih</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 57, "</dd></dl><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"TPP khusus per OPD\"><table id=\"khusus-opd\"><thead><tr><th>OPD</th><th>Status</th><th class=\"num\">Pegawai</th><th class=\"num\">Bersih</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -863,7 +863,7 @@ func TPPKhusus(c layout.Chrome, v TPPKhususView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "</th><th></th></tr></tfoot></table></div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 79, "</th><td></td></tr></tfoot></table></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

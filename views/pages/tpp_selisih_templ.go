@@ -298,7 +298,7 @@ func TPPSelisihList(c layout.Chrome, v TPPSelisihListView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, " selisih</span></p><div class=\"table-wrap\"><table id=\"selisih-list\"><thead><tr><th>Pegawai</th><th>OPD</th><th>Bulan</th><th>Jenis</th><th class=\"num\">Selisih</th><th class=\"num\">Sisa</th><th>Sebab</th><th>Status</th><th></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 24, " selisih</span></p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Daftar selisih TPP\"><table id=\"selisih-list\"><thead><tr><th>Pegawai</th><th>OPD</th><th>Bulan</th><th>Jenis</th><th class=\"num\">Selisih</th><th class=\"num\">Sisa</th><th>Sebab</th><th>Status</th><th><span class=\"sr-only\">Aksi</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -671,7 +671,7 @@ func TPPSelisih(c layout.Chrome, v TPPSelisihView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "</dd></dl><h2>Perhitungan ulang</h2><div class=\"table-wrap\"><table id=\"selisih-rincian\"><thead><tr><th>Uraian</th><th>Alasan</th><th class=\"num\">Jumlah</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 54, "</dd></dl><h2>Perhitungan ulang</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Perhitungan ulang\"><table id=\"selisih-rincian\"><thead><tr><th>Uraian</th><th>Alasan</th><th class=\"num\">Jumlah</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -201,6 +201,29 @@ type HistoryItem struct {
 	Net        int64     `gorm:"column:net"`
 	// Held is set when the claim holds the employee out (ditangguhkan).
 	Held bool `gorm:"column:held"`
+	// The employee's figures in the claim (for the history's download): NIP
+	// and account as the claim froze them, each money column.
+	NIP           string `gorm:"column:nip"`
+	BankNama      string `gorm:"column:bank_nama"`
+	BankRekening  string `gorm:"column:bank_rekening"`
+	Base          int64  `gorm:"column:base"`
+	Produktivitas int64  `gorm:"column:produktivitas"`
+	Disiplin      int64  `gorm:"column:disiplin"`
+	Hukdis        int64  `gorm:"column:hukdis"`
+	PPh21         int64  `gorm:"column:pph21"`
+	PPh21Withheld bool   `gorm:"column:pph21_withheld"`
+	BPJS          int64  `gorm:"column:bpjs"`
+}
+
+// Kind names the item's claim, as Claim.Kind.
+func (h HistoryItem) Kind() string {
+	return Claim{Jenis: h.Jenis, Susulan: h.Susulan, PeriodDate: h.PeriodDate}.Kind()
+}
+
+// Money is the item's money columns, in the order of NominatifColumns.
+func (h HistoryItem) Money() []int64 {
+	return Row{Base: h.Base, Produktivitas: h.Produktivitas, Disiplin: h.Disiplin, Hukdis: h.Hukdis, Gross: h.Gross,
+		PPh21: h.PPh21, PPh21Withheld: h.PPh21Withheld, BPJS: h.BPJS, Net: h.Net}.money()
 }
 
 // Period returns the item's month.
@@ -212,7 +235,8 @@ func (h HistoryItem) Period() tpp.Period {
 func (s *Service) History(ctx context.Context, pegawaiID int64) ([]HistoryItem, error) {
 	var hs []HistoryItem
 	err := s.db.WithContext(ctx).Raw(`SELECT c.id AS claim_id, c.period, c.susulan, c.jenis, o.nama AS opd_nama, c.status, r.gross, r.net,
-    (r.error <> '' OR (r.net > 0 AND r.bank_rekening = '')) AS held
+    (r.error <> '' OR (r.net > 0 AND r.bank_rekening = '')) AS held, r.nip, r.bank_nama, r.bank_rekening,
+    r.base, r.produktivitas, r.disiplin, r.hukdis, r.pph21, r.pph21_withheld, r.bpjs
 FROM tpp_claim_pegawai r JOIN tpp_claim c ON c.id = r.claim_id JOIN opd o ON o.id = c.opd_id
 WHERE r.pegawai_id = ? ORDER BY c.period DESC, c.id DESC`, pegawaiID).Scan(&hs).Error
 	return hs, err
@@ -232,6 +256,11 @@ type MonthEntry struct {
 	TotalNet  int64   `gorm:"column:total_net"`
 	Gross     int64   `gorm:"column:total_gross"`
 	Warnings  int     `gorm:"column:warnings"`
+}
+
+// Kind names the entry's claim in month p, as Claim.Kind.
+func (e MonthEntry) Kind(p tpp.Period) string {
+	return Claim{Jenis: e.Jenis, Susulan: e.Susulan, PeriodDate: p.First()}.Kind()
 }
 
 // MonthPage is one month's claims as the month page shows them: one entry
