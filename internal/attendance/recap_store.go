@@ -113,7 +113,7 @@ func toStored(jm judgedMonth, year int, month time.Month, bands Bands) storedRec
 		st.PerAlasan = map[Excuse]int{}
 	}
 	for _, l := range leaveRows(jm) {
-		st.Cuti = append(st.Cuti, storedLeave{Kind: l.Kind, Days: l.Days, MonthIndex: l.MonthIndex})
+		st.Cuti = append(st.Cuti, storedLeave(l))
 	}
 	return st
 }
@@ -139,7 +139,7 @@ func (st storedRecap) recap(year int, month time.Month) MonthlyRecap {
 func (st storedRecap) leave() []LeaveInMonth {
 	var out []LeaveInMonth
 	for _, l := range st.Cuti {
-		out = append(out, LeaveInMonth{Kind: l.Kind, Days: l.Days, MonthIndex: l.MonthIndex})
+		out = append(out, LeaveInMonth(l))
 	}
 	return out
 }
