@@ -420,6 +420,58 @@ ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(subs)).Scan(&rows).Error
 	return out, nil
 }
 
+// QueueFilter narrows the review queue page: one subordinate (?pegawai=,
+// 0: everyone) and the page of people (?hal=, 1-based).
+type QueueFilter struct {
+	PegawaiID int64
+	Page      int
+}
+
+// QueuePeoplePerPage is how many subordinates one page of the queue shows.
+const QueuePeoplePerPage = 10
+
+// QueuePage is one page of the review queue: the people on it, everyone
+// waiting (for the filter's choice), and the page counts.
+type QueuePage struct {
+	People []QueuePerson
+	// Everyone is every subordinate with aktivitas waiting (Days left out).
+	Everyone []QueuePerson
+	Filter   QueueFilter
+	Pages    int
+	// Total is how many aktivitas the page shows; All how many wait in all.
+	Total, All int
+}
+
+// ReviewQueuePage is ReviewQueue narrowed to one subordinate when asked
+// (someone not waiting shows nobody) and paged by QueuePeoplePerPage
+// people; a page past the end is the last.
+func (s *Store) ReviewQueuePage(ctx context.Context, a Actor, f QueueFilter) (QueuePage, error) {
+	people, err := s.ReviewQueue(ctx, a)
+	if err != nil {
+		return QueuePage{}, err
+	}
+	pg := QueuePage{All: QueueCount(people)}
+	for _, p := range people {
+		pg.Everyone = append(pg.Everyone, QueuePerson{PegawaiID: p.PegawaiID, NIP: p.NIP, Nama: p.Nama, Jumlah: p.Jumlah})
+	}
+	if f.PegawaiID != 0 {
+		var one []QueuePerson
+		for _, p := range people {
+			if p.PegawaiID == f.PegawaiID {
+				one = append(one, p)
+			}
+		}
+		people = one
+	}
+	pg.Pages = max((len(people)+QueuePeoplePerPage-1)/QueuePeoplePerPage, 1)
+	f.Page = min(max(f.Page, 1), pg.Pages)
+	pg.Filter = f
+	from := (f.Page - 1) * QueuePeoplePerPage
+	pg.People = people[from:min(from+QueuePeoplePerPage, len(people))]
+	pg.Total = QueueCount(pg.People)
+	return pg, nil
+}
+
 // QueueCount is how many aktivitas the queue holds in all.
 func QueueCount(q []QueuePerson) int {
 	n := 0

@@ -18,11 +18,14 @@ func (s *Server) kinerjaQueue(c echo.Context) error {
 }
 
 func (s *Server) renderQueue(c echo.Context, status int, msg string, errs map[string]string) error {
-	people, err := s.kinerja().ReviewQueue(c.Request().Context(), actor(c))
+	var f kinerja.QueueFilter
+	f.PegawaiID, _ = strconv.ParseInt(c.QueryParam("pegawai"), 10, 64)
+	f.Page, _ = strconv.Atoi(c.QueryParam("hal"))
+	pg, err := s.kinerja().ReviewQueuePage(c.Request().Context(), actor(c), f)
 	if err != nil {
 		return err
 	}
-	v := pages.KinerjaQueue{People: people, Total: kinerja.QueueCount(people), Error: msg, Errors: errs}
+	v := pages.KinerjaQueue{People: pg.People, Total: pg.Total, Page: pg, Error: msg, Errors: errs}
 	return s.render(c, status, pages.KinerjaTinjauPage(s.chrome(c, "Tinjau Aktivitas"), v))
 }
 

@@ -178,3 +178,47 @@ CROSS JOIN generate_series(1, 30) i`).Error; err != nil {
 		}
 	}
 }
+
+// TestReviewQueuePagesAndFilters: the atasan's review queue shows ten
+// subordinates a page in name order (page 2 the next ten, a page past the
+// end the last), and one subordinate when chosen.
+func TestReviewQueuePagesAndFilters(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	atasan := h.pegawaiID(auth.RoleAtasan)
+	addSubordinates(t, h, atasan, 1, 25)
+	var waiting []string
+	if err := h.db.Raw(`SELECT p.nama FROM pegawai p WHERE EXISTS (SELECT 1 FROM aktivitas a WHERE a.pegawai_id = p.id AND a.status = 'submitted')
+AND p.id IN (SELECT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id WHERE rj.jenis = 'definitif' AND rj.selesai IS NULL
+  AND j.atasan_jabatan_id = (SELECT jabatan_id FROM riwayat_jabatan WHERE pegawai_id = ? AND jenis = 'definitif' AND selesai IS NULL LIMIT 1))
+ORDER BY p.nama, p.id`, atasan).Scan(&waiting).Error; err != nil || len(waiting) < 25 {
+		t.Fatalf("fixture: %d waiting subordinates: %v", len(waiting), err)
+	}
+	var oneID int64
+	h.db.Raw(`SELECT id FROM pegawai WHERE nama = ?`, waiting[12]).Scan(&oneID)
+	last := (len(waiting) - 1) / 10
+	section := regexp.MustCompile(`<section class="card" aria-label="([^"]+)">`)
+	c := h.as(auth.RoleAtasan)
+	for _, tc := range []struct {
+		path string
+		want []string
+	}{
+		{"/kinerja/tinjau", waiting[:10]},
+		{"/kinerja/tinjau?hal=2", waiting[10:20]},
+		{"/kinerja/tinjau?hal=99", waiting[last*10:]},
+		{"/kinerja/tinjau?pegawai=" + itoa(oneID), waiting[12:13]},
+		{"/kinerja/tinjau?pegawai=semua&hal=x", waiting[:10]},
+	} {
+		res := c.get(tc.path)
+		if res.status != http.StatusOK {
+			t.Fatalf("GET %s: %d", tc.path, res.status)
+		}
+		var got []string
+		for _, m := range section.FindAllStringSubmatch(res.body, -1) {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("GET %s shows %v, want %v", tc.path, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -41,8 +42,20 @@ type KinerjaAktivitasForm struct {
 type KinerjaQueue struct {
 	People []kinerja.QueuePerson
 	Total  int
+	// Page is the queue's page: everyone waiting, the filter, the pages.
+	Page   kinerja.QueuePage
 	Error  string
 	Errors map[string]string
+}
+
+// PageURL is the queue's page n with the same subordinate chosen.
+func (v KinerjaQueue) PageURL(n int) string {
+	q := url.Values{}
+	if v.Page.Filter.PegawaiID != 0 {
+		q.Set("pegawai", strconv.FormatInt(v.Page.Filter.PegawaiID, 10))
+	}
+	q.Set("hal", strconv.Itoa(n))
+	return "/kinerja/tinjau?" + q.Encode()
 }
 
 // KinerjaSKPList is a person's plans (and, for an atasan, plans to agree).
