@@ -25,6 +25,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/config"
 	"github.com/ekinerja/ekinerja/internal/database"
 	"github.com/ekinerja/ekinerja/internal/demo"
+	"github.com/ekinerja/ekinerja/internal/kinerja"
 	"github.com/ekinerja/ekinerja/internal/loadgen"
 	"github.com/ekinerja/ekinerja/internal/stores"
 	"github.com/ekinerja/ekinerja/internal/testdb"
@@ -225,7 +226,7 @@ func BenchmarkHTTP(b *testing.B) {
 		{"beranda admin_opd", get(role[auth.RoleAdminOPD], "/"), light},
 		{"beranda verifikator", get(role[auth.RoleVerifikator], "/"), light},
 		{"beranda superadmin", get(role[auth.RoleSuperadmin], "/"), light},
-		{fmt.Sprintf("antrean tinjau (%d bawahan, %d)", size.staff, size.pending), get(reviewer, "/kinerja/tinjau"), light},
+		{fmt.Sprintf("antrean tinjau (%d bawahan, %d; halaman 1)", size.staff, size.pending), get(reviewer, "/kinerja/tinjau"), light},
 		{"daftar aktivitas (sebulan)", get(role[auth.RolePegawai], "/kinerja/aktivitas?bulan="+month), 0},
 		{fmt.Sprintf("klaim TPP (%d pegawai)", seed.dinkesEmployees), get(role[auth.RoleVerifikator], claimPath), page200},
 		{fmt.Sprintf("rekap presensi (%d)", seed.dinkesEmployees), get(role[auth.RoleAdminOPD], "/presensi/rekap?bulan="+month), page200},
@@ -276,7 +277,10 @@ func BenchmarkHTTP(b *testing.B) {
 		atLeast   int
 		alsoHolds string
 	}{
-		{reviewer[0], "/kinerja/tinjau", `name="pilih"`, size.pending, "<h2>Staf Uji"},
+		// The queue's first page: QueuePeoplePerPage of the staff, each
+		// with an equal share of the pending items (pending is dealt
+		// round-robin, so a share is at least pending/staff).
+		{reviewer[0], "/kinerja/tinjau", `name="pilih"`, size.pending / size.staff * min(size.staff, kinerja.QueuePeoplePerPage), "<h2>Staf Uji"},
 		{role[auth.RoleVerifikator][0], claimPath, "Pelaksana Uji ", size.opd - demoDinkes - 1 - size.staff, filler},
 		{role[auth.RoleAdminOPD][0], "/presensi/rekap?bulan=" + month, "Pelaksana Uji ", size.opd - demoDinkes - 1 - size.staff, filler},
 		{role[auth.RoleVerifikator][0], "/api/v1/" + strings.TrimPrefix(claimPath, "/"), "Pelaksana Uji ", size.opd - demoDinkes - 1 - size.staff, filler},
