@@ -24,17 +24,29 @@ func (d OPDDiscipline) Total() int64 { return d.TK + d.TL }
 
 // DisciplineByOPD is the month's TK days and TL days of every active OPD,
 // in the order of the OPD code, for the verifikator's and superadmin's
-// landing page. Every active employee of the regency is judged at once (a
-// fixed number of queries, as MonthlyRecaps does for one OPD); days not yet
-// passed are not judged.
+// landing page, from the stored monthly recaps (presensi_rekap_bulan): when
+// every active employee's row fits (not stale, judged with today's schedule
+// pattern, holidays and last day), one query adds them up per OPD and
+// pattern; otherwise the regency's month is read as the recap page reads
+// one OPD's (storedMonth: only the missing or stale rows are judged, and
+// stored), and added up here. Days not yet passed are not judged.
 //
 // Whether a day is late does not depend on the band edges (any whole minute
 // late, or no time in, is some TL band), so the count is the same under
-// every rule set and the demo bands judge it; the split into TL1..TL4 is not
-// shown here.
+// every rule set: rows judged with any edges are served, and a row judged
+// here for the first time gets the demo edges, which a recap read with the
+// rule set's edges judges again. The split into TL1..TL4 is not shown here.
 func (s *Store) DisciplineByOPD(ctx context.Context, a Actor, year int, month time.Month) ([]OPDDiscipline, error) {
 	if a.Role != auth.RoleVerifikator && a.Role != auth.RoleSuperadmin {
 		return nil, apperr.ErrForbidden
+	}
+	first, last, err := monthBounds(year, month)
+	if err != nil {
+		return nil, err
+	}
+	holidays, err := s.Holidays(ctx, first, last)
+	if err != nil {
+		return nil, err
 	}
 	var opds []struct {
 		ID   int64  `gorm:"column:id"`
@@ -43,24 +55,76 @@ func (s *Store) DisciplineByOPD(ctx context.Context, a Actor, year int, month ti
 	if err := s.db.WithContext(ctx).Raw(`SELECT id, nama FROM opd WHERE aktif ORDER BY kode`).Scan(&opds).Error; err != nil {
 		return nil, fmt.Errorf("discipline opds: %w", err)
 	}
-	jms, err := s.judgeMonth(ctx, who{everyone: true}, year, month, DemoBands())
-	if err != nil {
-		return nil, err
-	}
 	by := make(map[int64]*OPDDiscipline, len(opds))
 	out := make([]OPDDiscipline, len(opds))
 	for i, o := range opds {
 		out[i].OPDNama = o.Nama
 		by[o.ID] = &out[i]
 	}
-	for _, jm := range jms {
-		d := by[jm.Pegawai.OPDID]
+	// The stored rows, added up per OPD and what they were judged with.
+	var groups []struct {
+		OPDID   int64   `gorm:"column:opd_id"`
+		Pola    *string `gorm:"column:pola"`
+		Kunci   *string `gorm:"column:kunci"`
+		Fresh   bool    `gorm:"column:fresh"`
+		Pegawai int64   `gorm:"column:pegawai"`
+		TK      int64   `gorm:"column:tk"`
+		TL      int64   `gorm:"column:tl"`
+	}
+	if err := s.db.WithContext(ctx).Raw(`
+SELECT p.opd_id, array_to_json(j.pola)::text AS pola, r.kunci, coalesce(NOT r.basi, false) AS fresh, count(*) AS pegawai,
+       coalesce(sum(r.tk), 0) AS tk, coalesce(sum(r.tl[1] + r.tl[2] + r.tl[3] + r.tl[4]), 0) AS tl
+FROM pegawai p
+JOIN opd o ON o.id = p.opd_id AND o.aktif
+LEFT JOIN jadwal_kerja j ON j.id = coalesce(
+         (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.pegawai_id = p.id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
+         (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.opd_id = p.opd_id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
+         (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan))
+LEFT JOIN presensi_rekap_bulan r ON r.bulan = ?::date AND r.pegawai_id = p.id
+WHERE p.keadaan = 'aktif'
+GROUP BY 1, 2, 3, 4`, sqlDate(last), sqlDate(last), sqlDate(first)).Scan(&groups).Error; err != nil {
+		return nil, fmt.Errorf("discipline recaps: %w", err)
+	}
+	to := s.judgedTo(last)
+	keys := map[string]string{} // pattern -> recapKey
+	fits := true
+	for _, g := range groups {
+		if !g.Fresh || g.Pola == nil || g.Kunci == nil {
+			fits = false
+			break
+		}
+		k, ok := keys[*g.Pola]
+		if !ok {
+			k = recapKey(*g.Pola, holidays, to)
+			keys[*g.Pola] = k
+		}
+		if *g.Kunci != k {
+			fits = false
+			break
+		}
+	}
+	if fits {
+		for _, g := range groups {
+			if d := by[g.OPDID]; d != nil {
+				d.Pegawai += g.Pegawai
+				d.TK += g.TK
+				d.TL += g.TL
+			}
+		}
+		return out, nil
+	}
+	mrs, err := s.storedMonth(ctx, who{everyone: true}, year, month, DemoBands(), true)
+	if err != nil {
+		return nil, err
+	}
+	for _, mr := range mrs {
+		d := by[mr.Pegawai.OPDID]
 		if d == nil { // an inactive OPD's employee
 			continue
 		}
 		d.Pegawai++
-		d.TK += int64(jm.Recap.TK)
-		for _, n := range jm.Recap.TL {
+		d.TK += int64(mr.Recap.TK)
+		for _, n := range mr.Recap.TL {
 			d.TL += int64(n)
 		}
 	}

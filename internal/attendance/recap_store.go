@@ -175,13 +175,14 @@ type monthRecap struct {
 	Leave   []LeaveInMonth
 }
 
-// storedMonth returns the month's recap of every active employee of an OPD,
+// storedMonth returns the month's recap of the employees w (one OPD's
+// active employees, or the regency's),
 // in name order, from presensi_rekap_bulan: two queries (the month's
 // holidays; the employees with their schedule's pattern and their stored
 // row). Rows missing or stale (another schedule pattern, holiday calendar,
 // last day judged, band edges unless anyBands, or marked basi) are judged
 // again with judgeMonth and stored. bands judges the rows judged again.
-func (s *Store) storedMonth(ctx context.Context, opdID int64, year int, month time.Month, bands Bands, anyBands bool) ([]monthRecap, error) {
+func (s *Store) storedMonth(ctx context.Context, w who, year int, month time.Month, bands Bands, anyBands bool) ([]monthRecap, error) {
 	if err := bands.Validate(); err != nil {
 		return nil, err
 	}
@@ -199,6 +200,7 @@ func (s *Store) storedMonth(ctx context.Context, opdID int64, year int, month ti
 		Pola   *string `gorm:"column:pola"`
 		Simpan *string `gorm:"column:simpan"`
 	}
+	cond, arg := w.where()
 	if err := s.db.WithContext(ctx).Raw(`
 SELECT p.id, p.nip, p.nama, p.opd_id, array_to_json(j.pola)::text AS pola,
        (SELECT to_jsonb(r)::text FROM presensi_rekap_bulan r WHERE r.bulan = ?::date AND r.pegawai_id = p.id) AS simpan
@@ -207,8 +209,8 @@ LEFT JOIN jadwal_kerja j ON j.id = coalesce(
          (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.pegawai_id = p.id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
          (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.opd_id = p.opd_id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
          (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan))
-WHERE p.opd_id = ? AND p.keadaan = 'aktif'
-ORDER BY p.nama, p.id`, sqlDate(first), sqlDate(last), sqlDate(last), opdID).Scan(&rows).Error; err != nil {
+WHERE `+cond+`
+ORDER BY p.nama, p.id`, sqlDate(first), sqlDate(last), sqlDate(last), arg).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("stored recaps: %w", err)
 	}
 	out := make([]monthRecap, len(rows))

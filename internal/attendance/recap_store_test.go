@@ -81,6 +81,9 @@ func (f *fixture) checkStoredRecaps(s *Store, stage string, strict bool) {
 	if compare(strict) == 0 && strict {
 		f.t.Fatalf("%s: no stored row checked", stage)
 	}
+	// The landing page's discipline chart, read with stale rows (judged
+	// again, for the whole regency) ...
+	f.checkDiscipline(s, stage+" (rows stale)")
 	// The reads: what they serve equals the fresh judgement.
 	for _, opd := range f.opdID {
 		for _, m := range recapMonths {
@@ -117,6 +120,60 @@ func (f *fixture) checkStoredRecaps(s *Store, stage string, strict bool) {
 		}
 	}
 	compare(true) // after the reads nothing is stale
+	// ... and with every row fresh: added up by SQL from the stored rows.
+	for _, m := range recapMonths {
+		var stale int64
+		if err := f.db.Raw(`SELECT count(*) FROM pegawai p JOIN opd o ON o.id = p.opd_id AND o.aktif
+LEFT JOIN presensi_rekap_bulan r ON r.pegawai_id = p.id AND r.bulan = make_date(2026, ?, 1)
+WHERE p.keadaan = 'aktif' AND (r.pegawai_id IS NULL OR r.basi)`, int(m)).Scan(&stale).Error; err != nil || stale != 0 {
+			f.t.Fatalf("%s: %s: %d active employees without a fresh row after the reads (%v)", stage, m, stale, err)
+		}
+	}
+	f.checkDiscipline(s, stage+" (rows fresh)")
+}
+
+// checkDiscipline compares DisciplineByOPD of every watched month with the
+// TK and TL days of a fresh judgement of every active employee.
+func (f *fixture) checkDiscipline(s *Store, stage string) {
+	f.t.Helper()
+	a := Actor{Role: auth.RoleVerifikator}
+	for _, m := range recapMonths {
+		got, err := s.DisciplineByOPD(f.ctx, a, 2026, m)
+		if err != nil {
+			f.t.Fatalf("%s: discipline %s: %v", stage, m, err)
+		}
+		jms, err := s.judgeMonth(f.ctx, who{everyone: true}, 2026, m, DemoBands())
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		var opds []struct {
+			ID   int64
+			Nama string
+		}
+		if err := f.db.Raw(`SELECT id, nama FROM opd WHERE aktif ORDER BY kode`).Scan(&opds).Error; err != nil {
+			f.t.Fatal(err)
+		}
+		want := make([]OPDDiscipline, len(opds))
+		idx := map[int64]int{}
+		for i, o := range opds {
+			want[i].OPDNama, idx[o.ID] = o.Nama, i
+		}
+		for _, jm := range jms {
+			if i, ok := idx[jm.Pegawai.OPDID]; ok {
+				want[i].Pegawai++
+				want[i].TK += int64(jm.Recap.TK)
+				for _, n := range jm.Recap.TL {
+					want[i].TL += int64(n)
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			f.t.Errorf("%s: DisciplineByOPD %s\n got %+v\nwant %+v", stage, m, got, want)
+		}
+	}
+	if _, err := s.DisciplineByOPD(f.ctx, Actor{Role: auth.RoleAdminOPD}, 2026, time.July); err == nil {
+		f.t.Errorf("%s: DisciplineByOPD served an admin_opd", stage)
+	}
 }
 
 // TestStoredRecapFollowsEveryWrite runs every write path that changes an

@@ -259,7 +259,7 @@ ORDER BY c.id`, arg, till, from).Scan(&leaves).Error; err != nil {
 // only the employee-months missing or stale. Days not yet passed are not
 // judged.
 func (s *Store) MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]MonthlyRecap, error) {
-	mrs, err := s.storedMonth(ctx, opdID, year, month, bands, false)
+	mrs, err := s.storedMonth(ctx, who{opdID: opdID}, year, month, bands, false)
 	if err != nil {
 		return nil, err
 	}
@@ -280,7 +280,7 @@ type OPDRecapRow struct {
 // OPDRecap returns the recap page's rows in name order: MonthlyRecaps with
 // the employees' names, from the same stored rows.
 func (s *Store) OPDRecap(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) ([]OPDRecapRow, error) {
-	mrs, err := s.storedMonth(ctx, opdID, year, month, bands, false)
+	mrs, err := s.storedMonth(ctx, who{opdID: opdID}, year, month, bands, false)
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +367,7 @@ type LeaveInMonth struct {
 // whatever band edges they were judged with (excused days do not depend on
 // them); a missing or stale one is judged with the demo edges.
 func (s *Store) LeaveInMonth(ctx context.Context, opdID int64, year int, month time.Month) (map[int64][]LeaveInMonth, error) {
-	mrs, err := s.storedMonth(ctx, opdID, year, month, DemoBands(), true)
+	mrs, err := s.storedMonth(ctx, who{opdID: opdID}, year, month, DemoBands(), true)
 	if err != nil {
 		return nil, err
 	}
