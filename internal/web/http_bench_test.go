@@ -123,6 +123,11 @@ func BenchmarkHTTP(b *testing.B) {
 		b.Fatalf("claim of %d employees, want %d", c.Employees, seed.dinkesEmployees)
 	}
 	seed.claimID = c.ID
+	// Statistics, as autovacuum keeps them on a database in use: without
+	// them the planner takes the freshly seeded tables for a dozen rows.
+	if err := owner.WithContext(ctx).Exec("ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
 	fmt.Fprintf(out, "data: %d pegawai; DINKES %d pegawai, presensi, aktivitas dan penilaian %s, klaim %d dihitung; %d aktivitas menunggu tinjauan (%s)\n",
 		seed.employees, seed.dinkesEmployees, seed.month.Param(), seed.claimID, len(seed.pendingItems), time.Since(t0).Round(time.Millisecond))
 	// The request log is formatted as in production and thrown away.
@@ -148,7 +153,7 @@ func BenchmarkHTTP(b *testing.B) {
 				sqlNanos.Add(int64(d))
 				if tracing {
 					traceMu.Lock()
-					trace = append(trace, tracedStatement{d, tx.Statement.SQL.String()})
+					trace = append(trace, tracedStatement{d, tx.Statement.SQL.String(), slices.Clone(tx.Statement.Vars)})
 					traceMu.Unlock()
 				}
 			}
@@ -297,6 +302,9 @@ func BenchmarkHTTP(b *testing.B) {
 		}
 		if tracing {
 			printTrace(out, sc.Name, time.Since(t0), trace)
+			if os.Getenv("EKINERJA_BENCH_EXPLAIN") == "1" {
+				explainSlow(out, owner, trace)
+			}
 		}
 	}
 	tracing = false
@@ -348,8 +356,29 @@ func BenchmarkHTTP(b *testing.B) {
 
 // tracedStatement is one statement of a traced request.
 type tracedStatement struct {
-	d   time.Duration
-	sql string
+	d    time.Duration
+	sql  string
+	vars []any
+}
+
+// explainSlow prints the plan (EXPLAIN ANALYZE, on the owner's pool) of
+// each SELECT among the traced statements that took 5 ms or more.
+func explainSlow(w io.Writer, db *gorm.DB, ts []tracedStatement) {
+	for _, t := range ts {
+		q := strings.TrimSpace(t.sql)
+		if t.d < 5*time.Millisecond || !(strings.HasPrefix(strings.ToUpper(q), "SELECT") || strings.HasPrefix(strings.ToUpper(q), "WITH")) {
+			continue
+		}
+		var plan []string
+		if err := db.Raw("EXPLAIN (ANALYZE, BUFFERS) "+q, t.vars...).Scan(&plan).Error; err != nil {
+			fmt.Fprintf(w, "  explain: %v\n", err)
+			continue
+		}
+		fmt.Fprintf(w, "  --- %s\n", q)
+		for _, l := range plan {
+			fmt.Fprintf(w, "      %s\n", l)
+		}
+	}
 }
 
 // printTrace prints a request's statements, slowest first.

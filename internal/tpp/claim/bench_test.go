@@ -123,5 +123,9 @@ FROM pegawai p WHERE p.opd_id = ?`, opd, opd).Error; err != nil {
 			a.leave[id] = []Leave{{Kind: "sakit", Days: 3}}
 		}
 	}
+	// Statistics, as autovacuum keeps them on a database in use.
+	if err := db.Exec("ANALYZE").Error; err != nil {
+		tb.Fatal(err)
+	}
 	return opd, k, a
 }
