@@ -268,6 +268,17 @@ func TestStoredRecapFollowsEveryWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.checkStoredRecaps(s, "default schedule changed", false)
+	// A schedule assigned to the agency, then (later, overriding it) to one
+	// employee: each read finds the one in force, and so does the
+	// discipline chart's sum.
+	if err := f.db.Exec(`INSERT INTO jadwal_kerja_penugasan (jadwal_id, opd_id, mulai) SELECT id, ?, '2026-08-01' FROM jadwal_kerja WHERE kode = '6HK'`, opd).Error; err != nil {
+		t.Fatal(err)
+	}
+	f.checkStoredRecaps(s, "agency schedule", false)
+	if err := f.db.Exec(`INSERT INTO jadwal_kerja_penugasan (jadwal_id, pegawai_id, mulai) SELECT id, ?, '2026-10-01' FROM jadwal_kerja WHERE bawaan`, peg.PegawaiID).Error; err != nil {
+		t.Fatal(err)
+	}
+	f.checkStoredRecaps(s, "own schedule", false)
 	next := s.WithClock(func() time.Time { return fixedNow.AddDate(0, 0, 1) })
 	f.checkStoredRecaps(next, "next day", false)
 	if err := f.db.Exec(`UPDATE kehadiran SET jam_masuk = 9 * 3600 WHERE pegawai_id = ? AND tanggal = '2026-11-24'`, peg.PegawaiID).Error; err != nil {
