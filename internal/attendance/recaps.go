@@ -380,6 +380,25 @@ func (s *Store) LeaveInMonth(ctx context.Context, opdID int64, year int, month t
 	return out, nil
 }
 
+// MonthlyRecapsAndLeave is MonthlyRecaps and LeaveInMonth from one read of
+// the stored recaps (the TPP computation needs both): the rows are judged
+// with bands, and the leave they hold does not depend on the edges.
+func (s *Store) MonthlyRecapsAndLeave(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]MonthlyRecap, map[int64][]LeaveInMonth, error) {
+	mrs, err := s.storedMonth(ctx, who{opdID: opdID}, year, month, bands, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	recaps := make(map[int64]MonthlyRecap, len(mrs))
+	leave := make(map[int64][]LeaveInMonth)
+	for _, m := range mrs {
+		recaps[m.Pegawai.ID] = m.Recap
+		if len(m.Leave) > 0 {
+			leave[m.Pegawai.ID] = m.Leave
+		}
+	}
+	return recaps, leave, nil
+}
+
 // leaveRows groups a judged month's excused days by leave request, in the
 // order the requests start.
 func leaveRows(jm judgedMonth) []LeaveInMonth {

@@ -55,10 +55,6 @@ func (l *lateSources) SanctionsInForce(_ context.Context, _ int64, _ int, m time
 	return out, nil
 }
 
-func (*lateSources) LeaveInMonth(context.Context, int64, int, time.Month) (map[int64][]claim.Leave, error) {
-	return nil, nil
-}
-
 func (l *lateSources) set(f func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -53,9 +53,6 @@ func (a tppAttendance) MonthlyRecaps(context.Context, int64, int, time.Month, cl
 func (tppAttendance) SanctionsInForce(context.Context, int64, int, time.Month) (map[int64]claim.Sanction, error) {
 	return nil, nil
 }
-func (tppAttendance) LeaveInMonth(context.Context, int64, int, time.Month) (map[int64][]claim.Leave, error) {
-	return nil, nil
-}
 
 // tppHarness is the demo regency where the demo pegawai is the spec's worked
 // example (kelas 9 Rp 5.000.000, PNS III/c, Baik, 1 TK, 2 x TL2), served

@@ -102,6 +102,9 @@ type AttendanceRecap struct {
 	// NoPresence is set when the month has TK days but not one day present:
 	// most likely the fingerprint file was never imported.
 	NoPresence bool
+	// Leave is the approved leave and DL requests that excused work days
+	// in the month, judged with the same schedules and holidays.
+	Leave []Leave
 }
 
 // Sanction is the disciplinary sanction (hukdis) in force in the month.
@@ -122,12 +125,11 @@ type Leave struct {
 	MonthIndex int
 }
 
-// AttendanceSource gives attendance, sanctions and leave of every employee of
-// an OPD in a month, each keyed by pegawai id.
+// AttendanceSource gives attendance (with its leave) and sanctions of every
+// employee of an OPD in a month, each keyed by pegawai id.
 type AttendanceSource interface {
 	MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]AttendanceRecap, error)
 	SanctionsInForce(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]Sanction, error)
-	LeaveInMonth(ctx context.Context, opdID int64, year int, month time.Month) (map[int64][]Leave, error)
 }
 
 // Service is the TPP claim store and workflow.

@@ -30,15 +30,19 @@ type fakeAttendance struct {
 	gotBands  Bands
 }
 
+// MonthlyRecaps returns recaps with each employee's leave (from f.leave)
+// in it, as the attendance store reads both from one row.
 func (f *fakeAttendance) MonthlyRecaps(_ context.Context, _ int64, _ int, _ time.Month, b Bands) (map[int64]AttendanceRecap, error) {
 	f.gotBands = b
-	return f.recaps, nil
+	out := make(map[int64]AttendanceRecap, len(f.recaps))
+	for id, r := range f.recaps {
+		r.Leave = f.leave[id]
+		out[id] = r
+	}
+	return out, nil
 }
 func (f *fakeAttendance) SanctionsInForce(context.Context, int64, int, time.Month) (map[int64]Sanction, error) {
 	return f.sanctions, nil
-}
-func (f *fakeAttendance) LeaveInMonth(context.Context, int64, int, time.Month) (map[int64][]Leave, error) {
-	return f.leave, nil
 }
 
 // fixture is a small regency in a fresh database.

@@ -217,12 +217,9 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 	if err != nil {
 		return fmt.Errorf("sanctions: %w", err)
 	}
-	leave, err := s.attendance.LeaveInMonth(ctx, opdID, p.Year, m)
-	if err != nil {
-		return fmt.Errorf("leave: %w", err)
-	}
 	for id, e := range byID {
-		if r, ok := recaps[id]; ok {
+		r, ok := recaps[id]
+		if ok {
 			e.Input.Attendance = tpp.Attendance{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth}
 			if r.NoPresence {
 				e.Warnings = append(e.Warnings, WarnNoPresence)
@@ -235,7 +232,7 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 			// rate, so a sedang of 9 months is computed in its 7th month.
 			e.Input.Hukdis = &tpp.HukdisInForce{Kind: tpp.HukdisKind(sc.Kind), MonthIndex: sc.MonthIndex, Months: sc.Months, Decree: sc.DecreeNumber}
 		}
-		for _, l := range leave[id] {
+		for _, l := range r.Leave {
 			if l.Kind == "luar_tanggungan_negara" {
 				e.Warnings = append(e.Warnings, "Cuti di luar tanggungan negara bulan ini: periksa apakah pegawai masih berhak TPP")
 				continue

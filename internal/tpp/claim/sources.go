@@ -39,13 +39,17 @@ func (k kinerjaStore) MonthlySummaries(ctx context.Context, opdID int64, year in
 type attendanceStore struct{ s *attendance.Store }
 
 func (a attendanceStore) MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, b Bands) (map[int64]AttendanceRecap, error) {
-	in, err := a.s.MonthlyRecaps(ctx, opdID, year, month, attendance.Bands{Late: b.Late, Early: b.Early})
+	in, leave, err := a.s.MonthlyRecapsAndLeave(ctx, opdID, year, month, attendance.Bands{Late: b.Late, Early: b.Early})
 	if err != nil {
 		return nil, err
 	}
 	out := make(map[int64]AttendanceRecap, len(in))
 	for id, r := range in {
-		out[id] = AttendanceRecap{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth, NoPresence: r.Hadir == 0 && r.TK > 0}
+		ar := AttendanceRecap{TK: r.TK, TL: r.TL, PSW: r.PSW, MissingBoth: r.MissingBoth, NoPresence: r.Hadir == 0 && r.TK > 0}
+		for _, l := range leave[id] {
+			ar.Leave = append(ar.Leave, Leave{Kind: l.Kind, Days: l.Days, MonthIndex: l.MonthIndex})
+		}
+		out[id] = ar
 	}
 	return out, nil
 }
@@ -58,20 +62,6 @@ func (a attendanceStore) SanctionsInForce(ctx context.Context, opdID int64, year
 	out := make(map[int64]Sanction, len(in))
 	for id, s := range in {
 		out[id] = Sanction{Kind: s.Kind, MonthIndex: s.MonthIndex, DecreeNumber: s.DecreeNumber, Months: s.Months}
-	}
-	return out, nil
-}
-
-func (a attendanceStore) LeaveInMonth(ctx context.Context, opdID int64, year int, month time.Month) (map[int64][]Leave, error) {
-	in, err := a.s.LeaveInMonth(ctx, opdID, year, month)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64][]Leave, len(in))
-	for id, ls := range in {
-		for _, l := range ls {
-			out[id] = append(out[id], Leave{Kind: l.Kind, Days: l.Days, MonthIndex: l.MonthIndex})
-		}
 	}
 	return out, nil
 }

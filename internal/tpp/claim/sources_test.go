@@ -68,6 +68,16 @@ func TestStoreSourcesFeedTheComputation(t *testing.T) {
 		t.Fatalf("import: %+v %v", rep, err)
 	}
 
+	// The atasan (no fingerprints) had one approved day of unpaid leave
+	// (luar tanggungan negara): the leave the attendance store judges
+	// reaches the computation, which flags it on the row.
+	const atasanNIP = "198010152005042028"
+	if err := db.Exec(`INSERT INTO cuti (pegawai_id, jenis, mulai, selesai, status, diajukan_oleh, diputus_oleh, diputus_at)
+SELECT id, 'luar_tanggungan_negara', ?::date, ?::date, 'disetujui', 1, 1, now() FROM pegawai WHERE nip = ?`,
+		special[1].Format(time.DateOnly), special[1].Format(time.DateOnly), atasanNIP).Error; err != nil {
+		t.Fatal(err)
+	}
+
 	kin, att := claim.StoreSources(db, loc)
 	svc := claim.NewService(db, kin, att)
 	actor := claim.Actor{Role: auth.RoleVerifikator, NIP: "196911231994051005", UserID: 1}
@@ -94,9 +104,12 @@ func TestStoreSourcesFeedTheComputation(t *testing.T) {
 				t.Errorf("unexpected warnings: %s", r.Warnings)
 			}
 			found = true
-		} else if r.NIP == "198010152005042028" { // the atasan: no fingerprints imported at all
+		} else if r.NIP == atasanNIP { // the atasan: no fingerprints imported at all
 			if !strings.Contains(r.Warnings, claim.WarnNoPresence) {
 				t.Errorf("atasan without any fingerprint: warnings %q", r.Warnings)
+			}
+			if !strings.Contains(r.Warnings, "Cuti di luar tanggungan negara") {
+				t.Errorf("atasan's approved unpaid leave did not reach the computation: warnings %q", r.Warnings)
 			}
 		}
 	}
