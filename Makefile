@@ -5,7 +5,12 @@ BIN := bin/ekinerja
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 GO_DIRS := cmd internal views static migrations
-GO_TEST_FLAGS ?= -race -count=1 -timeout 15m
+## -parallel 6: with the default (GOMAXPROCS, 2 here) the parallel tests
+## resume in no fixed order, and the long browser test (its seven subtests
+## count against the same limit) once started last and ran two minutes
+## alone. Six measured at most 25 PostgreSQL connections at once
+## (pg_stat_activity sampled every 2 s over a whole make test; limit 100).
+GO_TEST_FLAGS ?= -race -count=1 -parallel 6 -timeout 15m
 
 .PHONY: run build test check fmt vet lint tools vulncheck vulncheck-modules templ-fmt templ-fmt-check templ-check generate bench bench-http clean db manifest drill screenshots
 

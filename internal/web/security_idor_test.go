@@ -19,16 +19,29 @@ func (h *harness) dbFingerprint(except map[string]string) map[string]string {
 	var tables []string
 	h.db.Raw(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
 AND table_name NOT IN ('audit_log', 'sessions', 'login_throttle', 'refresh_tokens', 'login_challenges', 'goose_db_version') ORDER BY 1`).Scan(&tables)
-	out := map[string]string{}
+	// One statement for all tables (one round trip, not one per table).
+	// Table names come from information_schema, conditions from the test itself.
+	parts := make([]string, 0, len(tables))
 	for _, tb := range tables {
 		where := "true"
 		if cond, ok := except[tb]; ok {
 			where = "NOT (" + cond + ")"
 		}
-		var sum string
-		// Table names come from information_schema, conditions from the test itself.
-		h.db.Raw(`SELECT coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM ` + pgIdent(tb) + ` t WHERE ` + where).Scan(&sum)
-		out[tb] = sum
+		parts = append(parts, `SELECT '`+strings.ReplaceAll(tb, `'`, `''`)+`' AS tb, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS sum FROM `+pgIdent(tb)+` t WHERE `+where)
+	}
+	var sums []struct {
+		Tb  string `gorm:"column:tb"`
+		Sum string `gorm:"column:sum"`
+	}
+	if err := h.db.Raw(strings.Join(parts, "\nUNION ALL\n")).Scan(&sums).Error; err != nil {
+		h.t.Fatalf("fingerprint: %v", err)
+	}
+	if len(sums) != len(tables) {
+		h.t.Fatalf("fingerprint: %d sums for %d tables", len(sums), len(tables))
+	}
+	out := make(map[string]string, len(sums))
+	for _, s := range sums {
+		out[s.Tb] = s.Sum
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
 var (
@@ -70,14 +72,12 @@ func checkPageMarkup(t reporter, where, body string) {
 	}
 }
 
-// TestPagesHaveNoInlineCodeOrOffOriginAssets runs the markup check over
-// every page every role reaches.
-func TestPagesHaveNoInlineCodeOrOffOriginAssets(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
+// checkPagesHaveNoInlineCodeOrOffOriginAssets runs the markup check over
+// every page every role reaches (TestEveryPageEveryRole's crawl).
+func checkPagesHaveNoInlineCodeOrOffOriginAssets(t *testing.T, crawls map[auth.Role][]page) {
 	n := 0
-	for role, c := range clientsByRole(h) {
-		for _, p := range crawl(t, h, c, role, 200) {
+	for role, pages := range crawls {
+		for _, p := range pages {
 			if p.isHTML() {
 				n++
 				checkPageMarkup(t, string(role)+" "+p.path, p.body)

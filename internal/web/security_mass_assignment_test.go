@@ -110,11 +110,13 @@ FROM users u JOIN pegawai p ON p.id = u.pegawai_id WHERE u.id = ?`, self.UserID)
 		}
 		c := h.as(role)
 		except := h.ownScope(role, self.PegawaiID)
+		// Between two forms nothing writes (identity and the fingerprint only
+		// read), so one form's "after" is the next one's "before".
+		beforeID, beforeDB := identity(), h.dbFingerprint(except)
 		for _, f := range formsOf(crawl(t, h, c, role, 200)) {
 			if f.method != http.MethodPost || sessionEnding(f) {
 				continue
 			}
-			beforeID, beforeDB := identity(), h.dbFingerprint(except)
 			values := f.fill("isian biasa")
 			for k, v := range extra {
 				if values.Get(k) == "" {
@@ -134,6 +136,7 @@ FROM users u JOIN pegawai p ON p.id = u.pegawai_id WHERE u.id = ?`, self.UserID)
 					t.Errorf("%s POST %s with extra fields changed table %s", role, f.action, tb)
 				}
 			}
+			beforeDB = after
 		}
 	}
 }
