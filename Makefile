@@ -35,7 +35,7 @@ build:
 ## arithmetic in web handlers) run once without -race: they read source
 ## files, start no goroutines, and under -race the type checker alone took
 ## over two minutes. Everything else runs with -race and skips them.
-## internal/web, the longest package (about 8 of the suite's minutes here),
+## internal/web, the longest package (about 10 of the suite's 12 minutes here),
 ## is named first so it starts at once instead of after the others (go test
 ## starts packages in the order given, two at a time on two cores).
 ## Test databases are named EKINERJA_TEST_DB_PREFIX* (default ekinerja_t_):

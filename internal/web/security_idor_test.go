@@ -22,18 +22,20 @@ AND table_name NOT IN ('audit_log', 'sessions', 'login_throttle', 'refresh_token
 	// One statement for all tables (one round trip, not one per table).
 	// Table names come from information_schema, conditions from the test itself.
 	parts := make([]string, 0, len(tables))
+	names := make([]any, 0, len(tables))
 	for _, tb := range tables {
 		where := "true"
 		if cond, ok := except[tb]; ok {
 			where = "NOT (" + cond + ")"
 		}
-		parts = append(parts, `SELECT '`+strings.ReplaceAll(tb, `'`, `''`)+`' AS tb, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS sum FROM `+pgIdent(tb)+` t WHERE `+where)
+		names = append(names, tb)
+		parts = append(parts, `SELECT ?::text AS tb, coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS sum FROM `+pgIdent(tb)+` t WHERE `+where)
 	}
 	var sums []struct {
 		Tb  string `gorm:"column:tb"`
 		Sum string `gorm:"column:sum"`
 	}
-	if err := h.db.Raw(strings.Join(parts, "\nUNION ALL\n")).Scan(&sums).Error; err != nil {
+	if err := h.db.Raw(strings.Join(parts, "\nUNION ALL\n"), names...).Scan(&sums).Error; err != nil {
 		h.t.Fatalf("fingerprint: %v", err)
 	}
 	if len(sums) != len(tables) {
