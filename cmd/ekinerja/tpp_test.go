@@ -22,7 +22,7 @@ import (
 // Every employee is rated Baik with a clean month; worked gets 1 TK and 2 x TL2.
 type fakeKinerja struct{ ids []int64 }
 
-func (k fakeKinerja) MonthlySummaries(context.Context, int64, int, time.Month) (map[int64]claim.KinerjaMonth, error) {
+func (k fakeKinerja) MonthlySummaries(context.Context, claim.Scope, int, time.Month) (map[int64]claim.KinerjaMonth, error) {
 	out := map[int64]claim.KinerjaMonth{}
 	for _, id := range k.ids {
 		out[id] = claim.KinerjaMonth{Predikat: "baik"}
@@ -35,7 +35,7 @@ type fakeAttendance struct {
 	worked int64
 }
 
-func (a fakeAttendance) MonthlyRecaps(context.Context, int64, int, time.Month, claim.Bands) (map[int64]claim.AttendanceRecap, error) {
+func (a fakeAttendance) MonthlyRecaps(context.Context, claim.Scope, int, time.Month, claim.Bands) (map[int64]claim.AttendanceRecap, error) {
 	out := map[int64]claim.AttendanceRecap{}
 	for _, id := range a.ids {
 		out[id] = claim.AttendanceRecap{}
@@ -43,7 +43,7 @@ func (a fakeAttendance) MonthlyRecaps(context.Context, int64, int, time.Month, c
 	out[a.worked] = claim.AttendanceRecap{TK: 1, TL: [4]int{0, 2, 0, 0}}
 	return out, nil
 }
-func (fakeAttendance) SanctionsInForce(context.Context, int64, int, time.Month) (map[int64]claim.Sanction, error) {
+func (fakeAttendance) SanctionsInForce(context.Context, claim.Scope, int, time.Month) (map[int64]claim.Sanction, error) {
 	return nil, nil
 }
 func (fakeAttendance) LeaveInMonth(context.Context, int64, int, time.Month) (map[int64][]claim.Leave, error) {

@@ -210,7 +210,7 @@ LEFT JOIN jadwal_kerja j ON j.id = coalesce(
          (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.opd_id = p.opd_id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
          (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan))
 WHERE `+cond+`
-ORDER BY p.nama, p.id`, sqlDate(first), sqlDate(last), sqlDate(last), arg).Scan(&rows).Error; err != nil {
+ORDER BY p.nama, p.id`, append([]any{sqlDate(first), sqlDate(last), sqlDate(last)}, arg...)...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("stored recaps: %w", err)
 	}
 	out := make([]monthRecap, len(rows))

@@ -19,22 +19,27 @@ type who struct {
 	everyone  bool
 }
 
-// where returns the SQL condition on pegawai p and its argument.
-func (w who) where() (string, any) {
+// where returns the SQL condition on pegawai p and its arguments. opdID
+// with pegawaiID is that one active employee of the OPD (the OPD's rows,
+// filtered); pegawaiID alone is the employee wherever they are.
+func (w who) where() (string, []any) {
 	if w.ids != nil {
 		strs := make([]string, len(w.ids))
 		for i, id := range w.ids {
 			strs[i] = strconv.FormatInt(id, 10)
 		}
-		return "p.id = ANY(?::bigint[])", pgArray(strs)
+		return "p.id = ANY(?::bigint[])", []any{pgArray(strs)}
+	}
+	if w.opdID != 0 && w.pegawaiID != 0 {
+		return "p.opd_id = ? AND p.keadaan = 'aktif' AND p.id = ?", []any{w.opdID, w.pegawaiID}
 	}
 	if w.pegawaiID != 0 {
-		return "p.id = ?", w.pegawaiID
+		return "p.id = ?", []any{w.pegawaiID}
 	}
 	if w.everyone {
-		return "p.keadaan = ?", "aktif"
+		return "p.keadaan = ?", []any{"aktif"}
 	}
-	return "p.opd_id = ? AND p.keadaan = 'aktif'", w.opdID
+	return "p.opd_id = ? AND p.keadaan = 'aktif'", []any{w.opdID}
 }
 
 // judgedMonth is one employee's month, judged.
@@ -114,7 +119,7 @@ SELECT p.id, p.nip, p.nama, p.opd_id, o.nama AS opd_nama,
          (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan)) AS jadwal_id
 FROM pegawai p JOIN opd o ON o.id = p.opd_id
 WHERE `+cond+`
-ORDER BY p.nama, p.id`, till, till, arg).Scan(&peg).Error; err != nil {
+ORDER BY p.nama, p.id`, append([]any{till, till}, arg...)...).Scan(&peg).Error; err != nil {
 		return nil, fmt.Errorf("month employees: %w", err)
 	}
 	if len(peg) == 0 {
@@ -383,8 +388,10 @@ func (s *Store) LeaveInMonth(ctx context.Context, opdID int64, year int, month t
 // MonthlyRecapsAndLeave is MonthlyRecaps and LeaveInMonth from one read of
 // the stored recaps (the TPP computation needs both): the rows are judged
 // with bands, and the leave they hold does not depend on the edges.
-func (s *Store) MonthlyRecapsAndLeave(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]MonthlyRecap, map[int64][]LeaveInMonth, error) {
-	mrs, err := s.storedMonth(ctx, who{opdID: opdID}, year, month, bands, false)
+// pegawaiID, when not 0, keeps only that employee of the OPD (an
+// employee's own estimate), read from the same stored rows.
+func (s *Store) MonthlyRecapsAndLeave(ctx context.Context, opdID, pegawaiID int64, year int, month time.Month, bands Bands) (map[int64]MonthlyRecap, map[int64][]LeaveInMonth, error) {
+	mrs, err := s.storedMonth(ctx, who{opdID: opdID, pegawaiID: pegawaiID}, year, month, bands, false)
 	if err != nil {
 		return nil, nil, err
 	}

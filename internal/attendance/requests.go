@@ -560,14 +560,24 @@ FROM hukuman_disiplin h JOIN pegawai p ON p.id = h.pegawai_id JOIN users u ON u.
 // SanctionsInForce returns, per employee of the OPD, the heaviest sanction
 // in force in the month, in one query.
 func (s *Store) SanctionsInForce(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]SanctionInForce, error) {
+	return s.SanctionsInForceOf(ctx, opdID, 0, year, month)
+}
+
+// SanctionsInForceOf is SanctionsInForce of one employee of the OPD
+// (pegawaiID; 0 is every employee), from the same query, filtered.
+func (s *Store) SanctionsInForceOf(ctx context.Context, opdID, pegawaiID int64, year int, month time.Month) (map[int64]SanctionInForce, error) {
 	first, _, err := monthBounds(year, month)
 	if err != nil {
 		return nil, err
 	}
+	only, args := "", []any{opdID, sqlDate(first), sqlDate(first)}
+	if pegawaiID != 0 {
+		only, args = " AND h.pegawai_id = ?", append(args, pegawaiID)
+	}
 	var rows []Sanction
 	if err := s.db.WithContext(ctx).Raw(sanctionSelect+`
-WHERE p.opd_id = ? AND h.mulai_bulan <= ?::date AND h.mulai_bulan + make_interval(months => h.lama_bulan) > ?::date`,
-		opdID, sqlDate(first), sqlDate(first)).Scan(&rows).Error; err != nil {
+WHERE p.opd_id = ? AND h.mulai_bulan <= ?::date AND h.mulai_bulan + make_interval(months => h.lama_bulan) > ?::date`+only,
+		args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("sanctions in force: %w", err)
 	}
 	by := map[int64][]Sanction{}

@@ -280,7 +280,24 @@ WHERE p.id = ANY(?::bigint[]) ORDER BY p.nama`, from.Year(), int(from.Month()), 
 // of the agency, the month's predikat ("" when not rated) and approved
 // minutes. One query, whatever the number of employees.
 func (s *Store) MonthlySummaries(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]MonthSummary, error) {
+	return s.MonthlySummariesOf(ctx, opdID, 0, year, month)
+}
+
+// MonthlySummariesOf is MonthlySummaries of one employee of the agency
+// (pegawaiID; 0 is every employee): the same query, filtered, so an
+// employee's own estimate does not read the whole agency.
+func (s *Store) MonthlySummariesOf(ctx context.Context, opdID, pegawaiID int64, year int, month time.Month) (map[int64]MonthSummary, error) {
 	from := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
+	args := []any{year, int(month), year, int(month), opdID}
+	onlyAkt, onlyPeg := "", ""
+	if pegawaiID != 0 {
+		onlyAkt, onlyPeg = " AND a.pegawai_id = ?", " AND p.id = ?"
+		args = append(args, pegawaiID)
+	}
+	args = append(args, from, from.AddDate(0, 1, 0), opdID)
+	if pegawaiID != 0 {
+		args = append(args, pegawaiID)
+	}
 	var rows []struct {
 		PegawaiID int64  `gorm:"column:pegawai_id"`
 		Predikat  string `gorm:"column:predikat"`
@@ -293,8 +310,8 @@ FROM pegawai p
 LEFT JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.tahun = ? AND b.bulan = ? AND b.status = 'rated'
 LEFT JOIN predikat_bkn k ON k.pegawai_id = p.id AND k.period = make_date(?, ?, 1)
 LEFT JOIN (SELECT a.pegawai_id, sum(a.menit) AS menit FROM aktivitas a JOIN pegawai q ON q.id = a.pegawai_id AND q.opd_id = ?
-           WHERE a.status = 'approved' AND a.tanggal >= ? AND a.tanggal < ? GROUP BY a.pegawai_id) m ON m.pegawai_id = p.id
-WHERE p.opd_id = ?`, year, int(month), year, int(month), opdID, from, from.AddDate(0, 1, 0), opdID).Scan(&rows).Error
+           WHERE a.status = 'approved'`+onlyAkt+` AND a.tanggal >= ? AND a.tanggal < ? GROUP BY a.pegawai_id) m ON m.pegawai_id = p.id
+WHERE p.opd_id = ?`+onlyPeg, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("monthly summaries: %w", err)
 	}

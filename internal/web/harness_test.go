@@ -67,6 +67,30 @@ func newHarnessDB(t *testing.T, env map[string]string, appRole bool) *harness {
 // made by serverDB from the owner's (a proxy in front, another role, ...).
 func newHarnessServerDB(t *testing.T, env map[string]string, serverDBOf func(owner *gorm.DB, ownerURL string) *gorm.DB) *harness {
 	t.Helper()
+	return newHarnessStores(t, env, serverDBOf, func(db *gorm.DB, cfg config.Config) stores.Set {
+		return testStores(t, db, cfg, stores.Sources{})
+	})
+}
+
+// newProductionHarness is newHarness with the stores main builds
+// (stores.FromStores): the TPP computation reads the real kinerja and
+// attendance stores instead of having no sources.
+func newProductionHarness(t *testing.T) *harness {
+	t.Helper()
+	return newHarnessStores(t, map[string]string{"EKINERJA_ENV": "dev"}, func(owner *gorm.DB, _ string) *gorm.DB { return owner },
+		func(db *gorm.DB, cfg config.Config) stores.Set {
+			st, err := stores.FromStores(db, cfg.Location)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		})
+}
+
+// newHarnessStores is newHarnessServerDB with the server's stores built by storesOf.
+func newHarnessStores(t *testing.T, env map[string]string, serverDBOf func(owner *gorm.DB, ownerURL string) *gorm.DB,
+	storesOf func(*gorm.DB, config.Config) stores.Set) *harness {
+	t.Helper()
 	ownerURL := testdb.NewURL(t)
 	db, err := database.Open(context.Background(), ownerURL)
 	if err != nil {
@@ -99,7 +123,7 @@ func newHarnessServerDB(t *testing.T, env map[string]string, serverDBOf func(own
 	// clock; here it would only slow the suite down.
 	svc.SetSleep(func(context.Context, time.Duration) error { return nil })
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
-	srv, err := New(Deps{Config: cfg, Stores: testStores(t, serverDB, cfg, stores.Sources{}), Log: log, Auth: svc, Static: static.FS, Version: "test"})
+	srv, err := New(Deps{Config: cfg, Stores: storesOf(serverDB, cfg), Log: log, Auth: svc, Static: static.FS, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

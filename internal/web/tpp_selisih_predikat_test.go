@@ -17,7 +17,7 @@ import (
 // database exists (the ratings as the kinerja pages store them).
 type storedKinerja struct{ inner claim.KinerjaSource }
 
-func (k *storedKinerja) MonthlySummaries(ctx context.Context, opd int64, y int, m time.Month) (map[int64]claim.KinerjaMonth, error) {
+func (k *storedKinerja) MonthlySummaries(ctx context.Context, opd claim.Scope, y int, m time.Month) (map[int64]claim.KinerjaMonth, error) {
 	return k.inner.MonthlySummaries(ctx, opd, y, m)
 }
 

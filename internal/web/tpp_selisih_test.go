@@ -25,7 +25,7 @@ type lateSources struct {
 	sanction map[[2]int64]claim.Sanction
 }
 
-func (l *lateSources) MonthlySummaries(context.Context, int64, int, time.Month) (map[int64]claim.KinerjaMonth, error) {
+func (l *lateSources) MonthlySummaries(context.Context, claim.Scope, int, time.Month) (map[int64]claim.KinerjaMonth, error) {
 	out := map[int64]claim.KinerjaMonth{}
 	for _, id := range l.ids() {
 		out[id] = claim.KinerjaMonth{Predikat: "baik"}
@@ -33,7 +33,7 @@ func (l *lateSources) MonthlySummaries(context.Context, int64, int, time.Month) 
 	return out, nil
 }
 
-func (l *lateSources) MonthlyRecaps(_ context.Context, _ int64, _ int, m time.Month, _ claim.Bands) (map[int64]claim.AttendanceRecap, error) {
+func (l *lateSources) MonthlyRecaps(_ context.Context, _ claim.Scope, _ int, m time.Month, _ claim.Bands) (map[int64]claim.AttendanceRecap, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[int64]claim.AttendanceRecap{}
@@ -43,7 +43,7 @@ func (l *lateSources) MonthlyRecaps(_ context.Context, _ int64, _ int, m time.Mo
 	return out, nil
 }
 
-func (l *lateSources) SanctionsInForce(_ context.Context, _ int64, _ int, m time.Month) (map[int64]claim.Sanction, error) {
+func (l *lateSources) SanctionsInForce(_ context.Context, _ claim.Scope, _ int, m time.Month) (map[int64]claim.Sanction, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[int64]claim.Sanction{}

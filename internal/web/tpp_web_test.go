@@ -29,7 +29,7 @@ import (
 // ids given the worked example's 1 TK and 2 x TL2.
 type tppKinerja struct{ db func() []int64 }
 
-func (k tppKinerja) MonthlySummaries(context.Context, int64, int, time.Month) (map[int64]claim.KinerjaMonth, error) {
+func (k tppKinerja) MonthlySummaries(context.Context, claim.Scope, int, time.Month) (map[int64]claim.KinerjaMonth, error) {
 	out := map[int64]claim.KinerjaMonth{}
 	for _, id := range k.db() {
 		out[id] = claim.KinerjaMonth{Predikat: "baik"}
@@ -42,7 +42,7 @@ type tppAttendance struct {
 	worked int64
 }
 
-func (a tppAttendance) MonthlyRecaps(context.Context, int64, int, time.Month, claim.Bands) (map[int64]claim.AttendanceRecap, error) {
+func (a tppAttendance) MonthlyRecaps(context.Context, claim.Scope, int, time.Month, claim.Bands) (map[int64]claim.AttendanceRecap, error) {
 	out := map[int64]claim.AttendanceRecap{}
 	for _, id := range a.db() {
 		out[id] = claim.AttendanceRecap{}
@@ -50,7 +50,7 @@ func (a tppAttendance) MonthlyRecaps(context.Context, int64, int, time.Month, cl
 	out[a.worked] = claim.AttendanceRecap{TK: 1, TL: [4]int{0, 2, 0, 0}}
 	return out, nil
 }
-func (tppAttendance) SanctionsInForce(context.Context, int64, int, time.Month) (map[int64]claim.Sanction, error) {
+func (tppAttendance) SanctionsInForce(context.Context, claim.Scope, int, time.Month) (map[int64]claim.Sanction, error) {
 	return nil, nil
 }
 

@@ -82,9 +82,19 @@ type KinerjaMonth struct {
 	ApprovedMinutes int64
 }
 
+// Scope names whose month a source answers for: every employee of OPDID, or,
+// when PegawaiID is set, only that employee of OPDID (the estimate on an
+// employee's own home page, which must not read the whole OPD per view).
+// A source may return more employees than asked; the computation looks up
+// only those it gathered.
+type Scope struct {
+	OPDID     int64
+	PegawaiID int64
+}
+
 // KinerjaSource gives the month of every employee of an OPD (keyed by pegawai id).
 type KinerjaSource interface {
-	MonthlySummaries(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]KinerjaMonth, error)
+	MonthlySummaries(ctx context.Context, w Scope, year int, month time.Month) (map[int64]KinerjaMonth, error)
 }
 
 // Bands are the TL/PSW band edges in minutes that the attendance area judges by.
@@ -128,8 +138,8 @@ type Leave struct {
 // AttendanceSource gives attendance (with its leave) and sanctions of every
 // employee of an OPD in a month, each keyed by pegawai id.
 type AttendanceSource interface {
-	MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, bands Bands) (map[int64]AttendanceRecap, error)
-	SanctionsInForce(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]Sanction, error)
+	MonthlyRecaps(ctx context.Context, w Scope, year int, month time.Month, bands Bands) (map[int64]AttendanceRecap, error)
+	SanctionsInForce(ctx context.Context, w Scope, year int, month time.Month) (map[int64]Sanction, error)
 }
 
 // Service is the TPP claim store and workflow.

@@ -89,7 +89,7 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 	if err != nil {
 		return Claim{}, err
 	}
-	g, err := s.gather(ctx, s.db, opdID, p, rs.Rules)
+	g, err := s.gather(ctx, s.db, Scope{OPDID: opdID}, p, rs.Rules)
 	if err != nil {
 		return Claim{}, err
 	}

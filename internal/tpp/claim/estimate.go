@@ -63,7 +63,7 @@ ORDER BY rj.mulai DESC, rj.id DESC LIMIT 1`, pegawaiID, last.Format(time.DateOnl
 		return e, err
 	}
 	e.RuleSetName, e.RuleSetVersion = rs.Name, rs.Version
-	g, err := s.gather(ctx, s.db, opd[0].ID, p, rs.Rules)
+	g, err := s.gather(ctx, s.db, Scope{OPDID: opd[0].ID, PegawaiID: pegawaiID}, p, rs.Rules)
 	if err != nil {
 		return e, err
 	}

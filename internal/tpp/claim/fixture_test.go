@@ -19,7 +19,7 @@ var nov2026 = tpp.Period{Year: 2026, Month: 11}
 // fakeKinerja and fakeAttendance stand in for the kinerja and attendance areas.
 type fakeKinerja map[int64]KinerjaMonth
 
-func (f fakeKinerja) MonthlySummaries(context.Context, int64, int, time.Month) (map[int64]KinerjaMonth, error) {
+func (f fakeKinerja) MonthlySummaries(context.Context, Scope, int, time.Month) (map[int64]KinerjaMonth, error) {
 	return f, nil
 }
 
@@ -32,7 +32,7 @@ type fakeAttendance struct {
 
 // MonthlyRecaps returns recaps with each employee's leave (from f.leave)
 // in it, as the attendance store reads both from one row.
-func (f *fakeAttendance) MonthlyRecaps(_ context.Context, _ int64, _ int, _ time.Month, b Bands) (map[int64]AttendanceRecap, error) {
+func (f *fakeAttendance) MonthlyRecaps(_ context.Context, _ Scope, _ int, _ time.Month, b Bands) (map[int64]AttendanceRecap, error) {
 	f.gotBands = b
 	out := make(map[int64]AttendanceRecap, len(f.recaps))
 	for id, r := range f.recaps {
@@ -41,7 +41,7 @@ func (f *fakeAttendance) MonthlyRecaps(_ context.Context, _ int64, _ int, _ time
 	}
 	return out, nil
 }
-func (f *fakeAttendance) SanctionsInForce(context.Context, int64, int, time.Month) (map[int64]Sanction, error) {
+func (f *fakeAttendance) SanctionsInForce(context.Context, Scope, int, time.Month) (map[int64]Sanction, error) {
 	return f.sanctions, nil
 }
 

@@ -97,7 +97,7 @@ func (s *Service) checkInputs(tx *gorm.DB, c Claim) error {
 		return nil
 	}
 	p := c.Period()
-	km, err := s.kinerja.MonthlySummaries(tx.Statement.Context, c.OPDID, p.Year, time.Month(p.Month))
+	km, err := s.kinerja.MonthlySummaries(tx.Statement.Context, Scope{OPDID: c.OPDID}, p.Year, time.Month(p.Month))
 	if err != nil {
 		return fmt.Errorf("kinerja summaries: %w", err)
 	}

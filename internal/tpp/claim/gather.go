@@ -69,22 +69,27 @@ type segmentRow struct {
 	ToDate       time.Time `gorm:"column:to_date"`
 }
 
-// gather loads the inputs of every employee of opdID for month p in a fixed
+// gather loads the inputs of every employee of w.OPDID (or only w.PegawaiID
+// of it: the same rows, filtered in the same queries) for month p in a fixed
 // number of queries: one for the definitive and acting assignments (with the
 // employees' data) overlapping the month, and one per data source.
 //
 // The claim of an OPD pays the days its employees held a definitive position
 // of that OPD, so a transfer mid-month is paid by each OPD for its own days.
-func (s *Service) gather(ctx context.Context, db *gorm.DB, opdID int64, p tpp.Period, rules tpp.RuleSet) (Gathered, error) {
+func (s *Service) gather(ctx context.Context, db *gorm.DB, w Scope, p tpp.Period, rules tpp.RuleSet) (Gathered, error) {
 	first := time.Date(p.Year, time.Month(p.Month), 1, 0, 0, 0, 0, time.UTC)
 	last := first.AddDate(0, 1, -1)
 	var rows []segmentRow
 	// Acting posts (Plt/Plh) may be in any OPD; they belong to the employees
 	// who hold a definitive post here during the month.
+	onlyOne := ""
+	if w.PegawaiID != 0 {
+		onlyOne = " AND rj.pegawai_id = @only"
+	}
 	err := db.WithContext(ctx).Raw(`
 WITH here AS (
     SELECT DISTINCT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id
-    WHERE j.opd_id = @opd AND rj.jenis = 'definitif' AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)
+    WHERE j.opd_id = @opd AND rj.jenis = 'definitif' AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)`+onlyOne+`
 )
 SELECT p.id AS pegawai_id, p.nip, p.nama, p.status_asn, p.golongan, p.tugas_belajar,
        p.bank_nama, p.bank_rekening, p.bank_atas_nama,
@@ -97,7 +102,7 @@ JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id AND rj.mulai <= @last AND (rj.se
 JOIN jabatan j ON j.id = rj.jabatan_id
 WHERE rj.jenis <> 'definitif' OR j.opd_id = @opd
 ORDER BY p.id, rj.mulai, rj.id`,
-		map[string]any{"opd": opdID, "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly)}).Scan(&rows).Error
+		map[string]any{"opd": w.OPDID, "only": w.PegawaiID, "first": first.Format(time.DateOnly), "last": last.Format(time.DateOnly)}).Scan(&rows).Error
 	if err != nil {
 		return Gathered{}, fmt.Errorf("gather assignments: %w", err)
 	}
@@ -156,10 +161,10 @@ ORDER BY p.id, rj.mulai, rj.id`,
 		}
 	}
 
-	if err := s.addKinerja(ctx, &g, byID, opdID, p, rules); err != nil {
+	if err := s.addKinerja(ctx, &g, byID, w, p, rules); err != nil {
 		return Gathered{}, err
 	}
-	if err := s.addAttendance(ctx, &g, byID, opdID, p, rules); err != nil {
+	if err := s.addAttendance(ctx, &g, byID, w, p, rules); err != nil {
 		return Gathered{}, err
 	}
 	g.Employees = make([]Employee, 0, len(order))
@@ -169,7 +174,7 @@ ORDER BY p.id, rj.mulai, rj.id`,
 	return g, nil
 }
 
-func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*Employee, opdID int64, p tpp.Period, rules tpp.RuleSet) error {
+func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*Employee, w Scope, p tpp.Period, rules tpp.RuleSet) error {
 	if s.kinerja == nil {
 		g.Notes = append(g.Notes, NoteNoKinerja)
 		for _, e := range byID {
@@ -177,7 +182,7 @@ func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*E
 		}
 		return nil
 	}
-	km, err := s.kinerja.MonthlySummaries(ctx, opdID, p.Year, time.Month(p.Month))
+	km, err := s.kinerja.MonthlySummaries(ctx, w, p.Year, time.Month(p.Month))
 	if err != nil {
 		return fmt.Errorf("kinerja summaries: %w", err)
 	}
@@ -199,7 +204,7 @@ func (s *Service) addKinerja(ctx context.Context, g *Gathered, byID map[int64]*E
 	return nil
 }
 
-func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64]*Employee, opdID int64, p tpp.Period, rules tpp.RuleSet) error {
+func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64]*Employee, w Scope, p tpp.Period, rules tpp.RuleSet) error {
 	if s.attendance == nil {
 		g.Notes = append(g.Notes, NoteNoAttendance)
 		for _, e := range byID {
@@ -209,11 +214,11 @@ func (s *Service) addAttendance(ctx context.Context, g *Gathered, byID map[int64
 	}
 	m := time.Month(p.Month)
 	bands := Bands{Late: rules.Disiplin.BandMinutes, Early: rules.Disiplin.BandMinutes}
-	recaps, err := s.attendance.MonthlyRecaps(ctx, opdID, p.Year, m, bands)
+	recaps, err := s.attendance.MonthlyRecaps(ctx, w, p.Year, m, bands)
 	if err != nil {
 		return fmt.Errorf("attendance recaps: %w", err)
 	}
-	sanctions, err := s.attendance.SanctionsInForce(ctx, opdID, p.Year, m)
+	sanctions, err := s.attendance.SanctionsInForce(ctx, w, p.Year, m)
 	if err != nil {
 		return fmt.Errorf("sanctions: %w", err)
 	}

@@ -177,7 +177,7 @@ func (s *Service) recomputePaid(ctx context.Context, a Actor, c Claim, only map[
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.gather(ctx, s.db, c.OPDID, c.Period(), rs.Rules)
+	g, err := s.gather(ctx, s.db, Scope{OPDID: c.OPDID}, c.Period(), rs.Rules)
 	if err != nil {
 		return nil, err
 	}

@@ -24,8 +24,8 @@ func SourcesOf(k *kinerja.Store, a *attendance.Store) (KinerjaSource, Attendance
 
 type kinerjaStore struct{ s *kinerja.Store }
 
-func (k kinerjaStore) MonthlySummaries(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]KinerjaMonth, error) {
-	in, err := k.s.MonthlySummaries(ctx, opdID, year, month)
+func (k kinerjaStore) MonthlySummaries(ctx context.Context, w Scope, year int, month time.Month) (map[int64]KinerjaMonth, error) {
+	in, err := k.s.MonthlySummariesOf(ctx, w.OPDID, w.PegawaiID, year, month)
 	if err != nil {
 		return nil, err
 	}
@@ -38,8 +38,8 @@ func (k kinerjaStore) MonthlySummaries(ctx context.Context, opdID int64, year in
 
 type attendanceStore struct{ s *attendance.Store }
 
-func (a attendanceStore) MonthlyRecaps(ctx context.Context, opdID int64, year int, month time.Month, b Bands) (map[int64]AttendanceRecap, error) {
-	in, leave, err := a.s.MonthlyRecapsAndLeave(ctx, opdID, year, month, attendance.Bands{Late: b.Late, Early: b.Early})
+func (a attendanceStore) MonthlyRecaps(ctx context.Context, w Scope, year int, month time.Month, b Bands) (map[int64]AttendanceRecap, error) {
+	in, leave, err := a.s.MonthlyRecapsAndLeave(ctx, w.OPDID, w.PegawaiID, year, month, attendance.Bands{Late: b.Late, Early: b.Early})
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +54,8 @@ func (a attendanceStore) MonthlyRecaps(ctx context.Context, opdID int64, year in
 	return out, nil
 }
 
-func (a attendanceStore) SanctionsInForce(ctx context.Context, opdID int64, year int, month time.Month) (map[int64]Sanction, error) {
-	in, err := a.s.SanctionsInForce(ctx, opdID, year, month)
+func (a attendanceStore) SanctionsInForce(ctx context.Context, w Scope, year int, month time.Month) (map[int64]Sanction, error) {
+	in, err := a.s.SanctionsInForceOf(ctx, w.OPDID, w.PegawaiID, year, month)
 	if err != nil {
 		return nil, err
 	}
