@@ -570,14 +570,11 @@ func (s *Store) SanctionsInForceOf(ctx context.Context, opdID, pegawaiID int64, 
 	if err != nil {
 		return nil, err
 	}
-	only, args := "", []any{opdID, sqlDate(first), sqlDate(first)}
-	if pegawaiID != 0 {
-		only, args = " AND h.pegawai_id = ?", append(args, pegawaiID)
-	}
 	var rows []Sanction
 	if err := s.db.WithContext(ctx).Raw(sanctionSelect+`
-WHERE p.opd_id = ? AND h.mulai_bulan <= ?::date AND h.mulai_bulan + make_interval(months => h.lama_bulan) > ?::date`+only,
-		args...).Scan(&rows).Error; err != nil {
+WHERE p.opd_id = ? AND h.mulai_bulan <= ?::date AND h.mulai_bulan + make_interval(months => h.lama_bulan) > ?::date
+  AND (?::bigint = 0 OR h.pegawai_id = ?)`,
+		opdID, sqlDate(first), sqlDate(first), pegawaiID, pegawaiID).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("sanctions in force: %w", err)
 	}
 	by := map[int64][]Sanction{}

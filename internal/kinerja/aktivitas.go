@@ -391,16 +391,23 @@ type QueuePerson struct {
 }
 
 // ReviewQueue is the atasan's queue: submitted aktivitas of direct
-// subordinates, grouped by person and day. One query.
+// subordinates, grouped by person and day. One query after the
+// subordinates.
 func (s *Store) ReviewQueue(ctx context.Context, a Actor) ([]QueuePerson, error) {
 	subs, err := s.subordinates(ctx, s.db, a)
 	if err != nil || len(subs) == 0 {
 		return nil, err
 	}
+	return s.queueOf(ctx, subs)
+}
+
+// queueOf is the submitted aktivitas of the employees ids (subordinates of
+// the actor, found by the caller), grouped by person (in name order) and day.
+func (s *Store) queueOf(ctx context.Context, ids []int64) ([]QueuePerson, error) {
 	var rows []Aktivitas
 	if err := s.db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+`
 WHERE a.pegawai_id = ANY(?::bigint[]) AND a.status = 'submitted'
-ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(subs)).Scan(&rows).Error; err != nil {
+ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(ids)).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	var out []QueuePerson
@@ -446,14 +453,32 @@ type QueuePage struct {
 // (someone not waiting shows nobody) and paged by QueuePeoplePerPage
 // people; a page past the end is the last.
 func (s *Store) ReviewQueuePage(ctx context.Context, a Actor, f QueueFilter) (QueuePage, error) {
-	people, err := s.ReviewQueue(ctx, a)
-	if err != nil {
+	subs, err := s.subordinates(ctx, s.db, a)
+	if err != nil || len(subs) == 0 {
+		f.Page = 1
+		return QueuePage{Filter: f, Pages: 1}, err
+	}
+	// Who waits, and with how many, in the queue's order; the aktivitas
+	// themselves are read for the page's people only (a queue of 1,000
+	// shows 10 people, not all 1,000 rows).
+	var waiting []struct {
+		PegawaiID int64  `gorm:"column:pegawai_id"`
+		NIP       string `gorm:"column:nip"`
+		Nama      string `gorm:"column:nama"`
+		Jumlah    int    `gorm:"column:jumlah"`
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT a.pegawai_id, p.nip, p.nama, count(*) AS jumlah
+FROM aktivitas a JOIN rhk r ON r.id = a.rhk_id JOIN pegawai p ON p.id = a.pegawai_id
+WHERE a.pegawai_id = ANY(?::bigint[]) AND a.status = 'submitted'
+GROUP BY p.nama, a.pegawai_id, p.nip ORDER BY p.nama, a.pegawai_id`, pgInts(subs)).Scan(&waiting).Error; err != nil {
 		return QueuePage{}, err
 	}
-	pg := QueuePage{All: QueueCount(people)}
-	for _, p := range people {
-		pg.Everyone = append(pg.Everyone, QueuePerson{PegawaiID: p.PegawaiID, NIP: p.NIP, Nama: p.Nama, Jumlah: p.Jumlah})
+	everyone := make([]QueuePerson, len(waiting))
+	for i, w := range waiting {
+		everyone[i] = QueuePerson{PegawaiID: w.PegawaiID, NIP: w.NIP, Nama: w.Nama, Jumlah: w.Jumlah}
 	}
+	pg := QueuePage{All: QueueCount(everyone), Everyone: everyone}
+	people := everyone
 	if f.PegawaiID != 0 {
 		var one []QueuePerson
 		for _, p := range people {
@@ -467,7 +492,17 @@ func (s *Store) ReviewQueuePage(ctx context.Context, a Actor, f QueueFilter) (Qu
 	f.Page = min(max(f.Page, 1), pg.Pages)
 	pg.Filter = f
 	from := (f.Page - 1) * QueuePeoplePerPage
-	pg.People = people[from:min(from+QueuePeoplePerPage, len(people))]
+	people = people[from:min(from+QueuePeoplePerPage, len(people))]
+	if len(people) == 0 {
+		return pg, nil
+	}
+	ids := make([]int64, len(people))
+	for i, p := range people {
+		ids[i] = p.PegawaiID
+	}
+	if pg.People, err = s.queueOf(ctx, ids); err != nil {
+		return QueuePage{}, err
+	}
 	pg.Total = QueueCount(pg.People)
 	return pg, nil
 }

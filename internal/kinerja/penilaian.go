@@ -288,16 +288,6 @@ func (s *Store) MonthlySummaries(ctx context.Context, opdID int64, year int, mon
 // employee's own estimate does not read the whole agency.
 func (s *Store) MonthlySummariesOf(ctx context.Context, opdID, pegawaiID int64, year int, month time.Month) (map[int64]MonthSummary, error) {
 	from := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
-	args := []any{year, int(month), year, int(month), opdID}
-	onlyAkt, onlyPeg := "", ""
-	if pegawaiID != 0 {
-		onlyAkt, onlyPeg = " AND a.pegawai_id = ?", " AND p.id = ?"
-		args = append(args, pegawaiID)
-	}
-	args = append(args, from, from.AddDate(0, 1, 0), opdID)
-	if pegawaiID != 0 {
-		args = append(args, pegawaiID)
-	}
 	var rows []struct {
 		PegawaiID int64  `gorm:"column:pegawai_id"`
 		Predikat  string `gorm:"column:predikat"`
@@ -307,11 +297,13 @@ func (s *Store) MonthlySummariesOf(ctx context.Context, opdID, pegawaiID int64, 
 	err := s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, coalesce(b.predikat, '') AS predikat, coalesce(k.predikat, '') AS predikat_bkn,
        coalesce(m.menit, 0) AS menit
 FROM pegawai p
-LEFT JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.tahun = ? AND b.bulan = ? AND b.status = 'rated'
-LEFT JOIN predikat_bkn k ON k.pegawai_id = p.id AND k.period = make_date(?, ?, 1)
-LEFT JOIN (SELECT a.pegawai_id, sum(a.menit) AS menit FROM aktivitas a JOIN pegawai q ON q.id = a.pegawai_id AND q.opd_id = ?
-           WHERE a.status = 'approved'`+onlyAkt+` AND a.tanggal >= ? AND a.tanggal < ? GROUP BY a.pegawai_id) m ON m.pegawai_id = p.id
-WHERE p.opd_id = ?`+onlyPeg, args...).Scan(&rows).Error
+LEFT JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.tahun = @y AND b.bulan = @m AND b.status = 'rated'
+LEFT JOIN predikat_bkn k ON k.pegawai_id = p.id AND k.period = make_date(@y, @m, 1)
+LEFT JOIN (SELECT a.pegawai_id, sum(a.menit) AS menit FROM aktivitas a JOIN pegawai q ON q.id = a.pegawai_id AND q.opd_id = @opd
+           WHERE a.status = 'approved' AND (@only = 0 OR a.pegawai_id = @only) AND a.tanggal >= @from AND a.tanggal < @to
+           GROUP BY a.pegawai_id) m ON m.pegawai_id = p.id
+WHERE p.opd_id = @opd AND (@only = 0 OR p.id = @only)`,
+		map[string]any{"y": year, "m": int(month), "opd": opdID, "only": pegawaiID, "from": from, "to": from.AddDate(0, 1, 0)}).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("monthly summaries: %w", err)
 	}

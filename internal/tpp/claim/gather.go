@@ -82,14 +82,11 @@ func (s *Service) gather(ctx context.Context, db *gorm.DB, w Scope, p tpp.Period
 	var rows []segmentRow
 	// Acting posts (Plt/Plh) may be in any OPD; they belong to the employees
 	// who hold a definitive post here during the month.
-	onlyOne := ""
-	if w.PegawaiID != 0 {
-		onlyOne = " AND rj.pegawai_id = @only"
-	}
 	err := db.WithContext(ctx).Raw(`
 WITH here AS (
     SELECT DISTINCT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id
-    WHERE j.opd_id = @opd AND rj.jenis = 'definitif' AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)`+onlyOne+`
+    WHERE j.opd_id = @opd AND rj.jenis = 'definitif' AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)
+      AND (@only = 0 OR rj.pegawai_id = @only)
 )
 SELECT p.id AS pegawai_id, p.nip, p.nama, p.status_asn, p.golongan, p.tugas_belajar,
        p.bank_nama, p.bank_rekening, p.bank_atas_nama,
