@@ -147,10 +147,14 @@ templ-fmt:
 	$(GO) tool templ fmt -log-level error views
 
 ## templ-fmt-check: fails when `templ fmt` would change a .templ file (this
-## templ has no -fail flag: each file is formatted to stdout and compared)
+## templ has no -fail flag: a copy of views/ is formatted in one run, the
+## tool started once instead of once per file, and compared)
 templ-fmt-check:
-	@bad=0; for f in $$(find views -name '*.templ'); do \
-		if ! $(GO) tool templ fmt -log-level error -stdout "$$f" | cmp -s - "$$f"; then echo "templ fmt: $$f belum diformat"; bad=1; fi; done; \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	find views -name '*.templ' | while read -r f; do mkdir -p "$$tmp/$$(dirname "$$f")"; cp "$$f" "$$tmp/$$f"; done; \
+	$(GO) tool templ fmt -log-level error "$$tmp/views" || exit 1; \
+	bad=0; for f in $$(find views -name '*.templ'); do \
+		if ! cmp -s "$$f" "$$tmp/$$f"; then echo "templ fmt: $$f belum diformat"; bad=1; fi; done; \
 	if [ $$bad = 1 ]; then echo "templ: jalankan 'make templ-fmt' lalu 'go tool templ generate' dan commit hasilnya"; exit 1; fi
 
 ## templ-check: fails when `templ generate` would change the committed *_templ.go files

@@ -23,6 +23,7 @@ import (
 // ekinerja_app (migration 0050) reaches neither, and that role holds no
 // right in either database any more.
 func TestSecondDatabaseUnreachableWithFirstAppRole(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	admin := testdb.New(t) // a superuser connection to make the login roles
 	urlA, urlB := emptyDatabaseURL(t), emptyDatabaseURL(t)
@@ -133,6 +134,7 @@ func mustParse(t *testing.T, s string) *url.URL {
 // (never `serve --migrate`) connects as ekinerja_web, not the PostgreSQL
 // superuser; the image's default command is plain `serve` too.
 func TestComposeServesAsTheAppRole(t *testing.T) {
+	t.Parallel()
 	compose, err := os.ReadFile("../../docker-compose.yml")
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestNextDaily(t *testing.T) {
+	t.Parallel()
 	wib, _ := time.LoadLocation("Asia/Jakarta")
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04:05", s, wib)
@@ -46,6 +47,7 @@ func TestNextDaily(t *testing.T) {
 // TestBackupDirKeepsTheNewest: backup --dir --keep N leaves the N newest
 // finished backups (other files untouched), each of which passes --check.
 func TestBackupDirKeepsTheNewest(t *testing.T) {
+	t.Parallel()
 	url := testdb.NewURL(t)
 	keys, dir := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(dir, "catatan.txt"), []byte("bukan cadangan"), 0o600)

@@ -228,6 +228,7 @@ func other(name string) string {
 // instance killed in the middle of a request leaves no error on the next
 // requests (the balancer retries on the live one).
 func TestTwoInstancesBehindBalancer(t *testing.T) {
+	t.Parallel()
 	haproxy, err := exec.LookPath("haproxy")
 	if err != nil {
 		if os.Getenv("EKINERJA_REQUIRE_HAPROXY") != "" { // .ci/run installs it: CI never skips

@@ -52,6 +52,7 @@ func drillEmployees(t *testing.T) int {
 // next month computed and submitted for every agency, then verified,
 // approved and paid, through the web server.
 func TestRecoveryDrill(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	n := drillEmployees(t)
 	srcURL := testdb.NewURL(t)

@@ -16,6 +16,7 @@ import (
 )
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.NewURL(t)
 	dev := map[string]string{"EKINERJA_ENV": "dev", "DATABASE_URL": dbURL}
 	backupFile := filepath.Join(t.TempDir(), "cadangan.backup")
@@ -101,6 +102,7 @@ func TestProcessEnvEmptyMetricsAddr(t *testing.T) {
 // TestAuditVerifyExpectHead: the anchored head is checked by the command
 // itself; a mismatch, a missing row and an empty log all exit 1.
 func TestAuditVerifyExpectHead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	seeded := testdb.NewURL(t)
 	empty := testdb.NewURL(t)

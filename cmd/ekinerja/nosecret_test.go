@@ -18,6 +18,7 @@ import (
 // list, so a new command is covered) answers 0 in production with no
 // EKINERJA_SECRET and no reachable database.
 func TestHelpNeedsNoSecretOrDatabase(t *testing.T) {
+	t.Parallel()
 	env := map[string]string{"EKINERJA_ENV": "production", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none?connect_timeout=1"}
 	subs := map[string][]string{
 		"audit": {"verify", "head"}, "backup": {"keygen"}, "attendance": {"demo-csv"},
@@ -51,6 +52,7 @@ func TestHelpNeedsNoSecretOrDatabase(t *testing.T) {
 // backup, backup --check, restore, audit verify and attendance demo-csv do
 // their work; serve refuses to start.
 func TestCommandsWithoutSecret(t *testing.T) {
+	t.Parallel()
 	src, dst := testdb.NewURL(t), emptyDatabaseURL(t)
 	keys := t.TempDir()
 	file := filepath.Join(t.TempDir(), "c.backup")

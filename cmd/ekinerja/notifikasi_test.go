@@ -18,6 +18,7 @@ import (
 // e-mail is off (queued mail stays queued); an SMTP host without a sender
 // is refused with the variable to set.
 func TestNotifikasiKirimCommand(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url, drop, err := testdb.Create(ctx)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSelfcheckCommandExitCodes(t *testing.T) {
+	t.Parallel()
 	clean := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<html><body><a href="/masuk">Masuk</a></body></html>`)
 	}))

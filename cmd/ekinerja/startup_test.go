@@ -43,6 +43,7 @@ func urlFor(t *testing.T, name, user string) string {
 // says in Indonesian which database is missing and the exact command that
 // creates it; a user who may not create databases gets that command too.
 func TestMissingDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	b := make([]byte, 6)
 	if _, err := rand.Read(b); err != nil {
@@ -157,6 +158,7 @@ func freeAddr(t *testing.T) string {
 // port taken (a second instance) it stops and says which port and which
 // variable to change.
 func TestServeStartup(t *testing.T) {
+	t.Parallel()
 	dbURL := testdb.NewURL(t)
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 // continuity bundle (`tpp thr export --bundle`), which `tpp verify` checks
 // offline, recomputing every employee's THR from the bundled rules and inputs.
 func TestTPPKhususCommandLine(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url, drop, err := testdb.Create(ctx)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 // Rp 4.606.000 to 5.527.200 (gross 5.880.000 - PPh 294.000 - BPJS 58.800),
 // the only kelas 9 post; the version in force is refused.
 func TestTPPSimulasiCommandLine(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url, drop, err := testdb.Create(ctx)
 	if err != nil {

@@ -51,6 +51,7 @@ func (fakeAttendance) LeaveInMonth(context.Context, int64, int, time.Month) (map
 }
 
 func TestTPPCommandLine(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url, drop, err := testdb.Create(ctx)
 	if err != nil {

@@ -3,6 +3,7 @@ package apperr
 import "testing"
 
 func TestValidationError(t *testing.T) {
+	t.Parallel()
 	ve := &ValidationError{}
 	if ve.OrNil() != nil {
 		t.Error("empty ValidationError is not nil")

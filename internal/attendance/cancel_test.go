@@ -9,6 +9,7 @@ import (
 )
 
 func TestCancelLeave(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	peg := f.pr[auth.RolePegawai]
 	// The demo atasan's own request, to show one employee cannot cancel another's.

@@ -23,6 +23,7 @@ func parseAll(t testing.TB, input string, opts CSVOptions) ([]Row, error) {
 }
 
 func TestParseCSVValid(t *testing.T) {
+	t.Parallel()
 	input := "\xEF\xBB\xBFNIP;Tanggal;Jam Masuk;jam-pulang;nama\r\n" +
 		nipA + ";2026-04-06;07:25;16:05;Siti\r\n" +
 		"\r\n" +
@@ -53,6 +54,7 @@ func TestParseCSVValid(t *testing.T) {
 }
 
 func TestParseCSVDelimiters(t *testing.T) {
+	t.Parallel()
 	for _, delim := range []string{",", ";", "\t"} {
 		input := strings.Join([]string{"jam_pulang", "nip", "tanggal", "jam_masuk"}, delim) + "\n" +
 			strings.Join([]string{"16:00", nipA, "2026-04-06", "07:30"}, delim) + "\n"
@@ -64,6 +66,7 @@ func TestParseCSVDelimiters(t *testing.T) {
 }
 
 func TestParseCSVRowErrors(t *testing.T) {
+	t.Parallel()
 	const head = "nip,tanggal,jam_masuk,jam_pulang,keterangan\n"
 	type cell struct{ column, reason string }
 	tests := []struct {
@@ -144,6 +147,7 @@ func TestParseCSVRowErrors(t *testing.T) {
 }
 
 func TestParseCSVDuplicate(t *testing.T) {
+	t.Parallel()
 	input := "nip,tanggal,jam_masuk,jam_pulang\n" +
 		nipA + ",2026-04-06,07:30,16:00\n" +
 		nipA + ",2026-04-07,07:30,16:00\n" +
@@ -159,6 +163,7 @@ func TestParseCSVDuplicate(t *testing.T) {
 }
 
 func TestParseCSVFileErrors(t *testing.T) {
+	t.Parallel()
 	head := "nip,tanggal,jam_masuk,jam_pulang\n"
 	tests := []struct {
 		name, input string
@@ -197,6 +202,7 @@ func TestParseCSVFileErrors(t *testing.T) {
 }
 
 func TestParseCSVStopsOnCallbackError(t *testing.T) {
+	t.Parallel()
 	stop := errors.New("stop")
 	input := "nip,tanggal,jam_masuk,jam_pulang\n" + nipA + ",2026-04-06,07:30,16:00\n" + nipA + ",2026-04-07,07:30,16:00\n"
 	calls := 0
@@ -211,6 +217,7 @@ type failingReader struct{}
 func (failingReader) Read([]byte) (int, error) { return 0, io.ErrUnexpectedEOF }
 
 func TestParseCSVReadError(t *testing.T) {
+	t.Parallel()
 	r := io.MultiReader(strings.NewReader("nip,tanggal,jam_masuk,jam_pulang\n"), failingReader{})
 	err := ParseCSV(r, CSVOptions{}, func(Row) error { return nil })
 	if !errors.Is(err, io.ErrUnexpectedEOF) {

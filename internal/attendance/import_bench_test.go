@@ -128,6 +128,7 @@ func (c countingLogger) Trace(ctx context.Context, begin time.Time, fc func() (s
 // TestMonthlyRecapsSetBased checks the contract: the number of queries does
 // not grow with the number of employees.
 func TestMonthlyRecapsSetBased(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	counts := map[int]int{}
 	for _, n := range []int{3, 60} {

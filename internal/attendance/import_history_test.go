@@ -9,6 +9,7 @@ import (
 )
 
 func TestImportHistoryScope(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	dinkes, bkpsdm := f.opdID["DINKES"], f.opdID["BKPSDM"]
 	var dinkesNIP, bkpsdmNIP string

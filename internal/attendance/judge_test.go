@@ -21,6 +21,7 @@ func project(d Day) dayWant {
 }
 
 func TestJudgeDay(t *testing.T) {
+	t.Parallel()
 	five, six := FiveDayWeek(), SixDayWeek()
 	hol := april2026Holidays(t)
 
@@ -141,6 +142,7 @@ func TestJudgeDay(t *testing.T) {
 }
 
 func TestJudgeDayNightShiftRecordIsNormalised(t *testing.T) {
+	t.Parallel()
 	roster := Schedule{}
 	roster.Assign(date(2026, 4, 6), HospitalShifts()[2])
 	got, err := JudgeDay(DayInput{Date: date(2026, 4, 6), Schedule: &roster, Record: rec("20:50", "07:05")}, DemoBands())
@@ -157,6 +159,7 @@ func TestJudgeDayNightShiftRecordIsNormalised(t *testing.T) {
 }
 
 func TestJudgeDayErrors(t *testing.T) {
+	t.Parallel()
 	five := FiveDayWeek()
 	mon := date(2026, 4, 6)
 	bad := DemoBands()
@@ -186,6 +189,7 @@ func TestJudgeDayErrors(t *testing.T) {
 }
 
 func TestBands(t *testing.T) {
+	t.Parallel()
 	b := DemoBands()
 	if err := b.Validate(); err != nil {
 		t.Fatal(err)
@@ -214,6 +218,7 @@ func TestBands(t *testing.T) {
 }
 
 func TestDayCodes(t *testing.T) {
+	t.Parallel()
 	d := Day{Status: StatusHadir, Late: Band2, Early: Band4}
 	if got := d.Codes(); !slices.Equal(got, []string{"TL2", "PSW4"}) {
 		t.Errorf("Codes = %v", got)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestValidNIP(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		nip    string
 		reason string // "" for valid

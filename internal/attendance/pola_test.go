@@ -3,6 +3,7 @@ package attendance
 import "testing"
 
 func TestParseWindow(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want string

@@ -42,7 +42,20 @@ func (f *fixture) checkStoredRecaps(s *Store, stage string, strict bool) {
 		if err := f.db.Raw(`SELECT to_jsonb(r)::text FROM presensi_rekap_bulan r ORDER BY pegawai_id, bulan`).Scan(&rows).Error; err != nil {
 			f.t.Fatal(err)
 		}
-		checked := 0
+		// The rows of one month judged with the same band edges are
+		// judged together: judgeMonth of a list of employees is each one's
+		// judgement (the reads below compare it with single ones too).
+		type group struct {
+			d     Date
+			bands Bands
+		}
+		type row struct {
+			js string
+			st storedRecap
+			g  group
+		}
+		var parsed []row
+		ids := map[group][]int64{}
 		for _, js := range rows {
 			var st storedRecap
 			if err := json.Unmarshal([]byte(js), &st); err != nil {
@@ -57,11 +70,28 @@ func (f *fixture) checkStoredRecaps(s *Store, stage string, strict bool) {
 				f.t.Errorf("%s: row %d %s has no band edges: %s", stage, st.PegawaiID, st.Bulan, js)
 				continue
 			}
-			jms, err := s.judgeMonth(f.ctx, who{ids: []int64{st.PegawaiID}}, d.Year, d.Month, b)
-			if err != nil || len(jms) != 1 {
-				f.t.Fatalf("%s: judge %d %s: %v", stage, st.PegawaiID, st.Bulan, err)
+			g := group{d, b}
+			parsed = append(parsed, row{js, st, g})
+			ids[g] = append(ids[g], st.PegawaiID)
+		}
+		judged := map[group]map[int64]judgedMonth{}
+		for g, list := range ids {
+			jms, err := s.judgeMonth(f.ctx, who{ids: list}, g.d.Year, g.d.Month, g.bands)
+			if err != nil || len(jms) != len(list) {
+				f.t.Fatalf("%s: judge %d employees of %d-%02d: %d judged, %v", stage, len(list), g.d.Year, g.d.Month, len(jms), err)
 			}
-			jm := jms[0]
+			judged[g] = map[int64]judgedMonth{}
+			for _, jm := range jms {
+				judged[g][jm.Pegawai.ID] = jm
+			}
+		}
+		checked := 0
+		for _, r := range parsed {
+			st, d := r.st, r.g.d
+			jm, ok := judged[r.g][st.PegawaiID]
+			if !ok {
+				f.t.Fatalf("%s: employee %d %s not judged", stage, st.PegawaiID, st.Bulan)
+			}
 			if st.Basi || st.Kunci != jm.key {
 				if strict {
 					f.t.Errorf("%s: row %d %s not refreshed by the write (basi %v, kunci %s, want %s)", stage, st.PegawaiID, st.Bulan, st.Basi, st.Kunci, jm.key)
@@ -184,6 +214,7 @@ func (f *fixture) checkDiscipline(s *Store, stage string) {
 // (a holiday, a schedule, the next day, a change by SQL behind the store's
 // back) are judged again on the next read.
 func TestStoredRecapFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.pr[auth.RoleAdminOPD]
 	peg := f.pr[auth.RolePegawai]
@@ -294,6 +325,7 @@ func TestStoredRecapFollowsEveryWrite(t *testing.T) {
 // TestStoredRecapBands: a row is served only for the band edges it was
 // judged with; a write keeps the row's edges.
 func TestStoredRecapBands(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.pr[auth.RoleAdminOPD]
 	peg := f.pr[auth.RolePegawai]
@@ -333,6 +365,7 @@ func TestStoredRecapBands(t *testing.T) {
 // TestStoredRecapReadDoesNotOverwriteNewer: a read that judged before a
 // write stores nothing over the writer's row.
 func TestStoredRecapReadDoesNotOverwriteNewer(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.pr[auth.RoleAdminOPD]
 	peg := f.pr[auth.RolePegawai]

@@ -62,6 +62,7 @@ func aprilInput(t testing.TB) MonthInput {
 }
 
 func TestRecapMonthApril2026(t *testing.T) {
+	t.Parallel()
 	r, days, err := RecapMonth(aprilInput(t))
 	if err != nil {
 		t.Fatal(err)
@@ -101,6 +102,7 @@ func TestRecapMonthApril2026(t *testing.T) {
 }
 
 func TestRecapMonthActivePeriod(t *testing.T) {
+	t.Parallel()
 	in := aprilInput(t)
 	in.From, in.To = date(2026, 4, 15), date(2026, 4, 28) // joined on the 15th; judged up to the 28th
 	r, days, err := RecapMonth(in)
@@ -118,6 +120,7 @@ func TestRecapMonthActivePeriod(t *testing.T) {
 }
 
 func TestRecapMonthRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(*MonthInput)
@@ -142,6 +145,7 @@ func TestRecapMonthRefuses(t *testing.T) {
 }
 
 func TestSummarizeRefuses(t *testing.T) {
+	t.Parallel()
 	d := Day{Date: date(2026, 4, 1), Status: StatusTK}
 	for name, days := range map[string][]Day{
 		"twice":          {d, d},

@@ -20,6 +20,7 @@ func weekForm(kode, nama, start, end string) ScheduleForm {
 }
 
 func TestSaveScheduleValidation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	sa := f.pr[auth.RoleSuperadmin]
 	half := weekForm("X1", "Setengah", "07:30", "")
@@ -79,6 +80,7 @@ func TestSaveScheduleValidation(t *testing.T) {
 }
 
 func TestEditSchedule(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	sa := f.pr[auth.RoleSuperadmin]
 	five := f.count(`SELECT id FROM jadwal_kerja WHERE kode = '5HK'`)

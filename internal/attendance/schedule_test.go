@@ -7,6 +7,7 @@ import (
 )
 
 func TestDemoSchedulesAreValid(t *testing.T) {
+	t.Parallel()
 	five, six := FiveDayWeek(), SixDayWeek()
 	roster := Schedule{Name: "IGD"}
 	for i, sh := range HospitalShifts() {
@@ -31,6 +32,7 @@ func TestDemoSchedulesAreValid(t *testing.T) {
 }
 
 func TestScheduleValidateRefuses(t *testing.T) {
+	t.Parallel()
 	season := func(name string, from, to Date) Season { return Season{Name: name, From: from, To: to} }
 	tests := []struct {
 		name string
@@ -55,6 +57,7 @@ func TestScheduleValidateRefuses(t *testing.T) {
 }
 
 func TestPlan(t *testing.T) {
+	t.Parallel()
 	hol := april2026Holidays(t)
 	five := FiveDayWeek()
 	five.Assign(date(2026, 4, 11), Shift{Code: "PK", Name: "Piket Sabtu", Window: Window{clk("08:00"), clk("12:00")}})
@@ -74,6 +77,7 @@ func TestPlan(t *testing.T) {
 }
 
 func TestNewHolidayCalendar(t *testing.T) {
+	t.Parallel()
 	ok := Holiday{Date: date(2026, 8, 17), Name: "Hari Kemerdekaan", Kind: LiburNasional}
 	if cal, err := NewHolidayCalendar([]Holiday{ok}); err != nil || cal[ok.Date] != ok {
 		t.Fatalf("NewHolidayCalendar = %v, %v", cal, err)
@@ -91,6 +95,7 @@ func TestNewHolidayCalendar(t *testing.T) {
 }
 
 func TestDateAndClock(t *testing.T) {
+	t.Parallel()
 	if d := NewDate(2026, 4, 31); d != date(2026, 5, 1) {
 		t.Errorf("NewDate(2026-04-31) = %s", d)
 	}

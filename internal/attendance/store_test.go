@@ -82,6 +82,7 @@ func (f *fixture) importCSV(opdID int64, csv string, skip bool) ImportReport {
 // out, an absence, a Friday, two national holidays (17 and 25 August), leave,
 // DL, and corrections, against bands counted by hand.
 func TestRecapHandComputed(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	peg := f.pr[auth.RolePegawai]
 	dinkes := f.pr[auth.RoleAdminOPD].Active.OPDID
@@ -193,6 +194,7 @@ func TestRecapHandComputed(t *testing.T) {
 }
 
 func TestLongLeaveAndSanctions(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	admin := f.pr[auth.RoleAdminOPD]
 	peg := f.pr[auth.RolePegawai]
@@ -276,6 +278,7 @@ func TestLongLeaveAndSanctions(t *testing.T) {
 }
 
 func TestImportRules(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	dinkes := f.opdID["DINKES"]
 	var own, other []string
@@ -359,6 +362,7 @@ func TestImportRules(t *testing.T) {
 // TestDemoMonthImports checks the done-when: a month of demo attendance for
 // the demo regency imports from a CSV in the documented layout, per OPD.
 func TestDemoMonthImports(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	for kode, id := range f.opdID {
 		var b strings.Builder
@@ -397,6 +401,7 @@ func TestDemoMonthImports(t *testing.T) {
 
 // TestScope checks that an employee outside a person's scope looks absent.
 func TestScope(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	var bkpsdmPeg int64
 	f.db.Raw(`SELECT id FROM pegawai WHERE opd_id = ? ORDER BY id LIMIT 1`, f.opdID["BKPSDM"]).Scan(&bkpsdmPeg)
@@ -440,6 +445,7 @@ func TestScope(t *testing.T) {
 // TestScheduleAssignment: an employee's own schedule beats the OPD's, which
 // beats the default five-day week.
 func TestScheduleAssignment(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	dinkes := f.opdID["DINKES"]
 	peg := f.pr[auth.RolePegawai]

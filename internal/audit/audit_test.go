@@ -11,6 +11,7 @@ import (
 )
 
 func TestChainVerifiesAndDetectsTampering(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 

@@ -17,6 +17,7 @@ import (
 // UPDATE, DELETE or TRUNCATE grant, so the refusal does not depend on the
 // trigger alone. The cluster-wide ekinerja_app of 0050 holds nothing here.
 func TestAppRoleCannotChangeAuditLog(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	app, err := database.AppRole(ctx, db)

@@ -43,6 +43,7 @@ func actorTypeFindings(fset *token.FileSet, f *ast.File, pkg string) []string {
 // file under internal/ or cmd/ declares another type named *Actor other
 // than an alias of auth.Actor.
 func TestOneActorType(t *testing.T) {
+	t.Parallel()
 	fset := token.NewFileSet()
 	files := 0
 	for _, root := range []string{"..", "../../cmd"} {
@@ -75,6 +76,7 @@ func TestOneActorType(t *testing.T) {
 // TestActorTypeCheckFinds proves the check flags a second actor type and
 // leaves the aliases and auth.Actor alone.
 func TestActorTypeCheckFinds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, pkg, src string
 		want           int
@@ -105,6 +107,7 @@ func TestActorTypeCheckFinds(t *testing.T) {
 // TestPrincipalActor: the actor of a principal is its active grant, with
 // the client address; nobody signed in is the zero Actor with the address.
 func TestPrincipalActor(t *testing.T) {
+	t.Parallel()
 	p := &Principal{UserID: 3, PegawaiID: 9, NIP: "199001012015031001",
 		Grants: []Grant{{Role: RolePegawai}, {Role: RoleAdminOPD, OPDID: 4}}, Active: Grant{Role: RoleAdminOPD, OPDID: 4}}
 	tests := []struct {

@@ -78,6 +78,7 @@ func req(l demo.Login) auth.LoginRequest {
 }
 
 func TestDefaultArgon2FollowsOWASP(t *testing.T) {
+	t.Parallel()
 	p := auth.DefaultArgon2
 	if p.MemoryKiB < 19*1024 || p.Time < 2 || p.Threads < 1 {
 		t.Fatalf("argon2id parameters below OWASP minimum: %+v", p)
@@ -95,6 +96,7 @@ func TestDefaultArgon2FollowsOWASP(t *testing.T) {
 }
 
 func TestHasherCapsConcurrentHashes(t *testing.T) {
+	t.Parallel()
 	// One slot, and a hash slow enough (64 MiB, t=3) to hold it: a second
 	// hash must wait for the slot, not allocate a second buffer, and gives
 	// up when its request's context ends.
@@ -118,6 +120,7 @@ func TestHasherCapsConcurrentHashes(t *testing.T) {
 }
 
 func TestPasswordPolicy(t *testing.T) {
+	t.Parallel()
 	prod := auth.PasswordPolicy{Banned: []string{"Pegawai!Demo2026"}}
 	dev := auth.PasswordPolicy{Dev: true, Banned: prod.Banned}
 	nip := "198503122010011001"
@@ -161,6 +164,7 @@ func TestPasswordPolicy(t *testing.T) {
 }
 
 func TestProgressiveDelayThenTemporaryLock(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, true)
 	ctx := context.Background()
 	l := demoLogin(t, auth.RolePegawai)
@@ -195,6 +199,7 @@ func TestProgressiveDelayThenTemporaryLock(t *testing.T) {
 }
 
 func TestDemoPasswordForcesChangeOutsideDev(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, false)
 	ctx := context.Background()
 	l := demoLogin(t, auth.RolePegawai)
@@ -244,6 +249,7 @@ func TestDemoPasswordForcesChangeOutsideDev(t *testing.T) {
 }
 
 func TestTOTPEnrolmentAndLogin(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, false)
 	ctx := context.Background()
 	l := demoLogin(t, auth.RoleAtasan)
@@ -345,6 +351,7 @@ func TestTOTPEnrolmentAndLogin(t *testing.T) {
 }
 
 func TestTOTPOptionalInDevMode(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, true)
 	res, err := f.svc.Login(context.Background(), req(demoLogin(t, auth.RoleSuperadmin)))
 	if err != nil || res.Principal.NeedsTOTPEnrolment || res.Principal.MustChangePassword {
@@ -353,6 +360,7 @@ func TestTOTPOptionalInDevMode(t *testing.T) {
 }
 
 func TestRefreshRotationAndReuseDetection(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, true)
 	ctx := context.Background()
 	res, err := f.svc.Login(ctx, req(demoLogin(t, auth.RolePegawai)))
@@ -401,6 +409,7 @@ func TestRefreshRotationAndReuseDetection(t *testing.T) {
 }
 
 func TestRoleChangeOrDisableRevokesTokens(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, true)
 	ctx := context.Background()
 	for _, change := range []string{
@@ -436,6 +445,7 @@ func TestRoleChangeOrDisableRevokesTokens(t *testing.T) {
 // after the window, a second time, or for an older token, it is reuse: the
 // family is revoked and audited. Two simultaneous refreshes both succeed.
 func TestRefreshGraceWindow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, true)
 	ctx := context.Background()
 	reuses := func() int64 {

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDefaultArgon2MeetsOWASP(t *testing.T) {
+	t.Parallel()
 	p := DefaultArgon2
 	if p.MemoryKiB < 19*1024 || p.Time < 2 || p.Threads < 1 || p.SaltLen < 16 || p.KeyLen < 32 {
 		t.Fatalf("argon2id parameters below OWASP minimum: %+v", p)
@@ -17,6 +18,7 @@ func TestDefaultArgon2MeetsOWASP(t *testing.T) {
 }
 
 func TestHashVerifyAndRehash(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	fast := Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 	h := NewHasher(fast, 2)
@@ -52,6 +54,7 @@ func TestHashVerifyAndRehash(t *testing.T) {
 }
 
 func TestHasherCapsConcurrentHashes(t *testing.T) {
+	t.Parallel()
 	fast := Argon2Params{MemoryKiB: 256, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 	h := NewHasher(fast, 2)
 	var inFlight, peak atomic.Int32

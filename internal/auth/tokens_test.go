@@ -7,6 +7,7 @@ import (
 )
 
 func TestTokenRoundTripAndClock(t *testing.T) {
+	t.Parallel()
 	tk := NewTokens("rahasia-uji-yang-cukup-panjang-sekali-32")
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	tk.Now = func() time.Time { return now }
@@ -32,6 +33,7 @@ func TestTokenRoundTripAndClock(t *testing.T) {
 }
 
 func TestDeriveKeySeparatesPurposes(t *testing.T) {
+	t.Parallel()
 	a, b := DeriveKey("s", "jwt"), DeriveKey("s", "csrf")
 	if string(a) == string(b) || len(a) != 32 {
 		t.Fatal("derived keys must differ per purpose")

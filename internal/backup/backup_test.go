@@ -204,6 +204,7 @@ func TestRestoreFullMonthAsOwnerRole(t *testing.T) {
 // (the server started once) counts as empty; one with a single row in any
 // table but the reference tables does not.
 func TestRestoreIntoMigratedEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	wk, rk := testKeys(t)
 	src := testdb.New(t)

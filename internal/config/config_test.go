@@ -6,6 +6,7 @@ import (
 )
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("x", 40)
 	cases := []struct {
 		name    string
@@ -87,6 +88,7 @@ func TestLoad(t *testing.T) {
 // every form EKINERJA_ADDR takes (make run used to print
 // "http://localhost127.0.0.1:18410").
 func TestBrowseURL(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ addr, want string }{
 		{":8080", "http://localhost:8080/"},
 		{"127.0.0.1:18410", "http://127.0.0.1:18410/"},
@@ -106,6 +108,7 @@ func TestBrowseURL(t *testing.T) {
 // TestAddrMustBeHostPort: a malformed EKINERJA_ADDR or EKINERJA_METRICS_ADDR
 // is refused at start-up with the variable's name.
 func TestAddrMustBeHostPort(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ key, val, want string }{
 		{"EKINERJA_ADDR", "8080", "EKINERJA_ADDR harus host:port"},
 		{"EKINERJA_ADDR", "localhost", "EKINERJA_ADDR harus host:port"},

@@ -3,6 +3,7 @@ package csvsafe
 import "testing"
 
 func TestIsFormula(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want bool

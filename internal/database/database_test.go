@@ -11,6 +11,7 @@ import (
 )
 
 func TestMigrateStatusAndStaleCheck(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// A migrated clone is up to date and every migration is applied.
 	db := testdb.New(t)

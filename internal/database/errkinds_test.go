@@ -15,6 +15,7 @@ import (
 // ErrNotFound, a duplicate ErrConflict), so the web layer maps kinds only,
 // while the GORM sentinel stays visible to the store's own checks.
 func TestStoreErrorsCarryAppErrKinds(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	type opd struct {
 		ID   int64

@@ -14,6 +14,7 @@ import (
 var fast = auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
 func TestSeedIsValidAndIdempotent(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	h := auth.NewHasher(fast, 2)

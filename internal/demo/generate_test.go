@@ -25,6 +25,7 @@ JOIN riwayat_jabatan rj ON rj.pegawai_id = p.id JOIN jabatan j ON j.id = rj.jaba
 }
 
 func TestGenerate5000IsPlausibleAndDeterministic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := auth.NewHasher(fastArgon2, 2)
 	var prints []string
@@ -73,6 +74,7 @@ func TestGenerate5000IsPlausibleAndDeterministic(t *testing.T) {
 }
 
 func TestGenerateDefaultIsTheDemo(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	res, err := demo.Generate(context.Background(), db, auth.NewHasher(fastArgon2, 2), demo.GenerateOptions{Employees: demo.DefaultEmployees, Seed: 1})
 	if err != nil || res.OPD != 3 || res.Pegawai != 63 {

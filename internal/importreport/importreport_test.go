@@ -25,6 +25,7 @@ func problems(n int) []importreport.Problem {
 // beyond importreport.MaxProblems are counted, and a person's reports older than the
 // retention go when they store a new one (nobody else's do).
 func TestStore(t *testing.T) {
+	t.Parallel()
 	db := testdb.New(t)
 	ctx := context.Background()
 	hasher := auth.NewHasher(auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)
@@ -76,6 +77,7 @@ func TestStore(t *testing.T) {
 }
 
 func TestPageOf(t *testing.T) {
+	t.Parallel()
 	r := importreport.Report{Problems: problems(2*importreport.PageSize + 3)}
 	tests := []struct {
 		hal, page, n, first int

@@ -18,6 +18,7 @@ import (
 var nov = tpp.Period{Year: 2026, Month: 11}
 
 func TestMapBKNHeader(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		row  []string
@@ -49,6 +50,7 @@ func TestMapBKNHeader(t *testing.T) {
 }
 
 func TestParseBKNRows(t *testing.T) {
+	t.Parallel()
 	const nip = "198101152006041001"
 	cases := []struct {
 		name    string
@@ -103,6 +105,7 @@ func TestParseBKNRows(t *testing.T) {
 }
 
 func TestParseBKNFile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, data, want string }{
 		{"no header", "a;b\n1;2\n", "Baris judul tidak dikenali"},
 		{"empty", "", "Berkas kosong"},
@@ -168,6 +171,7 @@ func bknFile(t *testing.T, rows [][]any) []byte {
 // a refused file changes nothing, matched/unknown/missing, the same file
 // again changes nothing, and two identical uploads at once apply once.
 func TestImportBKN(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	var opd int64

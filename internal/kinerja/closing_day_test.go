@@ -10,6 +10,7 @@ import (
 )
 
 func TestSetClosingDay(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	super := Actor{UserID: 1, Role: auth.RoleSuperadmin, NIP: "s"}
@@ -54,6 +55,7 @@ func TestSetClosingDay(t *testing.T) {
 }
 
 func TestParseClosingDay(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]int{"1": 1, " 28 ": 28, "05": 5, "0": 0, "29": 0, "": 0, "x": 0, "-3": 0, "1e1": 0} {
 		got, err := ParseClosingDay(in)
 		if (want == 0) != (err != nil) || got != want {

@@ -75,6 +75,7 @@ func fieldErr(t *testing.T, err error, field, want string) {
 }
 
 func TestPredikatMatrix(t *testing.T) {
+	t.Parallel()
 	// SPEC section 3, all nine cells.
 	cases := []struct {
 		hasil, perilaku Ekspektasi
@@ -99,6 +100,7 @@ func TestPredikatMatrix(t *testing.T) {
 }
 
 func TestClosesAt(t *testing.T) {
+	t.Parallel()
 	c := ClosesAt(2026, time.January, 5, jakarta)
 	if want := time.Date(2026, 2, 6, 0, 0, 0, 0, jakarta); !c.Equal(want) {
 		t.Fatalf("closes at %v, want %v", c, want)
@@ -109,6 +111,7 @@ func TestClosesAt(t *testing.T) {
 }
 
 func TestAktivitasRules(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	year := time.Now().Year()
@@ -261,6 +264,7 @@ func count(t *testing.T, db *gorm.DB, q string, args ...any) int64 {
 }
 
 func TestCheckBuktiAcceptsOnlyPDFJPEGPNG(t *testing.T) {
+	t.Parallel()
 	// The signature check repeats what http.DetectContentType already
 	// requires for these three types (belt and braces); this table pins
 	// what is accepted either way.
@@ -277,6 +281,7 @@ func TestCheckBuktiAcceptsOnlyPDFJPEGPNG(t *testing.T) {
 }
 
 func TestWorkflowAndRaces(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	s := f.s
@@ -423,6 +428,7 @@ func TestWorkflowAndRaces(t *testing.T) {
 }
 
 func TestQueueHomeAndSummaries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	q, err := f.s.ReviewQueue(ctx, f.atasan)
@@ -458,6 +464,7 @@ func TestQueueHomeAndSummaries(t *testing.T) {
 }
 
 func TestMonthlyRating(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	month := time.Date(time.Now().Year(), time.Now().Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -495,6 +502,7 @@ func TestMonthlyRating(t *testing.T) {
 }
 
 func TestSKPWorkflow(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	year := time.Now().Year() + 1

@@ -11,6 +11,7 @@ import (
 )
 
 func TestRHKAndIndikatorEditDelete(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	skp, rhk1, rhk2, ind1, ind2 := f.draftPlan()

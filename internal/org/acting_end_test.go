@@ -23,6 +23,7 @@ func day(s string) time.Time {
 // TestEndActingEarly: a Plt covers a vacant post; ending the Plt early moves
 // the subordinates' supervisor back up the chain from the next day.
 func TestEndActingEarly(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	peg := idOf(t, db, `SELECT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id WHERE j.kode = 'DINKES-09'`)

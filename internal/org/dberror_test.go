@@ -14,6 +14,7 @@ import (
 // fails, the store returns that failure (a 500 and a log line), never a
 // validation message such as "OPD tidak dikenal" that blames the user.
 func TestDatabaseFailureIsNotAValidationMessage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cases := []struct {
 		name, breakTable string

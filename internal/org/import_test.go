@@ -24,6 +24,7 @@ func importString(t testing.TB, s *org.Store, sc org.Scope, kind org.ImportKind,
 }
 
 func TestImportTemplatesApplyAndAreIdempotent(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	for _, k := range []org.ImportKind{org.ImportOPD, org.ImportJabatan, org.ImportPegawai} {
 		rep := importString(t, s, org.All, k, org.ImportTemplate(k), false)
@@ -103,6 +104,7 @@ func employeeCSV(n int, bad map[int]string) string {
 }
 
 func TestImportWithThreeBadRowsIsRefusedWhole(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	before := snapshot(t, db)
 	body := employeeCSV(50, map[int]string{7: "nip", 20: "golongan", 33: "formula"})
@@ -135,6 +137,7 @@ func TestImportWithThreeBadRowsIsRefusedWhole(t *testing.T) {
 }
 
 func TestImportFileLevelRefusals(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	header := strings.Join(org.ImportColumns(org.ImportPegawai), ",")
 	good := employeeCSV(2, nil)
@@ -194,6 +197,7 @@ func TestImportFileLevelRefusals(t *testing.T) {
 }
 
 func TestImportScopeForAdminOPD(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	dinkes := idOf(t, db, `SELECT id FROM opd WHERE kode = 'DINKES'`)
 	// A DINKES admin cannot write BKPSDM rows, nor touch a BKPSDM employee by NIP.
@@ -212,6 +216,7 @@ func TestImportScopeForAdminOPD(t *testing.T) {
 }
 
 func TestImport5000Employees(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	body := employeeCSV(5000, nil)
 	start := time.Now()

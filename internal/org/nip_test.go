@@ -3,6 +3,7 @@ package org
 import "testing"
 
 func TestParseNIP(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		nip string
 		ok  bool

@@ -19,6 +19,7 @@ import (
 // people make from them) use are all recognised, the preferred one wins
 // when two mean the same, and a file without NIP or name is not a header.
 func TestMapSIASNHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		row  []string
@@ -108,6 +109,7 @@ func siasnLine(p siasnPerson, nama, gol, jab, unit string) string {
 // applying only some changes writes exactly those, one audit row each; a
 // second apply changes nothing; another OPD's admin cannot see the batch.
 func TestSIASNPreviewAndPartialApply(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	dinkes, ps := siasnFixture(t, db)
@@ -266,6 +268,7 @@ WHERE p.nip = ? AND p.nama = 'Rina Wulandari' AND p.opd_id = ? AND j.kode = 'DIN
 // TestSIASNApplyConflict: a value changed since the preview refuses the
 // apply as a conflict, and nothing is applied.
 func TestSIASNApplyConflict(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	dinkes, ps := siasnFixture(t, db)
@@ -299,6 +302,7 @@ func TestSIASNApplyConflict(t *testing.T) {
 // TestSIASNDiffPage: a long difference is cut into pages of SIASNPerPage
 // lines across its lists in order, every line on exactly one page.
 func TestSIASNDiffPage(t *testing.T) {
+	t.Parallel()
 	var d org.SIASNDiff
 	for i := 0; i < 130; i++ {
 		d.New = append(d.New, org.SIASNEntry{Line: i})
@@ -334,9 +338,13 @@ func TestSIASNDiffPage(t *testing.T) {
 // BenchmarkSIASN5000: a 5,000-employee SIASN export (all new, each with a
 // position found by name) is previewed and then applied whole.
 func BenchmarkSIASN5000(b *testing.B) {
+	n := 5000
+	if testing.Short() { // make test runs every benchmark once, small, so none rots
+		n = 300
+	}
 	var sb strings.Builder
 	sb.WriteString("NIP_BARU;NAMA;GOL_AKHIR_NAMA;STATUS_CPNS_PNS;JABATAN_NAMA;UNOR_NAMA\n")
-	for i := 0; i < 5000; i++ {
+	for i := 0; i < n; i++ {
 		lahir := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
 		fmt.Fprintf(&sb, "%s%s1%03d;Pegawai %d;III/b;P;Sekretaris;\n", lahir.Format("20060102"), lahir.AddDate(25, 0, 0).Format("200601"), i%1000, i)
 	}
@@ -350,7 +358,7 @@ func BenchmarkSIASN5000(b *testing.B) {
 		b.StartTimer()
 		start := time.Now()
 		d, err := s.SIASNPreview(context.Background(), admin, 0, "b.csv", strings.NewReader(body))
-		if err != nil || len(d.New) != 5000 || d.New[0].JabatanID == 0 {
+		if err != nil || len(d.New) != n || d.New[0].JabatanID == 0 {
 			b.Fatalf("preview: %d new, %v", len(d.New), err)
 		}
 		preview := time.Since(start)
@@ -359,9 +367,9 @@ func BenchmarkSIASN5000(b *testing.B) {
 			keys[i] = e.Key()
 		}
 		res, err := s.SIASNApply(context.Background(), admin, d.ID, keys, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC))
-		if err != nil || res.Created != 5000 {
+		if err != nil || res.Created != n {
 			b.Fatalf("apply: %+v %v", res, err)
 		}
-		fmt.Printf("SIASN 5000 pegawai: pratinjau %v, terapkan %v\n", preview.Round(time.Millisecond), (time.Since(start) - preview).Round(time.Millisecond))
+		fmt.Printf("SIASN %d pegawai: pratinjau %v, terapkan %v\n", n, preview.Round(time.Millisecond), (time.Since(start) - preview).Round(time.Millisecond))
 	}
 }

@@ -38,6 +38,7 @@ func idOf(t testing.TB, db *gorm.DB, q string, args ...any) int64 {
 var actor = org.Actor{UserID: 1, NIP: "test", IP: "127.0.0.1"}
 
 func TestTransferMidMonthKeepsBothAssignments(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	peg := idOf(t, db, `SELECT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id WHERE j.kode = 'DINKES-09'`)
@@ -79,6 +80,7 @@ func TestTransferMidMonthKeepsBothAssignments(t *testing.T) {
 }
 
 func TestSupervisorSkipsVacantPost(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	day := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
@@ -134,6 +136,7 @@ func contains(xs []int64, x int64) bool {
 }
 
 func TestScopeHidesOtherOPD(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	dinkes := idOf(t, db, `SELECT id FROM opd WHERE kode = 'DINKES'`)
@@ -159,6 +162,7 @@ func TestScopeHidesOtherOPD(t *testing.T) {
 }
 
 func TestPegawaiValidationMessages(t *testing.T) {
+	t.Parallel()
 	_, ve := org.PegawaiInput{NIP: "123", Nama: " ", StatusASN: "PNS", Golongan: "V/a", OPDID: 1, BankRekening: "12ab", NPWP: "12"}.Validate()
 	for _, f := range []string{"nip", "nama", "golongan", "bank_rekening", "npwp"} {
 		if ve.Fields[f] == "" {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestUpdateUnit(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	dinkes := idOf(t, db, `SELECT id FROM opd WHERE kode = 'DINKES'`)
@@ -99,6 +100,7 @@ SELECT count(*) FROM up WHERE parent_id = start`).Scan(&loops)
 // TestUpdateUnitConcurrentMovesMakeNoCycle moves A under B and B under A at
 // once, many times: one move wins, the other is refused.
 func TestUpdateUnitConcurrentMovesMakeNoCycle(t *testing.T) {
+	t.Parallel()
 	db, s := seeded(t)
 	ctx := context.Background()
 	dinkes := idOf(t, db, `SELECT id FROM opd WHERE kode = 'DINKES'`)

@@ -43,6 +43,7 @@ func kinds(fs []selfcheck.Finding) map[string]int {
 }
 
 func TestSelfcheckFindsCloakedGamblingSpam(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		srv   *httptest.Server
@@ -99,6 +100,7 @@ func FuzzSelfcheckOutbound(f *testing.F) {
 // letters, full-width letters, leetspeak, or the words judol and MPO500 is
 // found on a local site.
 func TestSelfcheckReadsDisguisedSpam(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, text, word string }{
 		{"cyrillic homoglyphs", "ѕlоt gаcоr hari ini", "gacor"},
 		{"leetspeak", "s1ot g4c0r maxw1n", "gacor"},
@@ -135,6 +137,7 @@ func TestSelfcheckReadsDisguisedSpam(t *testing.T) {
 // visitors from a Google search (Referer), only to phones (mobile user
 // agent), or only on the 404 page is found.
 func TestSelfcheckComparesVisitorsAndTheNotFoundPage(t *testing.T) {
+	t.Parallel()
 	const clean = `<html><body><a href="/masuk">Masuk</a></body></html>`
 	const spam = `<html><body>slot gacor <a href="https://bandar.example/">daftar</a></body></html>`
 	for _, tc := range []struct {
@@ -175,6 +178,7 @@ func TestSelfcheckComparesVisitorsAndTheNotFoundPage(t *testing.T) {
 // TestSelfcheckFindsHiddenOutboundLinks: links out through srcset, SVG
 // xlink:href, CSS url() (attribute and <style>) are reported.
 func TestSelfcheckFindsHiddenOutboundLinks(t *testing.T) {
+	t.Parallel()
 	for name, body := range map[string]string{
 		"srcset":        `<img src="/a.png" srcset="/a.png 1x, https://judi.example/b.png 2x">`,
 		"svg xlink":     `<svg><a xlink:href="https://judi.example/"><text>x</text></a></svg>`,

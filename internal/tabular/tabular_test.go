@@ -27,6 +27,7 @@ func xlsxSeed(t testing.TB) []byte {
 }
 
 func TestReadFormats(t *testing.T) {
+	t.Parallel()
 	read := func(name string) *Table {
 		data, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
@@ -131,6 +132,7 @@ func FuzzTabularReader(f *testing.F) {
 // TestWriteXLSXCellKinds: text stays text (a formula-looking value too),
 // numbers and shares are number cells, a share as its fraction.
 func TestWriteXLSXCellKinds(t *testing.T) {
+	t.Parallel()
 	b, err := WriteXLSX(Sheet{Name: "Uji", Header: []string{"NIP", "Jumlah", "Persentase"},
 		Rows: [][]any{{"=1+1", int64(4606000), BasisPoints(1250)}}})
 	if err != nil {

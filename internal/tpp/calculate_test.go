@@ -32,6 +32,7 @@ func (t totals) String() string {
 }
 
 func TestWorkedExample(t *testing.T) {
+	t.Parallel()
 	r, err := Calculate(DemoRuleSet(), DemoInput())
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +86,7 @@ func TestWorkedExample(t *testing.T) {
 }
 
 func TestCalculate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		rules   func(*RuleSet)
@@ -422,6 +424,7 @@ func TestCalculate(t *testing.T) {
 }
 
 func TestPredikat(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		p         Predikat
 		prod, net int64
@@ -456,6 +459,7 @@ func TestPredikat(t *testing.T) {
 }
 
 func TestProduktivitasMinutes(t *testing.T) {
+	t.Parallel()
 	rs := DemoRuleSet()
 	rs.Produktivitas.Mode = ProduktivitasMenit
 	tests := []struct {
@@ -491,6 +495,7 @@ func TestProduktivitasMinutes(t *testing.T) {
 }
 
 func TestLeave(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		leave  []Leave
@@ -538,6 +543,7 @@ func TestLeave(t *testing.T) {
 }
 
 func TestInputValidation(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		rules func(*RuleSet)
@@ -614,6 +620,7 @@ func TestInputValidation(t *testing.T) {
 // working days on leave over the month's working days (spec 4); sick leave
 // stays banded.
 func TestLeaveByMonthIsProrated(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		leave  []Leave

@@ -14,6 +14,7 @@ import (
 )
 
 func TestMulDivRound(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		amount, n, d int64
@@ -59,6 +60,7 @@ func TestMulDivRound(t *testing.T) {
 
 // TestMulDivRoundMatchesBigRat checks the 128-bit path against math/big on random operands.
 func TestMulDivRoundMatchesBigRat(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	half := big.NewRat(1, 2)
 	for range 20000 {
@@ -83,6 +85,7 @@ func TestMulDivRoundMatchesBigRat(t *testing.T) {
 }
 
 func TestRupiahString(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   Rupiah
 		want string
@@ -114,6 +117,7 @@ func TestRupiahString(t *testing.T) {
 }
 
 func TestFormatNumber(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   int64
 		want string
@@ -138,6 +142,7 @@ func TestFormatNumber(t *testing.T) {
 }
 
 func TestFormatPercent(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in   BasisPoints
 		want string
@@ -163,6 +168,7 @@ func TestFormatPercent(t *testing.T) {
 }
 
 func TestRatio(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		want    Ratio
@@ -217,6 +223,7 @@ func TestRatio(t *testing.T) {
 }
 
 func TestPeriod(t *testing.T) {
+	t.Parallel()
 	if d := (Period{2024, 2}).Days(); d != 29 {
 		t.Errorf("Februari 2024 has %d days, want 29", d)
 	}

@@ -3,6 +3,7 @@ package tpp
 import "testing"
 
 func TestParsePercent(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want BasisPoints
@@ -19,6 +20,7 @@ func TestParsePercent(t *testing.T) {
 }
 
 func TestParseRupiah(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want Rupiah

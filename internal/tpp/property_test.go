@@ -244,6 +244,7 @@ func FuzzCalculate(f *testing.F) {
 
 // TestProperties runs the fuzz properties over many pseudo-random cases on every plain go test.
 func TestProperties(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(2026, 11))
 	n := 3000
 	if testing.Short() {
@@ -292,6 +293,7 @@ func BenchmarkCalculate(b *testing.B) {
 // TestNoFloat keeps binary floating point out of the money code: no
 // non-test file of the package may even mention it.
 func TestNoFloat(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Go files found: %v", err)
@@ -316,6 +318,7 @@ func TestNoFloat(t *testing.T) {
 // and web layers: the standard library, plus apperr for the one
 // ValidationError, which itself imports only the standard library.
 func TestImportsOnlyStandardLibrary(t *testing.T) {
+	t.Parallel()
 	const apperrPath = "github.com/ekinerja/ekinerja/internal/apperr"
 	files, _ := filepath.Glob("*.go")
 	more, _ := filepath.Glob("../apperr/*.go")
@@ -339,6 +342,7 @@ func TestImportsOnlyStandardLibrary(t *testing.T) {
 // TestExportedDocs checks that every exported top-level identifier and method
 // has a doc comment that starts with its name.
 func TestExportedDocs(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("*.go")
 	fset := token.NewFileSet()
 	for _, f := range files {

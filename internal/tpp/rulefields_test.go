@@ -53,6 +53,7 @@ func jsonLeaves(t *testing.T, v any) []string {
 // of the rule set's JSON (the version excepted), each with the kind of its
 // Go type: money as rupiah, rates as percentages, counts as numbers.
 func TestRuleFieldsCoverRuleSet(t *testing.T) {
+	t.Parallel()
 	rs := DemoRuleSet()
 	rs.EffectiveUntil = Period{2027, 12}
 	fields, err := RuleFields(rs)
@@ -119,6 +120,7 @@ func TestRuleFieldsCoverRuleSet(t *testing.T) {
 // rupiah because of its Go type, not read as a percentage (x100), and a
 // parameter of a type the form cannot show is refused, not guessed.
 func TestNewMoneyFieldIsReadAsRupiah(t *testing.T) {
+	t.Parallel()
 	type newRules struct {
 		BPJS      BPJSRule `json:"bpjs"`
 		Allowance Rupiah   `json:"tunjangan_baru"`

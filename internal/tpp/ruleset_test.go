@@ -10,6 +10,7 @@ import (
 )
 
 func TestDemoRuleSet(t *testing.T) {
+	t.Parallel()
 	rs := DemoRuleSet()
 	if err := rs.Validate(); err != nil {
 		t.Fatalf("demo rule set invalid: %v", err)
@@ -36,6 +37,7 @@ func TestDemoRuleSet(t *testing.T) {
 }
 
 func TestRuleSetJSONRoundTrip(t *testing.T) {
+	t.Parallel()
 	rs := DemoRuleSet()
 	rs.EffectiveUntil = Period{2026, 12}
 	b, err := json.Marshal(rs)
@@ -62,6 +64,7 @@ func TestRuleSetJSONRoundTrip(t *testing.T) {
 }
 
 func TestRuleSetValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		mutate func(*RuleSet)
@@ -133,6 +136,7 @@ func TestRuleSetValidate(t *testing.T) {
 }
 
 func TestBand(t *testing.T) {
+	t.Parallel()
 	d := DemoRuleSet().Disiplin
 	for minutes, want := range map[int]int{-1: 0, 0: 0, 1: 1, 30: 1, 31: 2, 60: 2, 61: 3, 90: 3, 91: 4, 600: 4} {
 		if got := d.Band(minutes); got != want {

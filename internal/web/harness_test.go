@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -166,6 +167,14 @@ func login(t *testing.T, role auth.Role) demo.Login {
 type client struct {
 	h    *harness
 	http *http.Client
+
+	// The CSRF token is the server's HMAC of the session (or of the
+	// anonymous csrf cookie), so it changes only when the cookies do:
+	// csrf caches it per cookie set instead of fetching a page before
+	// every POST.
+	csrfMu      sync.Mutex
+	csrfCookies string
+	csrfToken   string
 }
 
 func (h *harness) client() *client {
@@ -210,9 +219,16 @@ func (c *client) get(path string) response {
 
 var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
 
-// csrf fetches a page and returns the CSRF token its forms carry.
+// csrf returns the CSRF token the client's forms carry: fetched from a
+// page, again whenever the client's cookies have changed since.
 func (c *client) csrf() string {
 	c.h.t.Helper()
+	c.csrfMu.Lock()
+	defer c.csrfMu.Unlock()
+	cookies := c.cookieState()
+	if c.csrfToken != "" && cookies == c.csrfCookies {
+		return c.csrfToken
+	}
 	res := c.get("/masuk")
 	// Signed in: /masuk sends to the home page (or to a pending forced
 	// step); every page carries the token in its logout form.
@@ -223,7 +239,23 @@ func (c *client) csrf() string {
 	if m == nil {
 		c.h.t.Fatalf("no csrf token in page (status %d)", res.status)
 	}
+	// The fetch itself may have set cookies (the anonymous csrf cookie,
+	// a refreshed session): the token belongs to the state after it.
+	c.csrfCookies, c.csrfToken = c.cookieState(), m[1]
 	return m[1]
+}
+
+// cookieState is every cookie the client would send to the server.
+func (c *client) cookieState() string {
+	u, err := url.Parse(c.h.ts.URL)
+	if err != nil || c.http.Jar == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, ck := range c.http.Jar.Cookies(u) {
+		b.WriteString(ck.Name + "=" + ck.Value + ";")
+	}
+	return b.String()
 }
 
 // postForm posts a form with a valid CSRF token.

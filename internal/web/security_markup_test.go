@@ -148,7 +148,7 @@ func TestXSSPayloadsAreEscaped(t *testing.T) {
 		if role != anonymous {
 			c = h.as(role)
 		}
-		for _, f := range formsOf(crawl(t, h, c, role, 200)) {
+		for _, f := range formsOf(crawlPages(t, h, c, role, 200)) {
 			if sessionEnding(f) || (role != anonymous && f.action == "/masuk") {
 				continue
 			}
@@ -175,7 +175,7 @@ func TestXSSPayloadsAreEscaped(t *testing.T) {
 				}
 			}
 		}
-		for _, p := range crawl(t, h, c, role, 200) {
+		for _, p := range crawlPages(t, h, c, role, 200) {
 			if raw := unescaped(p.body); raw != "" {
 				t.Errorf("%s %s: stored payload unescaped: %s", role, p.path, raw)
 			}

@@ -11,6 +11,7 @@ import (
 // TestAllowedIsTheOneRule checks the rule the claim page's buttons and every
 // handler share: who may take which step from which status, and why not.
 func TestAllowedIsTheOneRule(t *testing.T) {
+	t.Parallel()
 	admin := Actor{Role: auth.RoleAdminOPD, OPDID: 7}
 	otherAdmin := Actor{Role: auth.RoleAdminOPD, OPDID: 8}
 	verif := Actor{Role: auth.RoleVerifikator}

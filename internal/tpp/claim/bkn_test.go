@@ -23,6 +23,7 @@ import (
 // after the computation blocks approval, and after approval the imported
 // predikat is frozen (the importer reports it, the database refuses it).
 func TestBKNPredikatDrivesProduktivitas(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	budi := f.budi()

@@ -19,6 +19,7 @@ func day(s string) time.Time {
 }
 
 func TestCalendarWorkingDays(t *testing.T) {
+	t.Parallel()
 	five := "|07:30-16:00|07:30-16:00|07:30-16:00|07:30-16:00|07:30-16:30|"
 	six := "|07:30-14:30|07:30-14:30|07:30-14:30|07:30-14:30|07:30-11:30|07:30-13:00"
 	for _, tc := range []struct {
@@ -45,6 +46,7 @@ func TestCalendarWorkingDays(t *testing.T) {
 // whole month served 19 working days, under the demo minimum of 20: no
 // Plt addition. A plain Monday-Friday count would have paid it.
 func TestPltWorkingDaysUseHolidayCalendar(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	// The demo rule set (from 2026-01) covers August.

@@ -17,6 +17,7 @@ import (
 )
 
 func TestMigrationSeedsTheDemoRuleSet(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	s := NewService(f.db, nil, nil)
 	rs, err := s.RuleSetFor(context.Background(), nov2026)
@@ -34,6 +35,7 @@ func TestMigrationSeedsTheDemoRuleSet(t *testing.T) {
 }
 
 func TestWorkedExampleToTheRupiah(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	budi := f.budi()
 	k, a := workedSources(budi)
@@ -99,6 +101,7 @@ func TestWorkedExampleToTheRupiah(t *testing.T) {
 }
 
 func TestNoDataSourcesGiveZeroProduktivitasAndWarnings(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	budi := f.budi()
 	noBank := f.mkPegawai(f.opd, "Tanpa Rekening", "CPNS", "III/a", "")
@@ -133,6 +136,7 @@ func TestNoDataSourcesGiveZeroProduktivitasAndWarnings(t *testing.T) {
 }
 
 func TestMidMonthTransferPltAndSanction(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	// Moves from LAIN (kelas 7) to UJI (kelas 9) on 16 November; acting as a
@@ -184,6 +188,7 @@ func lineCode(ls []tpp.Line, code string) (tpp.Line, bool) {
 }
 
 func TestWorkflowAndFreeze(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	budi := f.budi()
 	k, a := workedSources(budi)
@@ -326,6 +331,7 @@ func TestWorkflowAndFreeze(t *testing.T) {
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestRuleSetFrozenOnceComputedAndCopiedAsANewVersion(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	s := NewService(f.db, nil, nil)
@@ -396,6 +402,7 @@ func TestRuleSetFrozenOnceComputedAndCopiedAsANewVersion(t *testing.T) {
 // stored rules do not give. Two "versi baru"
 // at once get two numbers.
 func TestRuleSetEditRacingAComputation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	budi := f.budi()

@@ -56,6 +56,7 @@ func approvedClaim(t *testing.T) (*fixture, *Service, Claim) {
 }
 
 func TestExportsAddUp(t *testing.T) {
+	t.Parallel()
 	_, s, c := approvedClaim(t)
 	ctx := context.Background()
 	e, err := s.ExportFor(ctx, Actor{Role: auth.RoleVerifikator}, c.ID)
@@ -137,6 +138,7 @@ func readXLSX(t *testing.T, b []byte) [][]string {
 }
 
 func TestBundleVerifiesOfflineAndCatchesTampering(t *testing.T) {
+	t.Parallel()
 	_, s, c := approvedClaim(t)
 	key := SigningKey("rahasia-uji-yang-cukup-panjang-sekali", auth.DeriveKey)
 	dir := filepath.Join(t.TempDir(), "bundel")

@@ -16,6 +16,7 @@ import (
 // set's share, a higher one pays the higher post's base. Own post kelas 9
 // (Rp 5.000.000), Plt the whole of November 2026 (21 working days).
 func TestPltLevelThroughTheClaim(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	ctx := context.Background()
 	tests := []struct {

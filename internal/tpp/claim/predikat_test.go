@@ -17,6 +17,7 @@ import (
 // paid as a silent 0%), while no rating at all is "tidak ada" with its
 // warning.
 func TestEveryKinerjaPredikatIsKnownToTPP(t *testing.T) {
+	t.Parallel()
 	rules := tpp.DemoRuleSet()
 	known := func(p kinerja.Predikat) bool {
 		_, ok := rules.Produktivitas.Predikat.Factor(tpp.Predikat(p))

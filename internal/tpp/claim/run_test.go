@@ -18,6 +18,7 @@ import (
 // submission, are refused with 409; a failure leaves its reason; a mark
 // whose server died is taken over once stale.
 func TestComputeRunMark(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	budi := f.budi()
 	k, a := workedSources(budi)
@@ -111,6 +112,7 @@ func TestComputeRunMark(t *testing.T) {
 // TestConcurrentComputeOneWins fires several computations of one claim at
 // once: exactly one runs, the others are told it is running (409).
 func TestConcurrentComputeOneWins(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	budi := f.budi()
 	k, a := workedSources(budi)

@@ -18,7 +18,10 @@ import (
 //
 //	go test -run '^$' -bench Simulation5000x12 -benchtime 1x ./internal/tpp/claim/
 func BenchmarkSimulation5000x12(b *testing.B) {
-	const n = 5000
+	n := 5000
+	if testing.Short() { // make test runs every benchmark once, small, so none rots
+		n = 300
+	}
 	db := testdb.New(b)
 	opd, k, a := seedBigOPD(b, db, n)
 	s := NewService(db, k, a)

@@ -22,6 +22,7 @@ import (
 // 100.000 - 20.000 = 1.880.000 (+244.400). Over a window of three months
 // (September has no claim) the year is 12/2 of the two months with inputs.
 func TestSimulationGainersLosersAndYear(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	budi := f.budi()
 	ani := f.mkPegawai(f.opd, "Ani Lestari", "PNS", "III/a", "0099")

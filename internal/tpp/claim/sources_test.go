@@ -19,6 +19,7 @@ import (
 // pegawai's rated month (Baik) and imported fingerprints (1 TK, 2 x TL2)
 // come out as the spec's lines.
 func TestStoreSourcesFeedTheComputation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db := testdb.New(t)
 	if _, err := demo.Seed(ctx, db, auth.NewHasher(auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, 2)); err != nil {
