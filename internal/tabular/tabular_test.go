@@ -156,3 +156,41 @@ func TestWriteXLSXCellKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteXLSXTemplateColumnsAreText: a template's columns carry the text
+// number format (49) as column styles, so a NIP typed into any row, also
+// past the example rows, is not turned into a number; the header keeps
+// its own style.
+func TestWriteXLSXTemplateColumnsAreText(t *testing.T) {
+	t.Parallel()
+	b, err := WriteXLSX(Sheet{Name: "Templat", Header: []string{"nip", "tanggal", "jam_masuk"}, Template: true,
+		Rows: [][]any{{"199001012020121001", "2026-10-02", "07:30"}}, Lists: map[int][]string{2: {"07:30", "08:00"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	numFmt := func(id int) int {
+		st, err := f.GetStyle(id)
+		if err != nil || st == nil {
+			t.Fatalf("style %d: %v", id, err)
+		}
+		return st.NumFmt
+	}
+	for _, col := range []string{"A", "B", "C"} {
+		id, err := f.GetColStyle("Templat", col)
+		if err != nil || numFmt(id) != 49 {
+			t.Errorf("column %s: style %d (%v), want the text format 49", col, id, err)
+		}
+	}
+	if id, _ := f.GetColStyle("Templat", "D"); id != 0 {
+		t.Errorf("column D past the header has style %d", id)
+	}
+	head, _ := f.GetCellStyle("Templat", "A1")
+	if st, _ := f.GetStyle(head); st == nil || st.Font == nil || !st.Font.Bold {
+		t.Errorf("header A1 lost its bold style: %+v", st)
+	}
+}

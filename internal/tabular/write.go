@@ -71,6 +71,16 @@ func WriteXLSX(sheets ...Sheet) ([]byte, error) {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return nil, err
 		}
+		// A template's columns are text (a NIP stays 18 digits, a date
+		// stays as typed) as a column format, so every row typed later
+		// has it, without a styled empty cell per row. Set before any
+		// cell: excelize restyles a column's existing cells.
+		if sh.Template && len(sh.Header) > 0 {
+			last, _ := excelize.ColumnNumberToName(len(sh.Header))
+			if err := f.SetColStyle(name, "A:"+last, textStyle); err != nil {
+				return nil, err
+			}
+		}
 		row := 1
 		for _, n := range sh.Notes {
 			if err := f.SetCellStr(name, cellName(1, row), n); err != nil {
@@ -95,13 +105,6 @@ func WriteXLSX(sheets ...Sheet) ([]byte, error) {
 		}
 		row++
 		template := sh.Template
-		if template {
-			for i := range sh.Header {
-				if err := f.SetCellStyle(name, cellName(i+1, row), cellName(i+1, headerRow+templateRows), textStyle); err != nil {
-					return nil, err
-				}
-			}
-		}
 		for _, r := range sh.Rows {
 			for i, c := range r {
 				axis := cellName(i+1, row)
