@@ -16,8 +16,19 @@ import (
 	"github.com/ekinerja/ekinerja/internal/auth"
 )
 
-// sqlPayloads are injection probes for filter and search parameters.
-var sqlPayloads = []string{`'`, `' OR '1'='1`, `1; SELECT pg_sleep(10)--`, `1) UNION SELECT NULL--`, `\`, `%' --`, `1' AND 1=CAST((SELECT version()) AS int)--`, "\x00"}
+// sqlPayloads are injection probes for filter and search parameters, one
+// per thing the probe can observe (a 5xx, database error text, a slow
+// answer): the quote breaks string-built SQL in a string, numeric or
+// parenthesised context (a syntax error); the backslash breaks an E''
+// string; the two sleeps are seen where the error is swallowed (numeric
+// context with a second statement; string context, then numeric). The NUL
+// byte is refused by the middleware. Payloads that turn string-built SQL
+// into valid SQL without an error or a delay (' OR '1'='1, %' --) show
+// nothing to these checks, and the error-based ones (UNION, CAST of
+// version()) fail exactly where the quote already does, so they are not
+// sent. The source check (TestNoUnreviewedRawHTMLOrStringBuiltSQL) is the
+// first line: no string-built SQL at all.
+var sqlPayloads = []string{`'`, `\`, `1; SELECT pg_sleep(10)--`, `1' OR pg_sleep(10) IS NULL; SELECT pg_sleep(10)--`, "\x00"}
 
 // sqlPayloadsShort is the probe for parameters a page does not use itself:
 // one value that breaks string-built SQL (the quote: a syntax error, caught
