@@ -19,7 +19,7 @@ import (
 // sqlPayloads are injection probes for filter and search parameters, one
 // per thing the probe can observe (a 5xx, database error text, a slow
 // answer): the quote breaks string-built SQL in a string, numeric or
-// parenthesised context (a syntax error); the backslash breaks an E''
+// parenthesised context (a syntax error); the backslash breaks an E”
 // string; the two sleeps are seen where the error is swallowed (numeric
 // context with a second statement; string context, then numeric). The NUL
 // byte is refused by the middleware. Payloads that turn string-built SQL
