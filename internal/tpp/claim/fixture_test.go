@@ -3,6 +3,7 @@ package claim
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,19 +83,19 @@ func (f *fixture) mkOPD(kode string) int64 {
 	return f.scalar(`INSERT INTO opd (kode, nama) VALUES (?, ?) RETURNING id`, kode, "Dinas "+kode)
 }
 
-var seq int
+// seq numbers positions and NIPs; tests run in parallel.
+var seq atomic.Int64
 
 // mkJabatan makes a position of kelas in opd.
 func (f *fixture) mkJabatan(opd int64, nama string, kelas int) int64 {
-	seq++
+	n := seq.Add(1)
 	return f.scalar(`INSERT INTO jabatan (opd_id, kode, nama, jenis, kelas) VALUES (?, ?, ?, 'pelaksana', ?) RETURNING id`,
-		opd, fmt.Sprintf("J%d", seq), nama, kelas)
+		opd, fmt.Sprintf("J%d", n), nama, kelas)
 }
 
 // mkPegawai makes an employee with a bank account (unless rek is "").
 func (f *fixture) mkPegawai(opd int64, nama, status, gol, rek string) int64 {
-	seq++
-	nip := fmt.Sprintf("19900101201503%01d%03d", 1, seq)
+	nip := fmt.Sprintf("19900101201503%01d%03d", 1, seq.Add(1))
 	return f.scalar(`INSERT INTO pegawai (nip, nama, status_asn, golongan, opd_id, bank_nama, bank_rekening, bank_atas_nama)
 VALUES (?, ?, ?, ?, ?, 'Bank Bengkulu', ?, ?) RETURNING id`, nip, nama, status, gol, opd, rek, nama)
 }
