@@ -109,74 +109,17 @@ func quote(name string) string { return `"` + name + `"` }
 // Create makes a fresh migrated database and returns its URL and a function
 // that drops it.
 func Create(ctx context.Context) (string, func(), error) {
+	return create(ctx, "")
+}
+
+// create clones template from (the migrated template when "") into a new
+// database with its own application role, as `ekinerja migrate up` sets
+// one up, and returns its URL and a function that drops both.
+func create(ctx context.Context, from string) (string, func(), error) {
 	admin := adminURL()
-	adb, err := database.Open(ctx, admin)
-	if err != nil {
+	name := Prefix() + randomHex(6)
+	if err := withAdmin(ctx, func(adb *gorm.DB) error { return cloneInto(ctx, adb, name, from) }); err != nil {
 		return "", nil, err
-	}
-	defer database.Close(adb)
-	if err := database.Ping(ctx, adb); err != nil {
-		return "", nil, fmt.Errorf("PostgreSQL untuk tes tidak menjawab di %s (jalankan: pg_ctlcluster --skip-systemctl-redirect 15 main start): %w", admin, err)
-	}
-	tmpl, err := templateName()
-	if err != nil {
-		return "", nil, err
-	}
-	var buf [6]byte
-	if _, err := rand.Read(buf[:]); err != nil {
-		return "", nil, err
-	}
-	name := Prefix() + hex.EncodeToString(buf[:])
-
-	// One connection holds a session advisory lock while the template is
-	// built and cloned, so parallel test packages never race.
-	conn, err := adb.DB()
-	if err != nil {
-		return "", nil, err
-	}
-	c, err := conn.Conn(ctx)
-	if err != nil {
-		return "", nil, err
-	}
-	defer c.Close()
-	if _, err := c.ExecContext(ctx, "SELECT pg_advisory_lock(125786993289580)"); err != nil {
-		return "", nil, err
-	}
-	defer c.ExecContext(context.Background(), "SELECT pg_advisory_unlock(125786993289580)")
-
-	var isTemplate *bool
-	row := c.QueryRowContext(ctx, "SELECT datistemplate FROM pg_database WHERE datname = $1", tmpl)
-	if err := row.Scan(&isTemplate); err != nil {
-		isTemplate = nil
-	}
-	if isTemplate == nil || !*isTemplate {
-		if isTemplate != nil { // half-built by a crashed run
-			if _, err := c.ExecContext(ctx, "DROP DATABASE "+quote(tmpl)+" WITH (FORCE)"); err != nil {
-				return "", nil, err
-			}
-		}
-		if _, err := c.ExecContext(ctx, "CREATE DATABASE "+quote(tmpl)); err != nil {
-			return "", nil, fmt.Errorf("create template: %w", err)
-		}
-		turl, err := withDatabase(admin, tmpl)
-		if err != nil {
-			return "", nil, err
-		}
-		tdb, err := database.Open(ctx, turl)
-		if err != nil {
-			return "", nil, err
-		}
-		if _, err := database.Migrate(ctx, tdb, nil); err != nil {
-			database.Close(tdb)
-			return "", nil, err
-		}
-		database.Close(tdb)
-		if _, err := c.ExecContext(ctx, "ALTER DATABASE "+quote(tmpl)+" IS_TEMPLATE true"); err != nil {
-			return "", nil, err
-		}
-	}
-	if _, err := c.ExecContext(ctx, "CREATE DATABASE "+quote(name)+" TEMPLATE "+quote(tmpl)); err != nil {
-		return "", nil, fmt.Errorf("clone template: %w", err)
 	}
 	u, err := withDatabase(admin, name)
 	if err != nil {
@@ -208,6 +151,102 @@ func Create(ctx context.Context) (string, func(), error) {
 		DropRole(adb, role)
 	}
 	return u, drop, nil
+}
+
+// withAdmin runs fn on a connection to the maintenance database.
+func withAdmin(ctx context.Context, fn func(adb *gorm.DB) error) error {
+	admin := adminURL()
+	adb, err := database.Open(ctx, admin)
+	if err != nil {
+		return err
+	}
+	defer database.Close(adb)
+	if err := database.Ping(ctx, adb); err != nil {
+		return fmt.Errorf("PostgreSQL untuk tes tidak menjawab di %s (jalankan: pg_ctlcluster --skip-systemctl-redirect 15 main start): %w", admin, err)
+	}
+	return fn(adb)
+}
+
+// randomHex is n random bytes in hex, for database names.
+func randomHex(n int) string {
+	buf := make([]byte, n)
+	if _, err := rand.Read(buf); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return hex.EncodeToString(buf)
+}
+
+// markTemplate sets or clears a database's IS_TEMPLATE flag.
+func markTemplate(adb *gorm.DB, name string, on bool) error {
+	if on {
+		return adb.Exec("ALTER DATABASE " + quote(name) + " IS_TEMPLATE true").Error
+	}
+	return adb.Exec("ALTER DATABASE " + quote(name) + " IS_TEMPLATE false").Error
+}
+
+// cloneInto creates database name from template from, or from the
+// migrated template (built first when this schema version has none) when
+// from is "".
+func cloneInto(ctx context.Context, adb *gorm.DB, name, from string) error {
+	admin := adminURL()
+	tmpl, err := templateName()
+	if err != nil {
+		return err
+	}
+	// One connection holds a session advisory lock while the template is
+	// built and cloned, so parallel test packages never race.
+	conn, err := adb.DB()
+	if err != nil {
+		return err
+	}
+	c, err := conn.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "SELECT pg_advisory_lock(125786993289580)"); err != nil {
+		return err
+	}
+	defer c.ExecContext(context.Background(), "SELECT pg_advisory_unlock(125786993289580)")
+
+	var isTemplate *bool
+	row := c.QueryRowContext(ctx, "SELECT datistemplate FROM pg_database WHERE datname = $1", tmpl)
+	if err := row.Scan(&isTemplate); err != nil {
+		isTemplate = nil
+	}
+	if isTemplate == nil || !*isTemplate {
+		if isTemplate != nil { // half-built by a crashed run
+			if _, err := c.ExecContext(ctx, "DROP DATABASE "+quote(tmpl)+" WITH (FORCE)"); err != nil {
+				return err
+			}
+		}
+		if _, err := c.ExecContext(ctx, "CREATE DATABASE "+quote(tmpl)); err != nil {
+			return fmt.Errorf("create template: %w", err)
+		}
+		turl, err := withDatabase(admin, tmpl)
+		if err != nil {
+			return err
+		}
+		tdb, err := database.Open(ctx, turl)
+		if err != nil {
+			return err
+		}
+		if _, err := database.Migrate(ctx, tdb, nil); err != nil {
+			database.Close(tdb)
+			return err
+		}
+		database.Close(tdb)
+		if _, err := c.ExecContext(ctx, "ALTER DATABASE "+quote(tmpl)+" IS_TEMPLATE true"); err != nil {
+			return err
+		}
+	}
+	if from != "" {
+		tmpl = from
+	}
+	if _, err := c.ExecContext(ctx, "CREATE DATABASE "+quote(name)+" TEMPLATE "+quote(tmpl)); err != nil {
+		return fmt.Errorf("clone template: %w", err)
+	}
+	return nil
 }
 
 // NewURL creates a fresh database for tb and drops it when tb ends.

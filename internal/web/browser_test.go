@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/testdb"
 )
 
 // chromiumPath finds Debian's chromium (or $EKINERJA_CHROMIUM). The browser
@@ -50,6 +51,7 @@ var browser struct {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	testdb.DropSeeded()
 	if browser.stop != nil {
 		browser.active.Wait()
 		browser.stop()

@@ -230,6 +230,30 @@ func formsOf(pages []page) []form {
 	return out
 }
 
+// submitAs is c.submit for a client signed in as role (anonymous: not
+// signed in) that stays signed in: when the answer sends a signed-in client
+// to the login page, an earlier submission ended its session (the
+// superadmin revoking its own sessions, a password change), and the form is
+// sent again from a fresh session, so no later form is tried on a dead one.
+func (c *client) submitAs(role auth.Role, f form, values url.Values) response {
+	c.h.t.Helper()
+	res := c.submit(f, values)
+	if role != anonymous && f.action != "/masuk" && res.status == http.StatusSeeOther && strings.HasPrefix(res.header.Get("Location"), "/masuk") {
+		c.signInAgain(role)
+		res = c.submit(f, values)
+	}
+	return res
+}
+
+// signInAgain replaces the client's session by a fresh one of role.
+func (c *client) signInAgain(role auth.Role) {
+	c.h.t.Helper()
+	fresh := c.h.as(role)
+	c.csrfMu.Lock()
+	c.http, c.csrfToken, c.csrfCookies = fresh.http, "", ""
+	c.csrfMu.Unlock()
+}
+
 // sessionEnding forms would end or change the crawling session itself.
 func sessionEnding(f form) bool {
 	return slices.Contains([]string{"/keluar", "/peran"}, f.action)

@@ -92,17 +92,19 @@ func newProductionHarness(t *testing.T) *harness {
 func newHarnessStores(t *testing.T, env map[string]string, serverDBOf func(owner *gorm.DB, ownerURL string) *gorm.DB,
 	storesOf func(*gorm.DB, config.Config) stores.Set) *harness {
 	t.Helper()
-	ownerURL := testdb.NewURL(t)
+	hasher := auth.NewHasher(fastArgon2, 4)
+	// The demo data is written once per test binary, into a template every
+	// harness clones (testdb.Seeded): the same rows as seeding each one.
+	ownerURL := testdb.Seeded(t, "demo", func(ctx context.Context, db *gorm.DB) error {
+		_, err := demo.Seed(ctx, db, hasher)
+		return err
+	})
 	db, err := database.Open(context.Background(), ownerURL)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { database.Close(db) })
 	serverDB := serverDBOf(db, ownerURL)
-	hasher := auth.NewHasher(fastArgon2, 4)
-	if _, err := demo.Seed(context.Background(), db, hasher); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
 	cfg, err := config.Load(func(k string) string {
 		if v, ok := env[k]; ok || k != "EKINERJA_REQUEST_TIMEOUT" {
 			return v

@@ -113,7 +113,7 @@ ORDER BY 1`).Scan(&missing)
 				continue
 			}
 			forms++
-			if res := c.submit(f, f.fill("Uji hak minimum")); res.status >= 500 {
+			if res := c.submitAs(role, f, f.fill("Uji hak minimum")); res.status >= 500 {
 				t.Errorf("%s %s %s: %d", role, f.method, f.action, res.status)
 			}
 		}

@@ -123,7 +123,7 @@ FROM users u JOIN pegawai p ON p.id = u.pegawai_id WHERE u.id = ?`, self.UserID)
 					values[k] = v
 				}
 			}
-			res := c.postForm(f.action, values)
+			res := c.submitAs(role, f, values)
 			if res.status >= 500 {
 				t.Errorf("%s POST %s: status %d", role, f.action, res.status)
 			}
