@@ -133,16 +133,8 @@ func FuzzTabularReader(f *testing.F) {
 // numbers and shares are number cells, a share as its fraction.
 func TestWriteXLSXCellKinds(t *testing.T) {
 	t.Parallel()
-	b, err := WriteXLSX(Sheet{Name: "Uji", Header: []string{"NIP", "Jumlah", "Persentase"},
+	f := written(t, Sheet{Name: "Uji", Header: []string{"NIP", "Jumlah", "Persentase"},
 		Rows: [][]any{{"=1+1", int64(4606000), BasisPoints(1250)}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	for _, c := range []struct {
 		axis, raw string
 		text      bool
@@ -163,16 +155,8 @@ func TestWriteXLSXCellKinds(t *testing.T) {
 // its own style.
 func TestWriteXLSXTemplateColumnsAreText(t *testing.T) {
 	t.Parallel()
-	b, err := WriteXLSX(Sheet{Name: "Templat", Header: []string{"nip", "tanggal", "jam_masuk"}, Template: true,
+	f := written(t, Sheet{Name: "Templat", Header: []string{"nip", "tanggal", "jam_masuk"}, Template: true,
 		Rows: [][]any{{"199001012020121001", "2026-10-02", "07:30"}}, Lists: map[int][]string{2: {"07:30", "08:00"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	numFmt := func(id int) int {
 		st, err := f.GetStyle(id)
 		if err != nil || st == nil {
@@ -193,4 +177,19 @@ func TestWriteXLSXTemplateColumnsAreText(t *testing.T) {
 	if st, _ := f.GetStyle(head); st == nil || st.Font == nil || !st.Font.Bold {
 		t.Errorf("header A1 lost its bold style: %+v", st)
 	}
+}
+
+// written is WriteXLSX of sheets, opened again; closed when t ends.
+func written(t *testing.T, sheets ...Sheet) *excelize.File {
+	t.Helper()
+	b, err := WriteXLSX(sheets...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }
