@@ -108,7 +108,7 @@ ORDER BY 1`).Scan(&missing)
 				t.Errorf("%s GET %s: %d", role, p.path, p.status)
 			}
 		}
-		for _, f := range formsOf(crawled) {
+		for _, f := range formsOf(h, crawled) {
 			if sessionEnding(f) {
 				continue
 			}

@@ -113,7 +113,7 @@ FROM users u JOIN pegawai p ON p.id = u.pegawai_id WHERE u.id = ?`, self.UserID)
 		// Between two forms nothing writes (identity and the fingerprint only
 		// read), so one form's "after" is the next one's "before".
 		beforeID, beforeDB := identity(), h.dbFingerprint(except)
-		for _, f := range formsOf(crawlPages(t, h, c, role, 200)) {
+		for _, f := range formsOf(h, crawlPages(t, h, c, role, 200)) {
 			if f.method != http.MethodPost || sessionEnding(f) {
 				continue
 			}
