@@ -35,7 +35,7 @@ build:
 ## arithmetic in web handlers) run once without -race: they read source
 ## files, start no goroutines, and under -race the type checker alone took
 ## over two minutes. Everything else runs with -race and skips them.
-## internal/web, the longest package (about 6.5 of the suite's 8 minutes
+## internal/web, the longest package (about 4 of the suite's 4 minutes
 ## here), is named first so it starts at once instead of after the others
 ## (go test starts packages in the order given, two at a time on two cores).
 ## The benchmark smoke run goes in the background beside the tests too: it
