@@ -77,12 +77,8 @@ func parsePage(p page) (links []string, forms []form) {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			attr := func(k string) string {
-				for _, a := range n.Attr {
-					if a.Key == k {
-						return a.Val
-					}
-				}
-				return ""
+				v, _ := attrOf(n, k)
+				return v
 			}
 			switch n.Data {
 			case "a":
@@ -131,13 +127,20 @@ func parsePage(p page) (links []string, forms []form) {
 	return links, forms
 }
 
-func hasAttr(n *html.Node, k string) bool {
+// attrOf is n's attribute k and whether n has it (a bare "required" has
+// an empty value).
+func attrOf(n *html.Node, k string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == k {
-			return true
+			return a.Val, true
 		}
 	}
-	return false
+	return "", false
+}
+
+func hasAttr(n *html.Node, k string) bool {
+	_, ok := attrOf(n, k)
+	return ok
 }
 
 func cmpOr(a, b string) string {
