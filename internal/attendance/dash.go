@@ -36,10 +36,22 @@ func (d OPDDiscipline) Total() int64 { return d.TK + d.TL }
 // every rule set: rows judged with any edges are served, and a row judged
 // here for the first time gets the demo edges, which a recap read with the
 // rule set's edges judges again. The split into TL1..TL4 is not shown here.
+//
+// The result is a snapshot at most snapshot.DefaultTTL old (the regency is
+// added up once per TTL, not on every view), shared by the requests that
+// read it (do not change it).
 func (s *Store) DisciplineByOPD(ctx context.Context, a Actor, year int, month time.Month) ([]OPDDiscipline, error) {
 	if a.Role != auth.RoleVerifikator && a.Role != auth.RoleSuperadmin {
 		return nil, apperr.ErrForbidden
 	}
+	out, _, err := s.discipline.Get(ctx, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC), func(ctx context.Context) ([]OPDDiscipline, error) {
+		return s.disciplineByOPD(ctx, year, month)
+	})
+	return out, err
+}
+
+// disciplineByOPD adds up DisciplineByOPD from the stored recaps.
+func (s *Store) disciplineByOPD(ctx context.Context, year int, month time.Month) ([]OPDDiscipline, error) {
 	first, last, err := monthBounds(year, month)
 	if err != nil {
 		return nil, err

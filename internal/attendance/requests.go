@@ -571,10 +571,14 @@ func (s *Store) SanctionsInForceOf(ctx context.Context, opdID, pegawaiID int64, 
 		return nil, err
 	}
 	var rows []Sanction
-	if err := s.db.WithContext(ctx).Raw(sanctionSelect+`
-WHERE p.opd_id = ? AND h.mulai_bulan <= ?::date AND h.mulai_bulan + make_interval(months => h.lama_bulan) > ?::date
-  AND (?::bigint = 0 OR h.pegawai_id = ?)`,
-		opdID, sqlDate(first), sqlDate(first), pegawaiID, pegawaiID).Scan(&rows).Error; err != nil {
+	// The one employee's filter is written into the statement (a generic
+	// plan of "(? = 0 OR ...)" reads the whole agency).
+	q, args := sanctionSelect+`
+WHERE p.opd_id = ? AND h.mulai_bulan <= ?::date AND h.mulai_bulan + make_interval(months => h.lama_bulan) > ?::date`, []any{opdID, sqlDate(first), sqlDate(first)}
+	if pegawaiID != 0 {
+		q, args = q+` AND h.pegawai_id = ?`, append(args, pegawaiID)
+	}
+	if err := s.db.WithContext(ctx).Raw(q, args...).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("sanctions in force: %w", err)
 	}
 	by := map[int64][]Sanction{}

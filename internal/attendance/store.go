@@ -12,6 +12,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 )
 
 // Store reads and writes attendance, leave, sanctions, schedules and the
@@ -22,6 +23,8 @@ type Store struct {
 	loc  *time.Location
 	now  func() time.Time
 	orgs *org.Store
+	// discipline is DisciplineByOPD's snapshot per month (regency-wide).
+	discipline *snapshot.Cache[time.Time, []OPDDiscipline]
 }
 
 // NewStore returns a Store on db (the pool or a transaction); loc is the
@@ -38,7 +41,7 @@ func NewStoreWith(db *gorm.DB, loc *time.Location, orgs *org.Store) *Store {
 	if loc == nil {
 		loc = DefaultLocation()
 	}
-	return &Store{db: db, loc: loc, now: time.Now, orgs: orgs}
+	return &Store{db: db, loc: loc, now: time.Now, orgs: orgs, discipline: snapshot.New[time.Time, []OPDDiscipline](snapshot.DefaultTTL)}
 }
 
 // WithClock returns a copy of s whose "now" is now (for tests).

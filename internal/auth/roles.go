@@ -89,6 +89,10 @@ type Principal struct {
 	// NeedsTOTPEnrolment: the person's roles require two-factor and it is
 	// not on yet; until it is, only the enrolment page is open to them.
 	NeedsTOTPEnrolment bool
+	// Unread is the person's unread notifications when the request began
+	// (the header's inbox badge), counted in the session query itself so
+	// that the page frame costs no round trip of its own.
+	Unread int
 }
 
 // Has reports whether p holds role r (in any OPD).

@@ -572,14 +572,17 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*Authenticate
 		ExpiresAt          time.Time  `gorm:"column:expires_at"`
 		RevokedAt          *time.Time `gorm:"column:revoked_at"`
 		Roles              string     `gorm:"column:roles"`
+		Unread             int        `gorm:"column:unread"`
 	}
 	// One round trip per request: the session, its user and employee, and
 	// the user's roles with their agencies' names (a JSON array in
-	// user_roles order, built like grants does for the login).
+	// user_roles order, built like grants does for the login), and the
+	// unread notifications for the header's badge.
 	err = s.db.WithContext(ctx).Raw(`SELECT u.id, u.pegawai_id, u.nip, p.nama, p.opd_id, u.token_version, u.disabled, u.must_change_password,
   u.totp_enabled_at IS NOT NULL AS totp_enabled, s.active_role, s.active_opd_id, s.last_seen_at, s.expires_at, s.revoked_at,
   (SELECT coalesce(json_agg(json_build_object('role', r.role, 'opd_id', r.opd_id, 'opd_name', `+grantOPDName+`) ORDER BY r.id), '[]')
-   FROM user_roles r LEFT JOIN opd o ON o.id = r.opd_id WHERE r.user_id = u.id)::text AS roles
+   FROM user_roles r LEFT JOIN opd o ON o.id = r.opd_id WHERE r.user_id = u.id)::text AS roles,
+  (SELECT count(*) FROM notifikasi n WHERE n.user_id = u.id AND n.dibaca_at IS NULL) AS unread
 FROM sessions s JOIN users u ON u.id = s.user_id JOIN pegawai p ON p.id = u.pegawai_id
 WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 	if err != nil {
@@ -596,7 +599,7 @@ WHERE s.id = ? AND s.user_id = ?`, c.Sid, uid).Scan(&row).Error
 	}
 	grants, opdNames := buildGrants(roleRows)
 	p := &Principal{UserID: row.ID, PegawaiID: row.PegawaiID, NIP: row.NIP, Nama: row.Nama, OPDID: row.OPDID, Grants: grants, OPDNames: opdNames,
-		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword, TOTPEnabled: row.TOTPEnabled}
+		SessionID: c.Sid, TokenVersion: row.TokenVersion, MustChangePassword: row.MustChangePassword, TOTPEnabled: row.TOTPEnabled, Unread: row.Unread}
 	p.NeedsTOTPEnrolment = !row.TOTPEnabled && s.TOTPRequired(grants)
 	p.Active = Grant{Role: Role(row.ActiveRole)}
 	if row.ActiveOPDID != nil {

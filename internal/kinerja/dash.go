@@ -18,11 +18,21 @@ type OPDPredikat struct {
 }
 
 // PredikatByOPD is the month's predikat distribution of every active OPD,
-// for the verifikator and superadmin dashboards.
+// for the verifikator and superadmin dashboards: a snapshot at most
+// snapshot.DefaultTTL old (the regency is added up once per TTL, not on
+// every view), shared by the requests that read it (do not change it).
 func (s *Store) PredikatByOPD(ctx context.Context, a Actor, year int, month time.Month) ([]OPDPredikat, error) {
 	if a.Role != auth.RoleVerifikator && a.Role != auth.RoleSuperadmin {
 		return nil, apperr.ErrForbidden
 	}
+	out, _, err := s.predikat.Get(ctx, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC), func(ctx context.Context) ([]OPDPredikat, error) {
+		return s.predikatByOPD(ctx, year, month)
+	})
+	return out, err
+}
+
+// predikatByOPD adds up PredikatByOPD from the tables.
+func (s *Store) predikatByOPD(ctx context.Context, year int, month time.Month) ([]OPDPredikat, error) {
 	var rows []struct {
 		Nama string `gorm:"column:nama"`
 		SB   int64  `gorm:"column:sb"`

@@ -294,15 +294,21 @@ func (s *Store) MonthlySummariesOf(ctx context.Context, opdID, pegawaiID int64, 
 		BKN       string `gorm:"column:predikat_bkn"`
 		Menit     int64  `gorm:"column:menit"`
 	}
+	// The one employee's filter is written into the statement (a generic
+	// plan of "(@only = 0 OR ...)" reads the whole agency).
+	only, onlyA := "", ""
+	if pegawaiID != 0 {
+		only, onlyA = "AND p.id = @only", "AND a.pegawai_id = @only"
+	}
 	err := s.db.WithContext(ctx).Raw(`SELECT p.id AS pegawai_id, coalesce(b.predikat, '') AS predikat, coalesce(k.predikat, '') AS predikat_bkn,
        coalesce(m.menit, 0) AS menit
 FROM pegawai p
 LEFT JOIN penilaian_bulanan b ON b.pegawai_id = p.id AND b.tahun = @y AND b.bulan = @m AND b.status = 'rated'
 LEFT JOIN predikat_bkn k ON k.pegawai_id = p.id AND k.period = make_date(@y, @m, 1)
 LEFT JOIN (SELECT a.pegawai_id, sum(a.menit) AS menit FROM aktivitas a JOIN pegawai q ON q.id = a.pegawai_id AND q.opd_id = @opd
-           WHERE a.status = 'approved' AND (@only = 0 OR a.pegawai_id = @only) AND a.tanggal >= @from AND a.tanggal < @to
+           WHERE a.status = 'approved' `+onlyA+` AND a.tanggal >= @from AND a.tanggal < @to
            GROUP BY a.pegawai_id) m ON m.pegawai_id = p.id
-WHERE p.opd_id = @opd AND (@only = 0 OR p.id = @only)`,
+WHERE p.opd_id = @opd `+only,
 		map[string]any{"y": year, "m": int(month), "opd": opdID, "only": pegawaiID, "from": from, "to": from.AddDate(0, 1, 0)}).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("monthly summaries: %w", err)

@@ -15,6 +15,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/org"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 )
 
 // Store reads and writes the kinerja tables.
@@ -23,6 +24,8 @@ type Store struct {
 	loc  *time.Location
 	now  func() time.Time
 	orgs *org.Store
+	// predikat is PredikatByOPD's snapshot per month (regency-wide).
+	predikat *snapshot.Cache[time.Time, []OPDPredikat]
 }
 
 // NewStore returns a Store on db; dates are judged in the regency's zone
@@ -39,7 +42,7 @@ func NewStoreWith(db *gorm.DB, loc *time.Location, orgs *org.Store) *Store {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Store{db: db, loc: loc, now: time.Now, orgs: orgs}
+	return &Store{db: db, loc: loc, now: time.Now, orgs: orgs, predikat: snapshot.New[time.Time, []OPDPredikat](snapshot.DefaultTTL)}
 }
 
 // WithClock returns a copy of the Store that reads the time from now (tests).

@@ -148,9 +148,10 @@ func (s *Store) BankToDecide(ctx context.Context, sc Scope, a Actor) (n int64, f
 		N     int64 `gorm:"column:n"`
 		First int64 `gorm:"column:first"`
 	}
+	in, args := sc.sqlIn("p.opd_id")
 	err = s.db.WithContext(ctx).Raw(`SELECT count(*) AS n, coalesce((array_agg(u.pegawai_id ORDER BY u.id))[1], 0) AS first
 FROM pegawai_bank_usulan u JOIN pegawai p ON p.id = u.pegawai_id
-WHERE u.status = 'menunggu' AND u.diusulkan_oleh <> ? AND (? = 0 OR p.opd_id = ?)`, a.UserID, sc.OPDID, sc.OPDID).Scan(&r).Error
+WHERE u.status = 'menunggu' AND u.diusulkan_oleh <> ? AND `+in, append([]any{a.UserID}, args...)...).Scan(&r).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("bank proposals to decide: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	_ "image/jpeg" // decoder for uploaded JPEG logos
 	"image/png"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	"gorm.io/gorm"
@@ -35,6 +37,59 @@ func (s *Store) Identity(ctx context.Context) (Identity, error) {
 	var id Identity
 	err := s.db.WithContext(ctx).Raw(`SELECT nama, versi, logo_png IS NOT NULL AS has_logo FROM identitas WHERE id = 1`).Scan(&id).Error
 	return id, err
+}
+
+// HeaderTTL is how long a server keeps the regency's name and logo
+// version for the page header before reading them again. A change made on
+// this server shows at once (SetIdentity forgets the cached copy); another
+// server behind the same balancer shows it within HeaderTTL.
+const HeaderTTL = 10 * time.Second
+
+// identityCache is the header's copy of the identity, with when it was read.
+type identityCache struct {
+	mu   sync.Mutex
+	id   Identity
+	read time.Time
+	gen  uint64 // bumped by every forget: a read begun before it is not kept
+}
+
+// HeaderIdentity is Identity for the header every page shows: read at
+// most once per HeaderTTL (every page used to pay one query for a name that
+// changes a few times in a regency's life). The identity page itself, the
+// PDFs' letterhead and anything inside a transaction read afresh.
+func (s *Store) HeaderIdentity(ctx context.Context) (Identity, error) {
+	c := s.header
+	if c == nil {
+		return s.Identity(ctx)
+	}
+	c.mu.Lock()
+	if !c.read.IsZero() && time.Since(c.read) < HeaderTTL {
+		id := c.id
+		c.mu.Unlock()
+		return id, nil
+	}
+	gen := c.gen
+	c.mu.Unlock()
+	id, err := s.Identity(ctx)
+	if err != nil {
+		return id, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		c.id, c.read = id, time.Now()
+	}
+	c.mu.Unlock()
+	return id, nil
+}
+
+// forgetHeader drops the header's cached identity (after a change).
+func (s *Store) forgetHeader() {
+	if c := s.header; c != nil {
+		c.mu.Lock()
+		c.read = time.Time{}
+		c.gen++
+		c.mu.Unlock()
+	}
 }
 
 // LogoPNG returns the stored logo (a PNG ekinerja encoded), or not found.
@@ -89,6 +144,7 @@ func (s *Store) SetIdentity(ctx context.Context, a Actor, nama string, logo []by
 			return err
 		}
 	}
+	defer s.forgetHeader() // after the commit (or a failure): the next page reads what is stored
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Exec(`UPDATE identitas SET nama = ?, updated_at = now() WHERE id = 1`, nama)
 		if encoded != nil {

@@ -28,12 +28,13 @@ type OPDRow struct {
 // ListOPD returns the agencies in scope, by code.
 func (s *Store) ListOPD(ctx context.Context, sc Scope) ([]OPDRow, error) {
 	var rows []OPDRow
+	in, args := sc.sqlIn("o.id")
 	err := s.db.WithContext(ctx).Raw(`
 SELECT o.id, o.kode, o.nama, o.singkatan, o.aktif,
   (SELECT count(*) FROM unit_kerja u WHERE u.opd_id = o.id) AS unit,
   (SELECT count(*) FROM jabatan j WHERE j.opd_id = o.id) AS jabatan,
   (SELECT count(*) FROM pegawai p WHERE p.opd_id = o.id AND p.keadaan = 'aktif') AS pegawai
-FROM opd o WHERE (? = 0 OR o.id = ?) ORDER BY o.kode`, sc.OPDID, sc.OPDID).Scan(&rows).Error
+FROM opd o WHERE `+in+` ORDER BY o.kode`, args...).Scan(&rows).Error
 	return rows, err
 }
 
@@ -221,8 +222,9 @@ WHERE j.opd_id = ? AND `+heldAt+` ORDER BY (rj.jenis = 'definitif') DESC, p.nama
 func (s *Store) CountVacant(ctx context.Context, sc Scope, day time.Time) (int64, error) {
 	var n int64
 	d := day.Format(time.DateOnly)
-	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM jabatan j WHERE (? = 0 OR j.opd_id = ?)
-AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan rj WHERE rj.jabatan_id = j.id AND `+heldAt+`)`, sc.OPDID, sc.OPDID, d, d).Scan(&n).Error
+	in, args := sc.sqlIn("j.opd_id")
+	err := s.db.WithContext(ctx).Raw(`SELECT count(*) FROM jabatan j WHERE `+in+`
+AND NOT EXISTS (SELECT 1 FROM riwayat_jabatan rj WHERE rj.jabatan_id = j.id AND `+heldAt+`)`, append(args, d, d)...).Scan(&n).Error
 	return n, err
 }
 

@@ -124,10 +124,15 @@ func (UnitKerja) TableName() string { return "unit_kerja" }
 func (RiwayatJabatan) TableName() string { return "riwayat_jabatan" }
 
 // Store reads and writes the organisation.
-type Store struct{ db *gorm.DB }
+type Store struct {
+	db *gorm.DB
+	// header caches the regency's name and logo version for the page
+	// header (nil on a Store inside a transaction: it reads afresh).
+	header *identityCache
+}
 
 // NewStore returns a Store on db (a transaction or the pool).
-func NewStore(db *gorm.DB) *Store { return &Store{db: db} }
+func NewStore(db *gorm.DB) *Store { return &Store{db: db, header: &identityCache{}} }
 
 // In returns the Store reading and writing through tx, the caller's
 // transaction: another domain's store that was handed s (stores.New) reads

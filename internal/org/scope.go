@@ -60,3 +60,14 @@ func (s Scope) Allows(opdID int64) bool { return s.OPDID == 0 || s.OPDID == opdI
 func notFound(what string, id int64) error {
 	return fmt.Errorf("%s %d: %w", what, id, apperr.ErrNotFound)
 }
+
+// sqlIn is the scope as a SQL condition on col, with its arguments: "TRUE"
+// for the whole regency, "col = ?" for one agency. The agency is a condition
+// of its own, not "(? = 0 OR col = ?)": a prepared statement's generic plan
+// cannot use col's index for that and reads every agency's rows.
+func (s Scope) sqlIn(col string) (string, []any) {
+	if s.OPDID == 0 {
+		return "TRUE", nil
+	}
+	return col + " = ?", []any{s.OPDID}
+}

@@ -24,9 +24,13 @@ func (s *Server) pegawaiDash(c echo.Context, p *auth.Principal, subs []int64, h 
 	today := k.Today()
 	month := tpp.PeriodOf(today)
 	d := pages.PegawaiDash{Month: month}
-	var err error
-	if d.Minutes, err = k.MonthMinutes(ctx, actor(c), today); err != nil {
-		return err
+	if h.Dash != nil && h.Dash.Month == month {
+		d = *h.Dash // kinerjaHome read this month's minutes already
+	} else {
+		var err error
+		if d.Minutes, err = k.MonthMinutes(ctx, actor(c), today); err != nil {
+			return err
+		}
 	}
 	bands, err := s.attendanceBands(ctx, month)
 	switch {

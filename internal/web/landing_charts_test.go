@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
 	"github.com/ekinerja/ekinerja/internal/tpp"
+	"github.com/ekinerja/ekinerja/views/pages"
 )
 
 // chartTable reads the data table of chart id from a page: row label →
@@ -318,5 +320,45 @@ FROM work w LEFT JOIN kehadiran k ON k.pegawai_id = w.id AND k.tanggal = w.d`, f
 				t.Error("the fixture's late days do not show")
 			}
 		})
+	}
+}
+
+// TestRegencyChartsAreSnapshots: the predikat and attendance charts over
+// every OPD are snapshots (internal/snapshot): a rating given after a view
+// does not show on the next view within the TTL, for either role that
+// sees them, and the page says how fresh they are.
+func TestRegencyChartsAreSnapshots(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	month := defaultMonth(time.Now().In(h.cfg.Location))
+	ver, super := h.as(auth.RoleVerifikator), h.as(auth.RoleSuperadmin)
+	total := func(body string) (n int64) {
+		for _, g := range chartRows(t, body, "grafik-predikat") {
+			for _, v := range g[:5] {
+				n += v
+			}
+		}
+		return n
+	}
+	first := ver.get("/").body
+	before := total(first)
+	if !strings.Contains(first, pages.SnapshotNote) {
+		t.Fatal("the page does not say the charts are a snapshot")
+	}
+	if err := h.db.Exec(`INSERT INTO penilaian_bulanan (pegawai_id, tahun, bulan, status, hasil_kerja, perilaku_kerja, predikat, rated_at)
+SELECT id, ?, ?, 'rated', 'sesuai', 'sesuai', 'baik', now() FROM pegawai
+WHERE keadaan = 'aktif' AND id NOT IN (SELECT pegawai_id FROM penilaian_bulanan WHERE tahun = ? AND bulan = ?) ORDER BY id LIMIT 1`,
+		month.Year, month.Month, month.Year, month.Month).Error; err != nil {
+		t.Fatal(err)
+	}
+	rated := h.count(`SELECT count(*) FROM penilaian_bulanan b JOIN pegawai p ON p.id = b.pegawai_id AND p.keadaan = 'aktif' JOIN opd o ON o.id = p.opd_id AND o.aktif
+WHERE b.status = 'rated' AND b.tahun = ? AND b.bulan = ?`, month.Year, month.Month)
+	if rated != before+1 {
+		t.Fatalf("fixture: %d rated in the database, the chart had %d before the insert", rated, before)
+	}
+	for name, c := range map[string]*client{"verifikator": ver, "superadmin": super} {
+		if got := total(c.get("/").body); got != before {
+			t.Errorf("%s: the chart counts %d rated within the TTL, want the snapshot's %d", name, got, before)
+		}
 	}
 }

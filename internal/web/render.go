@@ -70,8 +70,9 @@ func parseGrantValue(v string) (auth.Grant, bool) {
 // chrome builds the page frame for the current request.
 func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 	ch := layout.Chrome{Title: title, CSS: s.assets.URL("app.css"), JS: s.assets.URL("app.js"), HTMX: s.assets.URL("htmx.min.js"), AppVersion: s.version}
-	// The regency's name and logo head every page (one small query).
-	if id, err := s.org.Identity(c.Request().Context()); err == nil {
+	// The regency's name and logo head every page (read at most once per
+	// org.HeaderTTL by this server).
+	if id, err := s.org.HeaderIdentity(c.Request().Context()); err == nil {
 		ch.Regency = id.Nama
 		if id.HasLogo {
 			ch.Logo = "/identitas/logo.png?v=" + strconv.Itoa(id.Versi)
@@ -91,10 +92,7 @@ func (s *Server) chrome(c echo.Context, title string) layout.Chrome {
 		ch.Nav = append(ch.Nav, n)
 	}
 	ch.Flash = flash(c)
-	// The header's inbox badge: one indexed count; a failure only hides it.
-	if n, err := s.notes.UnreadCount(c.Request().Context(), p.UserID); err == nil {
-		ch.Unread = n
-	}
+	ch.Unread = p.Unread // the header's inbox badge, from the session query
 	return ch
 }
 

@@ -134,6 +134,9 @@ func (s *Server) kinerjaHome(c echo.Context, p *auth.Principal, subs []int64, h 
 		if err != nil {
 			return err
 		}
+		if p.PegawaiID != 0 { // the dashboard shows the same minutes (pegawaiDash)
+			h.Dash = &pages.PegawaiDash{Month: tpp.PeriodOf(today), Minutes: m}
+		}
 		l, err := k.LandingFor(ctx, a)
 		if err != nil {
 			return err

@@ -14,6 +14,8 @@ type Chart struct {
 	Bars []Bar
 	// Legend names the stacked parts, in order (empty: plain bars).
 	Legend []string
+	// Note, when set, is one line under the chart (how fresh it is).
+	Note string
 }
 
 // Bar is one labelled bar.

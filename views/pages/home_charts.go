@@ -65,7 +65,7 @@ func PaguChart(r claim.PaguReport) components.Chart {
 
 // PredikatChart is the month's predikat distribution per OPD.
 func PredikatChart(p tpp.Period, rows []kinerja.OPDPredikat) components.Chart {
-	c := components.Chart{ID: "grafik-predikat", Title: "Predikat kinerja " + p.String() + " per OPD (jumlah pegawai)", Unit: "Pegawai aktif"}
+	c := components.Chart{ID: "grafik-predikat", Title: "Predikat kinerja " + p.String() + " per OPD (jumlah pegawai)", Unit: "Pegawai aktif", Note: SnapshotNote}
 	for _, k := range kinerja.Predikats {
 		c.Legend = append(c.Legend, k.Label())
 	}
@@ -82,10 +82,14 @@ func PredikatChart(p tpp.Period, rows []kinerja.OPDPredikat) components.Chart {
 	return c
 }
 
+// SnapshotNote is said under a chart of a regency-wide snapshot
+// (internal/snapshot): it may be up to a minute behind the tables.
+const SnapshotNote = "Ringkasan seluruh OPD, dihitung ulang paling lama setiap 1 menit."
+
 // DisciplineChart is the month's TK days and TL days per OPD, stacked.
 func DisciplineChart(p tpp.Period, rows []attendance.OPDDiscipline) components.Chart {
 	c := components.Chart{ID: "grafik-presensi", Title: "Tanpa keterangan (TK) dan terlambat (TL) " + p.String() + " per OPD (jumlah hari)",
-		Unit: "Jumlah hari", Legend: []string{"TK (hari)", "TL (kali)"}}
+		Unit: "Jumlah hari", Legend: []string{"TK (hari)", "TL (kali)"}, Note: SnapshotNote}
 	for _, r := range rows {
 		c.Bars = append(c.Bars, components.Bar{Label: r.OPDNama, Value: r.Total(), Text: tpp.FormatNumber(r.Total()),
 			Parts: []components.Part{{Value: r.TK, Text: tpp.FormatNumber(r.TK)}, {Value: r.TL, Text: tpp.FormatNumber(r.TL)}}})

@@ -82,11 +82,18 @@ func (s *Service) gather(ctx context.Context, db *gorm.DB, w Scope, p tpp.Period
 	var rows []segmentRow
 	// Acting posts (Plt/Plh) may be in any OPD; they belong to the employees
 	// who hold a definitive post here during the month.
+	// One employee's filter is written into the statement, not as
+	// "(@only = 0 OR ...)": a prepared statement's generic plan cannot use
+	// the employee's index for that, and read the whole OPD for one estimate.
+	only := ""
+	if w.PegawaiID != 0 {
+		only = "AND rj.pegawai_id = @only"
+	}
 	err := db.WithContext(ctx).Raw(`
 WITH here AS (
     SELECT DISTINCT rj.pegawai_id FROM riwayat_jabatan rj JOIN jabatan j ON j.id = rj.jabatan_id
     WHERE j.opd_id = @opd AND rj.jenis = 'definitif' AND rj.mulai <= @last AND (rj.selesai IS NULL OR rj.selesai >= @first)
-      AND (@only = 0 OR rj.pegawai_id = @only)
+      `+only+`
 )
 SELECT p.id AS pegawai_id, p.nip, p.nama, p.status_asn, p.golongan, p.tugas_belajar,
        p.bank_nama, p.bank_rekening, p.bank_atas_nama,

@@ -1,0 +1,111 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestCacheServesWithinTTL(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	c := New[string, int](time.Minute)
+	c.now = func() time.Time { return clock }
+	loads := 0
+	load := func(context.Context) (int, error) { loads++; return loads, nil }
+	for _, step := range []struct {
+		name    string
+		advance time.Duration
+		key     string
+		want    int
+	}{
+		{"first read loads", 0, "a", 1},
+		{"within the TTL: the same value", 59 * time.Second, "a", 1},
+		{"another key loads", 0, "b", 2},
+		{"at the TTL: loads again", time.Second, "a", 3},
+		{"the new value is kept", 30 * time.Second, "a", 3},
+	} {
+		clock = clock.Add(step.advance)
+		v, at, err := c.Get(ctx, step.key, load)
+		if err != nil || v != step.want {
+			t.Fatalf("%s: Get = %d, %v; want %d", step.name, v, err, step.want)
+		}
+		if at.After(clock) || clock.Sub(at) >= time.Minute {
+			t.Fatalf("%s: loaded at %v, now %v", step.name, at, clock)
+		}
+	}
+	c.Forget()
+	if v, _, _ := c.Get(ctx, "a", load); v != 4 {
+		t.Fatalf("after Forget: %d, want a fresh load (4)", v)
+	}
+}
+
+func TestCacheKeepsNoFailure(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := New[int, string](time.Minute)
+	boom := errors.New("database down")
+	if _, _, err := c.Get(ctx, 1, func(context.Context) (string, error) { return "", boom }); !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	v, _, err := c.Get(ctx, 1, func(context.Context) (string, error) { return "ok", nil })
+	if err != nil || v != "ok" {
+		t.Fatalf("after a failure: %q, %v; want a new load", v, err)
+	}
+}
+
+func TestNilOrZeroTTLLoadsEveryTime(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]*Cache[int, int]{"nil": nil, "zero TTL": New[int, int](0)} {
+		n := 0
+		for range 3 {
+			if _, _, err := c.Get(context.Background(), 1, func(context.Context) (int, error) { n++; return n, nil }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n != 3 {
+			t.Errorf("%s: %d loads, want 3", name, n)
+		}
+	}
+}
+
+// TestConcurrentMissesLoadOnce: 32 requests for a missing key run one load
+// (the regency is added up once, not 32 times, when the snapshot expires).
+func TestConcurrentMissesLoadOnce(t *testing.T) {
+	t.Parallel()
+	c := New[int, int](time.Minute)
+	var loads atomic.Int32
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	got := make([]int, 32)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, _, err := c.Get(context.Background(), 7, func(context.Context) (int, error) {
+				loads.Add(1)
+				<-release
+				return 42, nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			got[i] = v
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let them all reach Get
+	close(release)
+	wg.Wait()
+	if n := loads.Load(); n != 1 {
+		t.Errorf("%d loads, want 1", n)
+	}
+	for i, v := range got {
+		if v != 42 {
+			t.Errorf("request %d got %d", i, v)
+		}
+	}
+}
