@@ -195,43 +195,37 @@ func (s *Store) storedMonth(ctx context.Context, w who, year int, month time.Mon
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		PegawaiRef
-		Pola   *string `gorm:"column:pola"`
-		Simpan *string `gorm:"column:simpan"`
-	}
-	cond, arg := w.where()
-	if err := s.db.WithContext(ctx).Raw(`
-SELECT p.id, p.nip, p.nama, p.opd_id, array_to_json(j.pola)::text AS pola,
-       (SELECT to_jsonb(r)::text FROM presensi_rekap_bulan r WHERE r.bulan = ?::date AND r.pegawai_id = p.id) AS simpan
-FROM pegawai p
-LEFT JOIN jadwal_kerja j ON j.id = coalesce(
-         (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.pegawai_id = p.id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
-         (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.opd_id = p.opd_id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
-         (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan))
-WHERE `+cond+`
-ORDER BY p.nama, p.id`, append([]any{sqlDate(first), sqlDate(last), sqlDate(last)}, arg...)...).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("stored recaps: %w", err)
+	rows, err := s.readStored(ctx, w, first, last)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]monthRecap, len(rows))
 	index := make(map[int64]int, len(rows))
 	read := map[int64]*storedRecap{}
 	var stale []int64
-	for i, r := range rows {
-		out[i].Pegawai = r.PegawaiRef
-		index[r.ID] = i
-		if r.Simpan != nil {
-			var st storedRecap
-			if err := json.Unmarshal([]byte(*r.Simpan), &st); err != nil {
-				return nil, fmt.Errorf("stored recap of %d: %w", r.ID, err)
+	keys := map[string]string{} // pattern -> recapKey: one per schedule, not per employee
+	for i := range rows {
+		r := &rows[i]
+		out[i].Pegawai = r.ref
+		index[r.ref.ID] = i
+		if r.stored != nil {
+			if r.pola != "" {
+				k, ok := keys[r.pola]
+				if !ok {
+					k = recapKey(r.pola, holidays, to)
+					keys[r.pola] = k
+				}
+				if r.stored.fits(k, bands, anyBands) {
+					if err := r.stored.decodeMaps(r.maps); err != nil {
+						return nil, fmt.Errorf("stored recap of %d: %w", r.ref.ID, err)
+					}
+					out[i].Recap, out[i].Leave = r.stored.recap(year, month), r.stored.leave()
+					continue
+				}
 			}
-			if r.Pola != nil && st.fits(recapKey(*r.Pola, holidays, to), bands, anyBands) {
-				out[i].Recap, out[i].Leave = st.recap(year, month), st.leave()
-				continue
-			}
-			read[r.ID] = &st
+			read[r.ref.ID] = r.stored
 		}
-		stale = append(stale, r.ID)
+		stale = append(stale, r.ref.ID)
 	}
 	if len(stale) == 0 {
 		return out, nil
@@ -259,6 +253,108 @@ ORDER BY p.nama, p.id`, append([]any{sqlDate(first), sqlDate(last), sqlDate(last
 		return nil, err
 	}
 	return out, nil
+}
+
+// storedRow is one employee as storedMonth reads them: who, the pattern
+// of their schedule in the month, and their stored recap if there is one
+// (its three JSON columns still encoded: decoded only when served).
+type storedRow struct {
+	ref    PegawaiRef
+	pola   string
+	stored *storedRecap
+	maps   [3][]byte // per_status, per_alasan, cuti
+}
+
+// readStored reads the employees of w with their stored recaps of the
+// month starting first, in name order. The columns are scanned one by one
+// (no row-to-JSON in the database and back in Go, no reflection): this is
+// the recap page's and the claim's read of up to an OPD's whole staff.
+// Schedules are read by id, their patterns once per schedule.
+func (s *Store) readStored(ctx context.Context, w who, first, last Date) ([]storedRow, error) {
+	var patterns []struct {
+		ID   int64  `gorm:"column:id"`
+		Pola string `gorm:"column:pola"`
+	}
+	if err := s.db.WithContext(ctx).Raw(`SELECT id, array_to_json(pola)::text AS pola FROM jadwal_kerja`).Scan(&patterns).Error; err != nil {
+		return nil, fmt.Errorf("schedules: %w", err)
+	}
+	pola := make(map[int64]string, len(patterns))
+	for _, p := range patterns {
+		pola[p.ID] = p.Pola
+	}
+	cond, arg := w.where()
+	rs, err := s.db.WithContext(ctx).Raw(`
+SELECT p.id, p.nip, p.nama, p.opd_id,
+       coalesce((SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.pegawai_id = p.id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
+                (SELECT a.jadwal_id FROM jadwal_kerja_penugasan a WHERE a.opd_id = p.opd_id AND a.mulai <= ?::date ORDER BY a.mulai DESC, a.id DESC LIMIT 1),
+                (SELECT j.id FROM jadwal_kerja j WHERE j.bawaan), 0) AS jadwal_id,
+       r.pegawai_id IS NOT NULL AS ada, coalesce(r.basi, true), coalesce(r.versi, 0), coalesce(r.kunci, ''),
+       coalesce(array_length(r.batas_tl, 1), 0), coalesce(r.batas_tl[1], 0), coalesce(r.batas_tl[2], 0), coalesce(r.batas_tl[3], 0),
+       coalesce(array_length(r.batas_psw, 1), 0), coalesce(r.batas_psw[1], 0), coalesce(r.batas_psw[2], 0), coalesce(r.batas_psw[3], 0),
+       coalesce(r.hari_dinilai, 0), coalesce(r.hari_kerja, 0), coalesce(r.hari_libur, 0), coalesce(r.hadir, 0), coalesce(r.tepat_waktu, 0),
+       coalesce(r.tl[1], 0), coalesce(r.tl[2], 0), coalesce(r.tl[3], 0), coalesce(r.tl[4], 0),
+       coalesce(r.psw[1], 0), coalesce(r.psw[2], 0), coalesce(r.psw[3], 0), coalesce(r.psw[4], 0),
+       coalesce(r.tl_tanpa_rekam, 0), coalesce(r.psw_tanpa_rekam, 0), coalesce(r.tk, 0), coalesce(r.tanpa_rekam, 0),
+       coalesce(r.menit_terlambat, 0), coalesce(r.menit_pulang_cepat, 0), coalesce(r.dikoreksi, 0),
+       coalesce(r.per_status::text, '{}'), coalesce(r.per_alasan::text, '{}'), coalesce(r.cuti::text, '[]')
+FROM pegawai p
+LEFT JOIN presensi_rekap_bulan r ON r.bulan = ?::date AND r.pegawai_id = p.id
+WHERE `+cond+`
+ORDER BY p.nama, p.id`, append([]any{sqlDate(last), sqlDate(last), sqlDate(first)}, arg...)...).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("stored recaps: %w", err)
+	}
+	defer rs.Close()
+	var out []storedRow
+	for rs.Next() {
+		var (
+			r                  storedRow
+			st                 storedRecap
+			jadwal             int64
+			ada                bool
+			nTL, nPSW          int
+			btl, bpsw, tl, psw [4]int
+		)
+		if err := rs.Scan(&r.ref.ID, &r.ref.NIP, &r.ref.Nama, &r.ref.OPDID, &jadwal,
+			&ada, &st.Basi, &st.Versi, &st.Kunci,
+			&nTL, &btl[0], &btl[1], &btl[2], &nPSW, &bpsw[0], &bpsw[1], &bpsw[2],
+			&st.HariDinilai, &st.HariKerja, &st.HariLibur, &st.Hadir, &st.TepatWaktu,
+			&tl[0], &tl[1], &tl[2], &tl[3], &psw[0], &psw[1], &psw[2], &psw[3],
+			&st.TLTanpaRekam, &st.PSWTanpaRekam, &st.TK, &st.TanpaRekam,
+			&st.MenitTerlambat, &st.MenitPulangCepat, &st.Dikoreksi,
+			&r.maps[0], &r.maps[1], &r.maps[2]); err != nil {
+			return nil, fmt.Errorf("stored recaps: %w", err)
+		}
+		r.pola = pola[jadwal]
+		if ada {
+			st.PegawaiID = r.ref.ID
+			if nTL == 3 { // any other length is not a valid set of edges: bands() refuses it
+				st.BatasTL = btl[:3:3]
+			}
+			if nPSW == 3 {
+				st.BatasPSW = bpsw[:3:3]
+			}
+			st.TL, st.PSW = tl[:], psw[:]
+			r.stored = &st
+		}
+		out = append(out, r)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("stored recaps: %w", err)
+	}
+	return out, nil
+}
+
+// decodeMaps fills the row's per_status, per_alasan and cuti from their
+// JSON columns.
+func (st *storedRecap) decodeMaps(maps [3][]byte) error {
+	if err := json.Unmarshal(maps[0], &st.PerStatus); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(maps[1], &st.PerAlasan); err != nil {
+		return err
+	}
+	return json.Unmarshal(maps[2], &st.Cuti)
 }
 
 // storeRead stores what a read judged: fresh rows only where no row exists

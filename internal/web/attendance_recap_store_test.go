@@ -25,7 +25,7 @@ import (
 
 var (
 	dailyTableQuery  = regexp.MustCompile(`(?i)\b(from|join)\s+(kehadiran|koreksi_kehadiran|cuti)\b`)
-	storedRecapQuery = regexp.MustCompile(`(?i)\bfrom\s+presensi_rekap_bulan\b`)
+	storedRecapQuery = regexp.MustCompile(`(?i)\b(from|join)\s+presensi_rekap_bulan\b`)
 )
 
 // addRecapEmployees adds n active employees to the agency opdID, each with

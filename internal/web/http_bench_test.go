@@ -310,8 +310,13 @@ func BenchmarkHTTP(b *testing.B) {
 		}
 		if tracing {
 			printTrace(out, sc.Name, time.Since(t0), trace)
-			if os.Getenv("EKINERJA_BENCH_EXPLAIN") == "1" {
-				explainSlow(out, owner, trace)
+			if v := os.Getenv("EKINERJA_BENCH_EXPLAIN"); v != "" {
+				// "1": statements of 5 ms or more; a number > 1 is the threshold in µs.
+				min := 5 * time.Millisecond
+				if n, err := strconv.Atoi(v); err == nil && n > 1 {
+					min = time.Duration(n) * time.Microsecond
+				}
+				explainSlow(out, owner, trace, min)
 			}
 		}
 	}
@@ -386,11 +391,11 @@ type tracedStatement struct {
 }
 
 // explainSlow prints the plan (EXPLAIN ANALYZE, on the owner's pool) of
-// each SELECT among the traced statements that took 5 ms or more.
-func explainSlow(w io.Writer, db *gorm.DB, ts []tracedStatement) {
+// each SELECT among the traced statements that took min or more.
+func explainSlow(w io.Writer, db *gorm.DB, ts []tracedStatement, min time.Duration) {
 	for _, t := range ts {
 		q := strings.TrimSpace(t.sql)
-		if t.d < 5*time.Millisecond || !(strings.HasPrefix(strings.ToUpper(q), "SELECT") || strings.HasPrefix(strings.ToUpper(q), "WITH")) {
+		if t.d < min || !(strings.HasPrefix(strings.ToUpper(q), "SELECT") || strings.HasPrefix(strings.ToUpper(q), "WITH")) {
 			continue
 		}
 		var plan []string

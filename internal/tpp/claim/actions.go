@@ -183,10 +183,17 @@ func (p Page) Check(x Action) error {
 
 // Page loads claim id for actor a with the actions a may take on it now.
 func (s *Service) Page(ctx context.Context, a Actor, id int64) (Page, error) {
-	c, err := s.Get(ctx, a, id)
-	if err != nil {
-		return Page{}, err
+	// The claim and its siblings (the month's claims of the same OPD and
+	// kind, itself among them) in one read; then the same check as Get.
+	var month []Claim
+	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE (c.opd_id, c.period, c.jenis) = (SELECT x.opd_id, x.period, x.jenis FROM tpp_claim x WHERE x.id = ?) ORDER BY c.susulan`, id).Scan(&month).Error; err != nil {
+		return Page{}, fmt.Errorf("claims of the month: %w", err)
 	}
+	i := slices.IndexFunc(month, func(m Claim) bool { return m.ID == id })
+	if i < 0 || !canAct(a, month[i].OPDID) {
+		return Page{}, fmt.Errorf("klaim %d: %w", id, apperr.ErrNotFound)
+	}
+	c := month[i]
 	rows, err := s.Rows(ctx, id)
 	if err != nil {
 		return Page{}, err
@@ -198,10 +205,6 @@ func (s *Service) Page(ctx context.Context, a Actor, id int64) (Page, error) {
 	f, err := s.facts(ctx, s.db, c, run)
 	if err != nil {
 		return Page{}, err
-	}
-	var month []Claim
-	if err := s.db.WithContext(ctx).Raw(claimSelect+` WHERE c.opd_id = ? AND c.period = ?::date AND c.jenis = ? ORDER BY c.susulan`, c.OPDID, periodDate(c.Period()), c.Jenis).Scan(&month).Error; err != nil {
-		return Page{}, fmt.Errorf("claims of the month: %w", err)
 	}
 	p := Page{Claim: c, Rows: rows, Run: run, Facts: f, Siblings: month, refused: map[Action]error{}}
 	for _, x := range Actions {
