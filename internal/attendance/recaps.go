@@ -310,6 +310,22 @@ type EmployeeMonth struct {
 	LeaveRows []LeaveInMonth
 }
 
+// EmployeeCalendar judges one employee's month: the days and the recap,
+// without what only the daily status page shows beside them (the records
+// as imported, the corrections, leave and sanctions). The employee's own
+// landing page draws its calendar from it. Call it only for an employee the
+// person may see.
+func (s *Store) EmployeeCalendar(ctx context.Context, pegawaiID int64, year int, month time.Month, bands Bands) ([]Day, MonthlyRecap, error) {
+	jms, err := s.judgeMonth(ctx, who{pegawaiID: pegawaiID}, year, month, bands)
+	if err != nil {
+		return nil, MonthlyRecap{}, err
+	}
+	if len(jms) == 0 {
+		return nil, MonthlyRecap{}, fmt.Errorf("employee %d: %w", pegawaiID, errNoEmployee)
+	}
+	return jms[0].Days, jms[0].Recap, nil
+}
+
 // EmployeeMonth judges one employee's month and gathers what the daily
 // status page shows beside it. Call it only for an employee the person may
 // see (Store.Pegawai).

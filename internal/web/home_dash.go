@@ -39,11 +39,9 @@ func (s *Server) pegawaiDash(c echo.Context, p *auth.Principal, subs []int64, h 
 	case err != nil:
 		return err
 	default:
-		m, err := s.attendance().EmployeeMonth(ctx, p.PegawaiID, month.Year, time.Month(month.Month), bands)
-		if err != nil {
+		if d.Days, d.Recap, err = s.attendance().EmployeeCalendar(ctx, p.PegawaiID, month.Year, time.Month(month.Month), bands); err != nil {
 			return err
 		}
-		d.Days, d.Recap = m.Days, m.Recap
 	}
 	if d.Estimate, err = s.tpp.Estimate(ctx, p.PegawaiID, month); err != nil {
 		return err
