@@ -3,6 +3,7 @@ package kinerja
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -193,11 +194,41 @@ func (s *Store) GetAktivitas(ctx context.Context, a Actor, id int64) (Aktivitas,
 // ListAktivitas lists the actor's own aktivitas in a month, newest day first.
 func (s *Store) ListAktivitas(ctx context.Context, a Actor, month time.Time) ([]Aktivitas, error) {
 	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
-	var out []Aktivitas
-	err := s.db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+`
+	return s.scanAktivitas(ctx, `SELECT `+aktivitasCols+` `+aktivitasFrom+`
 WHERE a.pegawai_id = ? AND a.tanggal >= ? AND a.tanggal < ? ORDER BY a.tanggal DESC, a.id DESC`,
-		a.PegawaiID, from, from.AddDate(0, 1, 0)).Scan(&out).Error
-	return out, err
+		a.PegawaiID, from, from.AddDate(0, 1, 0))
+}
+
+// scanAktivitas runs a query selecting aktivitasCols and scans the columns
+// one by one, in that order: the month's list and the review queue read
+// hundreds of rows per view, and GORM's reflection was most of their CPU.
+func (s *Store) scanAktivitas(ctx context.Context, q string, args ...any) ([]Aktivitas, error) {
+	rs, err := s.db.WithContext(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	out := []Aktivitas{} // never nil: an empty list is [] in the API, as GORM's Scan gave
+	for rs.Next() {
+		var (
+			x                   Aktivitas
+			status              string
+			submitted, reviewed sql.NullTime
+		)
+		if err := rs.Scan(&x.ID, &x.PegawaiID, &x.RHKID, &x.Tanggal, &x.Uraian, &x.OutputJumlah, &x.OutputSatuan, &x.Menit, &x.BuktiLink,
+			&status, &x.Catatan, &x.Versi, &submitted, &reviewed, &x.RHKUraian, &x.BuktiNama, &x.PegawaiNIP, &x.Nama); err != nil {
+			return nil, err
+		}
+		x.Status = Status(status)
+		if submitted.Valid {
+			x.SubmittedAt = &submitted.Time
+		}
+		if reviewed.Valid {
+			x.ReviewedAt = &reviewed.Time
+		}
+		out = append(out, x)
+	}
+	return out, rs.Err()
 }
 
 // SubmitAktivitas submits the actor's draft or returned aktivitas; it
@@ -406,10 +437,10 @@ func (s *Store) ReviewQueue(ctx context.Context, a Actor) ([]QueuePerson, error)
 // The ids are also a condition on p, so the people are read by their key
 // and not by hashing the whole pegawai table.
 func (s *Store) queueOf(ctx context.Context, ids []int64) ([]QueuePerson, error) {
-	var rows []Aktivitas
-	if err := s.db.WithContext(ctx).Raw(`SELECT `+aktivitasCols+` `+aktivitasFrom+`
+	rows, err := s.scanAktivitas(ctx, `SELECT `+aktivitasCols+` `+aktivitasFrom+`
 WHERE a.pegawai_id = ANY(?::bigint[]) AND a.status = 'submitted' AND p.id = ANY(?::bigint[])
-ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(ids), pgInts(ids)).Scan(&rows).Error; err != nil {
+ORDER BY p.nama, a.pegawai_id, a.tanggal, a.id`, pgInts(ids), pgInts(ids))
+	if err != nil {
 		return nil, err
 	}
 	var out []QueuePerson

@@ -136,7 +136,7 @@ func (s *Service) scanRows(ctx context.Context, q string, args ...any) ([]Row, e
 		return nil, err
 	}
 	defer rs.Close()
-	var out []Row
+	out := []Row{} // never nil: an empty list is [] in the API, as GORM's Scan gave
 	for rs.Next() {
 		var r Row
 		if err := rs.Scan(&r.ClaimID, &r.PegawaiID, &r.NIP, &r.Nama, &r.Jabatan, &r.Kelas, &r.StatusASN, &r.Golongan, &r.BankNama,
