@@ -100,10 +100,16 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// stepDeadline bounds one group of browser steps. It is there to end a
+// hung test, not to time pages: make test runs the browser tests beside
+// the whole race-enabled suite on two cores, where one login and landing
+// page has taken over 20 s on a slow day.
+const stepDeadline = 45 * time.Second
+
 // step runs browser steps with a deadline.
 func step(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, stepDeadline)
 	defer cancel()
 	if err := chromedp.Do(sctx, steps...); err != nil {
 		t.Fatalf("browser: %v", err)
@@ -113,7 +119,7 @@ func step(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.V
 // text reads an element's text with a deadline.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, stepDeadline)
 	defer cancel()
 	v, err := chromedp.Run(sctx, chromedp.Text(sel))
 	if err != nil {
