@@ -44,10 +44,9 @@ func (s *Store) DisciplineByOPD(ctx context.Context, a Actor, year int, month ti
 	if a.Role != auth.RoleVerifikator && a.Role != auth.RoleSuperadmin {
 		return nil, apperr.ErrForbidden
 	}
-	out, _, err := s.discipline.Get(ctx, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC), func(ctx context.Context) ([]OPDDiscipline, error) {
+	return s.discipline.Get(ctx, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC), func(ctx context.Context) ([]OPDDiscipline, error) {
 		return s.disciplineByOPD(ctx, year, month)
 	})
-	return out, err
 }
 
 // disciplineByOPD adds up DisciplineByOPD from the stored recaps.

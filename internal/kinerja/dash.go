@@ -25,10 +25,9 @@ func (s *Store) PredikatByOPD(ctx context.Context, a Actor, year int, month time
 	if a.Role != auth.RoleVerifikator && a.Role != auth.RoleSuperadmin {
 		return nil, apperr.ErrForbidden
 	}
-	out, _, err := s.predikat.Get(ctx, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC), func(ctx context.Context) ([]OPDPredikat, error) {
+	return s.predikat.Get(ctx, time.Date(year, month, 1, 0, 0, 0, 0, time.UTC), func(ctx context.Context) ([]OPDPredikat, error) {
 		return s.predikatByOPD(ctx, year, month)
 	})
-	return out, err
 }
 
 // predikatByOPD adds up PredikatByOPD from the tables.

@@ -7,7 +7,6 @@ import (
 	_ "image/jpeg" // decoder for uploaded JPEG logos
 	"image/png"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -45,51 +44,12 @@ func (s *Store) Identity(ctx context.Context) (Identity, error) {
 // server behind the same balancer shows it within HeaderTTL.
 const HeaderTTL = 10 * time.Second
 
-// identityCache is the header's copy of the identity, with when it was read.
-type identityCache struct {
-	mu   sync.Mutex
-	id   Identity
-	read time.Time
-	gen  uint64 // bumped by every forget: a read begun before it is not kept
-}
-
 // HeaderIdentity is Identity for the header every page shows: read at
 // most once per HeaderTTL (every page used to pay one query for a name that
 // changes a few times in a regency's life). The identity page itself, the
 // PDFs' letterhead and anything inside a transaction read afresh.
 func (s *Store) HeaderIdentity(ctx context.Context) (Identity, error) {
-	c := s.header
-	if c == nil {
-		return s.Identity(ctx)
-	}
-	c.mu.Lock()
-	if !c.read.IsZero() && time.Since(c.read) < HeaderTTL {
-		id := c.id
-		c.mu.Unlock()
-		return id, nil
-	}
-	gen := c.gen
-	c.mu.Unlock()
-	id, err := s.Identity(ctx)
-	if err != nil {
-		return id, err
-	}
-	c.mu.Lock()
-	if c.gen == gen {
-		c.id, c.read = id, time.Now()
-	}
-	c.mu.Unlock()
-	return id, nil
-}
-
-// forgetHeader drops the header's cached identity (after a change).
-func (s *Store) forgetHeader() {
-	if c := s.header; c != nil {
-		c.mu.Lock()
-		c.read = time.Time{}
-		c.gen++
-		c.mu.Unlock()
-	}
+	return s.header.Get(ctx, struct{}{}, s.Identity) // a nil cache (inside a transaction) reads every time
 }
 
 // LogoPNG returns the stored logo (a PNG ekinerja encoded), or not found.
@@ -144,7 +104,7 @@ func (s *Store) SetIdentity(ctx context.Context, a Actor, nama string, logo []by
 			return err
 		}
 	}
-	defer s.forgetHeader() // after the commit (or a failure): the next page reads what is stored
+	defer s.header.Forget() // after the commit (or a failure): the next page reads what is stored
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		q := tx.Exec(`UPDATE identitas SET nama = ?, updated_at = now() WHERE id = 1`, nama)
 		if encoded != nil {

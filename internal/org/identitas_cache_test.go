@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 	"github.com/ekinerja/ekinerja/internal/testdb"
 )
 
@@ -37,10 +38,15 @@ func TestHeaderIdentityCache(t *testing.T) {
 	if id, err := s.Identity(ctx); err != nil || id.Nama != "Kabupaten Dua" {
 		t.Fatalf("Identity (uncached) = %q, %v", id.Nama, err)
 	}
-	s.header.mu.Lock()
-	s.header.read = time.Now().Add(-HeaderTTL - time.Second)
-	s.header.mu.Unlock()
+	// The TTL running out (a cache of 50 ms in place of HeaderTTL's).
+	s.header = snapshot.New[struct{}, Identity](50 * time.Millisecond)
 	header("Kabupaten Dua")
+	set("Kabupaten Dua Lagi")
+	header("Kabupaten Dua")
+	time.Sleep(60 * time.Millisecond)
+	header("Kabupaten Dua Lagi")
+	s.header = snapshot.New[struct{}, Identity](HeaderTTL)
+	header("Kabupaten Dua Lagi")
 
 	if err := s.SetIdentity(ctx, Actor{UserID: 1, NIP: "test", IP: "127.0.0.1"}, "Kabupaten Tiga", nil); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 )
 
 // OPD is an agency (Organisasi Perangkat Daerah).
@@ -128,11 +130,13 @@ type Store struct {
 	db *gorm.DB
 	// header caches the regency's name and logo version for the page
 	// header (nil on a Store inside a transaction: it reads afresh).
-	header *identityCache
+	header *snapshot.Cache[struct{}, Identity]
 }
 
 // NewStore returns a Store on db (a transaction or the pool).
-func NewStore(db *gorm.DB) *Store { return &Store{db: db, header: &identityCache{}} }
+func NewStore(db *gorm.DB) *Store {
+	return &Store{db: db, header: snapshot.New[struct{}, Identity](HeaderTTL)}
+}
 
 // In returns the Store reading and writing through tx, the caller's
 // transaction: another domain's store that was handed s (stores.New) reads

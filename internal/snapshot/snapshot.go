@@ -1,10 +1,11 @@
-// Package snapshot keeps a regency-wide figure for a short while, so that a
-// dashboard every verifikator and superadmin opens does not add up the
-// whole regency on every view.
+// Package snapshot keeps a value read from the database for a short while,
+// so that what every page or every dashboard shows is not read again on
+// every view: the regency-wide charts of the verifikator and superadmin
+// homes, the regency's name and logo version in the page header.
 //
-// Only summaries belong here: charts over all agencies, never a figure a
-// person acts on (a claim's status, a to-do count, money to be paid). A
-// snapshot is at most TTL old; a page that shows one says so.
+// Only what nobody acts on belongs here, never a claim's status, a to-do
+// count or money to be paid. A value is at most its TTL old; a chart that
+// shows one says so.
 package snapshot
 
 import (
@@ -40,12 +41,12 @@ func New[K comparable, V any](ttl time.Duration) *Cache[K, V] {
 	return &Cache[K, V]{ttl: ttl, now: time.Now, m: map[K]*entry[V]{}}
 }
 
-// Get returns the value of k, from load when there is none younger than the
-// TTL, and when it was loaded. A failed load is not kept.
-func (c *Cache[K, V]) Get(ctx context.Context, k K, load func(context.Context) (V, error)) (V, time.Time, error) {
+// Get returns the value of k, from load when there is none younger than
+// the TTL. A failed load is not kept. A load that began before a Forget is
+// returned to its caller but not kept (it fills an entry Forget dropped).
+func (c *Cache[K, V]) Get(ctx context.Context, k K, load func(context.Context) (V, error)) (V, error) {
 	if c == nil || c.ttl <= 0 {
-		v, err := load(ctx)
-		return v, time.Now(), err
+		return load(ctx)
 	}
 	c.mu.Lock()
 	e := c.m[k]
@@ -57,15 +58,15 @@ func (c *Cache[K, V]) Get(ctx context.Context, k K, load func(context.Context) (
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.ok && c.now().Sub(e.at) < c.ttl {
-		return e.v, e.at, nil
+		return e.v, nil
 	}
 	v, err := load(ctx)
 	if err != nil {
 		var zero V
-		return zero, time.Time{}, err
+		return zero, err
 	}
 	e.v, e.at, e.ok = v, c.now(), true
-	return v, e.at, nil
+	return v, nil
 }
 
 // Forget drops every value: the next Get of each key loads.
