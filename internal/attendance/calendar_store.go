@@ -11,7 +11,11 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 )
+
+// holidaysKey is the request memo's key of the holidays from..to.
+type holidaysKey struct{ from, to Date }
 
 type holidayRow struct {
 	Tanggal time.Time `gorm:"column:tanggal"`
@@ -21,9 +25,15 @@ type holidayRow struct {
 
 // Holidays returns the holidays from..to inclusive, in date order.
 func (s *Store) Holidays(ctx context.Context, from, to Date) ([]Holiday, error) {
-	var rows []holidayRow
-	if err := s.db.WithContext(ctx).Raw(`SELECT tanggal, nama, jenis FROM hari_libur
-WHERE tanggal BETWEEN ?::date AND ?::date ORDER BY tanggal`, sqlDate(from), sqlDate(to)).Scan(&rows).Error; err != nil {
+	// Read once per read request (the judged calendar and the stored recap
+	// of one page both need the month's holidays).
+	rows, err := snapshot.Once(ctx, holidaysKey{from, to}, func() ([]holidayRow, error) {
+		var rows []holidayRow
+		err := s.db.WithContext(ctx).Raw(`SELECT tanggal, nama, jenis FROM hari_libur
+WHERE tanggal BETWEEN ?::date AND ?::date ORDER BY tanggal`, sqlDate(from), sqlDate(to)).Scan(&rows).Error
+		return rows, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("holidays: %w", err)
 	}
 	out := make([]Holiday, len(rows))

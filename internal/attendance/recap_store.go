@@ -271,12 +271,9 @@ type storedRow struct {
 // the recap page's and the claim's read of up to an OPD's whole staff.
 // Schedules are read by id, their patterns once per schedule.
 func (s *Store) readStored(ctx context.Context, w who, first, last Date) ([]storedRow, error) {
-	var patterns []struct {
-		ID   int64  `gorm:"column:id"`
-		Pola string `gorm:"column:pola"`
-	}
-	if err := s.db.WithContext(ctx).Raw(`SELECT id, array_to_json(pola)::text AS pola FROM jadwal_kerja`).Scan(&patterns).Error; err != nil {
-		return nil, fmt.Errorf("schedules: %w", err)
+	patterns, err := scheduleRows(s.db.WithContext(ctx))
+	if err != nil {
+		return nil, err
 	}
 	pola := make(map[int64]string, len(patterns))
 	for _, p := range patterns {

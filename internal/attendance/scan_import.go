@@ -19,6 +19,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/audit"
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 	"github.com/ekinerja/ekinerja/internal/tabular"
 )
 
@@ -663,12 +664,27 @@ func loadSchedules(db *gorm.DB) (map[int64]*Schedule, error) {
 	return s, err
 }
 
+// schedulesKey is the request memo's key of the work schedules.
+type schedulesKey struct{}
+
+// scheduleRows reads every stored weekly schedule as stored, once per read
+// request (db carries the request's context).
+func scheduleRows(db *gorm.DB) ([]jadwalRow, error) {
+	return snapshot.Once(db.Statement.Context, schedulesKey{}, func() ([]jadwalRow, error) {
+		var jadwal []jadwalRow
+		if err := db.Raw(`SELECT id, nama, array_to_json(pola)::text AS pola FROM jadwal_kerja`).Scan(&jadwal).Error; err != nil {
+			return nil, fmt.Errorf("schedules: %w", err)
+		}
+		return jadwal, nil
+	})
+}
+
 // loadSchedulesRaw reads every stored weekly schedule by id, and its
 // pattern as stored (array_to_json(pola)::text, what recapKey digests).
 func loadSchedulesRaw(db *gorm.DB) (map[int64]*Schedule, map[int64]string, error) {
-	var jadwal []jadwalRow
-	if err := db.Raw(`SELECT id, nama, array_to_json(pola)::text AS pola FROM jadwal_kerja`).Scan(&jadwal).Error; err != nil {
-		return nil, nil, fmt.Errorf("schedules: %w", err)
+	jadwal, err := scheduleRows(db)
+	if err != nil {
+		return nil, nil, err
 	}
 	schedules := make(map[int64]*Schedule, len(jadwal))
 	raw := make(map[int64]string, len(jadwal))

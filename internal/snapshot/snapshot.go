@@ -6,6 +6,10 @@
 // Only what nobody acts on belongs here, never a claim's status, a to-do
 // count or money to be paid. A value is at most its TTL old; a chart that
 // shows one says so.
+//
+// A request memo (WithMemo, Once) is the other, shorter-lived kind: what
+// one read request needs in several places (a month's holidays, the work
+// schedules, the rule set in force) read once for that request only.
 package snapshot
 
 import (

@@ -135,3 +135,38 @@ func TestLoadBeforeForgetIsNotKept(t *testing.T) {
 		t.Fatalf("after Forget: %q, %v; want a fresh load", v, err)
 	}
 }
+
+func TestOnceLoadsOncePerMemo(t *testing.T) {
+	type key struct{ n int }
+	loads := 0
+	load := func() (int, error) { loads++; return loads, nil }
+	// Without a memo every call loads.
+	ctx := context.Background()
+	for want := 1; want <= 2; want++ {
+		if v, _ := Once(ctx, key{1}, load); v != want {
+			t.Fatalf("no memo: got %d want %d", v, want)
+		}
+	}
+	loads = 0
+	m := WithMemo(ctx)
+	for range 3 {
+		if v, err := Once(m, key{1}, load); err != nil || v != 1 {
+			t.Fatalf("memo: got %d, %v want 1", v, err)
+		}
+	}
+	if v, _ := Once(m, key{2}, load); v != 2 {
+		t.Fatalf("another key: got %d want 2", v)
+	}
+	// A second memo (another request) loads again.
+	if v, _ := Once(WithMemo(ctx), key{1}, load); v != 3 {
+		t.Fatalf("another request: got %d want 3", v)
+	}
+	// A failed load is not kept.
+	fail := errors.New("down")
+	if _, err := Once(m, key{3}, func() (int, error) { return 0, fail }); !errors.Is(err, fail) {
+		t.Fatalf("failed load: %v", err)
+	}
+	if v, err := Once(m, key{3}, func() (int, error) { return 7, nil }); err != nil || v != 7 {
+		t.Fatalf("after a failed load: %d %v", v, err)
+	}
+}

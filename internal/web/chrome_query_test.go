@@ -79,3 +79,53 @@ func TestChromeLoadsRoleNamesInOneQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestReadPagesReadReferenceDataOnce: the employee's home draws the
+// attendance calendar (judged from the day rows) and the TPP estimate (from
+// the stored recap and the rule set) in one request; each part needs the
+// month's holidays, the work schedules and the rule set in force, and the
+// request reads each of them once (snapshot.Once, attached to GET requests
+// in requestContext).
+func TestReadPagesReadReferenceDataOnce(t *testing.T) {
+	t.Parallel()
+	h := newProductionHarness(t) // the estimate reads the attendance store
+	c := h.as(auth.RolePegawai)
+	reference := map[string]*regexp.Regexp{
+		"hari_libur":   regexp.MustCompile(`^SELECT tanggal, nama, jenis FROM hari_libur`),
+		"jadwal_kerja": regexp.MustCompile(`^SELECT id, (nama, )?array_to_json\(pola\)::text AS pola FROM jadwal_kerja`),
+		"tpp_rule_set": regexp.MustCompile(`FROM tpp_rule_set\s+WHERE NOT draft AND effective_from <=`),
+	}
+	var mu sync.Mutex
+	reads := map[string]int{}
+	count := func(tx *gorm.DB) {
+		sql := strings.TrimSpace(tx.Statement.SQL.String())
+		for name, re := range reference {
+			if re.MatchString(sql) {
+				mu.Lock()
+				reads[name]++
+				mu.Unlock()
+			}
+		}
+	}
+	cb := h.db.Callback()
+	for _, err := range []error{
+		cb.Query().After("*").Register("test:reference_reads", count),
+		cb.Row().After("*").Register("test:reference_reads", count),
+		cb.Raw().After("*").Register("test:reference_reads", count),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := c.get("/")
+	if res.status != http.StatusOK || !strings.Contains(res.body, `id="perkiraan-bersih"`) {
+		t.Fatalf("home: %d (want 200 with the estimate)", res.status)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for name := range reference {
+		if reads[name] != 1 {
+			t.Errorf("the employee's home read %s %d times, want once", name, reads[name])
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 )
 
 // ContentSecurityPolicy allows nothing inline and nothing off-origin.
@@ -29,6 +30,10 @@ func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 		l := s.log.With(slog.String("request_id", id))
 		withValue(c, requestIDKey{}, id)
 		withValue(c, loggerKey{}, l)
+		if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
+			// A read reads each piece of reference data once (snapshot.Once).
+			c.SetRequest(c.Request().WithContext(snapshot.WithMemo(c.Request().Context())))
+		}
 		start := time.Now()
 		err := next(c)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/attendance"
 	"github.com/ekinerja/ekinerja/internal/audit"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
@@ -105,19 +106,29 @@ func (s *Service) AttendanceBands(ctx context.Context, p tpp.Period, demo bool) 
 	return attendance.Bands{Late: b, Early: b}, nil
 }
 
+// ruleSetKey is the request memo's key of the rule set in force for a month.
+type ruleSetKey struct{ p tpp.Period }
+
+// ruleSetFor is the rule set in force for p. A read request reads it once
+// (the page's attendance bands and its estimate both need it); each call
+// decodes its own copy of the rules from the row as read.
 func ruleSetFor(ctx context.Context, db *gorm.DB, p tpp.Period) (StoredRuleSet, error) {
-	var rs []StoredRuleSet
-	err := db.WithContext(ctx).Raw(`SELECT `+ruleSetCols+` FROM tpp_rule_set
+	rs, err := snapshot.Once(ctx, ruleSetKey{p}, func() ([]StoredRuleSet, error) {
+		var rs []StoredRuleSet
+		err := db.WithContext(ctx).Raw(`SELECT `+ruleSetCols+` FROM tpp_rule_set
 WHERE NOT draft AND effective_from <= ?::date
   AND coalesce(nullif(params->>'effective_until', ''), '9999-12') >= ?
 ORDER BY effective_from DESC, version DESC LIMIT 1`, periodDate(p), periodText(p)).Scan(&rs).Error
+		return rs, err
+	})
 	if err != nil {
 		return StoredRuleSet{}, fmt.Errorf("rule set for %s: %w", p, err)
 	}
 	if len(rs) == 0 {
 		return StoredRuleSet{}, apperr.New(apperr.ErrNotFound, "Belum ada aturan TPP yang berlaku untuk "+p.String()+".")
 	}
-	return rs[0], rs[0].decode()
+	r := rs[0] // a copy: decode fills its own Rules
+	return r, r.decode()
 }
 
 // FrozenError is the ErrConflict refusing an edit of a frozen version.
