@@ -11,6 +11,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
+	"github.com/ekinerja/ekinerja/internal/auth"
+	"github.com/ekinerja/ekinerja/internal/snapshot"
 	"github.com/ekinerja/ekinerja/internal/tpp"
 )
 
@@ -344,7 +346,19 @@ WHERE o.aktif`
 	}
 	q += clause
 	args = append(args, scope...)
-	var out []MonthEntry
-	err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.jenis, c.susulan`, args...).Scan(&out).Error
-	return out, err
+	// A home page asks twice (its to-do count and its pipeline chart): a
+	// read request reads the month once.
+	out, err := snapshot.Once(ctx, monthKey{a.Role, a.OPDID, p}, func() ([]MonthEntry, error) {
+		var out []MonthEntry
+		err := s.db.WithContext(ctx).Raw(q+` ORDER BY o.kode, c.jenis, c.susulan`, args...).Scan(&out).Error
+		return out, err
+	})
+	return slices.Clone(out), err
+}
+
+// monthKey is the request memo's key of Month: the actor's scope and the month.
+type monthKey struct {
+	role  auth.Role
+	opdID int64
+	p     tpp.Period
 }
