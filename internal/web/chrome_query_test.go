@@ -50,16 +50,7 @@ func TestChromeLoadsRoleNamesInOneQuery(t *testing.T) {
 			mu.Unlock()
 		}
 	}
-	cb := h.db.Callback()
-	for _, err := range []error{
-		cb.Query().After("*").Register("test:opd_reads", count),
-		cb.Row().After("*").Register("test:opd_reads", count),
-		cb.Raw().After("*").Register("test:opd_reads", count),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	onEveryStatement(t, h.db, "test:opd_reads", count)
 	res := c.get("/akun/sandi")
 	if res.status != http.StatusOK {
 		t.Fatalf("page: %d", res.status)
@@ -117,16 +108,7 @@ func TestReadPagesReadReferenceDataOnce(t *testing.T) {
 			}
 		}
 	}
-	cb := h.db.Callback()
-	for _, err := range []error{
-		cb.Query().After("*").Register("test:reference_reads", count),
-		cb.Row().After("*").Register("test:reference_reads", count),
-		cb.Raw().After("*").Register("test:reference_reads", count),
-	} {
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	onEveryStatement(t, h.db, "test:reference_reads", count)
 	for _, tt := range tests {
 		c := h.as(tt.role) // signing in reads nothing watched
 		mu.Lock()
