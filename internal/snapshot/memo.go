@@ -5,10 +5,10 @@ import (
 	"sync"
 )
 
-// A request memo keeps what one request reads of the regency's reference
-// data (the holidays of a month, the work schedules, the TPP rule set in
-// force) so that the several parts of one page that each need it read it
-// once. It lives as long as the request's context and is never shared
+// A request memo keeps what one request reads in several places (the
+// holidays of a month, the work schedules, the TPP rule set in force, the
+// month's claims of every OPD) so that the parts of one page that each
+// need it read it once. It lives as long as the request's context and is never shared
 // between requests, so nothing in it can be older than the request.
 //
 // Only reads attach one (the web layer does so for GET and HEAD): a request
