@@ -11,8 +11,8 @@
 // one read request needs in several places (a month's holidays, the work
 // schedules, the rule set in force, the month's claims) read once for that
 // request only. The rule above is the TTL cache's: nothing in a memo
-// outlives the request, so a page built from it shows what one moment of
-// the database held, as a single query would.
+// outlives the request, so nothing a page shows from it is older than the
+// request itself.
 package snapshot
 
 import (
