@@ -130,6 +130,13 @@ func newHarnessStores(t *testing.T, env map[string]string, serverDBOf func(owner
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A compute request here waits for its computation, as a person waits
+	// for the page to say it is done: with the production 2 s the suite,
+	// loaded on two cores, sometimes got "sedang dihitung", opened the
+	// confirmation page mid-computation and was rightly refused (409) when
+	// it posted. The slow path (redirected at once, the page polls) is
+	// tested by setting computeWait to 0 (tpp_progress_test.go).
+	srv.computeWait = time.Minute
 	// Production mode sets Secure, __Host- cookies, which a client only
 	// sends back over HTTPS.
 	var ts *httptest.Server
