@@ -279,7 +279,7 @@ func (in Input) validate(rs *RuleSet) error {
 		ve.Add("segments", "jabatan dalam bulan ini wajib diisi")
 	}
 	for i, s := range in.Segments {
-		f := fmt.Sprintf("segments[%d]", i)
+		f := "segments[" + strconv.Itoa(i) + "]"
 		checkKelas(ve, f+".kelas", s.Kelas)
 		checkExtra(ve, rs, f+".extra_criteria", s.ExtraCriteria)
 		if s.FromDay < 1 || s.ToDay > dim || s.FromDay > s.ToDay {
@@ -327,8 +327,8 @@ func (in Input) validate(rs *RuleSet) error {
 	a := in.Attendance
 	checkCount(ve, "attendance.tk", a.TK, dim)
 	for i := range 4 {
-		checkCount(ve, fmt.Sprintf("attendance.tl[%d]", i), a.TL[i], dim)
-		checkCount(ve, fmt.Sprintf("attendance.psw[%d]", i), a.PSW[i], dim)
+		checkCount(ve, tlFields[i], a.TL[i], dim)
+		checkCount(ve, pswFields[i], a.PSW[i], dim)
 	}
 	checkCount(ve, "attendance.missing_both", a.MissingBoth, dim)
 
@@ -381,6 +381,12 @@ func (in Input) validate(rs *RuleSet) error {
 	validateAdjustments(ve, in.Adjustments)
 	return ve.OrNil()
 }
+
+// The attendance bands' field names, written once rather than per employee.
+var (
+	tlFields  = [4]string{"attendance.tl[0]", "attendance.tl[1]", "attendance.tl[2]", "attendance.tl[3]"}
+	pswFields = [4]string{"attendance.psw[0]", "attendance.psw[1]", "attendance.psw[2]", "attendance.psw[3]"}
+)
 
 func checkKelas(ve *apperr.ValidationError, field string, k int) {
 	if k < 1 || k > KelasCount {

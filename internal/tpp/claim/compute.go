@@ -29,6 +29,9 @@ type Computed struct {
 	Result tpp.Result
 	// Err says why the employee could not be computed (bad data); the row is then 0.
 	Err string
+	// inputJSON is json.Marshal(Input), written once for the stored row and
+	// the digest (computeAll fills it; nil elsewhere).
+	inputJSON []byte
 }
 
 // canAct reports whether a may act on the claims of opdID.
@@ -114,7 +117,16 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 		}
 	}
 	comp := computeAll(rs.Rules, g.Employees)
-	digest, err := Digest(rs.Rules, g.Employees)
+	ins := make([][]byte, len(comp))
+	for i := range comp {
+		if comp[i].inputJSON == nil {
+			if comp[i].inputJSON, err = json.Marshal(comp[i].Input); err != nil {
+				return Claim{}, err
+			}
+		}
+		ins[i] = comp[i].inputJSON
+	}
+	digest, err := digestOf(rs.Rules, g.Employees, ins)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -247,6 +259,7 @@ func (s *Service) dropSettled(ctx context.Context, g *Gathered, run Run) error {
 // is pure, so the order of work does not matter and results keep input order.
 func computeAll(rules tpp.RuleSet, emps []Employee) []Computed {
 	out := make([]Computed, len(emps))
+	k, kerr := tpp.NewCalculator(rules)
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(emps)/256))
 	var wg sync.WaitGroup
 	chunk := (len(emps) + workers - 1) / max(workers, 1)
@@ -259,7 +272,13 @@ func computeAll(rules tpp.RuleSet, emps []Employee) []Computed {
 		go func() {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				out[i] = computeOne(rules, emps[i])
+				out[i] = computeOne(k, kerr, emps[i])
+				// Plain data does not fail to marshal; if it ever did,
+				// inputJSON stays nil and the caller marshals again and
+				// reports the error.
+				if b, err := json.Marshal(emps[i].Input); err == nil {
+					out[i].inputJSON = b
+				}
 			}
 		}()
 	}
@@ -267,9 +286,15 @@ func computeAll(rules tpp.RuleSet, emps []Employee) []Computed {
 	return out
 }
 
-func computeOne(rules tpp.RuleSet, e Employee) Computed {
+// computeOne computes e under k; kerr is NewCalculator's error, which every
+// employee then carries, as tpp.Calculate would give each of them.
+func computeOne(k *tpp.Calculator, kerr error, e Employee) Computed {
 	c := Computed{Employee: e}
-	r, err := tpp.Calculate(rules, e.Input)
+	var r tpp.Result
+	err := kerr
+	if err == nil {
+		r, err = k.Calculate(e.Input)
+	}
 	if err != nil {
 		var ve *apperr.ValidationError
 		if errors.As(err, &ve) && !errors.Is(err, tpp.ErrRuleSet) {
@@ -336,31 +361,22 @@ type totals struct{ base, gross, pph21, bpjs, net int64 }
 // triggers of migration 0040 fire for COPY as for INSERT.
 func insertRows(ctx context.Context, conn *sql.Conn, claimID int64, comp []Computed) (totals, error) {
 	var t totals
-	rows := make([][]any, 0, len(comp))
-	n := 0
-	for _, c := range comp {
-		n += len(c.Result.Lines)
-	}
-	lines := make([][]any, 0, n)
-	for _, c := range comp {
-		r := c.Result
-		in, err := json.Marshal(c.Input)
+	for i := range comp {
+		if comp[i].inputJSON != nil {
+			continue
+		}
+		b, err := json.Marshal(comp[i].Input)
 		if err != nil {
 			return t, err
 		}
-		rows = append(rows, []any{claimID, c.PegawaiID, c.Input.NIP, c.Input.Name, c.Jabatan, int16(c.Kelas), c.StatusASN, c.Input.Golongan,
-			c.BankNama, c.BankRekening, c.BankAtasNama, r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross,
-			r.PPh21, r.PPh21Withheld || c.Err != "", r.BPJS, r.BPJSGovernment, r.Net,
-			strings.Join(c.Warnings, "\n"), c.Err, in})
-		t.base += r.Base
-		t.gross += r.Gross
-		t.pph21 += r.PPh21
-		t.bpjs += r.BPJS
-		t.net += r.Net
-		for i, l := range r.Lines {
-			lines = append(lines, []any{claimID, c.PegawaiID, int16(i + 1), l.Code, string(l.Kind), l.Label, l.Reason,
-				l.Count, int32(l.Rate), l.Basis, l.Amount})
-		}
+		comp[i].inputJSON = b
+	}
+	for _, c := range comp {
+		t.base += c.Result.Base
+		t.gross += c.Result.Gross
+		t.pph21 += c.Result.PPh21
+		t.bpjs += c.Result.BPJS
+		t.net += c.Result.Net
 	}
 	err := conn.Raw(func(dc any) error {
 		pc, ok := dc.(*stdlib.Conn)
@@ -369,11 +385,11 @@ func insertRows(ctx context.Context, conn *sql.Conn, claimID int64, comp []Compu
 		}
 		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"tpp_claim_pegawai"}, []string{"claim_id", "pegawai_id", "nip", "nama", "jabatan", "kelas",
 			"status_asn", "golongan", "bank_nama", "bank_rekening", "bank_atas_nama", "base", "produktivitas", "disiplin", "hukdis", "gross",
-			"pph21", "pph21_withheld", "bpjs", "bpjs_pemda", "net", "warnings", "error", "input"}, pgx.CopyFromRows(rows)); err != nil {
+			"pph21", "pph21_withheld", "bpjs", "bpjs_pemda", "net", "warnings", "error", "input"}, &rowSource{claimID: claimID, comp: comp, i: -1}); err != nil {
 			return fmt.Errorf("insert rows: %w", err)
 		}
 		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"tpp_claim_line"}, []string{"claim_id", "pegawai_id", "seq", "code", "kind",
-			"label", "reason", "count", "rate", "basis", "amount"}, pgx.CopyFromRows(lines)); err != nil {
+			"label", "reason", "count", "rate", "basis", "amount"}, &lineSource{claimID: claimID, comp: comp, l: -1}); err != nil {
 			return fmt.Errorf("insert lines: %w", err)
 		}
 		return nil
@@ -381,25 +397,94 @@ func insertRows(ctx context.Context, conn *sql.Conn, claimID int64, comp []Compu
 	return t, err
 }
 
-// digestDoc is what a claim's input digest covers: the rules and every
-// employee's input, ordered by NIP.
-type digestDoc struct {
-	Rules  tpp.RuleSet `json:"rules"`
-	Inputs []tpp.Input `json:"inputs"`
+// rowSource hands COPY one employee row at a time, built when asked: a
+// claim of 20,000 employees is not first copied into 20,000 slices of
+// boxed values. pgx encodes each row before asking for the next, so one
+// slice serves every row.
+type rowSource struct {
+	claimID int64
+	comp    []Computed
+	i       int
+	vals    []any
+}
+
+func (s *rowSource) Next() bool { s.i++; return s.i < len(s.comp) }
+func (s *rowSource) Err() error { return nil }
+func (s *rowSource) Values() ([]any, error) {
+	c := &s.comp[s.i]
+	r := &c.Result
+	s.vals = append(s.vals[:0], s.claimID, c.PegawaiID, c.Input.NIP, c.Input.Name, c.Jabatan, int16(c.Kelas), c.StatusASN, c.Input.Golongan,
+		c.BankNama, c.BankRekening, c.BankAtasNama, r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross,
+		r.PPh21, r.PPh21Withheld || c.Err != "", r.BPJS, r.BPJSGovernment, r.Net,
+		strings.Join(c.Warnings, "\n"), c.Err, c.inputJSON)
+	return s.vals, nil
+}
+
+// lineSource hands COPY every employee's lines in order, as rowSource does rows.
+type lineSource struct {
+	claimID int64
+	comp    []Computed
+	i, l    int // employee, and line within it
+	vals    []any
+}
+
+func (s *lineSource) Next() bool {
+	s.l++
+	for s.i < len(s.comp) && s.l >= len(s.comp[s.i].Result.Lines) {
+		s.i++
+		s.l = 0
+	}
+	return s.i < len(s.comp)
+}
+func (s *lineSource) Err() error { return nil }
+func (s *lineSource) Values() ([]any, error) {
+	c := &s.comp[s.i]
+	l := &c.Result.Lines[s.l]
+	s.vals = append(s.vals[:0], s.claimID, c.PegawaiID, int16(s.l+1), l.Code, string(l.Kind), l.Label, l.Reason,
+		l.Count, int32(l.Rate), l.Basis, l.Amount)
+	return s.vals, nil
 }
 
 // Digest returns the hex SHA-256 of the rules and the inputs (sorted by NIP),
 // so the same data always gives the same digest whatever order it came in.
+// The document hashed is the JSON of {"rules": rules, "inputs": [input...]}
+// (digestDoc in the tests, which checks the two agree); continuity bundles
+// and approval recompute it, so its bytes must never change.
 func Digest(rules tpp.RuleSet, emps []Employee) (string, error) {
-	doc := digestDoc{Rules: rules, Inputs: make([]tpp.Input, len(emps))}
+	ins := make([][]byte, len(emps))
 	for i, e := range emps {
-		doc.Inputs[i] = e.Input
+		b, err := json.Marshal(e.Input)
+		if err != nil {
+			return "", err
+		}
+		ins[i] = b
 	}
-	sort.Slice(doc.Inputs, func(i, j int) bool { return doc.Inputs[i].NIP < doc.Inputs[j].NIP })
-	b, err := json.Marshal(doc)
+	return digestOf(rules, emps, ins)
+}
+
+// digestOf is Digest with every input already written as JSON (ins[i] is
+// json.Marshal(emps[i].Input)): a computation writes each input once, for
+// its row and for the digest.
+func digestOf(rules tpp.RuleSet, emps []Employee, ins [][]byte) (string, error) {
+	rj, err := json.Marshal(rules)
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	order := make([]int, len(emps))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return emps[order[i]].Input.NIP < emps[order[j]].Input.NIP })
+	h := sha256.New()
+	h.Write([]byte(`{"rules":`))
+	h.Write(rj)
+	h.Write([]byte(`,"inputs":[`))
+	for n, i := range order {
+		if n > 0 {
+			h.Write([]byte{','})
+		}
+		h.Write(ins[i])
+	}
+	h.Write([]byte(`]}`))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -77,7 +77,8 @@ ORDER BY rj.mulai DESC, rj.id DESC LIMIT 1`, pegawaiID, last.Format(time.DateOnl
 	e.Notes = g.Notes
 	for _, emp := range g.Employees {
 		if emp.PegawaiID == pegawaiID {
-			e.Computed = computeOne(rs.Rules, emp)
+			k, kerr := tpp.NewCalculator(rs.Rules)
+			e.Computed = computeOne(k, kerr, emp)
 			return e, nil
 		}
 	}
