@@ -1,9 +1,11 @@
 package claim
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -133,7 +135,7 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 
 	id := run.ClaimID
 	// One connection for the transaction, so its rows can be copied in on
-	// it (insertRows).
+	// it (replaceRows).
 	err = s.db.WithContext(ctx).Connection(func(cdb *gorm.DB) error {
 		conn, ok := cdb.Statement.ConnPool.(*sql.Conn)
 		if !ok {
@@ -191,13 +193,7 @@ func (s *Service) store(ctx context.Context, tx *gorm.DB, conn *sql.Conn, a Acto
 	if fin.RowsAffected != 1 {
 		return apperr.New(apperr.ErrConflict, "Perhitungan ini sudah digantikan perhitungan lain; muat ulang halaman klaim.")
 	}
-	if err := tx.Exec(`DELETE FROM tpp_claim_line WHERE claim_id = ?`, id).Error; err != nil {
-		return fmt.Errorf("delete lines: %w", err)
-	}
-	if err := tx.Exec(`DELETE FROM tpp_claim_pegawai WHERE claim_id = ?`, id).Error; err != nil {
-		return fmt.Errorf("delete rows: %w", err)
-	}
-	t, err := insertRows(ctx, conn, id, comp)
+	t, err := replaceRows(ctx, tx, conn, id, comp)
 	if err != nil {
 		return err
 	}
@@ -354,42 +350,93 @@ func claimWarnings(notes []string, comp []Computed) []string {
 
 type totals struct{ base, gross, pph21, bpjs, net int64 }
 
-// insertRows stores every employee row and every line, each table with one
-// COPY on the transaction's own connection (conn): for a large OPD that is
-// tens of thousands of lines, which COPY's binary rows take several times
-// faster than one INSERT of unnested arrays. The statement-level guard
-// triggers of migration 0040 fire for COPY as for INSERT.
-func insertRows(ctx context.Context, conn *sql.Conn, claimID int64, comp []Computed) (totals, error) {
+// replaceRows makes the claim's stored rows and lines those of comp, in tx
+// on its connection conn. An employee whose stored row carries the same
+// rincian_sha as the new computation (every column of the row and of its
+// lines equal) is left as it is; the others are deleted and written again,
+// and employees no longer in comp are deleted. So a recomputation after one
+// correction writes one employee, and one that changes everything costs
+// what a first computation does plus the deletes.
+func replaceRows(ctx context.Context, tx *gorm.DB, conn *sql.Conn, claimID int64, comp []Computed) (totals, error) {
 	var t totals
 	for i := range comp {
-		if comp[i].inputJSON != nil {
-			continue
+		c := &comp[i]
+		if c.inputJSON == nil {
+			b, err := json.Marshal(c.Input)
+			if err != nil {
+				return t, err
+			}
+			c.inputJSON = b
 		}
-		b, err := json.Marshal(comp[i].Input)
-		if err != nil {
-			return t, err
-		}
-		comp[i].inputJSON = b
-	}
-	for _, c := range comp {
 		t.base += c.Result.Base
 		t.gross += c.Result.Gross
 		t.pph21 += c.Result.PPh21
 		t.bpjs += c.Result.BPJS
 		t.net += c.Result.Net
 	}
-	err := conn.Raw(func(dc any) error {
+	shas, err := rincianSHAs(claimID, comp)
+	if err != nil {
+		return t, err
+	}
+	var stored []struct {
+		PegawaiID  int64  `gorm:"column:pegawai_id"`
+		RincianSHA []byte `gorm:"column:rincian_sha"`
+	}
+	if err := tx.Raw(`SELECT pegawai_id, rincian_sha FROM tpp_claim_pegawai WHERE claim_id = ?`, claimID).Scan(&stored).Error; err != nil {
+		return t, fmt.Errorf("stored rows: %w", err)
+	}
+	at := make(map[int64]int, len(comp))
+	for i, c := range comp {
+		at[c.PegawaiID] = i
+	}
+	keep := make(map[int64]bool, len(stored))
+	var del intArray
+	ndel := 0
+	for _, r := range stored {
+		if i, ok := at[r.PegawaiID]; ok && r.RincianSHA != nil && bytes.Equal(r.RincianSHA, shas[i][:]) {
+			keep[r.PegawaiID] = true
+			continue
+		}
+		del.add(r.PegawaiID)
+		ndel++
+	}
+	switch {
+	case len(keep) == 0 && ndel > 0:
+		if err := tx.Exec(`DELETE FROM tpp_claim_line WHERE claim_id = ?`, claimID).Error; err != nil {
+			return t, fmt.Errorf("delete lines: %w", err)
+		}
+		if err := tx.Exec(`DELETE FROM tpp_claim_pegawai WHERE claim_id = ?`, claimID).Error; err != nil {
+			return t, fmt.Errorf("delete rows: %w", err)
+		}
+	case ndel > 0:
+		ids := del.String()
+		if err := tx.Exec(`DELETE FROM tpp_claim_line WHERE claim_id = ? AND pegawai_id = ANY(?::bigint[])`, claimID, ids).Error; err != nil {
+			return t, fmt.Errorf("delete lines: %w", err)
+		}
+		if err := tx.Exec(`DELETE FROM tpp_claim_pegawai WHERE claim_id = ? AND pegawai_id = ANY(?::bigint[])`, claimID, ids).Error; err != nil {
+			return t, fmt.Errorf("delete rows: %w", err)
+		}
+	}
+	write := make([]int, 0, len(comp)-len(keep))
+	for i, c := range comp {
+		if !keep[c.PegawaiID] {
+			write = append(write, i)
+		}
+	}
+	if len(write) == 0 {
+		return t, nil
+	}
+	err = conn.Raw(func(dc any) error {
 		pc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("connection %T is not pgx", dc)
 		}
-		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"tpp_claim_pegawai"}, []string{"claim_id", "pegawai_id", "nip", "nama", "jabatan", "kelas",
-			"status_asn", "golongan", "bank_nama", "bank_rekening", "bank_atas_nama", "base", "produktivitas", "disiplin", "hukdis", "gross",
-			"pph21", "pph21_withheld", "bpjs", "bpjs_pemda", "net", "warnings", "error", "input"}, &rowSource{claimID: claimID, comp: comp, i: -1}); err != nil {
+		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"tpp_claim_pegawai"}, append(rowColumns[:len(rowColumns):len(rowColumns)], "rincian_sha"),
+			&rowSource{claimID: claimID, comp: comp, shas: shas, write: write, n: -1}); err != nil {
 			return fmt.Errorf("insert rows: %w", err)
 		}
-		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"tpp_claim_line"}, []string{"claim_id", "pegawai_id", "seq", "code", "kind",
-			"label", "reason", "count", "rate", "basis", "amount"}, &lineSource{claimID: claimID, comp: comp, l: -1}); err != nil {
+		if _, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{"tpp_claim_line"}, lineColumns,
+			&lineSource{claimID: claimID, comp: comp, write: write, l: -1}); err != nil {
 			return fmt.Errorf("insert lines: %w", err)
 		}
 		return nil
@@ -397,51 +444,120 @@ func insertRows(ctx context.Context, conn *sql.Conn, claimID int64, comp []Compu
 	return t, err
 }
 
-// rowSource hands COPY one employee row at a time, built when asked: a
-// claim of 20,000 employees is not first copied into 20,000 slices of
-// boxed values. pgx encodes each row before asking for the next, so one
+// The stored columns of an employee's row (rincian_sha aside) and of a
+// line, in the order rowValues and lineValues give them.
+var (
+	rowColumns = []string{"claim_id", "pegawai_id", "nip", "nama", "jabatan", "kelas",
+		"status_asn", "golongan", "bank_nama", "bank_rekening", "bank_atas_nama", "base", "produktivitas", "disiplin", "hukdis", "gross",
+		"pph21", "pph21_withheld", "bpjs", "bpjs_pemda", "net", "warnings", "error", "input"}
+	lineColumns = []string{"claim_id", "pegawai_id", "seq", "code", "kind", "label", "reason", "count", "rate", "basis", "amount"}
+)
+
+// rowValues appends to dst what is stored in the employee's row.
+func rowValues(dst []any, claimID int64, c *Computed) []any {
+	r := &c.Result
+	return append(dst, claimID, c.PegawaiID, c.Input.NIP, c.Input.Name, c.Jabatan, int16(c.Kelas), c.StatusASN, c.Input.Golongan,
+		c.BankNama, c.BankRekening, c.BankAtasNama, r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross,
+		r.PPh21, r.PPh21Withheld || c.Err != "", r.BPJS, r.BPJSGovernment, r.Net,
+		strings.Join(c.Warnings, "\n"), c.Err, c.inputJSON)
+}
+
+// lineValues appends to dst what is stored for the employee's line l.
+func lineValues(dst []any, claimID int64, c *Computed, l int) []any {
+	ln := &c.Result.Lines[l]
+	return append(dst, claimID, c.PegawaiID, int16(l+1), ln.Code, string(ln.Kind), ln.Label, ln.Reason,
+		ln.Count, int32(ln.Rate), ln.Basis, ln.Amount)
+}
+
+// rincianSHAs returns, for each employee, the SHA-256 of the very values
+// COPY stores for the row and its lines (rowValues, lineValues), each value
+// tagged with its type and strings with their length, so no two different
+// rows share an encoding. A column added to rowValues is covered without
+// more code here.
+func rincianSHAs(claimID int64, comp []Computed) ([][sha256.Size]byte, error) {
+	out := make([][sha256.Size]byte, len(comp))
+	var vals []any
+	var buf []byte
+	h := sha256.New()
+	for i := range comp {
+		c := &comp[i]
+		h.Reset()
+		vals = rowValues(vals[:0], claimID, c)
+		for l := range c.Result.Lines {
+			vals = append(vals, "\x00line")
+			vals = lineValues(vals, claimID, c, l)
+		}
+		buf = buf[:0]
+		for _, v := range vals {
+			switch x := v.(type) {
+			case int64:
+				buf = binary.BigEndian.AppendUint64(append(buf, 'i'), uint64(x))
+			case int32:
+				buf = binary.BigEndian.AppendUint64(append(buf, 'i'), uint64(int64(x)))
+			case int16:
+				buf = binary.BigEndian.AppendUint64(append(buf, 'i'), uint64(int64(x)))
+			case bool:
+				b := byte(0)
+				if x {
+					b = 1
+				}
+				buf = append(buf, 'b', b)
+			case string:
+				buf = append(binary.AppendUvarint(append(buf, 's'), uint64(len(x))), x...)
+			case []byte:
+				buf = append(binary.AppendUvarint(append(buf, 'x'), uint64(len(x))), x...)
+			default:
+				return nil, fmt.Errorf("rincian_sha: no encoding for %T", v)
+			}
+		}
+		h.Write(buf)
+		h.Sum(out[i][:0])
+	}
+	return out, nil
+}
+
+// rowSource hands COPY the rows of the employees in write, each built when
+// asked: a claim of 20,000 employees is not first copied into 20,000 slices
+// of boxed values. pgx encodes a row before asking for the next, so one
 // slice serves every row.
 type rowSource struct {
 	claimID int64
 	comp    []Computed
-	i       int
+	shas    [][sha256.Size]byte
+	write   []int
+	n       int
 	vals    []any
 }
 
-func (s *rowSource) Next() bool { s.i++; return s.i < len(s.comp) }
+func (s *rowSource) Next() bool { s.n++; return s.n < len(s.write) }
 func (s *rowSource) Err() error { return nil }
 func (s *rowSource) Values() ([]any, error) {
-	c := &s.comp[s.i]
-	r := &c.Result
-	s.vals = append(s.vals[:0], s.claimID, c.PegawaiID, c.Input.NIP, c.Input.Name, c.Jabatan, int16(c.Kelas), c.StatusASN, c.Input.Golongan,
-		c.BankNama, c.BankRekening, c.BankAtasNama, r.Base, r.Produktivitas, r.Disiplin, r.Hukdis, r.Gross,
-		r.PPh21, r.PPh21Withheld || c.Err != "", r.BPJS, r.BPJSGovernment, r.Net,
-		strings.Join(c.Warnings, "\n"), c.Err, c.inputJSON)
+	i := s.write[s.n]
+	s.vals = append(rowValues(s.vals[:0], s.claimID, &s.comp[i]), s.shas[i][:])
 	return s.vals, nil
 }
 
-// lineSource hands COPY every employee's lines in order, as rowSource does rows.
+// lineSource hands COPY the lines of the employees in write, as rowSource
+// does their rows.
 type lineSource struct {
 	claimID int64
 	comp    []Computed
-	i, l    int // employee, and line within it
+	write   []int
+	n, l    int // position in write, and line within that employee
 	vals    []any
 }
 
 func (s *lineSource) Next() bool {
 	s.l++
-	for s.i < len(s.comp) && s.l >= len(s.comp[s.i].Result.Lines) {
-		s.i++
+	for s.n < len(s.write) && s.l >= len(s.comp[s.write[s.n]].Result.Lines) {
+		s.n++
 		s.l = 0
 	}
-	return s.i < len(s.comp)
+	return s.n < len(s.write)
 }
 func (s *lineSource) Err() error { return nil }
 func (s *lineSource) Values() ([]any, error) {
-	c := &s.comp[s.i]
-	l := &c.Result.Lines[s.l]
-	s.vals = append(s.vals[:0], s.claimID, c.PegawaiID, int16(s.l+1), l.Code, string(l.Kind), l.Label, l.Reason,
-		l.Count, int32(l.Rate), l.Basis, l.Amount)
+	s.vals = lineValues(s.vals[:0], s.claimID, &s.comp[s.write[s.n]], s.l)
 	return s.vals, nil
 }
 
