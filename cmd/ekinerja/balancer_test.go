@@ -408,7 +408,8 @@ func TestTwoInstancesBehindBalancer(t *testing.T) {
 	expect(t, "access token after reuse (family revoked)", me("app1"), http.StatusUnauthorized, "app1")
 
 	// A computation started on app1 is held up in its transaction (the test
-	// holds a SHARE lock on the result rows): app1 answers "sedang dihitung"
+	// holds a SHARE lock on the result rows and on the settlements, which
+	// every computation replaces, also one that finds no row changed): app1 answers "sedang dihitung"
 	// after its wait, app2 shows the same and refuses a second computation;
 	// released, the result shows on app2.
 	hold := func() (*sql.Tx, func()) {
@@ -417,7 +418,7 @@ func TestTwoInstancesBehindBalancer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.Exec(`LOCK TABLE tpp_claim_pegawai IN SHARE MODE`); err != nil {
+		if _, err := tx.Exec(`LOCK TABLE tpp_claim_pegawai, tpp_selisih_pakai IN SHARE MODE`); err != nil {
 			t.Fatal(err)
 		}
 		var once sync.Once
