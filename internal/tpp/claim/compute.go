@@ -209,7 +209,7 @@ WHERE id = ?`, rs.ID, rs.Version, digest, len(comp), t.base, t.gross, t.pph21, t
 	}
 	return audit.Record(ctx, tx, audit.Entry{ActorID: a.UserID, ActorNIP: a.NIP, IP: a.IP, Action: "tpp.hitung",
 		ObjectType: "tpp_claim", ObjectID: fmt.Sprint(id),
-		Detail: map[string]any{"opd_id": opdID, "bulan": periodText(p), "pegawai": len(comp), "bersih": t.net,
+		Detail: map[string]any{"opd_id": opdID, "bulan": periodText(p), "pegawai": len(comp), "ditulis": t.written, "bersih": t.net,
 			"aturan_versi": rs.Version, "digest": digest}})
 }
 
@@ -348,7 +348,12 @@ func claimWarnings(notes []string, comp []Computed) []string {
 	return out
 }
 
-type totals struct{ base, gross, pph21, bpjs, net int64 }
+// totals are a claim's sums; written is how many employees' rows and lines
+// the computation wrote (the others were unchanged and kept).
+type totals struct {
+	base, gross, pph21, bpjs, net int64
+	written                       int
+}
 
 // replaceRows makes the claim's stored rows and lines those of comp, in tx
 // on its connection conn. An employee whose stored row carries the same
@@ -423,6 +428,7 @@ func replaceRows(ctx context.Context, tx *gorm.DB, conn *sql.Conn, claimID int64
 			write = append(write, i)
 		}
 	}
+	t.written = len(write)
 	if len(write) == 0 {
 		return t, nil
 	}

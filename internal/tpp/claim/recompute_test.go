@@ -69,6 +69,12 @@ FROM tpp_claim_pegawai p JOIN tpp_claim_line l USING (claim_id, pegawai_id) WHER
 	}
 	same := func(step string, before, after map[int64]string, changed ...int64) {
 		t.Helper()
+		// The computation's audit row says how many employees it wrote.
+		var written int64 = -1
+		f.db.Raw(`SELECT (detail::jsonb->>'ditulis')::bigint FROM audit_log WHERE action = 'tpp.hitung' ORDER BY id DESC LIMIT 1`).Scan(&written)
+		if written != int64(len(changed)) {
+			t.Errorf("%s: audit says %d employees written, want %d", step, written, len(changed))
+		}
 		ch := map[int64]bool{}
 		for _, id := range changed {
 			ch[id] = true
