@@ -372,14 +372,7 @@ type totals struct {
 func replaceRows(ctx context.Context, tx *gorm.DB, conn *sql.Conn, claimID int64, comp []Computed) (totals, error) {
 	var t totals
 	for i := range comp {
-		c := &comp[i]
-		if c.inputJSON == nil {
-			b, err := json.Marshal(c.Input)
-			if err != nil {
-				return t, err
-			}
-			c.inputJSON = b
-		}
+		c := &comp[i] // inputJSON: filled by compute before the digest
 		t.base += c.Result.Base
 		t.gross += c.Result.Gross
 		t.pph21 += c.Result.PPh21
