@@ -91,6 +91,10 @@ func TestChartClaimsPipeline(t *testing.T) {
 	th := newTPPHarness(t)
 	h := th.harness
 	month := defaultMonth(time.Now().In(h.cfg.Location))
+	// Drawn once before the computation: the chart is kept by content
+	// (components.SharedBarChart), so the view after it must show the
+	// new counts, not the drawing kept from this one.
+	before := chartTable(t, h.as(auth.RoleVerifikator).get("/").body, "grafik-alur-klaim")
 	res := h.as(auth.RoleAdminOPD).postForm("/tpp/klaim/hitung", map[string][]string{"opd_id": {itoa(th.dinkes)}, "bulan": {month.Param()}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("compute: %d %s", res.status, res.body)
@@ -109,6 +113,9 @@ WHERE o.aktif AND `+cond, month.First().Format(time.DateOnly))
 	}
 	if want["Belum dihitung"] == 0 || want["Draf dengan peringatan"]+want["Draf, belum diajukan"] != 1 {
 		t.Fatalf("fixture: %v", want)
+	}
+	if before["Belum dihitung"] != want["Belum dihitung"]+1 {
+		t.Fatalf("before the computation the chart had %d OPDs not computed, after it the database has %d", before["Belum dihitung"], want["Belum dihitung"])
 	}
 	for _, role := range []auth.Role{auth.RoleVerifikator, auth.RoleSuperadmin} {
 		t.Run(string(role), func(t *testing.T) {

@@ -16,6 +16,10 @@ type Chart struct {
 	Legend []string
 	// Note, when set, is one line under the chart (how fresh it is).
 	Note string
+	// Shared marks a chart that everyone who sees it sees alike (the
+	// regency-wide ones): pages draw it with SharedBarChart, which keeps
+	// the drawing by content. It changes nothing drawn.
+	Shared bool
 }
 
 // Bar is one labelled bar.

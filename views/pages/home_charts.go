@@ -22,7 +22,7 @@ func TrendChart(points []claim.TrendPoint) components.Chart {
 
 // PipelineChart is the month's claims of every OPD by step.
 func PipelineChart(p tpp.Period, stages []claim.PipelineStage) components.Chart {
-	c := components.Chart{ID: "grafik-alur-klaim", Title: "Alur klaim TPP " + p.String() + " (jumlah OPD per tahap)", Unit: "Jumlah OPD"}
+	c := components.Chart{ID: "grafik-alur-klaim", Title: "Alur klaim TPP " + p.String() + " (jumlah OPD per tahap)", Unit: "Jumlah OPD", Shared: true}
 	for _, st := range stages {
 		n := int64(len(st.OPDs))
 		c.Bars = append(c.Bars, components.Bar{Label: st.Label, Value: n, Text: strconv.FormatInt(n, 10)})
@@ -48,7 +48,7 @@ func StageOPDs(st claim.PipelineStage) string {
 // (not yet paid) and what is left, stacked; the value is the pagu.
 func PaguChart(r claim.PaguReport) components.Chart {
 	c := components.Chart{ID: "grafik-pagu", Title: "TPP per OPD tahun " + strconv.Itoa(r.Tahun) + " terhadap pagu", Unit: "Pagu",
-		Legend: []string{"Dibayar", "Disetujui", "Sisa pagu"}}
+		Legend: []string{"Dibayar", "Disetujui", "Sisa pagu"}, Shared: true}
 	for _, o := range r.Rows {
 		b := components.Bar{Label: o.OPDNama, Value: max(o.Pagu, 0), Text: tpp.Rupiah(max(o.Pagu, 0)).String(),
 			Parts: []components.Part{{Value: o.Paid, Text: tpp.Rupiah(o.Paid).String()}, {Value: o.Approved, Text: tpp.Rupiah(o.Approved).String()}}}
@@ -65,7 +65,7 @@ func PaguChart(r claim.PaguReport) components.Chart {
 
 // PredikatChart is the month's predikat distribution per OPD.
 func PredikatChart(p tpp.Period, rows []kinerja.OPDPredikat) components.Chart {
-	c := components.Chart{ID: "grafik-predikat", Title: "Predikat kinerja " + p.String() + " per OPD (jumlah pegawai)", Unit: "Pegawai aktif", Note: SnapshotNote}
+	c := components.Chart{ID: "grafik-predikat", Title: "Predikat kinerja " + p.String() + " per OPD (jumlah pegawai)", Unit: "Pegawai aktif", Note: SnapshotNote, Shared: true}
 	for _, k := range kinerja.Predikats {
 		c.Legend = append(c.Legend, k.Label())
 	}
@@ -89,7 +89,7 @@ const SnapshotNote = "Ringkasan seluruh OPD, dihitung ulang paling lama setiap 1
 // DisciplineChart is the month's TK days and TL days per OPD, stacked.
 func DisciplineChart(p tpp.Period, rows []attendance.OPDDiscipline) components.Chart {
 	c := components.Chart{ID: "grafik-presensi", Title: "Tanpa keterangan (TK) dan terlambat (TL) " + p.String() + " per OPD (jumlah hari)",
-		Unit: "Jumlah hari", Legend: []string{"TK (hari)", "TL (kali)"}, Note: SnapshotNote}
+		Unit: "Jumlah hari", Legend: []string{"TK (hari)", "TL (kali)"}, Note: SnapshotNote, Shared: true}
 	for _, r := range rows {
 		c.Bars = append(c.Bars, components.Bar{Label: r.OPDNama, Value: r.Total(), Text: tpp.FormatNumber(r.Total()),
 			Parts: []components.Part{{Value: r.TK, Text: tpp.FormatNumber(r.TK)}, {Value: r.TL, Text: tpp.FormatNumber(r.TL)}}})
