@@ -38,12 +38,15 @@ func TestHeaderIdentityCache(t *testing.T) {
 	if id, err := s.Identity(ctx); err != nil || id.Nama != "Kabupaten Dua" {
 		t.Fatalf("Identity (uncached) = %q, %v", id.Nama, err)
 	}
-	// The TTL running out (a cache of 50 ms in place of HeaderTTL's).
-	s.header = snapshot.New[struct{}, Identity](50 * time.Millisecond)
+	// The TTL running out, on the cache's own clock (a sleep against a
+	// short TTL failed on a loaded machine: the write in between took longer).
+	clock := time.Date(2026, time.December, 1, 8, 0, 0, 0, time.UTC)
+	s.header = snapshot.NewClocked[struct{}, Identity](HeaderTTL, func() time.Time { return clock })
 	header("Kabupaten Dua")
 	set("Kabupaten Dua Lagi")
+	clock = clock.Add(HeaderTTL - time.Millisecond)
 	header("Kabupaten Dua")
-	time.Sleep(60 * time.Millisecond)
+	clock = clock.Add(time.Millisecond)
 	header("Kabupaten Dua Lagi")
 	s.header = snapshot.New[struct{}, Identity](HeaderTTL)
 	header("Kabupaten Dua Lagi")
