@@ -442,9 +442,18 @@ func (a *app) seed(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	a.log.Info("seed", slog.Int("opd", res.OPD), slog.Int("pegawai", res.Pegawai), slog.Duration("durasi", time.Since(start)))
+	presensi := 0
+	if res.Created && *employees == demo.DefaultEmployees {
+		if presensi, err = seedAttendance(ctx, db, a.cfg.Location, time.Now()); err != nil {
+			return err
+		}
+	}
+	a.log.Info("seed", slog.Int("opd", res.OPD), slog.Int("pegawai", res.Pegawai), slog.Int("presensi", presensi), slog.Duration("durasi", time.Since(start)))
 	if res.Created {
 		fmt.Fprintf(a.stdout, "Data demo dimuat: %d OPD, %d pegawai.\n", res.OPD, res.Pegawai)
+		if presensi > 0 {
+			fmt.Fprintf(a.stdout, "Presensi demo diimpor: %d hari-pegawai (bulan lalu dan bulan ini sampai kemarin; data sidik jari buatan, lihat docs/attendance-csv.md).\n", presensi)
+		}
 	} else {
 		fmt.Fprintln(a.stdout, "Data demo sudah ada; tidak ada yang diubah.")
 	}
