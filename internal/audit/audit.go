@@ -99,18 +99,19 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 		}
 	}
 	db := tx.WithContext(ctx)
-	if err := db.Exec("SELECT pg_advisory_xact_lock(?)", lockKey).Error; err != nil {
+	// The lock and the head in one round trip (migration 0173): the lock
+	// is held from here to the end of the transaction, so what runs under
+	// it is kept to one more statement (the insert) and the commit.
+	var head struct {
+		ID   *int64  `gorm:"column:head_id"`
+		Hash *string `gorm:"column:head_hash"`
+	}
+	if err := db.Raw("SELECT head_id, head_hash FROM audit_lock_head(?)", lockKey).Scan(&head).Error; err != nil {
 		return fmt.Errorf("audit lock: %w", err)
 	}
-	var last Row
 	prevHash, nextID := GenesisHash, int64(1)
-	err := db.Order("id DESC").Limit(1).Take(&last).Error
-	switch {
-	case err == nil:
-		prevHash, nextID = last.Hash, last.ID+1
-	case errors.Is(err, gorm.ErrRecordNotFound):
-	default:
-		return fmt.Errorf("audit head: %w", err)
+	if head.ID != nil && head.Hash != nil {
+		prevHash, nextID = *head.Hash, *head.ID+1
 	}
 	r := Row{
 		ID:         nextID,
@@ -128,7 +129,8 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 		r.ActorID = &id
 	}
 	r.Hash = r.ComputeHash()
-	if err := db.Create(&r).Error; err != nil {
+	if err := db.Exec(`INSERT INTO audit_log (id, at, actor_id, actor_nip, action, object_type, object_id, ip, detail, prev_hash, hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.At, r.ActorID, r.ActorNIP, r.Action, r.ObjectType, r.ObjectID, r.IP, r.Detail, r.PrevHash, r.Hash).Error; err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
 	return nil
