@@ -12,9 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ekinerja/ekinerja/internal/apperr"
 	"github.com/ekinerja/ekinerja/internal/auth"
@@ -203,25 +204,18 @@ func (a *app) tppComputeAll(ctx context.Context, month string) error {
 		secs float64
 	}
 	res := make([]result, len(todo))
-	next := make(chan int)
-	var wg sync.WaitGroup
+	var g errgroup.Group // only for its limit: each OPD's error is kept in res
+	g.SetLimit(2)
 	start := time.Now()
-	for range min(2, len(todo)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				t0 := time.Now()
-				c, err := s.Compute(ctx, cliActor, todo[i].OPDID, p)
-				res[i] = result{c: c, err: err, secs: time.Since(t0).Seconds()}
-			}
-		}()
-	}
 	for i := range todo {
-		next <- i
+		g.Go(func() error {
+			t0 := time.Now()
+			c, err := s.Compute(ctx, cliActor, todo[i].OPDID, p)
+			res[i] = result{c: c, err: err, secs: time.Since(t0).Seconds()}
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // every func returns nil
 
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPD\tPEGAWAI\tBERSIH\tDETIK\tKETERANGAN")
