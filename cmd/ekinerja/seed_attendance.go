@@ -33,8 +33,9 @@ func seedAttendance(ctx context.Context, db *gorm.DB, loc *time.Location, now ti
 	if err := db.WithContext(ctx).Raw(`SELECT id, kode FROM opd WHERE aktif ORDER BY kode`).Scan(&opds).Error; err != nil {
 		return 0, fmt.Errorf("demo attendance: %w", err)
 	}
-	today := now.In(loc).Format(time.DateOnly)
-	this := time.Date(now.In(loc).Year(), now.In(loc).Month(), 1, 0, 0, 0, 0, time.UTC)
+	local := now.In(loc)
+	today := local.Format(time.DateOnly)
+	this := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, time.UTC)
 	rows := 0
 	for _, m := range []time.Time{this.AddDate(0, -1, 0), this} {
 		for _, o := range opds {
