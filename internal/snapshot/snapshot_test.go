@@ -13,8 +13,7 @@ func TestCacheServesWithinTTL(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
-	c := New[string, int](time.Minute)
-	c.now = func() time.Time { return clock }
+	c := NewClocked[string, int](time.Minute, func() time.Time { return clock })
 	loads := 0
 	load := func(context.Context) (int, error) { loads++; return loads, nil }
 	for _, step := range []struct {
