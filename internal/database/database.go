@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -68,7 +71,9 @@ func OpenLimited(ctx context.Context, url string, l Limits) (*gorm.DB, error) {
 	if l.ConnectTimeout > 0 && (pc.ConnectTimeout == 0 || pc.ConnectTimeout > l.ConnectTimeout) {
 		pc.ConnectTimeout = l.ConnectTimeout
 	}
-	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pc)}), &gorm.Config{
+	var lost lostConns
+	pc.OnPgError = lost.watch(pc.OnPgError)
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pc, stdlib.OptionShouldPing(lost.shouldPing))}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
@@ -93,6 +98,48 @@ func OpenLimited(ctx context.Context, url string, l Limits) (*gorm.DB, error) {
 	sqlDB.SetConnMaxLifetime(30 * time.Minute)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
+}
+
+// lostConns notices that the pool's connections have died together: when
+// PostgreSQL restarts, or ends every backend (pg_terminate_backend, a crash
+// of one backend), each connection is told so with a FATAL error that the
+// client reads only at its next query. pgx pings a connection before reuse
+// only when it has been idle for more than a second, so on a busy server
+// every pooled connection would fail one request after a restart. Once one
+// connection has been told, every connection last taken from the pool
+// before that moment is pinged before its next use, and the dead ones are
+// replaced instead of failing a request (a person's page, a computation).
+type lostConns struct {
+	at atomic.Int64 // UnixNano of the last such FATAL; 0: none
+}
+
+// serverGone reports whether e says the server ended this connection
+// (admin shutdown, crash shutdown, cannot connect now) or lost it (class 08).
+func serverGone(e *pgconn.PgError) bool {
+	return strings.EqualFold(e.Severity, "FATAL") && (strings.HasPrefix(e.Code, "57P") || strings.HasPrefix(e.Code, "08"))
+}
+
+// watch wraps pgx's error handler (which closes the connection on FATAL).
+func (l *lostConns) watch(next pgconn.PgErrorHandler) pgconn.PgErrorHandler {
+	return func(c *pgconn.PgConn, e *pgconn.PgError) bool {
+		if serverGone(e) {
+			l.at.Store(time.Now().UnixNano())
+		}
+		if next == nil {
+			return !strings.EqualFold(e.Severity, "FATAL")
+		}
+		return next(c, e)
+	}
+}
+
+// shouldPing is pgx's rule (idle for more than a second) plus: taken from
+// the pool last before the connections were found dead.
+func (l *lostConns) shouldPing(_ context.Context, p stdlib.ShouldPingParams) bool {
+	if p.IdleDuration > time.Second {
+		return true
+	}
+	at := l.at.Load()
+	return at != 0 && time.Now().Add(-p.IdleDuration).UnixNano() <= at
 }
 
 // Ping reports whether the database answers within ctx.

@@ -192,8 +192,12 @@ func TestTPPInterruptedComputeRecomputesAtOnce(t *testing.T) {
 		return th.count(`SELECT count(*) FROM tpp_claim_run WHERE claim_id = ? AND finished_at IS NULL`, id) == 0
 	})
 	page := admin.get(path)
-	if strings.Contains(page.body, `id="sedang-dihitung"`) || strings.Contains(page.body, `id="hitung-gagal"`) ||
-		th.count(`SELECT count(*) FROM audit_log WHERE action = 'tpp.hitung' AND object_id = ?`, fmt.Sprint(id)) != 2 {
-		t.Fatalf("the recomputation after the restart did not finish cleanly:\n%.500s", page.body)
+	running, failed := strings.Contains(page.body, `id="sedang-dihitung"`), strings.Contains(page.body, `id="hitung-gagal"`)
+	computed := th.count(`SELECT count(*) FROM audit_log WHERE action = 'tpp.hitung' AND object_id = ?`, fmt.Sprint(id))
+	if running || failed || computed != 2 {
+		var runErr string
+		th.db.Raw(`SELECT error FROM tpp_claim_run WHERE claim_id = ?`, id).Scan(&runErr)
+		t.Fatalf("the recomputation after the restart did not finish cleanly: shown running %v, shown failed %v, %d computations audited (want 2), run error %q",
+			running, failed, computed, runErr)
 	}
 }
