@@ -114,7 +114,9 @@ func (s *Server) runCompute(c echo.Context, begin func(ctx context.Context, a cl
 	defer t.Stop()
 	select {
 	case err := <-done:
-		if err != nil {
+		// Stored but not read back (the database restarted just after):
+		// computed all the same; the claim page reads it again.
+		if err != nil && !errors.Is(err, claim.ErrStoredNotRead) {
 			return err
 		}
 		return redirectWith(c, path, "tpp-dihitung")

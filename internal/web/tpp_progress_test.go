@@ -2,11 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -197,7 +199,53 @@ func TestTPPInterruptedComputeRecomputesAtOnce(t *testing.T) {
 	if running || failed || computed != 2 {
 		var runErr string
 		th.db.Raw(`SELECT error FROM tpp_claim_run WHERE claim_id = ?`, id).Scan(&runErr)
+		var trail []string
+		th.db.Raw(`SELECT id || ' ' || action || ' ' || at::text || ' ' || detail::text FROM audit_log WHERE action LIKE 'tpp.hitung%' AND object_id = ? ORDER BY id`, fmt.Sprint(id)).Scan(&trail)
+		t.Logf("computations of the claim:\n%s", strings.Join(trail, "\n"))
 		t.Fatalf("the recomputation after the restart did not finish cleanly: shown running %v, shown failed %v, %d computations audited (want 2), run error %q",
 			running, failed, computed, runErr)
+	}
+}
+
+// TestTPPComputedButNotReadBackIsComputed: the computation commits and the
+// read of the stored claim right after fails (the database restarted in
+// between). The claim is computed: the person is taken to the claim page
+// with "dihitung", not told the system failed (a 503 that invites a second
+// computation), and the run is finished, not marked failed.
+func TestTPPComputedButNotReadBackIsComputed(t *testing.T) {
+	th := newTPPHarness(t)
+	admin := th.as(auth.RoleAdminOPD)
+	id := th.compute(admin)
+	path := fmt.Sprintf("/tpp/klaim/%d", id)
+	var reads atomic.Int32
+	th.srv.tpp.SetReadBack(func(context.Context, int64) (claim.Claim, error) {
+		reads.Add(1)
+		return claim.Claim{}, fmt.Errorf("read claim: %w", errors.New("conn closed"))
+	})
+	th.srv.computeWait = 10 * time.Second // the answer waits for the computation
+	r := admin.postForm(path+"/hitung-ulang", nil)
+	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "tpp-dihitung") {
+		t.Fatalf("recompute whose read-back failed: %d %q %.300s", r.status, r.header.Get("Location"), r.body)
+	}
+	if n := reads.Load(); n != 1 {
+		t.Fatalf("read back %d times", n)
+	}
+	page := admin.get(path)
+	if strings.Contains(page.body, `id="sedang-dihitung"`) || strings.Contains(page.body, `id="hitung-gagal"`) {
+		t.Fatal("the stored computation is shown running or failed")
+	}
+	var runErr string
+	var finished bool
+	th.db.Raw(`SELECT error, finished_at IS NOT NULL FROM tpp_claim_run WHERE claim_id = ?`, id).Row().Scan(&runErr, &finished)
+	if !finished || runErr != "" {
+		t.Fatalf("run finished %v, error %q", finished, runErr)
+	}
+	if n := th.count(`SELECT count(*) FROM audit_log WHERE action = 'tpp.hitung' AND object_id = ?`, fmt.Sprint(id)); n != 2 {
+		t.Fatalf("%d computations audited, want 2", n)
+	}
+	// The claim is free: the next computation runs and is shown.
+	th.srv.tpp.SetReadBack(nil)
+	if r := admin.postForm(path+"/hitung-ulang", nil); r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "tpp-dihitung") {
+		t.Fatalf("next recompute: %d %q", r.status, r.header.Get("Location"))
 	}
 }

@@ -78,6 +78,13 @@ func (s *Service) Compute(ctx context.Context, a Actor, opdID int64, p tpp.Perio
 // RunCompute does the computation that BeginCompute started and marks the
 // run finished: in the computation's own transaction when it succeeds, with
 // the error (shown on the claim page) when it fails.
+//
+// Once the computation's transaction has committed, the claim is computed
+// (its run finished in that transaction, so marking it failed changes
+// nothing): a failure to read it back afterwards (the database restarted in
+// between) is an error wrapping ErrStoredNotRead, which callers tell apart
+// from a failed computation, so nobody is told to compute again what is
+// already stored.
 func (s *Service) RunCompute(ctx context.Context, a Actor, run Run) (Claim, error) {
 	c, err := s.compute(ctx, a, run)
 	if err != nil {
@@ -87,6 +94,10 @@ func (s *Service) RunCompute(ctx context.Context, a Actor, run Run) (Claim, erro
 	run.hold.release()
 	return c, nil
 }
+
+// ErrStoredNotRead: the computation was stored (its run finished, its audit
+// row written) but the claim could not be read back afterwards.
+var ErrStoredNotRead = errors.New("klaim sudah dihitung dan disimpan, tetapi belum dapat dibaca ulang")
 
 func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) {
 	opdID, p := run.OPDID, run.Period
@@ -148,7 +159,11 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 	if err != nil {
 		return Claim{}, err
 	}
-	return s.get(ctx, s.db, id)
+	c, err := s.readBack(ctx, s.db, id)
+	if err != nil {
+		return Claim{}, fmt.Errorf("%w: klaim %d: %w", ErrStoredNotRead, id, err)
+	}
+	return c, nil
 }
 
 // store writes a finished computation: the claim's rows, lines,
