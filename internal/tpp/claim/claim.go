@@ -148,29 +148,21 @@ type Service struct {
 	kinerja    KinerjaSource
 	attendance AttendanceSource
 	now        func() time.Time
-	// readBack reads a claim after its computation committed (s.get; a
-	// test replaces it to make that read fail).
-	readBack func(ctx context.Context, db *gorm.DB, id int64) (Claim, error)
+	// readBack, when set, reads a claim after its computation committed
+	// instead of s.get (a test makes that read fail).
+	readBack func(ctx context.Context, id int64) (Claim, error)
 }
 
 // NewService returns a Service on db. A nil source means "no data": every
 // employee then gets a warning and the claim page says the data is missing.
 func NewService(db *gorm.DB, k KinerjaSource, a AttendanceSource) *Service {
-	s := &Service{db: db, kinerja: k, attendance: a, now: time.Now}
-	s.readBack = s.get
-	return s
+	return &Service{db: db, kinerja: k, attendance: a, now: time.Now}
 }
 
 // SetReadBack replaces how a claim is read back after its computation
 // committed (tests make that read fail, as a database restart would); nil
 // restores the real read.
-func (s *Service) SetReadBack(f func(ctx context.Context, id int64) (Claim, error)) {
-	if f == nil {
-		s.readBack = s.get
-		return
-	}
-	s.readBack = func(ctx context.Context, _ *gorm.DB, id int64) (Claim, error) { return f(ctx, id) }
-}
+func (s *Service) SetReadBack(f func(ctx context.Context, id int64) (Claim, error)) { s.readBack = f }
 
 // Claim is one OPD's TPP for one month.
 type Claim struct {

@@ -159,7 +159,11 @@ func (s *Service) compute(ctx context.Context, a Actor, run Run) (Claim, error) 
 	if err != nil {
 		return Claim{}, err
 	}
-	c, err := s.readBack(ctx, s.db, id)
+	read := func(ctx context.Context, id int64) (Claim, error) { return s.get(ctx, s.db, id) }
+	if s.readBack != nil {
+		read = s.readBack
+	}
+	c, err := read(ctx, id)
 	if err != nil {
 		return Claim{}, fmt.Errorf("%w: klaim %d: %w", ErrStoredNotRead, id, err)
 	}
